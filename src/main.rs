@@ -1,0 +1,94 @@
+//! qcompat: will a toolexec-injected `runtime.GoroutineID` work with this Go
+//! toolchain and platform? Probes, proves with real builds, and picks a fallback.
+
+mod discover;
+mod gocmd;
+mod linkname;
+mod output;
+mod probe;
+mod process;
+mod runtime_layout;
+mod scratch;
+mod version;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use output::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "qcompat", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+/// Options every subcommand shares.
+#[derive(Args, Clone)]
+struct Global {
+    /// The go command to use
+    #[arg(long, global = true, env = "QCOMPAT_GO", value_name = "PATH")]
+    go: Option<PathBuf>,
+    /// Print one JSON document
+    #[arg(long, global = true, conflicts_with = "yaml")]
+    json: bool,
+    /// Print one YAML document
+    #[arg(long, global = true)]
+    yaml: bool,
+    /// Limit for each go command qcompat runs, in seconds
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECS")]
+    timeout: u64,
+}
+
+impl Global {
+    fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.yaml {
+            Format::Yaml
+        } else {
+            Format::Human
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout.max(1))
+    }
+
+    fn go(&self) -> Result<gocmd::Go> {
+        gocmd::Go::locate(self.go.as_deref(), self.timeout())
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Report what a Go toolchain will do with an injected runtime.GoroutineID
+    Probe {
+        /// Build throwaway programs to measure the linker's linkname policy
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("qcompat: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    match cli.command {
+        Cmd::Probe { verify } => probe::run(&g.go()?, verify, g.format())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

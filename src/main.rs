@@ -1,6 +1,7 @@
 //! qcompat: will a toolexec-injected `runtime.GoroutineID` work with this Go
 //! toolchain and platform? Probes, proves with real builds, and picks a fallback.
 
+mod companion;
 mod discover;
 mod gocmd;
 mod linkname;
@@ -9,6 +10,7 @@ mod probe;
 mod process;
 mod runtime_layout;
 mod scratch;
+mod toolexec;
 mod version;
 
 use anyhow::Result;
@@ -72,9 +74,21 @@ enum Cmd {
         #[arg(long)]
         verify: bool,
     },
+    /// The injector: use as go build -toolexec="qcompat toolexec"
+    #[command(disable_help_flag = true)]
+    Toolexec {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 fn main() -> ExitCode {
+    // The injector runs for every compile and link: skip clap and keep the
+    // tool's arguments exactly as the go command passed them.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == "toolexec") {
+        return toolexec::main(args.collect());
+    }
     match real_main() {
         Ok(code) => code,
         Err(e) => {
@@ -89,6 +103,8 @@ fn real_main() -> Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
         Cmd::Probe { verify } => probe::run(&g.go()?, verify, g.format())?,
+        // Handled before clap runs; reached only through odd spellings.
+        Cmd::Toolexec { args } => return Ok(toolexec::main(args)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,1 @@
+// Lets the compiler accept goroutineID without a body.

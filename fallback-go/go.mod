@@ -1,0 +1,3 @@
+module github.com/qcompat/qcompat/fallback-go
+
+go 1.19

@@ -77,15 +77,23 @@ impl Toolchain {
 /// Runs `go env -json` and parses the version it reports.
 pub fn discover(go: &Go) -> Result<Toolchain> {
     let out = go.output(["env", "-json"])?;
-    let env: GoEnv = serde_json::from_str(&out)
-        .with_context(|| format!("cannot read the output of `{} env -json`", go.path.display()))?;
+    let env: GoEnv = serde_json::from_str(&out).with_context(|| {
+        format!(
+            "cannot read the output of `{} env -json`",
+            go.path.display()
+        )
+    })?;
     let raw = match &env.goversion {
         Some(v) if !v.trim().is_empty() => v.clone(),
         // Before Go 1.16 there is no GOVERSION.
         _ => go.output(["version"])?,
     };
-    let version = version::parse(&raw)
-        .with_context(|| format!("{} reports a version qcompat cannot read", go.path.display()))?;
+    let version = version::parse(&raw).with_context(|| {
+        format!(
+            "{} reports a version qcompat cannot read",
+            go.path.display()
+        )
+    })?;
     let user_gotoolchain = user_gotoolchain(&env);
     let toolchain_switch = switch_note(&version, &user_gotoolchain, &std::env::current_dir()?);
     Ok(Toolchain {
@@ -110,7 +118,8 @@ pub fn platforms_with_broken(go: &Go) -> Result<Vec<Platform>> {
     let mut cmd = go.command(["tool", "dist", "list", "-json", "-broken"]);
     cmd.env("GOFLAGS", "");
     match go.run_ok(cmd) {
-        Ok(c) => Ok(serde_json::from_str(&c.stdout).context("cannot read `go tool dist list -json -broken`")?),
+        Ok(c) => Ok(serde_json::from_str(&c.stdout)
+            .context("cannot read `go tool dist list -json -broken`")?),
         // Before Go 1.21 there is no -broken flag and no port is hidden.
         Err(_) => platforms(go),
     }
@@ -127,8 +136,8 @@ fn user_gotoolchain(env: &GoEnv) -> String {
     let from_file = |p: &Path| -> Option<String> {
         let text = std::fs::read_to_string(p).ok()?;
         text.lines()
-            .filter_map(|l| l.trim().strip_prefix("GOTOOLCHAIN="))
-            .last()
+            .rev()
+            .find_map(|l| l.trim().strip_prefix("GOTOOLCHAIN="))
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
@@ -187,7 +196,9 @@ fn required_go(dir: &Path) -> Option<(PathBuf, String)> {
     for d in dir.ancestors() {
         for name in ["go.work", "go.mod"] {
             let p = d.join(name);
-            let Ok(text) = std::fs::read_to_string(&p) else { continue };
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
             let mut best: Option<(semver::Version, String)> = None;
             for line in text.lines() {
                 let line = line.trim();

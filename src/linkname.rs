@@ -142,8 +142,16 @@ pub fn assess(tc: &Toolchain, verify_live: bool) -> Result<Linkname> {
         if v.checklinkname_flag != flag_expected {
             notes.push(format!(
                 "-checklinkname=0 was expected to be {} but was {}",
-                if flag_expected { "accepted" } else { "rejected" },
-                if v.checklinkname_flag { "accepted" } else { "rejected" }
+                if flag_expected {
+                    "accepted"
+                } else {
+                    "rejected"
+                },
+                if v.checklinkname_flag {
+                    "accepted"
+                } else {
+                    "rejected"
+                }
             ));
         }
         (!notes.is_empty()).then(|| notes.join("; "))
@@ -170,6 +178,9 @@ mod tests {
         assert_eq!(e("go1.23rc1"), Policy::Restricted);
         assert_eq!(e("go1.27.3"), Policy::Restricted);
         assert_eq!(e("devel go1.30-abcdef Mon"), Policy::Restricted);
-        assert_eq!(e("go version go1.18 gccgo (GCC) 12.2.0 linux/amd64"), Policy::Unsupported);
+        assert_eq!(
+            e("go version go1.18 gccgo (GCC) 12.2.0 linux/amd64"),
+            Policy::Unsupported
+        );
     }
 }

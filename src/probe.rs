@@ -121,15 +121,26 @@ fn human(r: &ProbeReport, s: &mut String) {
     let _ = writeln!(s, "linkname    expected {}", l.expected);
     match &l.verified {
         None => {
-            let _ = writeln!(s, "            measured: not verified (pass --verify to build test programs)");
+            let _ = writeln!(
+                s,
+                "            measured: not verified (pass --verify to build test programs)"
+            );
         }
         Some(v) => {
             let _ = writeln!(
                 s,
                 "            measured {}: pull of runtime.findnull {}, -checklinkname=0 {}",
                 v.policy,
-                if v.pull_unmarked_allowed { "links" } else { "refused" },
-                if v.checklinkname_flag { "accepted" } else { "rejected" }
+                if v.pull_unmarked_allowed {
+                    "links"
+                } else {
+                    "refused"
+                },
+                if v.checklinkname_flag {
+                    "accepted"
+                } else {
+                    "rejected"
+                }
             );
             if let Some(m) = &v.message {
                 let _ = writeln!(s, "            linker: {m}");

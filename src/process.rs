@@ -123,7 +123,13 @@ pub fn display_command(cmd: &Command) -> String {
     let mut parts: Vec<String> = cmd
         .get_envs()
         .filter_map(|(k, v)| {
-            v.map(|v| format!("{}={}", k.to_string_lossy(), shell_quote(&v.to_string_lossy())))
+            v.map(|v| {
+                format!(
+                    "{}={}",
+                    k.to_string_lossy(),
+                    shell_quote(&v.to_string_lossy())
+                )
+            })
         })
         .collect();
     parts.push(shell_quote(&cmd.get_program().to_string_lossy()));
@@ -134,8 +140,7 @@ pub fn display_command(cmd: &Command) -> String {
 /// Quotes one word for a POSIX shell when it needs quoting.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b))
     {
         s.to_string()

@@ -47,7 +47,9 @@ fn tool_name(tool: &OsStr) -> String {
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    base.strip_suffix(".exe").map(str::to_string).unwrap_or(base)
+    base.strip_suffix(".exe")
+        .map(str::to_string)
+        .unwrap_or(base)
 }
 
 fn version(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
@@ -224,7 +226,10 @@ mod tests {
 
     #[test]
     fn tool_names() {
-        assert_eq!(tool_name(OsStr::new("/go/pkg/tool/linux_amd64/compile")), "compile");
+        assert_eq!(
+            tool_name(OsStr::new("/go/pkg/tool/linux_amd64/compile")),
+            "compile"
+        );
         assert_eq!(tool_name(OsStr::new("C:/go/compile.exe")), "compile");
         assert_eq!(tool_name(OsStr::new("link")), "link");
     }

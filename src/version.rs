@@ -187,7 +187,8 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
             return Err(err(raw, format!("unknown pre-release tag {tag:?}")));
         }
         let n = parse_num(raw, n, "pre-release number")?;
-        version.pre = Prerelease::new(&format!("{tag}.{n}")).map_err(|e| err(raw, e.to_string()))?;
+        version.pre =
+            Prerelease::new(&format!("{tag}.{n}")).map_err(|e| err(raw, e.to_string()))?;
     }
     if devel {
         let mut pre = String::from("devel");
@@ -234,8 +235,14 @@ mod tests {
         assert_eq!(v("go1.21.0").version, Version::parse("1.21.0").unwrap());
         assert_eq!(v("go1.20").version, Version::parse("1.20.0").unwrap());
         assert_eq!(v("go1").version, Version::parse("1.0.0").unwrap());
-        assert_eq!(v("go1.21rc2").version, Version::parse("1.21.0-rc.2").unwrap());
-        assert_eq!(v("go1.9beta1").version, Version::parse("1.9.0-beta.1").unwrap());
+        assert_eq!(
+            v("go1.21rc2").version,
+            Version::parse("1.21.0-rc.2").unwrap()
+        );
+        assert_eq!(
+            v("go1.9beta1").version,
+            Version::parse("1.9.0-beta.1").unwrap()
+        );
         let x = v("go1.22.0 X:nocoverageredesign");
         assert_eq!(x.version, Version::parse("1.22.0").unwrap());
         assert_eq!(x.experiments, vec!["nocoverageredesign"]);

@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests: the qcompat binary and the three
+//! real toolchains of this machine (ci/test.sh installs them).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub fn qcompat() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_qcompat"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Go 1.26.8: `go` on PATH.
+pub fn go126() -> PathBuf {
+    which("go").expect("go 1.26.8 must be on PATH")
+}
+
+/// Go 1.19.8 from Debian's golang-1.19-go.
+pub fn go119() -> PathBuf {
+    let p = PathBuf::from(
+        std::env::var("QCOMPAT_TEST_GO119").unwrap_or_else(|_| "/usr/lib/go-1.19/bin/go".into()),
+    );
+    assert!(
+        p.exists(),
+        "{} is missing: run ci/test.sh (it installs golang-1.19-go)",
+        p.display()
+    );
+    p
+}
+
+/// Go 1.27.3 through the module proxy (`GOTOOLCHAIN=go1.27.3 go env GOROOT`).
+pub fn go127() -> PathBuf {
+    static P: OnceLock<PathBuf> = OnceLock::new();
+    P.get_or_init(|| {
+        if let Ok(p) = std::env::var("QCOMPAT_TEST_GO127") {
+            return PathBuf::from(p);
+        }
+        let out = Command::new("go")
+            .args(["env", "GOROOT"])
+            .env("GOTOOLCHAIN", "go1.27.3")
+            .output()
+            .expect("run go");
+        assert!(
+            out.status.success(),
+            "cannot fetch go1.27.3: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("bin/go")
+    })
+    .clone()
+}
+
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Runs qcompat with `args`, returning its output.
+pub fn run(args: &[&str]) -> Output {
+    cmd(args).output().expect("run qcompat")
+}
+
+pub fn cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(qcompat());
+    c.args(args);
+    c
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Runs qcompat and parses its stdout as JSON, failing with its stderr.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "qcompat {args:?} gave no JSON ({e}); status {}, stderr:\n{}\nstdout:\n{}",
+            out.status,
+            text(&out.stderr),
+            text(&out.stdout)
+        )
+    })
+}
+
+/// Writes an executable shell script.
+pub fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let p = dir.join(name);
+    std::fs::write(&p, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+/// A fake `go` that answers `env -json`, `version` and `tool dist list -json`
+/// like a toolchain none of this machine's prints (go1.30.0, devel, gccgo).
+pub fn fake_go(dir: &Path, goversion: &str, runtime2: Option<&str>) -> PathBuf {
+    let goroot = dir.join("goroot");
+    std::fs::create_dir_all(goroot.join("src/runtime")).unwrap();
+    if let Some(src) = runtime2 {
+        std::fs::write(goroot.join("src/runtime/runtime2.go"), src).unwrap();
+    }
+    let env = serde_json::json!({
+        "GOVERSION": goversion,
+        "GOROOT": goroot,
+        "GOTOOLDIR": goroot.join("pkg/tool/linux_amd64"),
+        "GOOS": "linux", "GOARCH": "amd64", "GOHOSTOS": "linux", "GOHOSTARCH": "amd64",
+        "GOCACHE": dir.join("cache"), "GOFLAGS": "", "GOTOOLCHAIN": "local",
+        "CGO_ENABLED": "1", "GOENV": dir.join("env"),
+    });
+    std::fs::write(dir.join("env.json"), env.to_string()).unwrap();
+    std::fs::write(
+        dir.join("dist.json"),
+        r#"[{"GOOS":"linux","GOARCH":"amd64","CgoSupported":true,"FirstClass":true},{"GOOS":"plan9","GOARCH":"386","CgoSupported":false,"FirstClass":false}]"#,
+    )
+    .unwrap();
+    script(
+        dir,
+        "go",
+        &format!(
+            r#"case "$1 $2" in
+"env -json") cat '{d}/env.json' ;;
+"version "*) echo 'go version {v} linux/amd64' ;;
+"tool dist") cat '{d}/dist.json' ;;
+*) echo "fake go: unsupported: $*" >&2; exit 1 ;;
+esac
+"#,
+            d = dir.display(),
+            v = goversion
+        ),
+    )
+}
+
+pub const RUNTIME2_UINT64: &str = "package runtime\n\ntype g struct {\n\tm *m\n\tgoid uint64\n}\n";

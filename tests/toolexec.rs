@@ -1,0 +1,337 @@
+//! `qcompat toolexec` with real toolchains: injection, the -V=full salt that
+//! keeps plain and injected builds apart in one GOCACHE, cross builds, and the
+//! fallback-go package's own tests with and without the injector.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fallback() -> PathBuf {
+    repo().join("fallback-go")
+}
+
+fn toolexec_flag() -> String {
+    format!("-toolexec={} toolexec", qcompat().display())
+}
+
+/// A go command in fallback-go with a private GOCACHE and fixed settings.
+fn go(gobin: &Path, cache: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(gobin);
+    c.args(args)
+        .current_dir(fallback())
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", cache)
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "0")
+        .env_remove("GOOS")
+        .env_remove("GOARCH");
+    c
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}\n{}",
+        out.status,
+        text(&out.stderr)
+    );
+    text(&out.stdout) + &text(&out.stderr)
+}
+
+fn build(gobin: &Path, cache: &Path, injected: bool, pkg: &str, out: &Path) -> Output {
+    let o = out.to_str().unwrap();
+    let te = toolexec_flag();
+    let mut args = vec!["build", "-o", o];
+    if injected {
+        args.push(&te);
+    }
+    args.push(pkg);
+    go(gobin, cache, &args).output().unwrap()
+}
+
+fn exec(bin: &Path) -> String {
+    ok(
+        Command::new(bin).output().unwrap(),
+        &bin.display().to_string(),
+    )
+}
+
+/// Plain then injected, injected then plain, in one GOCACHE each: both link and
+/// each binary uses its own runtime.
+fn salted_builds_coexist(gobin: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mode, probe) = (dir.path().join("mode"), dir.path().join("probe"));
+    let cache = dir.path().join("cache-a");
+    ok(
+        build(gobin, &cache, false, "./cmd/goid-mode", &mode),
+        "plain build",
+    );
+    assert!(exec(&mode).starts_with("mode=stack"));
+    ok(
+        build(gobin, &cache, true, "./cmd/qcompat-probe", &probe),
+        "injected build after a plain one",
+    );
+    assert!(exec(&probe).contains("qcompat-probe ok=true"));
+    ok(
+        build(gobin, &cache, true, "./cmd/goid-mode", &mode),
+        "injected goid-mode",
+    );
+    assert!(exec(&mode).starts_with("mode=injected"));
+
+    let cache = dir.path().join("cache-b");
+    ok(
+        build(gobin, &cache, true, "./cmd/goid-mode", &mode),
+        "injected build first",
+    );
+    assert!(exec(&mode).starts_with("mode=injected"));
+    ok(
+        build(gobin, &cache, false, "./cmd/goid-mode", &mode),
+        "plain build after an injected one",
+    );
+    assert!(
+        exec(&mode).starts_with("mode=stack"),
+        "plain build reused the injected runtime"
+    );
+}
+
+#[test]
+fn salt_keeps_cache_entries_apart_go126() {
+    salted_builds_coexist(&go126());
+}
+
+#[test]
+fn salt_keeps_cache_entries_apart_go119() {
+    salted_builds_coexist(&go119());
+}
+
+/// The test of the test: without the salt, the seed's failure appears.
+#[test]
+fn without_salt_the_plain_runtime_poisons_injected_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mode = dir.path().join("mode");
+    ok(
+        build(&go126(), &cache, false, "./cmd/goid-mode", &mode),
+        "plain build",
+    );
+    let out = go(
+        &go126(),
+        &cache,
+        &[
+            "build",
+            "-o",
+            dir.path().join("probe").to_str().unwrap(),
+            &toolexec_flag(),
+            "./cmd/qcompat-probe",
+        ],
+    )
+    .env("QCOMPAT_TOOLEXEC_NO_SALT", "1")
+    .output()
+    .unwrap();
+    assert!(!out.status.success(), "unsalted injected build linked");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("relocation target runtime.GoroutineID not defined"),
+        "{err}"
+    );
+}
+
+#[test]
+fn version_line_is_salted_for_compile_only() {
+    let tooldir = Command::new(go126())
+        .args(["env", "GOTOOLDIR"])
+        .output()
+        .unwrap();
+    let tooldir = PathBuf::from(text(&tooldir.stdout).trim());
+    let plain = ok(
+        Command::new(tooldir.join("compile"))
+            .arg("-V=full")
+            .output()
+            .unwrap(),
+        "compile -V=full",
+    );
+    let salted = ok(
+        run(&[
+            "toolexec",
+            tooldir.join("compile").to_str().unwrap(),
+            "-V=full",
+        ]),
+        "toolexec compile -V=full",
+    );
+    assert!(salted.starts_with(plain.trim()), "{salted}");
+    assert_ne!(salted.trim(), plain.trim());
+    assert!(salted.contains(" qcompat:"));
+    let link = ok(
+        run(&[
+            "toolexec",
+            tooldir.join("link").to_str().unwrap(),
+            "-V=full",
+        ]),
+        "toolexec link -V=full",
+    );
+    let plain_link = ok(
+        Command::new(tooldir.join("link"))
+            .arg("-V=full")
+            .output()
+            .unwrap(),
+        "link",
+    );
+    assert_eq!(link, plain_link);
+}
+
+#[test]
+fn cross_builds_link_and_native_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let probe = dir.path().join("probe");
+    ok(
+        build(&go126(), &cache, true, "./cmd/qcompat-probe", &probe),
+        "linux/amd64",
+    );
+    assert!(exec(&probe).contains("ok=true checked=9 goos=linux goarch=amd64"));
+    for (goos, goarch) in [("linux", "arm64"), ("windows", "amd64")] {
+        let out = dir.path().join(format!("probe-{goos}-{goarch}"));
+        let mut c = go(
+            &go126(),
+            &cache,
+            &[
+                "build",
+                "-o",
+                out.to_str().unwrap(),
+                &toolexec_flag(),
+                "./cmd/qcompat-probe",
+            ],
+        );
+        c.env("GOOS", goos).env("GOARCH", goarch);
+        ok(c.output().unwrap(), &format!("{goos}/{goarch}"));
+        assert!(out.metadata().unwrap().len() > 100_000);
+    }
+}
+
+#[test]
+fn temp_files_are_removed_or_kept_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let probe = dir.path().join("probe");
+    let cache = dir.path().join("cache");
+    let o = probe.to_str().unwrap().to_string();
+    let te = toolexec_flag();
+    let mut c = go(
+        &go126(),
+        &cache,
+        &["build", "-o", &o, &te, "./cmd/qcompat-probe"],
+    );
+    ok(c.env("TMPDIR", &tmp).output().unwrap(), "build");
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("qcompat-"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+
+    let mut c = go(
+        &go126(),
+        &cache,
+        &["build", "-a", "-o", &o, &te, "./cmd/qcompat-probe"],
+    );
+    let out = ok(
+        c.env("TMPDIR", &tmp)
+            .env("QCOMPAT_KEEP_TEMP", "1")
+            .output()
+            .unwrap(),
+        "build",
+    );
+    assert!(out.contains("qcompat toolexec: kept"), "{out}");
+    let kept: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(kept.len(), 1);
+    let file = kept[0].path().join("qcompat_goroutineid.go");
+    assert!(std::fs::read_to_string(file)
+        .unwrap()
+        .contains("//go:linkname GoroutineID\n"));
+}
+
+#[test]
+fn tool_failures_pass_through() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module broken\n\ngo 1.19\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() { undefinedThing() }\n",
+    )
+    .unwrap();
+    let out = Command::new(go126())
+        .args(["build", &toolexec_flag(), "."])
+        .current_dir(dir.path())
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("undefined: undefinedThing"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["toolexec"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("usage"));
+}
+
+/// fallback-go's own tests: plain, through the injector, and with each tag.
+fn fallback_tests(gobin: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let te = toolexec_flag();
+    let runs: [(&[&str], bool); 4] = [
+        (&["test", "-count=1", "./..."], false),
+        (&["test", "-count=1", &te, "./..."], true),
+        (
+            &["test", "-count=1", "-tags=qcompat_injected", &te, "./goid"],
+            true,
+        ),
+        (
+            &["test", "-count=1", "-tags=qcompat_stack", &te, "./goid"],
+            false,
+        ),
+    ];
+    for (args, injected) in runs {
+        let mut c = go(gobin, &cache, args);
+        c.env("QCOMPAT_EXPECT_INJECTED", if injected { "1" } else { "0" });
+        ok(
+            c.output().unwrap(),
+            &format!("{} {args:?}", gobin.display()),
+        );
+    }
+    // The tag that demands the injector fails to link without it.
+    let out = go(
+        gobin,
+        &cache,
+        &["test", "-count=1", "-tags=qcompat_injected", "./goid"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("relocation target runtime.GoroutineID not defined")
+            || text(&out.stderr).contains("relocation target runtime.GoroutineID not defined")
+    );
+}
+
+#[test]
+fn fallback_go_tests_go119() {
+    fallback_tests(&go119());
+}
+
+#[test]
+fn fallback_go_tests_go126() {
+    fallback_tests(&go126());
+}
+
+#[test]
+fn fallback_go_tests_go127() {
+    fallback_tests(&go127());
+}

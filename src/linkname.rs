@@ -5,9 +5,9 @@ use crate::discover::Toolchain;
 use crate::scratch;
 use crate::version::{Compiler, GoVersion};
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
     /// Go 1.13-1.22: push linknames exist and pulls into std link.

@@ -1,16 +1,24 @@
 //! qcompat: will a toolexec-injected `runtime.GoroutineID` work with this Go
 //! toolchain and platform? Probes, proves with real builds, and picks a fallback.
 
+mod cell;
 mod companion;
 mod discover;
+mod doctor;
 mod gocmd;
 mod linkname;
 mod output;
+mod paths;
+mod pins;
 mod probe;
+mod probeprog;
 mod process;
+mod runner;
 mod runtime_layout;
 mod scratch;
+mod select;
 mod toolexec;
+mod toolid;
 mod version;
 
 use anyhow::Result;
@@ -74,6 +82,33 @@ enum Cmd {
         #[arg(long)]
         verify: bool,
     },
+    /// Decide which goroutine-ID strategy to build with
+    Select {
+        /// Use pins and the static probe only (no builds)
+        #[arg(long, conflicts_with = "verify")]
+        offline: bool,
+        /// Always verify live with a build through the injector
+        #[arg(long)]
+        verify: bool,
+        /// Print the go command flags a build script can use
+        #[arg(long, value_parser = ["goflags"])]
+        format: Option<String>,
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+    },
+    /// Check this Go setup and say what to do
+    Doctor {
+        /// The user's injector (e.g. `q`): check that it alters `compile -V=full`
+        #[arg(long, value_name = "CMD")]
+        toolexec: Option<String>,
+        /// Also build and run the probe program through the injector
+        #[arg(long)]
+        deep: bool,
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+    },
     /// The injector: use as go build -toolexec="qcompat toolexec"
     #[command(disable_help_flag = true)]
     Toolexec {
@@ -103,6 +138,44 @@ fn real_main() -> Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
         Cmd::Probe { verify } => probe::run(&g.go()?, verify, g.format())?,
+        Cmd::Select {
+            offline,
+            verify,
+            format,
+            pins,
+        } => {
+            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
+            let go = g.go()?;
+            let tc = discover::discover(&go)?;
+            let layout = runtime_layout::read(tc.goroot());
+            let mode = if offline {
+                select::Mode::Offline
+            } else if verify {
+                select::Mode::Verify
+            } else {
+                select::Mode::Default
+            };
+            let s = select::select(&tc, &layout, &pins, mode)?;
+            select::render(&s, g.format(), format.is_some())?;
+        }
+        Cmd::Doctor {
+            toolexec,
+            deep,
+            pins,
+        } => {
+            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
+            let report = doctor::diagnose(&doctor::Options {
+                go_flag: g.go.as_deref(),
+                timeout: g.timeout(),
+                toolexec: toolexec.as_deref(),
+                deep,
+                pins: &pins,
+            });
+            doctor::render(&report, g.format())?;
+            if !report.ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
         // Handled before clap runs; reached only through odd spellings.
         Cmd::Toolexec { args } => return Ok(toolexec::main(args)),
     }

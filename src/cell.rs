@@ -1,0 +1,213 @@
+//! One cell of work: build a program for one toolchain and GOOS/GOARCH through
+//! an injector, then run it where this machine can. The matrix runs many of
+//! these; `select` and `doctor --deep` run one for the host.
+
+use crate::process::{self, display_command};
+use crate::runner;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    FailRelocation,
+    FailLinkname,
+    FailBuild,
+    FailRun,
+    SkipCgo,
+    SkipBroken,
+    Timeout,
+}
+
+impl Status {
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Status::FailRelocation
+                | Status::FailLinkname
+                | Status::FailBuild
+                | Status::FailRun
+                | Status::Timeout
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::FailRelocation => "fail-relocation",
+            Status::FailLinkname => "fail-linkname",
+            Status::FailBuild => "fail-build",
+            Status::FailRun => "fail-run",
+            Status::SkipCgo => "skip-cgo",
+            Status::SkipBroken => "skip-broken",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verified {
+    Link,
+    Exec,
+}
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    pub go: &'a Path,
+    pub goroot: &'a Path,
+    pub goos: &'a str,
+    pub goarch: &'a str,
+    /// The -toolexec value (None: build without an injector).
+    pub toolexec: Option<&'a str>,
+    /// A private GOCACHE, or None for the user's.
+    pub gocache: Option<&'a Path>,
+    pub module_dir: &'a Path,
+    pub package: &'a str,
+    /// Where the binary and any runner files go.
+    pub work_dir: &'a Path,
+    pub exec: bool,
+    /// Build without DWARF and symbols: the same relocations, less work.
+    pub lean: bool,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outcome {
+    pub status: Status,
+    pub verified: Verified,
+    pub duration_s: f64,
+    pub command: String,
+    pub stderr_excerpt: String,
+    /// Why a linked cell was not executed, or the probe's verdict line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+const EXCERPT: usize = 1500;
+
+/// Reads the go command's verdict on a failed build.
+pub fn classify_build_failure(stderr: &str) -> Status {
+    if stderr.contains("relocation target runtime.GoroutineID not defined")
+        || stderr.contains("relocation target runtime.qcompatGoroutineIDFunc not defined")
+    {
+        Status::FailRelocation
+    } else if stderr.contains("invalid reference to") {
+        Status::FailLinkname
+    } else if stderr.contains("requires external (cgo) linking") {
+        Status::SkipCgo
+    } else {
+        Status::FailBuild
+    }
+}
+
+/// Builds (and maybe runs) one cell. Never fails: problems become statuses.
+pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
+    let out: PathBuf = job
+        .work_dir
+        .join(format!("probe-{}-{}", job.goos, job.goarch));
+    let mut cmd = std::process::Command::new(job.go);
+    cmd.arg("build").arg("-o").arg(&out);
+    if let Some(t) = job.toolexec {
+        cmd.arg(format!("-toolexec={t}"));
+    }
+    if job.lean {
+        cmd.args(["-gcflags=all=-dwarf=false", "-ldflags=-s -w"]);
+    }
+    cmd.arg(job.package)
+        .current_dir(job.module_dir)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOOS", job.goos)
+        .env("GOARCH", job.goarch)
+        .env("CGO_ENABLED", "0")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOWORK", "off")
+        .env("GO111MODULE", "on");
+    if let Some(c) = job.gocache {
+        cmd.env("GOCACHE", c);
+    }
+    let command = display_command(&cmd);
+    let mut outcome = Outcome {
+        status: Status::FailBuild,
+        verified: Verified::Link,
+        duration_s: 0.0,
+        command,
+        stderr_excerpt: String::new(),
+        note: None,
+    };
+    let built = match process::run(cmd, job.timeout, cancel) {
+        Ok(c) => c,
+        Err(e) => {
+            outcome.stderr_excerpt = format!("{e:#}");
+            return outcome;
+        }
+    };
+    outcome.duration_s = built.duration.as_secs_f64();
+    outcome.stderr_excerpt = built.stderr_tail(EXCERPT);
+    if built.timed_out || built.cancelled {
+        outcome.status = Status::Timeout;
+        if built.cancelled {
+            outcome.note = Some("interrupted".into());
+        }
+        return outcome;
+    }
+    if !built.success() {
+        outcome.status = classify_build_failure(&built.stderr);
+        return outcome;
+    }
+    outcome.status = Status::Pass;
+    if !job.exec {
+        return outcome;
+    }
+    let runner = match runner::find(job.goos, job.goarch, job.goroot, job.work_dir) {
+        Ok(r) => r,
+        Err(why) => {
+            outcome.note = Some(format!("linked, not run: {why}"));
+            return outcome;
+        }
+    };
+    if let Some((path, text)) = &runner.script {
+        if let Err(e) = std::fs::write(path, text) {
+            outcome.note = Some(format!(
+                "linked, not run: cannot write {}: {e}",
+                path.display()
+            ));
+            return outcome;
+        }
+    }
+    let rcmd = runner.command(&out);
+    outcome.command = format!("{} && {}", outcome.command, display_command(&rcmd));
+    outcome.verified = Verified::Exec;
+    let ran = match process::run(rcmd, job.timeout, cancel) {
+        Ok(c) => c,
+        Err(e) => {
+            outcome.status = Status::FailRun;
+            outcome.stderr_excerpt = format!("{e:#}");
+            return outcome;
+        }
+    };
+    outcome.duration_s = built.duration.as_secs_f64() + ran.duration.as_secs_f64();
+    let all = format!("{}{}", ran.stdout, ran.stderr);
+    outcome.stderr_excerpt = process::tail(&all, EXCERPT);
+    if ran.timed_out || ran.cancelled {
+        outcome.status = Status::Timeout;
+        return outcome;
+    }
+    match crate::probeprog::parse_line(&all) {
+        Some(p) if p.ok && ran.success() => {
+            outcome.note = Some(p.line);
+        }
+        Some(p) => {
+            outcome.status = Status::FailRun;
+            outcome.note = Some(p.line);
+        }
+        // A user program prints no probe line: its exit status decides.
+        None if ran.success() && !job.package.ends_with("qcompat-probe") => {}
+        None => outcome.status = Status::FailRun,
+    }
+    outcome
+}

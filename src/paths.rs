@@ -1,0 +1,76 @@
+//! Where qcompat keeps its files.
+
+use std::path::PathBuf;
+
+/// `$QCOMPAT_CACHE_DIR`, else `$XDG_CACHE_HOME/qcompat`, else `~/.cache/qcompat`.
+pub fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("QCOMPAT_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("qcompat");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    home.join(".cache").join("qcompat")
+}
+
+/// The words for `go build -toolexec=...` that run this very binary as the
+/// injector. The go command splits the value on spaces and honours quotes.
+pub fn self_toolexec() -> anyhow::Result<String> {
+    let exe = std::env::current_exe()?;
+    let exe = exe.to_string_lossy();
+    Ok(if exe.contains(' ') {
+        format!("'{exe}' toolexec")
+    } else {
+        format!("{exe} toolexec")
+    })
+}
+
+/// Splits a -toolexec value the way the go command does: on spaces, with
+/// single or double quotes wrapping a whole word.
+pub fn split_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            None => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_like_the_go_command() {
+        assert_eq!(super::split_words("q"), vec!["q"]);
+        assert_eq!(super::split_words(" a  b "), vec!["a", "b"]);
+        assert_eq!(
+            super::split_words("'/x y/q' toolexec"),
+            vec!["/x y/q", "toolexec"]
+        );
+        assert_eq!(super::split_words("\"a b\" c"), vec!["a b", "c"]);
+    }
+}

@@ -1,0 +1,430 @@
+//! `matrix/pins.yaml`: which goroutine-ID strategy is verified for which Go
+//! versions, with the evidence behind it.
+
+use crate::linkname::Policy;
+use anyhow::{bail, Context, Result};
+use semver::{Op, Version, VersionReq};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+/// The pins shipped with this qcompat (the repository's matrix/pins.yaml).
+pub const BUILTIN: &str = include_str!("../matrix/pins.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Build through the injector and call runtime.GoroutineID.
+    Injected,
+    /// Parse runtime.Stack: public API only, works everywhere.
+    Stack,
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Strategy::Injected => "injected",
+            Strategy::Stack => "stack",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinsFile {
+    pub schema: u32,
+    pub pins: Vec<Pin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// A semver requirement such as ">=1.23.0, <1.28.0".
+    pub go: String,
+    pub strategy: Strategy,
+    /// The linkname policy seen for these versions.
+    pub linkname: Policy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Toolchains the strategy was verified with, e.g. go1.27.3.
+    pub toolchains: Vec<String>,
+    /// GOOS/GOARCH pairs that linked through the injector.
+    pub platforms_linked: u32,
+    /// Of those, the pairs whose probe also ran and returned the right IDs.
+    pub platforms_executed: u32,
+    /// Pairs that could not be built without cgo (skipped).
+    #[serde(default)]
+    pub platforms_skipped: u32,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub qcompat_version: String,
+}
+
+/// A version interval parsed from a pin's requirement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    pub req: VersionReq,
+    lo: Option<(Version, bool)>,
+    hi: Option<(Version, bool)>,
+}
+
+impl Range {
+    pub fn parse(text: &str) -> Result<Range, String> {
+        let req =
+            VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
+        let mut lo: Option<(Version, bool)> = None;
+        let mut hi: Option<(Version, bool)> = None;
+        for c in &req.comparators {
+            let (Some(minor), Some(patch)) = (c.minor, c.patch) else {
+                return Err(format!(
+                    "{text:?}: write full versions such as >=1.23.0 (partial versions are ambiguous)"
+                ));
+            };
+            let v = Version {
+                major: c.major,
+                minor,
+                patch,
+                pre: c.pre.clone(),
+                build: Default::default(),
+            };
+            let (new_lo, new_hi) = match c.op {
+                Op::Exact => (Some((v.clone(), true)), Some((v, true))),
+                Op::Greater => (Some((v, false)), None),
+                Op::GreaterEq => (Some((v, true)), None),
+                Op::Less => (None, Some((v, false))),
+                Op::LessEq => (None, Some((v, true))),
+                _ => {
+                    return Err(format!(
+                        "{text:?}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *"
+                    ))
+                }
+            };
+            if let Some(n) = new_lo {
+                if lo.as_ref().is_none_or(|l| tighter_lo(&n, l)) {
+                    lo = Some(n);
+                }
+            }
+            if let Some(n) = new_hi {
+                if hi.as_ref().is_none_or(|h| tighter_hi(&n, h)) {
+                    hi = Some(n);
+                }
+            }
+        }
+        let r = Range { req, lo, hi };
+        if r.is_empty() {
+            return Err(format!("{text:?} matches no version"));
+        }
+        Ok(r)
+    }
+
+    pub fn contains(&self, v: &Version) -> bool {
+        let v = Version {
+            build: Default::default(),
+            ..v.clone()
+        };
+        let above = match &self.lo {
+            None => true,
+            Some((l, incl)) => v > *l || (*incl && v == *l),
+        };
+        let below = match &self.hi {
+            None => true,
+            Some((h, incl)) => v < *h || (*incl && v == *h),
+        };
+        above && below
+    }
+
+    /// Whether any comparator names exactly this pre-release.
+    fn names(&self, v: &Version) -> bool {
+        self.req.comparators.iter().any(|c| {
+            c.major == v.major
+                && c.minor == Some(v.minor)
+                && c.patch == Some(v.patch)
+                && c.pre == v.pre
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        match (&self.lo, &self.hi) {
+            (Some((l, li)), Some((h, hi))) => match l.cmp(h) {
+                Ordering::Greater => true,
+                Ordering::Equal => !(*li && *hi),
+                Ordering::Less => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub fn overlaps(&self, other: &Range) -> bool {
+        let lo = match (&self.lo, &other.lo) {
+            (Some(a), Some(b)) => Some(if tighter_lo(a, b) {
+                a.clone()
+            } else {
+                b.clone()
+            }),
+            (a, b) => a.clone().or(b.clone()),
+        };
+        let hi = match (&self.hi, &other.hi) {
+            (Some(a), Some(b)) => Some(if tighter_hi(a, b) {
+                a.clone()
+            } else {
+                b.clone()
+            }),
+            (a, b) => a.clone().or(b.clone()),
+        };
+        !Range {
+            req: VersionReq::STAR,
+            lo,
+            hi,
+        }
+        .is_empty()
+    }
+
+    /// The highest version the range admits, when bounded above.
+    pub fn upper(&self) -> Option<&Version> {
+        self.hi.as_ref().map(|(v, _)| v)
+    }
+}
+
+fn tighter_lo(a: &(Version, bool), b: &(Version, bool)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && !a.1 && b.1)
+}
+
+fn tighter_hi(a: &(Version, bool), b: &(Version, bool)) -> bool {
+    a.0 < b.0 || (a.0 == b.0 && !a.1 && b.1)
+}
+
+/// A loaded, checked pins file.
+#[derive(Debug, Clone)]
+pub struct Pins {
+    pub source: String,
+    pub file: PinsFile,
+    ranges: Vec<Range>,
+}
+
+/// Which pin covers a version, if any.
+#[derive(Debug, Clone)]
+pub struct Match<'a> {
+    pub pin: &'a Pin,
+    pub index: usize,
+}
+
+impl Pins {
+    /// Loads `path`, or the built-in pins when `path` is None.
+    pub fn load(path: Option<&Path>) -> Result<Pins> {
+        match path {
+            None => Pins::parse(BUILTIN, "built-in matrix/pins.yaml"),
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read pins file {}", p.display()))?;
+                Pins::parse(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    pub fn parse(text: &str, source: &str) -> Result<Pins> {
+        let file: PinsFile = serde_yaml::from_str(text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            anyhow::anyhow!(
+                "{source}{at}: {e}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)"
+            )
+        })?;
+        if file.schema != 1 {
+            bail!(
+                "{source}: schema {} is not supported (expected 1)",
+                file.schema
+            );
+        }
+        let mut ranges = Vec::new();
+        for pin in &file.pins {
+            let line = line_of(text, &pin.go);
+            let r = Range::parse(&pin.go).map_err(|e| anyhow::anyhow!("{source}:{line}: {e}"))?;
+            for (j, earlier) in ranges.iter().enumerate() {
+                if r.overlaps(earlier) {
+                    let other: &Pin = &file.pins[j];
+                    bail!(
+                        "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
+                        pin.go,
+                        other.go,
+                        line_of(text, &other.go)
+                    );
+                }
+            }
+            ranges.push(r);
+        }
+        Ok(Pins {
+            source: source.to_string(),
+            file,
+            ranges,
+        })
+    }
+
+    /// The pin for `v`. A pre-release or devel build matches a pin that names
+    /// it exactly, else the pins of its release (1.21.0-rc.2 as 1.21.0).
+    pub fn find(&self, v: &Version) -> Option<Match<'_>> {
+        let hit = |want: &Version, exact: bool| {
+            self.ranges
+                .iter()
+                .position(|r| (!exact || r.names(want)) && r.contains(want))
+        };
+        let index = if v.pre.is_empty() {
+            hit(v, false)
+        } else {
+            hit(v, true).or_else(|| hit(&Version::new(v.major, v.minor, v.patch), false))
+        }?;
+        Some(Match {
+            pin: &self.file.pins[index],
+            index,
+        })
+    }
+
+    /// Whether `v` is newer than everything the pins cover.
+    pub fn newer_than_all(&self, v: &Version) -> bool {
+        let release = Version::new(v.major, v.minor, v.patch);
+        self.ranges
+            .iter()
+            .all(|r| r.upper().is_some_and(|u| release >= *u) && !r.contains(&release))
+    }
+
+    pub fn range(&self, index: usize) -> &Range {
+        &self.ranges[index]
+    }
+
+    /// Writes the pins to `path` atomically (temp file, then rename).
+    pub fn save(file: &PinsFile, path: &Path) -> Result<()> {
+        let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see README.md.\n";
+        let text = format!("{header}{}", serde_yaml::to_string(file)?);
+        Pins::parse(&text, &path.display().to_string())
+            .context("refusing to write invalid pins")?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        tmp.persist(path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// The 1-based line where `needle` first appears (0 when it does not).
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// Where pins are read from: `--pins`, else `$QCOMPAT_PINS`, else built in.
+pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os("QCOMPAT_PINS").map(PathBuf::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn builtin_pins_load() {
+        let p = Pins::load(None).unwrap();
+        assert_eq!(
+            p.find(&v("1.19.8")).unwrap().pin.strategy,
+            Strategy::Injected
+        );
+        assert_eq!(p.find(&v("1.12.17")).unwrap().pin.strategy, Strategy::Stack);
+        assert_eq!(
+            p.find(&v("1.27.3")).unwrap().pin.linkname,
+            Policy::Restricted
+        );
+        assert!(p.find(&v("1.30.0")).is_none());
+        assert!(p.newer_than_all(&v("1.30.0")));
+        assert!(!p.newer_than_all(&v("1.26.0")));
+    }
+
+    #[test]
+    fn prereleases_match_their_minor() {
+        let text = "schema: 1\npins:\n- go: \">=1.23.0, <1.28.0\"\n  strategy: injected\n  linkname: restricted\n- go: \"=1.28.0-rc.1\"\n  strategy: stack\n  linkname: restricted\n";
+        let p = Pins::parse(text, "t.yaml").unwrap();
+        assert_eq!(p.find(&v("1.25.0-rc.2")).unwrap().index, 0);
+        assert_eq!(p.find(&v("1.27.0-devel.abc")).unwrap().index, 0);
+        assert_eq!(p.find(&v("1.28.0-rc.1")).unwrap().index, 1);
+        assert!(p.find(&v("1.28.0-rc.2")).is_none());
+        assert!(p.find(&v("1.28.0")).is_none());
+    }
+
+    #[test]
+    fn bad_files_name_file_and_line() {
+        let syntax = "schema: 1\npins:\n  - go: [\n";
+        let e = Pins::parse(syntax, "p.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("p.yaml:"), "{e}");
+        assert!(e.contains("expected"), "{e}");
+
+        let unknown =
+            "schema: 1\npins:\n- go: \">=1.13.0\"\n  strategy: magic\n  linkname: permissive\n";
+        let e = Pins::parse(unknown, "p.yaml").unwrap_err().to_string();
+        assert!(e.contains("p.yaml:4") && e.contains("magic"), "{e}");
+
+        let overlap = "schema: 1\npins:\n- go: \">=1.13.0, <1.24.0\"\n  strategy: injected\n  linkname: permissive\n- go: \">=1.23.0\"\n  strategy: injected\n  linkname: restricted\n";
+        let e = Pins::parse(overlap, "p.yaml").unwrap_err().to_string();
+        assert!(
+            e.contains("p.yaml:6") && e.contains("overlaps") && e.contains("line 3"),
+            "{e}"
+        );
+
+        let tilde =
+            "schema: 1\npins:\n- go: \"~1.13.0\"\n  strategy: injected\n  linkname: permissive\n";
+        assert!(Pins::parse(tilde, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("p.yaml:3"));
+        let empty = "schema: 1\npins:\n- go: \">=1.20.0, <1.13.0\"\n  strategy: injected\n  linkname: permissive\n";
+        assert!(Pins::parse(empty, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("matches no version"));
+        let extra = "schema: 1\npins: []\nextra: 1\n";
+        assert!(Pins::parse(extra, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("extra"));
+        assert!(Pins::parse("schema: 2\npins: []\n", "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("schema 2"));
+    }
+
+    #[test]
+    fn touching_ranges_do_not_overlap() {
+        let a = Range::parse(">=1.13.0, <1.23.0").unwrap();
+        let b = Range::parse(">=1.23.0").unwrap();
+        let c = Range::parse("<=1.23.0").unwrap();
+        assert!(!a.overlaps(&b));
+        assert!(b.overlaps(&c));
+        assert!(a.overlaps(&c));
+    }
+
+    #[test]
+    fn save_round_trips() {
+        let p = Pins::load(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pins.yaml");
+        Pins::save(&p.file, &path).unwrap();
+        let again = Pins::load(Some(&path)).unwrap();
+        assert_eq!(again.file, p.file);
+    }
+}

@@ -73,12 +73,24 @@ pub fn diagnose(o: &Options) -> Report {
     let tc = match discover::discover(&go) {
         Ok(t) => t,
         Err(e) => {
-            checks.push(check(
-                "go",
-                Level::Fail,
-                format!("{} does not run: {e:#}", go.path.display()),
-                Some("check that this go installation works: `go env`".into()),
-            ));
+            let msg = format!("{e:#}");
+            // The go command refuses to start without a usable build cache.
+            if msg.contains("build cache") {
+                checks.push(check("go", Level::Ok, go.path.display().to_string(), None));
+                checks.push(check(
+                    "gocache",
+                    Level::Fail,
+                    msg,
+                    Some("unset GOCACHE or point it at a writable directory".into()),
+                ));
+            } else {
+                checks.push(check(
+                    "go",
+                    Level::Fail,
+                    format!("{} does not run: {msg}", go.path.display()),
+                    Some("check that this go installation works: `go env`".into()),
+                ));
+            }
             return finish(checks, None);
         }
     };

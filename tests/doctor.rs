@@ -1,0 +1,253 @@
+//! `qcompat select` and `qcompat doctor` with real and fake toolchains.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn doctor(go: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec!["doctor", "--json", "--go", go.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
+    (v, out.status.code().unwrap())
+}
+
+fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {r:#}"))
+}
+
+fn deep_ok(go: &Path, version: &str) {
+    let (r, code) = doctor(go, &["--deep"]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["schema"], 1);
+    assert_eq!(r["ok"], true);
+    assert_eq!(check(&r, "deep")["status"], "ok", "{r:#}");
+    assert!(check(&r, "deep")["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("go={version}")));
+    assert_eq!(check(&r, "version")["status"], "ok");
+    let s = &r["selection"];
+    assert_eq!(s["strategy"], "injected");
+    assert_eq!(s["build_tags"], serde_json::json!(["qcompat_injected"]));
+    assert_eq!(s["toolexec_required"], true);
+    assert_eq!(s["pinned"], true);
+    assert_eq!(s["verified"], true);
+    assert!(!s["reasons"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn deep_go119() {
+    deep_ok(&go119(), "go1.19.8");
+}
+
+#[test]
+fn deep_go126() {
+    deep_ok(&go126(), "go1.26.8");
+}
+
+#[test]
+fn deep_go127() {
+    deep_ok(&go127(), "go1.27.3");
+}
+
+#[test]
+fn select_formats() {
+    let go = go126();
+    let g = go.to_str().unwrap();
+    let s = json(&["select", "--offline", "--json", "--go", g]);
+    assert_eq!(s["strategy"], "injected");
+    assert!(s["verified"].is_null());
+    let out = run(&["select", "--offline", "--format", "goflags", "--go", g]);
+    let line = text(&out.stdout);
+    assert!(
+        line.starts_with("-tags=qcompat_injected '-toolexec="),
+        "{line}"
+    );
+    assert!(line.trim_end().ends_with(" toolexec'"), "{line}");
+    let y = run(&["select", "--offline", "--yaml", "--go", g]);
+    let doc: serde_yaml::Value = serde_yaml::from_slice(&y.stdout).unwrap();
+    assert_eq!(doc["strategy"], serde_yaml::Value::from("injected"));
+}
+
+#[test]
+fn select_verify_agrees_with_pin() {
+    let s = json(&[
+        "select",
+        "--verify",
+        "--json",
+        "--go",
+        go127().to_str().unwrap(),
+    ]);
+    assert_eq!(s["strategy"], "injected");
+    assert_eq!(s["verified"], true);
+    assert_eq!(s["live"]["status"], "pass");
+    assert_eq!(s["live"]["verified"], "exec");
+}
+
+#[test]
+fn unpinned_future_go_falls_back_to_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let go = fake_go(dir.path(), "go1.30.0", Some(RUNTIME2_UINT64));
+    let g = go.to_str().unwrap();
+    let off = json(&["select", "--offline", "--json", "--go", g]);
+    assert_eq!(off["strategy"], "stack");
+    assert_eq!(off["pinned"], false);
+    assert!(off["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("no pin covers go1.30.0"));
+    // Default mode verifies live; the fake go cannot build, so: stack, verified false.
+    let live = json(&["select", "--json", "--go", g]);
+    assert_eq!(live["strategy"], "stack");
+    assert_eq!(live["verified"], false);
+    assert_eq!(live["build_tags"], serde_json::json!(["qcompat_stack"]));
+    assert_eq!(live["toolexec_required"], false);
+    assert_eq!(
+        run(&["select", "--format", "goflags", "--offline", "--go", g]).stdout,
+        b"-tags=qcompat_stack\n"
+    );
+
+    let (r, code) = doctor(&go, &[]);
+    assert_eq!(code, 0);
+    let v = check(&r, "version");
+    assert_eq!(v["status"], "warn");
+    assert!(v["message"]
+        .as_str()
+        .unwrap()
+        .contains("newer than every pin"));
+    assert!(v["fix"].as_str().unwrap().contains("--deep"));
+}
+
+#[test]
+fn devel_and_gccgo() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("devel");
+    std::fs::create_dir(&d).unwrap();
+    let devel = fake_go(
+        &d,
+        "devel go1.28-5f2c3e1 Tue Aug 1 10:00:00 2026 +0000",
+        Some(RUNTIME2_UINT64),
+    );
+    let (r, _) = doctor(&devel, &[]);
+    assert_eq!(check(&r, "version")["status"], "warn");
+
+    let d = dir.path().join("gccgo");
+    std::fs::create_dir(&d).unwrap();
+    let gccgo = fake_go(&d, "go1.18 gccgo (GCC) 12.2.0", Some(RUNTIME2_UINT64));
+    let s = json(&["select", "--json", "--go", gccgo.to_str().unwrap()]);
+    assert_eq!(s["strategy"], "stack");
+    assert!(s["reasons"][0].as_str().unwrap().contains("gccgo"), "{s:#}");
+    let (r, _) = doctor(&gccgo, &[]);
+    assert_eq!(check(&r, "compiler")["status"], "warn");
+    assert_eq!(r["selection"]["strategy"], "stack");
+
+    let d = dir.path().join("nogoid");
+    std::fs::create_dir(&d).unwrap();
+    let nogoid = fake_go(
+        &d,
+        "go1.30.0",
+        Some("package runtime\ntype g struct {\n\tm *m\n}\n"),
+    );
+    let s = json(&["select", "--json", "--go", nogoid.to_str().unwrap()]);
+    assert_eq!(s["strategy"], "stack");
+    assert!(s["reasons"][0].as_str().unwrap().contains("no g.goid"));
+}
+
+#[test]
+fn injector_that_keeps_the_tool_id_draws_the_cache_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let passthrough = script(dir.path(), "passthrough", "exec \"$@\"\n");
+    let p = passthrough.to_str().unwrap();
+    let (r, code) = doctor(&go126(), &["--toolexec", p]);
+    assert_eq!(code, 0);
+    let c = check(&r, "toolexec-id");
+    assert_eq!(c["status"], "warn");
+    let msg = c["message"].as_str().unwrap();
+    assert!(
+        msg.contains("relocation target runtime.GoroutineID not defined"),
+        "{msg}"
+    );
+    assert!(c["fix"].as_str().unwrap().contains("GOCACHE"));
+    // Go 1.19 ships std precompiled: the warning says the injector never runs for runtime.
+    let (r, _) = doctor(&go119(), &["--toolexec", p]);
+    assert!(check(&r, "toolexec-id")["message"]
+        .as_str()
+        .unwrap()
+        .contains("unless -a is passed"));
+
+    let ours = format!("{} toolexec", qcompat().display());
+    let (r, _) = doctor(&go126(), &["--toolexec", &ours]);
+    assert_eq!(check(&r, "toolexec-id")["status"], "ok", "{r:#}");
+}
+
+#[test]
+fn failing_checks_exit_1_and_bad_input_exits_2() {
+    let out = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()])
+        .env("GOCACHE", "/proc/version/cache")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["ok"], false);
+    assert_eq!(check(&r, "gocache")["status"], "fail");
+
+    let (r, code) = doctor(Path::new("/nonexistent/go"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(check(&r, "go")["status"], "fail");
+
+    let out = run(&["doctor", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let human = cmd(&["doctor", "--go", go126().to_str().unwrap()])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let t = text(&human.stdout);
+    assert!(t.contains("advice:") && !t.contains('\x1b'), "{t}");
+}
+
+#[test]
+fn bad_pins_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = go126();
+    let cases = [
+        ("syntax.yaml", "schema: 1\npins:\n  - go: [\n", "syntax.yaml:"),
+        (
+            "overlap.yaml",
+            "schema: 1\npins:\n- go: \">=1.13.0, <1.24.0\"\n  strategy: injected\n  linkname: permissive\n- go: \">=1.23.0\"\n  strategy: injected\n  linkname: restricted\n",
+            "overlap.yaml:6: range \">=1.23.0\" overlaps",
+        ),
+        (
+            "strategy.yaml",
+            "schema: 1\npins:\n- go: \">=1.13.0\"\n  strategy: turbo\n  linkname: permissive\n",
+            "strategy.yaml:4",
+        ),
+    ];
+    for (name, body, want) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        for sub in ["select", "doctor"] {
+            let out = run(&[
+                sub,
+                "--pins",
+                p.to_str().unwrap(),
+                "--go",
+                g.to_str().unwrap(),
+            ]);
+            assert_eq!(out.status.code(), Some(2), "{sub} {name}");
+            let err = text(&out.stderr);
+            assert!(err.contains(want), "{sub} {name}: {err}");
+            assert!(!err.contains("panicked"));
+        }
+    }
+    let missing = run(&["select", "--pins", "/nonexistent/pins.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("/nonexistent/pins.yaml"));
+}

@@ -25,8 +25,6 @@ pub struct GoEnv {
     #[serde(default)]
     pub goflags: String,
     pub gotoolchain: Option<String>,
-    #[serde(rename = "CGO_ENABLED", default)]
-    pub cgo_enabled: String,
     #[serde(default)]
     pub goenv: String,
 }

@@ -295,10 +295,6 @@ impl Pins {
             .all(|r| r.upper().is_some_and(|u| release >= *u) && !r.contains(&release))
     }
 
-    pub fn range(&self, index: usize) -> &Range {
-        &self.ranges[index]
-    }
-
     /// Writes the pins to `path` atomically (temp file, then rename).
     pub fn save(file: &PinsFile, path: &Path) -> Result<()> {
         let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see README.md.\n";

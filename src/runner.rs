@@ -25,6 +25,14 @@ impl Runner {
     }
 }
 
+/// Loaded before old `wasm_exec_node.js` files (Go 1.19-1.20), which assign
+/// `globalThis.crypto` and `performance`: Node 20 makes those getters.
+const NODE_GLOBALS_SHIM: &str = r#"for (const name of ['crypto', 'performance']) {
+  const value = globalThis[name];
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
+}
+"#;
+
 const WASI_LOADER: &str = r#"// Runs a wasip1/wasm binary with Node's built-in WASI.
 const { WASI } = require('node:wasi');
 const fs = require('node:fs');
@@ -88,10 +96,17 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
                 .map(|p| goroot.join(p))
                 .find(|p| p.exists())
                 .ok_or_else(|| format!("no wasm_exec_node.js under {}", goroot.display()))?;
-            Ok(native(vec![
-                node.display().to_string(),
-                exec.display().to_string(),
-            ]))
+            let shim = scratch.join("node-globals-shim.js");
+            Ok(Runner {
+                argv: vec![
+                    node.display().to_string(),
+                    "--require".into(),
+                    shim.display().to_string(),
+                    exec.display().to_string(),
+                ],
+                env: vec![],
+                script: Some((shim, NODE_GLOBALS_SHIM)),
+            })
         }
         ("wasip1", "wasm") => {
             let node = resolve(Path::new("node")).ok_or("node is not installed")?;

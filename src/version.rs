@@ -60,11 +60,6 @@ impl GoVersion {
         self.minor_line() >= (major, minor)
     }
 
-    /// The version with pre-release and build metadata removed (1.21.0-rc.2 -> 1.21.0).
-    pub fn release(&self) -> Version {
-        Version::new(self.version.major, self.version.minor, self.version.patch)
-    }
-
     /// `go1.21.0` style name of the version (pre-releases as `go1.21rc2`).
     pub fn go_name(&self) -> String {
         format_go_name(&self.version)
@@ -254,7 +249,10 @@ mod tests {
         assert_eq!(g.compiler, Compiler::Gccgo);
         assert_eq!(g.version, Version::parse("1.18.0").unwrap());
         let b = v("go1.24.2-bigcorp");
-        assert_eq!(b.release(), Version::new(1, 24, 2));
+        assert_eq!(
+            (b.version.major, b.version.minor, b.version.patch),
+            (1, 24, 2)
+        );
         assert_eq!(b.version.build.as_str(), "bigcorp");
         let full = v("go version go1.26.8 linux/amd64");
         assert_eq!(full.version, Version::new(1, 26, 8));

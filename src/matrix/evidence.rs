@@ -1,0 +1,99 @@
+//! `qcompat pins update --from REPORT`: record a complete matrix report's
+//! evidence in matrix/pins.yaml.
+
+use super::report::Report;
+use crate::cell::{Status, Verified};
+use crate::linkname;
+use crate::pins::{Evidence, Pin, Pins, PinsFile, Strategy};
+use anyhow::{bail, Result};
+use semver::Version;
+
+/// What happened to the pins, one line per toolchain.
+pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Vec<String>)> {
+    if !report.complete {
+        bail!("the report is incomplete (interrupted, or shards missing): finish the run or merge every shard first");
+    }
+    let mut file = pins.file.clone();
+    let mut log = Vec::new();
+    let mut touched: Vec<usize> = Vec::new();
+    for go in report.versions() {
+        let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
+        let v = crate::version::parse(&go)?;
+        let failed: Vec<String> = cells
+            .iter()
+            .filter(|c| c.status.is_failure())
+            .map(|c| format!("{} ({})", c.platform(), c.status.name()))
+            .collect();
+        if !failed.is_empty() {
+            bail!(
+                "{go} has failing cells: {}; pins only record passing evidence (fix them, or pin stack by hand)",
+                failed.join(", ")
+            );
+        }
+        let linked = cells.iter().filter(|c| c.status == Status::Pass).count() as u32;
+        let executed = cells
+            .iter()
+            .filter(|c| c.status == Status::Pass && c.verified == Verified::Exec)
+            .count() as u32;
+        let skipped = cells
+            .iter()
+            .filter(|c| !matches!(c.status, Status::Pass))
+            .count() as u32;
+        if linked == 0 {
+            log.push(format!("{go}: no passing cell, nothing recorded"));
+            continue;
+        }
+        let index = match pins.find(&v.version) {
+            Some(m) => m.index,
+            None => {
+                // A new minor: pin it alone, from X.Y.0 to the next minor.
+                let lo = Version::new(v.version.major, v.version.minor, 0);
+                let hi = Version::new(v.version.major, v.version.minor + 1, 0);
+                file.pins.push(Pin {
+                    go: format!(">={lo}, <{hi}"),
+                    strategy: Strategy::Injected,
+                    linkname: linkname::expected(&v),
+                    evidence: None,
+                    note: None,
+                });
+                log.push(format!("{go}: new pin \">={lo}, <{hi}\" (injected)"));
+                file.pins.len() - 1
+            }
+        };
+        let pin = &mut file.pins[index];
+        if pin.strategy != Strategy::Injected {
+            log.push(format!(
+                "{go}: pin {:?} says {}; the matrix passed, but the strategy is left for a person to change",
+                pin.go, pin.strategy
+            ));
+            continue;
+        }
+        // Evidence cites this report only: the first toolchain of a pin
+        // replaces what an older run recorded, later ones add to it.
+        let fresh = Evidence {
+            toolchains: vec![],
+            platforms_linked: 0,
+            platforms_executed: 0,
+            platforms_skipped: 0,
+            date: today.to_string(),
+            qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let mut ev = if touched.contains(&index) {
+            pin.evidence.clone().unwrap_or(fresh)
+        } else {
+            touched.push(index);
+            fresh
+        };
+        ev.toolchains.push(go.clone());
+        ev.platforms_linked += linked;
+        ev.platforms_executed += executed;
+        ev.platforms_skipped += skipped;
+        ev.qcompat_version = env!("CARGO_PKG_VERSION").to_string();
+        log.push(format!(
+            "{go}: pin {:?} now cites {linked} linked, {executed} executed, {skipped} skipped",
+            pin.go
+        ));
+        pin.evidence = Some(ev);
+    }
+    Ok((file, log))
+}

@@ -1,0 +1,530 @@
+//! `qcompat matrix`: build (and where possible run) the probe on every
+//! GOOS/GOARCH pair of every chosen toolchain, in parallel, and report.
+//!
+//! The runner (this file) produces [`report::Report`]s; [`render`] turns them
+//! into Markdown, JUnit and CI summaries; [`progress`] shows the run.
+
+pub mod evidence;
+pub mod progress;
+pub mod render;
+pub mod report;
+pub mod spec;
+
+use crate::cell::{self, Job, Outcome, Status, Verified};
+use crate::discover::{self, Platform, Toolchain};
+use crate::gocmd::Go;
+use crate::pins::{Pins, Strategy};
+use anyhow::{bail, Context, Result};
+use report::{Cell, Report, ToolchainInfo};
+use sha2::{Digest, Sha256};
+use spec::{CgoOnly, Loaded, PlatformChoice, ToolchainEntry, VerifyMode};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Set by Ctrl-C: stop starting cells and kill the running builds.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
+pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
+    goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
+}
+
+/// Where the outputs of a run go.
+#[derive(Debug, Default, Clone)]
+pub struct Outputs {
+    pub report: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub summary_md: Option<PathBuf>,
+}
+
+pub struct RunOptions<'a> {
+    pub spec: &'a Path,
+    pub go_flag: Option<&'a Path>,
+    pub go_timeout: Duration,
+    pub shard: Option<(usize, usize)>,
+    pub jobs: Option<usize>,
+    pub outputs: Outputs,
+    pub pins: &'a Pins,
+    pub offline: bool,
+    pub json: bool,
+}
+
+/// One toolchain of the run, with what the cells need from it.
+struct Prepared {
+    tc: Toolchain,
+    info: ToolchainInfo,
+    gocache: Option<PathBuf>,
+    platforms: Vec<Platform>,
+}
+
+/// A cell to run, or one already decided without building.
+struct Planned {
+    toolchain: usize,
+    goos: String,
+    goarch: String,
+    preset: Option<Outcome>,
+}
+
+fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>> {
+    match entry {
+        ToolchainEntry::Selector(s) if s == "local" => {
+            Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
+        }
+        ToolchainEntry::Path { path } => {
+            let bin = path.join("bin/go");
+            if bin.is_file() {
+                Ok(vec![bin])
+            } else if path.is_file() {
+                Ok(vec![path.clone()])
+            } else {
+                bail!(
+                    "toolchain path {} is neither a GOROOT (no bin/go) nor a go binary",
+                    path.display()
+                )
+            }
+        }
+        ToolchainEntry::Selector(s) => crate::toolchains::resolve_many(s, o.offline, o.go_timeout),
+    }
+}
+
+fn prepare(
+    loaded: &Loaded,
+    o: &RunOptions,
+    toolexec: &str,
+    builtin: bool,
+) -> Result<(Vec<Prepared>, Vec<String>)> {
+    let mut bins: Vec<PathBuf> = Vec::new();
+    for e in &loaded.spec.toolchains {
+        for b in resolve_entry(e, o)
+            .with_context(|| format!("{}: toolchain {e:?}", loaded.path.display()))?
+        {
+            let canon = b.canonicalize().unwrap_or(b);
+            if !bins.contains(&canon) {
+                bins.push(canon);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let mut all_known: Vec<String> = Vec::new();
+    for bin in bins {
+        let go = Go::new(bin, o.go_timeout);
+        let tc = discover::discover(&go)?;
+        let known = discover::platforms_with_broken(&go)?;
+        all_known.extend(known.iter().map(Platform::name));
+        let name = tc.version.go_name();
+        let mut gocache = None;
+        let mut note = None;
+        if !builtin {
+            let check = crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)?;
+            if !check.altered {
+                let mut h = Sha256::new();
+                h.update(toolexec.as_bytes());
+                h.update(tc.env.goroot.as_bytes());
+                let dir = crate::paths::cache_dir()
+                    .join("gocache-private")
+                    .join(hex::encode(&h.finalize()[..8]));
+                let mut n = format!(
+                    "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a private GOCACHE ({}) instead of sharing plain builds' entries",
+                    dir.display()
+                );
+                if !tc.version.at_least(1, 20) {
+                    n.push_str(&format!(
+                        "; {name} ships a precompiled std in $GOROOT/pkg, so the go command never runs such an injector for runtime (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit"
+                    ));
+                }
+                note = Some(n);
+                gocache = Some(dir);
+            }
+        }
+        let platforms = choose_platforms(loaded, &known, &name, &mut notes);
+        out.push(Prepared {
+            info: ToolchainInfo {
+                go: name,
+                path: go.path.display().to_string(),
+                goroot: tc.env.goroot.clone(),
+                private_gocache: gocache.is_some(),
+                note,
+            },
+            tc,
+            gocache,
+            platforms,
+        });
+    }
+    if let PlatformChoice::List(list) = &loaded.platforms {
+        for p in list {
+            if !all_known.contains(p) {
+                bail!(
+                    "{}: platform {p} is not a port of any chosen toolchain (see `go tool dist list`)",
+                    loaded.path.display()
+                );
+            }
+        }
+    }
+    Ok((out, notes))
+}
+
+fn choose_platforms(
+    loaded: &Loaded,
+    known: &[Platform],
+    go: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Platform> {
+    let mut chosen: Vec<Platform> = match &loaded.platforms {
+        PlatformChoice::All => known.iter().filter(|p| !p.broken).cloned().collect(),
+        PlatformChoice::FirstClass => known
+            .iter()
+            .filter(|p| p.first_class && !p.broken)
+            .cloned()
+            .collect(),
+        PlatformChoice::List(list) => list
+            .iter()
+            .filter_map(|name| {
+                let found = known.iter().find(|p| &p.name() == name).cloned();
+                if found.is_none() {
+                    notes.push(format!("{name} is not a port of {go}: no cell"));
+                }
+                found
+            })
+            .collect(),
+    };
+    chosen.retain(|p| loaded.wanted(&p.name()));
+    chosen
+}
+
+/// Every cell of the run, in a stable order (toolchain, then platform).
+fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned> {
+    let mut cells = Vec::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let mut plats = p.platforms.clone();
+        plats.sort_by_key(Platform::name);
+        for plat in plats {
+            let preset = if plat.broken {
+                Some(skip(
+                    Status::SkipBroken,
+                    format!("{} marks {} as broken", p.info.go, plat.name()),
+                ))
+            } else if loaded.spec.cgo_only == CgoOnly::Skip && needs_cgo(&plat.goos, &plat.goarch) {
+                Some(skip(
+                    Status::SkipCgo,
+                    format!("{} requires external (cgo) linking; qcompat builds with CGO_ENABLED=0 (set cgo_only: build to try)", plat.name()),
+                ))
+            } else {
+                None
+            };
+            cells.push(Planned {
+                toolchain: i,
+                goos: plat.goos.clone(),
+                goarch: plat.goarch.clone(),
+                preset,
+            });
+        }
+    }
+    cells
+}
+
+fn skip(status: Status, note: String) -> Outcome {
+    Outcome {
+        status,
+        verified: Verified::Link,
+        duration_s: 0.0,
+        command: String::new(),
+        stderr_excerpt: String::new(),
+        note: Some(note),
+    }
+}
+
+/// Keeps the cells of shard `i` of `n` (round-robin, so shards get a mix).
+fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
+    match shard {
+        None => cells,
+        Some((i, n)) => cells
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % n == i - 1)
+            .map(|(_, c)| c)
+            .collect(),
+    }
+}
+
+fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+pub fn run(o: RunOptions) -> Result<ExitCode> {
+    let loaded = spec::load(o.spec)?;
+    let builtin = loaded.spec.toolexec == "builtin";
+    let toolexec = if builtin {
+        crate::paths::self_toolexec()?
+    } else {
+        loaded.spec.toolexec.clone()
+    };
+    let started = now_rfc3339();
+    let (prepared, notes) = prepare(&loaded, &o, &toolexec, builtin)?;
+    let planned = shard(plan_cells(&prepared, &loaded), o.shard);
+    let (module_dir, package) = match &loaded.program {
+        Some((d, p)) => (d.clone(), p.clone()),
+        None => (
+            crate::probeprog::materialize()?,
+            crate::probeprog::PACKAGE.to_string(),
+        ),
+    };
+    let jobs = o
+        .jobs
+        .or(loaded.spec.jobs)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+        .max(1);
+    let work = tempfile::Builder::new()
+        .prefix("qcompat-matrix-")
+        .tempdir()
+        .context("cannot create a work directory")?;
+    for i in 0..prepared.len() {
+        std::fs::create_dir_all(work.path().join(i.to_string()))?;
+    }
+    CANCEL.store(false, Ordering::SeqCst);
+    // Ctrl-C (and SIGTERM): finish with a partial report. Installing twice
+    // (a second run in one process) is harmless to ignore.
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+
+    let progress = progress::Progress::new(planned.len());
+    let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
+    let next = AtomicUsize::new(0);
+    let exec = loaded.spec.verify == VerifyMode::Exec;
+    let timeout = Duration::from_secs(loaded.spec.timeout);
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(planned.len().max(1)) {
+            s.spawn(|| loop {
+                if CANCEL.load(Ordering::SeqCst) {
+                    break;
+                }
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                let Some(c) = planned.get(k) else { break };
+                let p = &prepared[c.toolchain];
+                let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
+                progress.start(k, &name);
+                let outcome = match &c.preset {
+                    Some(o) => o.clone(),
+                    None => {
+                        let wd = work.path().join(c.toolchain.to_string());
+                        let job = Job {
+                            go: &p.tc.go.path,
+                            goroot: p.tc.goroot(),
+                            goos: &c.goos,
+                            goarch: &c.goarch,
+                            toolexec: Some(&toolexec),
+                            gocache: p.gocache.as_deref(),
+                            module_dir: &module_dir,
+                            package: &package,
+                            work_dir: &wd,
+                            exec,
+                            lean: loaded.spec.lean,
+                            timeout,
+                        };
+                        cell::run(&job, Some(&CANCEL))
+                    }
+                };
+                if outcome.note.as_deref() == Some("interrupted") {
+                    progress.finish(k, &format!("{name}: interrupted"));
+                    break;
+                }
+                let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
+                if cell.status == Status::FailRelocation && p.gocache.is_some() {
+                    cell.note = p.info.note.clone();
+                }
+                progress.finish(
+                    k,
+                    &format!(
+                        "{name}: {}{} ({:.1}s)",
+                        cell.status.name(),
+                        if cell.status == Status::Pass {
+                            format!(" ({:?})", cell.verified).to_lowercase()
+                        } else {
+                            String::new()
+                        },
+                        cell.duration_s
+                    ),
+                );
+                results.lock().expect("results lock")[k] = Some(cell);
+            });
+        }
+    });
+    progress.done();
+    let interrupted = CANCEL.load(Ordering::SeqCst);
+    let cells: Vec<Cell> = results
+        .into_inner()
+        .expect("results lock")
+        .into_iter()
+        .flatten()
+        .collect();
+    let complete = !interrupted && cells.len() == planned.len();
+    let mut report = Report {
+        schema: report::SCHEMA,
+        complete,
+        started,
+        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        spec: loaded.path.display().to_string(),
+        toolexec: if builtin {
+            "builtin".into()
+        } else {
+            toolexec.clone()
+        },
+        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+        merged_shards: vec![],
+        toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
+        notes,
+        cells,
+    };
+    if interrupted {
+        report.notes.push(format!(
+            "interrupted after {} of {} cells; run again to finish (the go build cache keeps what was built)",
+            report.cells.len(),
+            planned.len()
+        ));
+    }
+    drop(work);
+    finish(&report, &o.outputs, o.pins, o.json, interrupted)
+}
+
+/// Writes the outputs, prints the verdict, and picks the exit code.
+pub fn finish(
+    report: &Report,
+    outputs: &Outputs,
+    pins: &Pins,
+    json: bool,
+    interrupted: bool,
+) -> Result<ExitCode> {
+    if let Some(p) = &outputs.report {
+        report::write(report, p)?;
+    }
+    if let Some(p) = &outputs.markdown {
+        report::write_atomic(p, &render::markdown(report))?;
+    }
+    if let Some(p) = &outputs.junit {
+        report::write_atomic(p, &render::junit(report))?;
+    }
+    if let Some(p) = &outputs.summary_md {
+        report::write_atomic(p, &render::summary(report))?;
+    }
+    let regressions = regressions(report, pins);
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        let counts: Vec<String> = report
+            .counts()
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        let exec = report
+            .cells
+            .iter()
+            .filter(|c| c.status == Status::Pass && c.verified == Verified::Exec)
+            .count();
+        println!(
+            "{} cells{}: {} ({exec} executed)",
+            report.cells.len(),
+            if report.complete { "" } else { " (incomplete)" },
+            counts.join(", ")
+        );
+        for c in report.failures() {
+            println!("  FAIL {} {}: {}", c.go, c.platform(), c.status.name());
+        }
+    }
+    for r in &regressions {
+        eprintln!("qcompat: regression: {r}");
+    }
+    Ok(if interrupted {
+        ExitCode::from(130)
+    } else if report.failures().next().is_some() || !regressions.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Failed cells for versions the pins record as working with the injector.
+pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
+    report
+        .failures()
+        .filter_map(|c| {
+            let v = crate::version::parse(&c.go).ok()?;
+            let m = pins.find(&v.version)?;
+            (m.pin.strategy == Strategy::Injected).then(|| {
+                format!(
+                    "{} {} gave {} but the pins record {:?} as injected",
+                    c.go,
+                    c.platform(),
+                    c.status.name(),
+                    m.pin.go
+                )
+            })
+        })
+        .collect()
+}
+
+/// `matrix plan`: the shards a CI matrix should run, with their cell counts.
+pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
+    if shards == 0 {
+        bail!("--shards must be at least 1");
+    }
+    let loaded = spec::load(o.spec)?;
+    let builtin = loaded.spec.toolexec == "builtin";
+    let toolexec = if builtin {
+        crate::paths::self_toolexec()?
+    } else {
+        loaded.spec.toolexec.clone()
+    };
+    let (prepared, _) = prepare(&loaded, o, &toolexec, builtin)?;
+    let total = plan_cells(&prepared, &loaded).len();
+    let include: Vec<serde_json::Value> = (1..=shards)
+        .map(|i| {
+            let n = (0..total).filter(|k| k % shards == i - 1).count();
+            serde_json::json!({"shard": format!("{i}/{shards}"), "index": i, "total": shards, "cells": n})
+        })
+        .collect();
+    match format {
+        "github" => println!("{}", serde_json::json!({ "include": include })),
+        "json" => println!("{}", serde_json::to_string_pretty(&include)?),
+        _ => {
+            for s in &include {
+                println!(
+                    "shard {}: {} cells",
+                    s["shard"].as_str().unwrap_or(""),
+                    s["cells"]
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cgo_only_pairs() {
+        assert!(needs_cgo("android", "386"));
+        assert!(needs_cgo("ios", "arm64"));
+        assert!(!needs_cgo("android", "arm64"));
+        assert!(!needs_cgo("linux", "amd64"));
+    }
+
+    #[test]
+    fn shards_partition() {
+        let all: Vec<usize> = (0..10).collect();
+        let mut seen: Vec<usize> = (1..=3)
+            .flat_map(|i| shard(all.clone(), Some((i, 3))))
+            .collect();
+        seen.sort();
+        assert_eq!(seen, all);
+        assert_eq!(shard(all.clone(), Some((2, 3))), vec![1, 4, 7]);
+    }
+}

@@ -1,0 +1,198 @@
+//! Reports for people and CI: a Markdown grid, JUnit XML (one testsuite per Go
+//! version, one testcase per platform) and a CI step summary.
+
+use super::report::{Cell, Report};
+use crate::cell::{Status, Verified};
+use quick_xml::escape::escape;
+use std::fmt::Write;
+
+/// How a cell reads in a grid.
+fn label(c: &Cell) -> String {
+    match (c.status, c.verified) {
+        (Status::Pass, Verified::Exec) => "✅ exec".into(),
+        (Status::Pass, Verified::Link) => "🔗 link".into(),
+        (Status::SkipCgo, _) => "⏭ cgo".into(),
+        (Status::SkipBroken, _) => "⏭ broken".into(),
+        (Status::Timeout, _) => "⏱ timeout".into(),
+        (s, _) => format!("❌ {}", s.name()),
+    }
+}
+
+/// A grid of platforms (rows) by Go versions (columns).
+pub fn markdown(r: &Report) -> String {
+    let versions = r.versions();
+    let mut platforms: Vec<String> = Vec::new();
+    for c in &r.cells {
+        let p = c.platform();
+        if !platforms.contains(&p) {
+            platforms.push(p);
+        }
+    }
+    platforms.sort();
+    let mut s = String::new();
+    let _ = writeln!(s, "# qcompat matrix\n");
+    let _ = writeln!(
+        s,
+        "Injector `{}`, spec `{}`, started {}{}.\n",
+        r.toolexec,
+        r.spec,
+        r.started,
+        if r.complete {
+            ""
+        } else {
+            " — **incomplete**"
+        }
+    );
+    let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
+    let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
+    for p in &platforms {
+        let row: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                r.cells
+                    .iter()
+                    .find(|c| &c.go == v && &c.platform() == p)
+                    .map(label)
+                    .unwrap_or_else(|| "—".into())
+            })
+            .collect();
+        let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
+    }
+    let _ = writeln!(
+        s,
+        "\n✅ exec: linked and the probe ran with the right IDs; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; — : not a port of that toolchain."
+    );
+    for t in r
+        .toolchains
+        .iter()
+        .filter(|t| t.private_gocache || t.note.is_some())
+    {
+        let _ = writeln!(
+            s,
+            "\n- {}: {}",
+            t.go,
+            t.note.as_deref().unwrap_or("built with a private GOCACHE")
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "- {n}");
+    }
+    s
+}
+
+/// JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub actions).
+pub fn junit(r: &Report) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let fails = r.failures().count();
+    let total: f64 = r.cells.iter().map(|c| c.duration_s).sum();
+    let _ = writeln!(
+        s,
+        "<testsuites name=\"qcompat-matrix\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" time=\"{total:.3}\">",
+        r.cells.len()
+    );
+    for v in r.versions() {
+        let cells: Vec<&Cell> = r.cells.iter().filter(|c| c.go == v).collect();
+        let f = cells.iter().filter(|c| c.status.is_failure()).count();
+        let sk = cells
+            .iter()
+            .filter(|c| matches!(c.status, Status::SkipCgo | Status::SkipBroken))
+            .count();
+        let t: f64 = cells.iter().map(|c| c.duration_s).sum();
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"{sk}\" time=\"{t:.3}\" timestamp=\"{}\">",
+            escape(v.as_str()),
+            cells.len(),
+            escape(r.started.as_str())
+        );
+        for c in cells {
+            let _ = write!(
+                s,
+                "    <testcase classname=\"qcompat.matrix.{}\" name=\"{}\" time=\"{:.3}\"",
+                escape(c.go.as_str()),
+                escape(c.platform().as_str()),
+                c.duration_s
+            );
+            let body = format!("{}\n\n{}", c.command, c.stderr_excerpt);
+            if c.status.is_failure() {
+                let _ = writeln!(
+                    s,
+                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                    c.status.name(),
+                    escape(first_line(&c.stderr_excerpt, c.status.name()).as_str()),
+                    escape(body.as_str())
+                );
+            } else if matches!(c.status, Status::SkipCgo | Status::SkipBroken) {
+                let _ = writeln!(
+                    s,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(c.note.as_deref().unwrap_or(c.status.name()))
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    ">\n      <system-out>{}</system-out>\n    </testcase>",
+                    escape(
+                        format!(
+                            "verified: {:?}\n{}",
+                            c.verified,
+                            c.note.as_deref().unwrap_or("")
+                        )
+                        .as_str()
+                    )
+                );
+            }
+        }
+        let _ = writeln!(s, "  </testsuite>");
+    }
+    s.push_str("</testsuites>\n");
+    s
+}
+
+fn first_line(text: &str, fallback: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.starts_with("..."))
+        .unwrap_or(fallback)
+        .trim()
+        .to_string()
+}
+
+/// A short summary for a CI step (counts, failures, then the grid).
+pub fn summary(r: &Report) -> String {
+    let mut s = String::new();
+    let counts = r.counts();
+    let fails = r.failures().count();
+    let _ = writeln!(
+        s,
+        "## qcompat matrix: {}\n",
+        if fails == 0 && r.complete {
+            "all cells pass".to_string()
+        } else if fails == 0 {
+            "incomplete".to_string()
+        } else {
+            format!("{fails} failing cell(s)")
+        }
+    );
+    let _ = writeln!(s, "| status | cells |\n|---|---|");
+    for (k, v) in &counts {
+        let _ = writeln!(s, "| {k} | {v} |");
+    }
+    if fails > 0 {
+        let _ = writeln!(s, "\n### Failures\n");
+        for c in r.failures() {
+            let _ = writeln!(
+                s,
+                "- **{} {}**: {} — `{}`",
+                c.go,
+                c.platform(),
+                c.status.name(),
+                first_line(&c.stderr_excerpt, "").replace('`', "'")
+            );
+        }
+    }
+    let _ = writeln!(s, "\n<details><summary>Grid</summary>\n");
+    s.push_str(&markdown(r));
+    let _ = writeln!(s, "\n</details>");
+    s
+}

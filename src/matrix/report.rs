@@ -1,0 +1,289 @@
+//! The matrix report: what every cell did, saved as JSON or YAML, merged
+//! across shards.
+
+use crate::cell::{Outcome, Status, Verified};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolchainInfo {
+    /// `go1.26.8`
+    pub go: String,
+    pub path: String,
+    pub goroot: String,
+    /// The injector under test left `compile -V=full` unchanged, so its
+    /// cells used a private GOCACHE.
+    #[serde(default)]
+    pub private_gocache: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cell {
+    pub go: String,
+    pub goos: String,
+    pub goarch: String,
+    pub status: Status,
+    pub duration_s: f64,
+    pub verified: Verified,
+    pub command: String,
+    pub stderr_excerpt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Cell {
+    pub fn new(go: &str, goos: &str, goarch: &str, o: Outcome) -> Cell {
+        Cell {
+            go: go.to_string(),
+            goos: goos.to_string(),
+            goarch: goarch.to_string(),
+            status: o.status,
+            duration_s: (o.duration_s * 1000.0).round() / 1000.0,
+            verified: o.verified,
+            command: o.command,
+            stderr_excerpt: o.stderr_excerpt,
+            note: o.note,
+        }
+    }
+
+    pub fn platform(&self) -> String {
+        format!("{}/{}", self.goos, self.goarch)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema: u32,
+    /// False when the run was interrupted or shards are missing.
+    pub complete: bool,
+    /// RFC 3339.
+    pub started: String,
+    pub qcompat_version: String,
+    pub spec: String,
+    pub toolexec: String,
+    /// `I/N` for one shard's report; None for a whole run or a merge.
+    #[serde(default)]
+    pub shard: Option<String>,
+    /// Shards that a merge combined, e.g. ["1/2", "2/2"].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_shards: Vec<String>,
+    pub toolchains: Vec<ToolchainInfo>,
+    /// Things the reader should know (ports missing from a toolchain, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub cells: Vec<Cell>,
+}
+
+impl Report {
+    pub fn failures(&self) -> impl Iterator<Item = &Cell> {
+        self.cells.iter().filter(|c| c.status.is_failure())
+    }
+
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for c in &self.cells {
+            *m.entry(c.status.name()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Go versions in first-seen order.
+    pub fn versions(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for t in &self.toolchains {
+            if !v.contains(&t.go) {
+                v.push(t.go.clone());
+            }
+        }
+        for c in &self.cells {
+            if !v.contains(&c.go) {
+                v.push(c.go.clone());
+            }
+        }
+        v
+    }
+}
+
+/// Writes a report as YAML or JSON (by extension), atomically.
+pub fn write(report: &Report, path: &Path) -> Result<()> {
+    let text = match extension(path)? {
+        Kind::Json => serde_json::to_string_pretty(report)? + "\n",
+        Kind::Yaml => serde_yaml::to_string(report)?,
+    };
+    write_atomic(path, &text)
+}
+
+/// Writes a file by renaming a complete temporary file over it, so readers
+/// never see half a report.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+enum Kind {
+    Json,
+    Yaml,
+}
+
+fn extension(path: &Path) -> Result<Kind> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Ok(Kind::Json),
+        Some("yaml" | "yml") => Ok(Kind::Yaml),
+        _ => bail!(
+            "report file {} must end in .json, .yaml or .yml",
+            path.display()
+        ),
+    }
+}
+
+pub fn read(path: &Path) -> Result<Report> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read report {}", path.display()))?;
+    let r: Report = match extension(path)? {
+        Kind::Json => serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a qcompat matrix report", path.display()))?,
+        Kind::Yaml => serde_yaml::from_str(&text)
+            .with_context(|| format!("{} is not a qcompat matrix report", path.display()))?,
+    };
+    if r.schema != SCHEMA {
+        bail!(
+            "{}: report schema {} is not supported (expected {SCHEMA})",
+            path.display(),
+            r.schema
+        );
+    }
+    Ok(r)
+}
+
+/// Combines shard reports into one. It is complete when every shard of one
+/// run is present and complete.
+pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
+    let Some((_, first)) = reports.first() else {
+        bail!("matrix merge needs at least one report");
+    };
+    let mut out = Report {
+        schema: SCHEMA,
+        complete: true,
+        started: first.started.clone(),
+        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        spec: first.spec.clone(),
+        toolexec: first.toolexec.clone(),
+        shard: None,
+        merged_shards: vec![],
+        toolchains: vec![],
+        notes: vec![],
+        cells: vec![],
+    };
+    let mut total: Option<usize> = None;
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, r) in &reports {
+        if r.spec != first.spec {
+            bail!(
+                "{name} comes from spec {} but the first report from {}: merge shards of one run",
+                r.spec,
+                first.spec
+            );
+        }
+        out.complete &= r.complete;
+        if r.started < out.started {
+            out.started = r.started.clone();
+        }
+        let shards = if r.merged_shards.is_empty() {
+            r.shard.iter().cloned().collect()
+        } else {
+            r.merged_shards.clone()
+        };
+        for s in shards {
+            let (i, n) = parse_shard(&s).with_context(|| format!("{name}: shard {s:?}"))?;
+            if *total.get_or_insert(n) != n {
+                bail!("{name}: shard {s} is from a run with another shard count");
+            }
+            if !seen.insert(i) {
+                bail!("{name}: shard {s} appears twice");
+            }
+            out.merged_shards.push(s);
+        }
+        for t in &r.toolchains {
+            if !out
+                .toolchains
+                .iter()
+                .any(|o| o.go == t.go && o.path == t.path)
+            {
+                out.toolchains.push(t.clone());
+            }
+        }
+        for n in &r.notes {
+            if !out.notes.contains(n) {
+                out.notes.push(n.clone());
+            }
+        }
+        for c in &r.cells {
+            if out
+                .cells
+                .iter()
+                .any(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+            {
+                bail!(
+                    "{name}: cell {} {} appears in two reports",
+                    c.go,
+                    c.platform()
+                );
+            }
+            out.cells.push(c.clone());
+        }
+    }
+    match total {
+        Some(n) if seen.len() != n => {
+            out.complete = false;
+            let missing: Vec<String> = (1..=n)
+                .filter(|i| !seen.contains(i))
+                .map(|i| format!("{i}/{n}"))
+                .collect();
+            out.notes.push(format!(
+                "incomplete: shards {} are missing",
+                missing.join(", ")
+            ));
+        }
+        _ => {}
+    }
+    out.merged_shards.sort();
+    Ok(out)
+}
+
+/// Reads `I/N` (1-based).
+pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
+    let parse = || -> Option<(usize, usize)> {
+        let (i, n) = s.split_once('/')?;
+        let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
+        (n >= 1 && (1..=n).contains(&i)).then_some((i, n))
+    };
+    parse().ok_or_else(|| anyhow::anyhow!("a shard is I/N with 1 <= I <= N, e.g. 2/4; got {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
+        for bad in ["0/4", "5/4", "x", "1/0", "/"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}

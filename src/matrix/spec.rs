@@ -1,0 +1,313 @@
+//! Matrix spec files (`matrix/*.yaml`): which toolchains, which platforms,
+//! which injector and program, and how to verify.
+
+use anyhow::{anyhow, bail, Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Toolchains: `local`, a version selector (`1.27.3`, `1.27.x`,
+    /// `supported`), or `{path: GOROOT}`.
+    #[serde(default = "default_toolchains")]
+    pub toolchains: Vec<ToolchainEntry>,
+    /// `all`, `first-class`, or a list of `goos/goarch`.
+    #[serde(default)]
+    pub platforms: Platforms,
+    /// Globs over `goos/goarch` that a platform must match (any of them).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs over `goos/goarch` to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// `builtin` (this qcompat's injector) or a -toolexec command such as `q`.
+    #[serde(default = "builtin")]
+    pub toolexec: String,
+    /// `builtin` (the probe from fallback-go) or a program of the user's.
+    #[serde(default)]
+    pub program: Program,
+    #[serde(default)]
+    pub verify: VerifyMode,
+    /// Cells built at once (default: the number of cores).
+    pub jobs: Option<usize>,
+    /// Seconds one cell may take.
+    #[serde(default = "default_timeout")]
+    pub timeout: u64,
+    /// Build without DWARF and symbol tables (same relocations, less work).
+    #[serde(default = "yes")]
+    pub lean: bool,
+    /// Pairs that recent Go links only with cgo (android/386, android/amd64,
+    /// android/arm, ios/*): `build` them and let the go command say so (the
+    /// default: older releases link some of them), or `skip` them up front.
+    #[serde(default)]
+    pub cgo_only: CgoOnly,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ToolchainEntry {
+    Selector(String),
+    Path { path: PathBuf },
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(untagged)]
+pub enum Platforms {
+    #[default]
+    #[serde(skip)]
+    All,
+    Keyword(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(untagged)]
+pub enum Program {
+    #[default]
+    #[serde(skip)]
+    Builtin,
+    Keyword(String),
+    Package {
+        /// The module directory (relative to the spec file).
+        dir: PathBuf,
+        /// The package to build, e.g. `./cmd/app`.
+        package: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyMode {
+    Link,
+    #[default]
+    Exec,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CgoOnly {
+    Skip,
+    #[default]
+    Build,
+}
+
+fn default_toolchains() -> Vec<ToolchainEntry> {
+    vec![ToolchainEntry::Selector("local".into())]
+}
+fn builtin() -> String {
+    "builtin".into()
+}
+fn default_timeout() -> u64 {
+    600
+}
+fn yes() -> bool {
+    true
+}
+
+/// Which platforms a spec asks for, after checking.
+#[derive(Debug, Clone)]
+pub enum PlatformChoice {
+    All,
+    FirstClass,
+    List(Vec<String>),
+}
+
+/// A checked spec with paths made absolute.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub spec: Spec,
+    pub platforms: PlatformChoice,
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+    /// Module directory and package of the program.
+    pub program: Option<(PathBuf, String)>,
+}
+
+impl Loaded {
+    pub fn wanted(&self, pair: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(pair))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(pair))
+    }
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+pub fn load(path: &Path) -> Result<Loaded> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read matrix spec {}", path.display()))?;
+    parse(&text, path)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
+    let src = path.display();
+    let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        anyhow!("{src}{at}: {e}\n(keys: toolchains, platforms, include, exclude, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
+    })?;
+    let err_at = |needle: &str, msg: String| anyhow!("{src}:{}: {msg}", line_of(text, needle));
+    let platforms = match &spec.platforms {
+        Platforms::All => PlatformChoice::All,
+        Platforms::Keyword(k) if k == "all" => PlatformChoice::All,
+        Platforms::Keyword(k) if k == "first-class" => PlatformChoice::FirstClass,
+        Platforms::Keyword(k) => {
+            return Err(err_at(
+                k,
+                format!("platforms: {k:?} is not `all`, `first-class` or a list of goos/goarch"),
+            ))
+        }
+        Platforms::List(l) => {
+            for p in l {
+                let ok = p
+                    .split_once('/')
+                    .is_some_and(|(o, a)| is_word(o) && is_word(a));
+                if !ok {
+                    return Err(err_at(
+                        p,
+                        format!("platform {p:?} is not of the form goos/goarch (e.g. linux/arm64)"),
+                    ));
+                }
+            }
+            PlatformChoice::List(l.clone())
+        }
+    };
+    let globs = |list: &[String], key: &str| -> Result<Option<GlobSet>> {
+        if list.is_empty() {
+            return Ok(None);
+        }
+        let mut b = GlobSetBuilder::new();
+        for g in list {
+            let glob =
+                Glob::new(g).map_err(|e| err_at(g, format!("{key}: bad glob {g:?}: {e}")))?;
+            b.add(glob);
+        }
+        Ok(Some(b.build()?))
+    };
+    let include = globs(&spec.include, "include")?;
+    let exclude = globs(&spec.exclude, "exclude")?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let program = match &spec.program {
+        Program::Builtin => None,
+        Program::Keyword(k) if k == "builtin" => None,
+        Program::Keyword(k) => {
+            return Err(err_at(
+                k,
+                format!("program: {k:?} is not `builtin` or {{dir: MODULE_DIR, package: ./cmd/x}}"),
+            ))
+        }
+        Program::Package { dir, package } => {
+            let dir = base.join(dir);
+            if !dir.join("go.mod").exists() {
+                return Err(err_at(
+                    &package.to_string(),
+                    format!("program: {} has no go.mod", dir.display()),
+                ));
+            }
+            Some((dir, package.clone()))
+        }
+    };
+    if spec.toolchains.is_empty() {
+        bail!("{src}: toolchains: list at least one toolchain (e.g. `- local`)");
+    }
+    if spec.toolexec.trim().is_empty() {
+        return Err(err_at("toolexec", "toolexec: empty command".into()));
+    }
+    if spec.jobs == Some(0) {
+        return Err(err_at("jobs", "jobs: must be at least 1".into()));
+    }
+    if spec.timeout == 0 {
+        return Err(err_at(
+            "timeout",
+            "timeout: must be at least 1 second".into(),
+        ));
+    }
+    let mut spec = spec;
+    for t in &mut spec.toolchains {
+        if let ToolchainEntry::Path { path } = t {
+            *path = base.join(&*path);
+        }
+    }
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        spec,
+        platforms,
+        include,
+        exclude,
+        program,
+    })
+}
+
+fn is_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Loaded> {
+        parse(text, Path::new("spec.yaml"))
+    }
+
+    #[test]
+    fn defaults() {
+        let l = p("{}").unwrap();
+        assert!(matches!(l.platforms, PlatformChoice::All));
+        assert_eq!(l.spec.toolexec, "builtin");
+        assert_eq!(l.spec.verify, VerifyMode::Exec);
+        assert_eq!(
+            l.spec.toolchains,
+            vec![ToolchainEntry::Selector("local".into())]
+        );
+        assert!(l.program.is_none());
+    }
+
+    #[test]
+    fn full_spec() {
+        let l = p("toolchains:\n- local\n- path: /usr/lib/go-1.19\n- 1.27.x\nplatforms: [linux/amd64, js/wasm]\nexclude: ['windows/*']\nverify: link\njobs: 3\n").unwrap();
+        assert_eq!(l.spec.toolchains.len(), 3);
+        assert!(matches!(&l.platforms, PlatformChoice::List(v) if v.len() == 2));
+        assert!(!l.wanted("windows/amd64"));
+        assert!(l.wanted("linux/amd64"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = p("toolchains: [local]\nplatfroms: all\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("spec.yaml:2"), "{e}");
+        assert!(e.contains("platfroms"), "{e}");
+        let e = p("platforms:\n- linux/amd64\n- linux-arm64\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("spec.yaml:3:") && e.contains("goos/goarch"),
+            "{e}"
+        );
+        let e = p("platforms: everything\n").unwrap_err().to_string();
+        assert!(e.starts_with("spec.yaml:1:"), "{e}");
+        let e = p("include:\n- 'linux/[arm'\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("spec.yaml:2:") && e.contains("bad glob"),
+            "{e}"
+        );
+        let e = p("verify: run\n").unwrap_err().to_string();
+        assert!(e.starts_with("spec.yaml:1"), "{e}");
+        let e = p("jobs: 0\n").unwrap_err().to_string();
+        assert!(e.contains("at least 1"), "{e}");
+    }
+}

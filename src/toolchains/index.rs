@@ -1,0 +1,169 @@
+//! The Go release index (`https://go.dev/dl/?mode=json&include=all` or a
+//! mirror) and the HTTP client that reads it and downloads archives.
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+use std::time::Duration;
+
+pub const DEFAULT_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Release {
+    pub version: String,
+    #[serde(default)]
+    pub stable: bool,
+    #[serde(default)]
+    pub files: Vec<File>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct File {
+    pub filename: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub arch: String,
+    #[serde(default)]
+    pub version: String,
+    pub sha256: String,
+    pub size: u64,
+    #[serde(default)]
+    pub kind: String,
+}
+
+/// The index URL: `--index-url`, else `$QCOMPAT_GO_INDEX`, else go.dev.
+pub fn url(flag: Option<&str>) -> String {
+    flag.map(str::to_string)
+        .or_else(|| {
+            std::env::var("QCOMPAT_GO_INDEX")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| DEFAULT_INDEX.to_string())
+}
+
+/// The Go archive arch name for this machine (file names say armv6l, not arm).
+pub fn host_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "arm" => "armv6l",
+        "loongarch64" => "loong64",
+        "powerpc64" => "ppc64le",
+        other => other,
+    }
+}
+
+pub fn host_os() -> &'static str {
+    match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    }
+}
+
+/// An HTTP client with qcompat's timeouts and retries.
+pub struct Http {
+    client: reqwest::blocking::Client,
+    pub attempts: u32,
+    pub backoff: Duration,
+}
+
+impl Http {
+    pub fn new(timeout: Duration) -> Result<Http> {
+        let client = reqwest::blocking::Client::builder()
+            .connect_timeout(timeout.min(Duration::from_secs(30)))
+            .timeout(timeout)
+            .user_agent(concat!("qcompat/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("cannot set up the HTTP client")?;
+        Ok(Http {
+            client,
+            attempts: 4,
+            backoff: Duration::from_millis(500),
+        })
+    }
+
+    /// GETs `url`, retrying timeouts, resets and 5xx with exponential
+    /// backoff; `read` consumes the body (and may fail, which also retries).
+    pub fn get_with<T>(
+        &self,
+        url: &str,
+        mut read: impl FnMut(reqwest::blocking::Response) -> Result<T, Retry>,
+    ) -> Result<T> {
+        let mut delay = self.backoff;
+        let mut last = String::new();
+        for attempt in 1..=self.attempts {
+            if attempt > 1 {
+                std::thread::sleep(delay);
+                delay *= 2;
+            }
+            let resp = match self.client.get(url).send() {
+                Ok(r) => r,
+                Err(e) if e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() => {
+                    last = describe(&e);
+                    continue;
+                }
+                Err(e) => return Err(anyhow!("GET {url}: {}", describe(&e))),
+            };
+            let status = resp.status();
+            if status.is_server_error() {
+                last = format!("server answered {status}");
+                continue;
+            }
+            if status == reqwest::StatusCode::NOT_FOUND {
+                return Err(NotFound(url.to_string()).into());
+            }
+            if !status.is_success() {
+                bail!("GET {url}: server answered {status}");
+            }
+            match read(resp) {
+                Ok(v) => return Ok(v),
+                Err(Retry::Again(why)) => last = why,
+                Err(Retry::Fatal(e)) => return Err(e),
+            }
+        }
+        bail!("GET {url} failed after {} attempts: {last}", self.attempts)
+    }
+
+    pub fn index(&self, url: &str) -> Result<Vec<Release>> {
+        let text = self.get_with(url, |r| r.text().map_err(|e| Retry::Again(describe(&e))))?;
+        serde_json::from_str(&text).with_context(|| {
+            format!("{url} is not a Go release index (expected [{{version, stable, files}}])")
+        })
+    }
+}
+
+/// How a body reader failed.
+pub enum Retry {
+    /// Worth another attempt (a reset, a stall, a short body).
+    Again(String),
+    /// Not worth one (a checksum mismatch, a full disk).
+    Fatal(anyhow::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0} answered 404 Not Found")]
+pub struct NotFound(pub String);
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    if e.is_timeout() {
+        s.push_str(" (timed out)");
+    }
+    s
+}
+
+/// The archive for this host in a release.
+pub fn host_archive(r: &Release) -> Option<&File> {
+    r.files
+        .iter()
+        .find(|f| f.kind == "archive" && f.os == host_os() && f.arch == host_arch())
+}

@@ -131,6 +131,12 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         cmd.env("GOCACHE", c);
     }
     let command = display_command(&cmd);
+    // The go command leaves its work directory behind when interrupted: keep
+    // it, and the injector's files, inside a directory this run removes.
+    let tmp = job.work_dir.join("tmp");
+    if std::fs::create_dir_all(&tmp).is_ok() {
+        cmd.env("GOTMPDIR", &tmp).env("TMPDIR", &tmp);
+    }
     let mut outcome = Outcome {
         status: Status::FailBuild,
         verified: Verified::Link,

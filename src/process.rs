@@ -91,13 +91,21 @@ pub fn run(mut cmd: Command, timeout: Duration, cancel: Option<&AtomicBool>) -> 
         } else {
             continue;
         }
-        kill_group(pgid);
+        // Ask nicely first so the go command and the injector remove their
+        // temporary files; kill whatever is left after a grace period.
+        signal_group(pgid, libc::SIGINT);
+        let grace = Instant::now() + Duration::from_secs(5);
+        let _ = child.wait_timeout(Duration::from_secs(5))?;
+        while group_alive(pgid) && Instant::now() < grace {
+            thread::sleep(Duration::from_millis(20));
+        }
+        signal_group(pgid, libc::SIGKILL);
         let _ = child.wait();
         break None;
     };
     // Children of the group may still hold the pipes after the leader exits.
     if status.is_none() {
-        kill_group(pgid);
+        signal_group(pgid, libc::SIGKILL);
     }
     let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
@@ -111,10 +119,16 @@ pub fn run(mut cmd: Command, timeout: Duration, cancel: Option<&AtomicBool>) -> 
     })
 }
 
-fn kill_group(pgid: i32) {
+/// Whether any process of the group is still running.
+fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+fn signal_group(pgid: i32, sig: libc::c_int) {
     // SAFETY: kill(2) with a negative pid signals a process group we created.
     unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
+        libc::kill(-pgid, sig);
     }
 }
 

@@ -174,9 +174,9 @@ pub fn select(
                 "no pin covers {name}; a live build through the injector linked and returned the right IDs"
             ));
         } else if s.strategy == Strategy::Stack {
-            s.reasons.push(format!(
-                "the live check passed, which contradicts the pin's stack strategy: the pin is kept; update matrix/pins.yaml after a matrix run"
-            ));
+            s.reasons.push(
+                "the live check passed, which contradicts the pin's stack strategy: the pin is kept; update matrix/pins.yaml after a matrix run".to_string(),
+            );
         } else {
             s.reasons
                 .push("a live build through the injector confirmed the pin".into());

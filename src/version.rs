@@ -105,7 +105,7 @@ pub fn parse(text: &str) -> Result<GoVersion, ParseError> {
         words.drain(..2);
     }
     let mut compiler = Compiler::Gc;
-    if words.iter().any(|w| *w == "gccgo") {
+    if words.contains(&"gccgo") {
         compiler = Compiler::Gccgo;
     }
     let mut devel = false;

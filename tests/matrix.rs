@@ -1,0 +1,426 @@
+//! `qcompat matrix` with real toolchains, real cross builds and real qemu and
+//! Node runs.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cell<'a>(r: &'a Value, go: &str, platform: &str) -> &'a Value {
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["go"] == go
+                && format!(
+                    "{}/{}",
+                    c["goos"].as_str().unwrap(),
+                    c["goarch"].as_str().unwrap()
+                ) == platform
+        })
+        .unwrap_or_else(|| panic!("no cell {go} {platform}"))
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// A spec file in `dir` whose `path:` toolchain points at Debian's go1.19.
+fn spec(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+fn matrix(args: &[&str], cache: &Path) -> std::process::Output {
+    cmd(args)
+        .env("QCOMPAT_CACHE_DIR", cache)
+        .env("QCOMPAT_GO", go126())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn ci_small_spec_runs_for_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |n: &str| dir.path().join(n);
+    let spec = repo().join("matrix/ci-small.yaml");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            spec.to_str().unwrap(),
+            "--report",
+            out("r.json").to_str().unwrap(),
+            "--markdown",
+            out("grid.md").to_str().unwrap(),
+            "--junit",
+            out("junit.xml").to_str().unwrap(),
+            "--summary-md",
+            out("summary.md").to_str().unwrap(),
+        ],
+        &out("cache"),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let r = read_json(&out("r.json"));
+    assert_eq!(r["schema"], 1);
+    assert_eq!(r["complete"], true);
+    assert_eq!(r["cells"].as_array().unwrap().len(), 12);
+    for go in ["go1.26.8", "go1.19.8"] {
+        for p in ["linux/amd64", "linux/arm64", "linux/riscv64", "js/wasm"] {
+            let c = cell(&r, go, p);
+            assert_eq!(c["status"], "pass", "{go} {p}: {c:#}");
+            assert_eq!(c["verified"], "exec", "{go} {p}: {c:#}");
+            assert!(
+                c["note"]
+                    .as_str()
+                    .unwrap()
+                    .contains("qcompat-probe ok=true"),
+                "{c:#}"
+            );
+        }
+        let w = cell(&r, go, "windows/amd64");
+        assert_eq!(w["status"], "pass");
+        assert_eq!(w["verified"], "link");
+        assert!(w["command"].as_str().unwrap().contains("GOOS=windows"));
+    }
+    // The go command itself refuses the cgo-only pair on new Go.
+    let a = cell(&r, "go1.26.8", "android/amd64");
+    assert_eq!(a["status"], "skip-cgo");
+    assert!(a["stderr_excerpt"]
+        .as_str()
+        .unwrap()
+        .contains("requires external (cgo) linking"));
+    let grid = std::fs::read_to_string(out("grid.md")).unwrap();
+    assert!(
+        grid.contains("| platform | go1.26.8 | go1.19.8 |"),
+        "{grid}"
+    );
+    assert!(
+        grid.contains("| linux/riscv64 | ✅ exec | ✅ exec |"),
+        "{grid}"
+    );
+    let junit = std::fs::read_to_string(out("junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuite name=\"go1.26.8\" tests=\"6\" failures=\"0\""),
+        "{junit}"
+    );
+    assert!(junit.contains("<skipped"), "{junit}");
+    let summary = std::fs::read_to_string(out("summary.md")).unwrap();
+    assert!(summary.contains("all cells pass"));
+
+    // Its evidence goes into a copy of the pins.
+    let pins = out("pins.yaml");
+    std::fs::copy(repo().join("matrix/pins.yaml"), &pins).unwrap();
+    let o = run(&[
+        "pins",
+        "update",
+        "--from",
+        out("r.json").to_str().unwrap(),
+        "--pins",
+        pins.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let updated: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&pins).unwrap()).unwrap();
+    let p = &updated["pins"][2];
+    assert_eq!(
+        p["evidence"]["toolchains"][0],
+        serde_yaml::Value::from("go1.26.8")
+    );
+    assert_eq!(
+        p["evidence"]["platforms_executed"],
+        serde_yaml::Value::from(4)
+    );
+    assert_eq!(
+        p["evidence"]["platforms_skipped"],
+        serde_yaml::Value::from(1)
+    );
+    assert_eq!(
+        updated["pins"][1]["evidence"]["platforms_linked"],
+        serde_yaml::Value::from(6)
+    );
+}
+
+#[test]
+fn passthrough_injector_gives_fail_relocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = script(dir.path(), "passthrough", "exec \"$@\"\n");
+    let s = spec(
+        dir.path(),
+        "broken.yaml",
+        &format!(
+            "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\nplatforms: [linux/amd64]\ntoolexec: {}\nverify: exec\n",
+            pass.display()
+        ),
+    );
+    let report = dir.path().join("r.yaml");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &dir.path().join("cache"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let r: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let r: Value = serde_json::to_value(r).unwrap();
+    for go in ["go1.26.8", "go1.19.8"] {
+        let c = cell(&r, go, "linux/amd64");
+        assert_eq!(c["status"], "fail-relocation", "{c:#}");
+        assert!(c["stderr_excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("relocation target runtime.GoroutineID not defined"));
+    }
+    for t in r["toolchains"].as_array().unwrap() {
+        assert_eq!(t["private_gocache"], true, "{t:#}");
+    }
+    let old = r["toolchains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["go"] == "go1.19.8")
+        .unwrap();
+    assert!(old["note"].as_str().unwrap().contains("precompiled std"));
+    assert!(text(&o.stderr).contains("regression"));
+}
+
+#[test]
+fn shards_merge_back_into_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "link.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/386, linux/arm64, windows/amd64, freebsd/amd64]\nverify: link\n",
+    );
+    let cache = dir.path().join("cache");
+    let plan = matrix(
+        &[
+            "matrix",
+            "plan",
+            s.to_str().unwrap(),
+            "--shards",
+            "2",
+            "--format",
+            "github",
+        ],
+        &cache,
+    );
+    let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(plan["include"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["include"][0]["shard"], "1/2");
+    assert_eq!(plan["include"][0]["cells"], 3);
+    assert_eq!(plan["include"][1]["cells"], 2);
+
+    let mut reports = Vec::new();
+    for i in 1..=2 {
+        let r = dir.path().join(format!("shard{i}.json"));
+        let o = matrix(
+            &[
+                "matrix",
+                "run",
+                s.to_str().unwrap(),
+                "--shard",
+                &format!("{i}/2"),
+                "--report",
+                r.to_str().unwrap(),
+            ],
+            &cache,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        reports.push(r);
+    }
+    let merged = dir.path().join("merged.json");
+    let junit = dir.path().join("merged.xml");
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        reports[1].to_str().unwrap(),
+        "--report",
+        merged.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m = read_json(&merged);
+    assert_eq!(m["complete"], true);
+    assert_eq!(m["cells"].as_array().unwrap().len(), 5);
+    assert_eq!(m["merged_shards"], serde_json::json!(["1/2", "2/2"]));
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .contains("tests=\"5\""));
+
+    let whole = dir.path().join("whole.json");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--report",
+            whole.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert!(o.status.success());
+    let mut a: Vec<String> = m["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["goos"], c["status"]))
+        .collect();
+    let mut b: Vec<String> = read_json(&whole)["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["goos"], c["status"]))
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+
+    // One shard alone is an incomplete merge; a shard twice is an error.
+    let part = dir.path().join("part.json");
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        "--report",
+        part.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let p = read_json(&part);
+    assert_eq!(p["complete"], false);
+    assert!(p["notes"][0].as_str().unwrap().contains("2/2"));
+    let o = run(&[
+        "pins",
+        "update",
+        "--from",
+        part.to_str().unwrap(),
+        "--pins",
+        repo().join("matrix/pins.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("incomplete"));
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        reports[0].to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("twice"));
+}
+
+#[test]
+fn sigint_writes_a_partial_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let s = spec(
+        dir.path(),
+        "slow.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, freebsd/arm64, netbsd/amd64]\nverify: link\njobs: 1\n",
+    );
+    let report = dir.path().join("partial.json");
+    // A fresh GOCACHE makes every cell a cold build of several seconds.
+    let mut child = cmd(&[
+        "matrix",
+        "run",
+        s.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", dir.path().join("gocache"))
+    .env("TMPDIR", &tmp)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Wait for the first cell to finish, then interrupt the second.
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("[1/6]"), "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    unsafe_sigint(child.id());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let r = read_json(&report);
+    assert_eq!(r["complete"], false);
+    let n = r["cells"].as_array().unwrap().len();
+    assert!((1..6).contains(&n), "{n} cells");
+    assert!(r["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x.as_str().unwrap().contains("interrupted")));
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+}
+
+fn unsafe_sigint(pid: u32) {
+    let ok = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn spec_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    for (name, body, want) in [
+        (
+            "typo.yaml",
+            "toolchains: [local]\nplatfroms: all\n",
+            "typo.yaml:2",
+        ),
+        (
+            "plat.yaml",
+            "platforms:\n  - linux/amd64\n  - plan10/amd64\n",
+            "plan10/amd64 is not a port",
+        ),
+        (
+            "shape.yaml",
+            "platforms:\n  - linux-amd64\n",
+            "shape.yaml:2",
+        ),
+        ("glob.yaml", "exclude:\n  - 'linux/[x'\n", "glob.yaml:2"),
+    ] {
+        let s = spec(dir.path(), name, body);
+        let o = matrix(&["matrix", "run", s.to_str().unwrap()], &cache);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{name}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    let o = matrix(&["matrix", "run", "/nonexistent/spec.yaml"], &cache);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("/nonexistent/spec.yaml"));
+    let o = matrix(
+        &["matrix", "run", "--shard", "3/2", "/nonexistent/spec.yaml"],
+        &cache,
+    );
+    assert!(text(&o.stderr).contains("I/N"));
+}

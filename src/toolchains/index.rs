@@ -77,10 +77,15 @@ impl Http {
             .user_agent(concat!("qcompat/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("cannot set up the HTTP client")?;
+        // QCOMPAT_RETRY_BASE_MS shortens the backoff (tests, impatient CI).
+        let base = std::env::var("QCOMPAT_RETRY_BASE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500);
         Ok(Http {
             client,
             attempts: 4,
-            backoff: Duration::from_millis(500),
+            backoff: Duration::from_millis(base),
         })
     }
 
@@ -145,6 +150,18 @@ pub enum Retry {
 #[derive(Debug, thiserror::Error)]
 #[error("{0} answered 404 Not Found")]
 pub struct NotFound(pub String);
+
+/// An I/O error from reading a body, with the HTTP error inside spelled out.
+pub fn describe_io(e: &std::io::Error) -> String {
+    let mut s = match e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
+        Some(inner) => describe(inner),
+        None => e.to_string(),
+    };
+    if e.kind() == std::io::ErrorKind::TimedOut && !s.contains("timed out") {
+        s.push_str(" (timed out)");
+    }
+    s
+}
 
 fn describe(e: &reqwest::Error) -> String {
     use std::error::Error;

@@ -392,9 +392,13 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
 
 /// Archives sit beside the index: https://go.dev/dl/go1.22.5.linux-amd64.tar.gz.
 fn archive_url(index_url: &str, filename: &str) -> String {
+    // Strip the query, then any file name (a mirror may serve index.json).
     let base = index_url.split('?').next().unwrap_or(index_url);
-    let base = base.trim_end_matches('/');
-    format!("{base}/{filename}")
+    let dir = match base.rfind('/') {
+        Some(i) if i + 1 < base.len() && !base[..i].ends_with('/') => &base[..=i],
+        _ => base,
+    };
+    format!("{}/{filename}", dir.trim_end_matches('/'))
 }
 
 /// The versions nearest to `v` that the index has, for error messages.
@@ -444,9 +448,12 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
         let mut buf = vec![0u8; 256 * 1024];
         let mut got: u64 = 0;
         loop {
-            let n = resp
-                .read(&mut buf)
-                .map_err(|e| Retry::Again(format!("reading the body: {e}")))?;
+            let n = resp.read(&mut buf).map_err(|e| {
+                Retry::Again(format!(
+                    "the connection failed after {got} of {size} bytes: {}",
+                    index::describe_io(&e)
+                ))
+            })?;
             if n == 0 {
                 break;
             }

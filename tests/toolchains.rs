@@ -1,0 +1,392 @@
+//! `qcompat toolchains` against a release index and archives served on
+//! 127.0.0.1 by the test itself (no test touches the internet).
+
+mod common;
+use common::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Normal,
+    Truncate,
+    FailFirst,
+    Stall,
+    Slow,
+}
+
+struct Served {
+    body: Arc<Vec<u8>>,
+    mode: Mode,
+    hits: AtomicUsize,
+}
+
+struct Server {
+    base: String,
+    files: Mutex<HashMap<String, Arc<Served>>>,
+    index: Mutex<String>,
+}
+
+impl Server {
+    fn start() -> Arc<Server> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = Arc::new(Server {
+            base: format!("http://{}/dl/", listener.local_addr().unwrap()),
+            files: Mutex::new(HashMap::new()),
+            index: Mutex::new("[]".into()),
+        });
+        let srv = s.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let srv = srv.clone();
+                std::thread::spawn(move || srv.serve(conn));
+            }
+        });
+        s
+    }
+
+    fn serve(&self, mut conn: TcpStream) {
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() {
+            return;
+        }
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
+                break;
+            }
+        }
+        let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let name = path
+            .trim_start_matches("/dl/")
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if name.is_empty() {
+            let body = self.index.lock().unwrap().clone();
+            let _ = write!(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            return;
+        }
+        let Some(f) = self.files.lock().unwrap().get(&name).cloned() else {
+            let _ = write!(
+                conn,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            return;
+        };
+        let hit = f.hits.fetch_add(1, Ordering::SeqCst);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            f.body.len()
+        );
+        match f.mode {
+            Mode::FailFirst if hit == 0 => {
+                let _ = write!(conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+            Mode::Truncate => {
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(&f.body[..f.body.len() / 2]);
+            }
+            Mode::Stall => {
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(&f.body[..10]);
+                std::thread::sleep(Duration::from_secs(20));
+            }
+            _ => {
+                if f.mode == Mode::Slow {
+                    std::thread::sleep(Duration::from_millis(1500));
+                }
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(&f.body);
+            }
+        }
+    }
+
+    fn add(&self, name: &str, body: Vec<u8>, mode: Mode) -> Arc<Served> {
+        let s = Arc::new(Served {
+            body: Arc::new(body),
+            mode,
+            hits: AtomicUsize::new(0),
+        });
+        self.files
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), s.clone());
+        s
+    }
+}
+
+fn sha(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+/// A .tar.gz with the given (path, contents) entries, written raw so hostile
+/// names survive.
+fn tarball(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o755);
+        h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+        h.set_cksum();
+        b.append(&h, data.as_bytes()).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+fn fake_toolchain(version: &str) -> Vec<u8> {
+    tarball(&[
+        ("go/VERSION", &format!("{version}\ntime 2026-01-01\n")),
+        ("go/bin/go", "#!/bin/sh\necho fake\n"),
+    ])
+}
+
+/// The server, with an index of: the real go1.19.8 and one version per fault.
+fn server() -> &'static Arc<Server> {
+    static S: OnceLock<Arc<Server>> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = Server::start();
+        let real = real_go119_archive();
+        let mut releases = vec![];
+        let mut add = |version: &str, body: Vec<u8>, mode: Mode, sha_override: Option<String>| {
+            let file = format!("{version}.linux-amd64.tar.gz");
+            let entry = json!({
+                "version": version, "stable": true,
+                "files": [
+                    {"filename": format!("{version}.src.tar.gz"), "os": "", "arch": "", "version": version, "sha256": "00", "size": 1, "kind": "source"},
+                    {"filename": file, "os": "linux", "arch": "amd64", "version": version,
+                     "sha256": sha_override.unwrap_or_else(|| sha(&body)), "size": body.len(), "kind": "archive"},
+                ],
+            });
+            s.add(&file, body, mode);
+            releases.push(entry);
+        };
+        add("go1.19.8", real, Mode::Normal, None);
+        add("go1.90.1", fake_toolchain("go1.90.1"), Mode::Truncate, None);
+        add("go1.90.2", fake_toolchain("go1.90.2"), Mode::Normal, Some("ab".repeat(32)));
+        add("go1.90.3", fake_toolchain("go1.90.3"), Mode::FailFirst, None);
+        add("go1.90.4", fake_toolchain("go1.90.4"), Mode::Stall, None);
+        add("go1.90.5", tarball(&[("go/VERSION", "go1.90.5"), ("go/../escape", "x")]), Mode::Normal, None);
+        add("go1.90.6", tarball(&[("go/VERSION", "go1.90.6"), ("/tmp/qcompat-absolute", "x")]), Mode::Normal, None);
+        add("go1.90.8", fake_toolchain("go1.90.8"), Mode::Slow, None);
+        releases.push(json!({"version": "go1.90.7", "stable": true, "files": [
+            {"filename": "go1.90.7.linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "version": "go1.90.7", "sha256": "00", "size": 5, "kind": "archive"}]}));
+        releases.reverse();
+        *s.index.lock().unwrap() = serde_json::to_string(&releases).unwrap();
+        s
+    })
+}
+
+/// Debian's go1.19.8 tree packed the way go.dev packs releases (top dir go/).
+fn real_go119_archive() -> Vec<u8> {
+    go119();
+    let out = std::process::Command::new("sh")
+        .args(["-c", "tar -chf - -C /usr/lib --exclude=go-1.19/test --transform 's,^go-1.19,go,' go-1.19 | gzip -1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
+fn tc(cache: &Path, args: &[&str]) -> std::process::Output {
+    let mut full = vec!["toolchains"];
+    full.extend_from_slice(args);
+    cmd(&full)
+        .env("QCOMPAT_CACHE_DIR", cache)
+        .env(
+            "QCOMPAT_GO_INDEX",
+            format!("{}?mode=json&include=all", server().base),
+        )
+        // Never ask the Go module proxy for these made-up versions.
+        .env("QCOMPAT_PROVIDERS", "local,download")
+        .env("QCOMPAT_RETRY_BASE_MS", "50")
+        .output()
+        .unwrap()
+}
+
+fn leftovers(cache: &Path) -> Vec<String> {
+    std::fs::read_dir(cache.join("toolchains"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with('.') && !n.ends_with(".lock"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn installs_the_real_go119_archive_then_probes_and_builds_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let o = tc(&cache, &["install", "1.19.8", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let i: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let goroot = PathBuf::from(i["goroot"].as_str().unwrap());
+    assert_eq!(goroot, cache.join("toolchains/go1.19.8"));
+    assert_eq!(i["version"], "go1.19.8");
+    let go = goroot.join("bin/go");
+    let p = json(&["probe", "--json", "--go", go.to_str().unwrap()]);
+    assert_eq!(p["go"]["goroot"], goroot.to_str().unwrap());
+    assert_eq!(p["runtime"]["goid_type"], "int64");
+    let d = cmd(&["doctor", "--deep", "--json", "--go", go.to_str().unwrap()])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&d.stdout).unwrap();
+    assert_eq!(d["ok"], true, "{d:#}");
+    assert_eq!(d["selection"]["verified"], true, "{d:#}");
+    // Installed once: a second install is instant, and the cache is listed.
+    let o = tc(&cache, &["install", "1.19.8"]);
+    assert!(o.status.success());
+    let o = tc(&cache, &["list", "--offline", "--json"]);
+    let l: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        l.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["source"] == "cache" && r["goroot"] == goroot.to_str().unwrap()),
+        "{l:#}"
+    );
+    assert_eq!(
+        server().files.lock().unwrap()["go1.19.8.linux-amd64.tar.gz"]
+            .hits
+            .load(Ordering::SeqCst),
+        1
+    );
+    assert!(leftovers(&cache).is_empty());
+}
+
+#[test]
+fn network_and_archive_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("1.90.1", &[], "of"),
+        ("1.90.2", &[], "sha256 mismatch"),
+        ("1.90.4", &["--timeout", "2"], "timed out"),
+        ("1.90.5", &[], "contains `..`"),
+        ("1.90.6", &[], "absolute path"),
+        ("1.90.7", &[], "404"),
+        ("1.90.9", &[], "nearest: go1.90.8"),
+    ];
+    for (v, extra, want) in cases {
+        let mut args = vec!["install", v];
+        args.extend_from_slice(extra);
+        let o = tc(&cache, &args);
+        assert_eq!(o.status.code(), Some(2), "{v}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{v}: {err}");
+        assert!(!err.contains("panicked"));
+        assert!(
+            !cache.join("toolchains").join(format!("go{v}")).exists(),
+            "{v} left an install"
+        );
+    }
+    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
+    assert!(!Path::new("/tmp/qcompat-absolute").exists());
+    // 500 then 200: retried and installed.
+    let o = tc(&cache, &["install", "1.90.3"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(cache.join("toolchains/go1.90.3/bin/go").exists());
+    // Offline: the cache only, and it says so.
+    let o = tc(&cache, &["path", "1.90.8", "--offline"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--offline"), "{}", text(&o.stderr));
+    let o = tc(&cache, &["list", "--offline"]);
+    assert!(text(&o.stdout).contains("offline"));
+    assert!(text(&o.stdout).contains("go1.90.3"));
+}
+
+#[test]
+fn concurrent_installs_share_one_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let before = server().files.lock().unwrap()["go1.90.8.linux-amd64.tar.gz"]
+        .hits
+        .load(Ordering::SeqCst);
+    let a = std::thread::spawn({
+        let cache = cache.clone();
+        move || tc(&cache, &["install", "1.90.8"])
+    });
+    let b = tc(&cache, &["install", "1.90.8"]);
+    let a = a.join().unwrap();
+    assert!(a.status.success(), "{}", text(&a.stderr));
+    assert!(b.status.success(), "{}", text(&b.stderr));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+    let after = server().files.lock().unwrap()["go1.90.8.linux-amd64.tar.gz"]
+        .hits
+        .load(Ordering::SeqCst);
+    assert_eq!(after - before, 1);
+    assert!(leftovers(&cache).is_empty());
+    // Prune removes it.
+    let o = tc(&cache, &["prune"]);
+    assert!(text(&o.stdout).contains("go1.90.8"));
+    assert!(!cache.join("toolchains/go1.90.8").exists());
+}
+
+#[test]
+fn remote_list_reads_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tc(dir.path(), &["list", "--remote", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r["version"] == "go1.19.8" && r["archive"] == "go1.19.8.linux-amd64.tar.gz"));
+    let o = tc(dir.path(), &["list", "--remote", "--offline"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// The gotoolchain provider, with the one version the proxy may be asked for.
+#[test]
+fn gotoolchain_provider_go127() {
+    go127(); // make sure the go command already has it
+    let dir = tempfile::tempdir().unwrap();
+    let o = cmd(&[
+        "toolchains",
+        "install",
+        "1.27.3",
+        "--via",
+        "gotoolchain",
+        "--json",
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path())
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let i: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(i["source"], "gotoolchain");
+    assert!(i["goroot"]
+        .as_str()
+        .unwrap()
+        .contains("golang.org/toolchain@v0.0.1-go1.27.3"));
+    let l = cmd(&["toolchains", "list", "--json"])
+        .env("QCOMPAT_CACHE_DIR", dir.path())
+        .output()
+        .unwrap();
+    let l: Value = serde_json::from_slice(&l.stdout).unwrap();
+    let versions: Vec<&str> = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    for v in ["go1.26.8", "go1.19.8", "go1.27.3"] {
+        assert!(versions.contains(&v), "{versions:?}");
+    }
+}

@@ -28,6 +28,23 @@ pub fn self_toolexec() -> anyhow::Result<String> {
     })
 }
 
+/// Writes a file by renaming a complete temporary file over it, so readers
+/// never see half a report or pins file.
+pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 /// Splits a -toolexec value the way the go command does: on spaces, with
 /// single or double quotes wrapping a whole word.
 pub fn split_words(s: &str) -> Vec<String> {

@@ -301,16 +301,7 @@ impl Pins {
         let text = format!("{header}{}", serde_yaml::to_string(file)?);
         Pins::parse(&text, &path.display().to_string())
             .context("refusing to write invalid pins")?;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-        tmp.persist(path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
-        Ok(())
+        crate::paths::write_atomic(path, &text)
     }
 }
 

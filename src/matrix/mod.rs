@@ -251,18 +251,22 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
     }
 }
 
+/// The -toolexec value of a spec, and whether it is this qcompat's own.
+fn injector(loaded: &Loaded) -> Result<(String, bool)> {
+    if loaded.spec.toolexec == "builtin" {
+        Ok((crate::paths::self_toolexec()?, true))
+    } else {
+        Ok((loaded.spec.toolexec.clone(), false))
+    }
+}
+
 fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 pub fn run(o: RunOptions) -> Result<ExitCode> {
     let loaded = spec::load(o.spec)?;
-    let builtin = loaded.spec.toolexec == "builtin";
-    let toolexec = if builtin {
-        crate::paths::self_toolexec()?
-    } else {
-        loaded.spec.toolexec.clone()
-    };
+    let (toolexec, builtin) = injector(&loaded)?;
     let started = now_rfc3339();
     let (prepared, notes) = prepare(&loaded, &o, &toolexec, builtin)?;
     let planned = shard(plan_cells(&prepared, &loaded), o.shard);
@@ -405,13 +409,13 @@ pub fn finish(
         report::write(report, p)?;
     }
     if let Some(p) = &outputs.markdown {
-        report::write_atomic(p, &render::markdown(report))?;
+        crate::paths::write_atomic(p, &render::markdown(report))?;
     }
     if let Some(p) = &outputs.junit {
-        report::write_atomic(p, &render::junit(report))?;
+        crate::paths::write_atomic(p, &render::junit(report))?;
     }
     if let Some(p) = &outputs.summary_md {
-        report::write_atomic(p, &render::summary(report))?;
+        crate::paths::write_atomic(p, &render::summary(report))?;
     }
     let regressions = regressions(report, pins);
     if json {
@@ -475,12 +479,7 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
         bail!("--shards must be at least 1");
     }
     let loaded = spec::load(o.spec)?;
-    let builtin = loaded.spec.toolexec == "builtin";
-    let toolexec = if builtin {
-        crate::paths::self_toolexec()?
-    } else {
-        loaded.spec.toolexec.clone()
-    };
+    let (toolexec, builtin) = injector(&loaded)?;
     let (prepared, _) = prepare(&loaded, o, &toolexec, builtin)?;
     let total = plan_cells(&prepared, &loaded).len();
     let include: Vec<serde_json::Value> = (1..=shards)

@@ -2,6 +2,7 @@
 //! across shards.
 
 use crate::cell::{Outcome, Status, Verified};
+use crate::paths::write_atomic;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -117,22 +118,6 @@ pub fn write(report: &Report, path: &Path) -> Result<()> {
         Kind::Yaml => serde_yaml::to_string(report)?,
     };
     write_atomic(path, &text)
-}
-
-/// Writes a file by renaming a complete temporary file over it, so readers
-/// never see half a report.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 enum Kind {

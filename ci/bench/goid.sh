@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# fallback-go's goid benchmarks, every build mode in one run:
+# auto with and without the injector, -tags qcompat_injected, -tags
+# qcompat_stack, and bare runtime.Stack(buf[:64], false) as the floor, each
+# at the top of the stack and at depth 50.
+# Goals: injected paths < 5 ns; the fallback within 5% of the floor, 0 allocs.
+source "$(dirname "$0")/common.sh"
+cd fallback-go
+export GOFLAGS=-mod=mod
+COUNT="${COUNT:-5}"
+run() { # label, go test flags...
+  local label=$1; shift
+  go test -run '^$' -bench 'ID|Floor' -benchmem -count "$COUNT" "$@" ./goid |
+    awk -v l="$label" '/^Benchmark/ {print l, $0}'
+}
+{
+  run auto+injector "-toolexec=$QCOMPAT toolexec"
+  run auto
+  run qcompat_injected -tags=qcompat_injected "-toolexec=$QCOMPAT toolexec"
+  run qcompat_stack -tags=qcompat_stack
+} > "$OUT/goid.txt"
+python3 - "$OUT/goid.txt" <<'PY'
+import re, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    label, name = f[0], re.sub(r"-\d+$", "", f[1])
+    ns = float(f[3]); allocs = f[f.index("allocs/op") - 1]
+    rows.setdefault((label, name), []).append((ns, allocs))
+med = lambda k: statistics.median(x[0] for x in rows[k])
+print(f"{'mode':18} {'benchmark':34} {'ns/op':>10} {'allocs':>6}")
+for (label, name), v in sorted(rows.items()):
+    print(f"{label:18} {name:34} {med((label, name)):10.1f} {v[0][1]:>6}")
+for depth in ("", "Depth50"):
+    floor = med(("qcompat_stack", f"BenchmarkRuntimeStackFloor{depth}"))
+    stack = med(("qcompat_stack", f"BenchmarkID{depth}"))
+    print(f"fallback / floor{(' at depth 50' if depth else ''):13}: {stack/floor:.3f}x (goal <= 1.05)")
+for label in ("auto+injector", "qcompat_injected"):
+    print(f"{label} ID: {med((label, 'BenchmarkID')):.2f} ns (goal < 5)")
+PY

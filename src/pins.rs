@@ -161,7 +161,43 @@ impl Range {
         }
     }
 
+    /// Whether some Go version would match both ranges. Pre-releases match
+    /// the pin that names them before any other, so the comparison is made
+    /// among releases, plus exact pre-release pins against each other.
     pub fn overlaps(&self, other: &Range) -> bool {
+        let (a, b) = (self.releases_only(), other.releases_only());
+        if a.is_empty() || b.is_empty() {
+            return self.lo == other.lo && self.hi == other.hi;
+        }
+        a.overlaps_raw(&b)
+    }
+
+    /// The range seen by release versions: a pre-release bound X-pre becomes
+    /// X, included as a lower bound and excluded as an upper one.
+    fn releases_only(&self) -> Range {
+        let strip = |v: &Version| Version::new(v.major, v.minor, v.patch);
+        let lo = self.lo.as_ref().map(|(v, incl)| {
+            if v.pre.is_empty() {
+                (v.clone(), *incl)
+            } else {
+                (strip(v), true)
+            }
+        });
+        let hi = self.hi.as_ref().map(|(v, incl)| {
+            if v.pre.is_empty() {
+                (v.clone(), *incl)
+            } else {
+                (strip(v), false)
+            }
+        });
+        Range {
+            req: VersionReq::STAR,
+            lo,
+            hi,
+        }
+    }
+
+    fn overlaps_raw(&self, other: &Range) -> bool {
         let lo = match (&self.lo, &other.lo) {
             (Some(a), Some(b)) => Some(if tighter_lo(a, b) {
                 a.clone()
@@ -403,6 +439,10 @@ mod tests {
         assert!(!a.overlaps(&b));
         assert!(b.overlaps(&c));
         assert!(a.overlaps(&c));
+        let rc = Range::parse("=1.28.0-rc.1").unwrap();
+        assert!(!rc.overlaps(&Range::parse(">=1.23.0, <1.28.0").unwrap()));
+        assert!(!rc.overlaps(&Range::parse(">=1.28.0").unwrap()));
+        assert!(rc.overlaps(&Range::parse("=1.28.0-rc.1").unwrap()));
     }
 
     #[test]

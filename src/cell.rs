@@ -68,7 +68,10 @@ pub struct Job<'a> {
     pub gocache: Option<&'a Path>,
     pub module_dir: &'a Path,
     pub package: &'a str,
-    /// Where the binary and any runner files go.
+    /// Where the binary goes. A directory that outlives the run lets the go
+    /// command find the binary up to date next time and skip the link.
+    pub out_dir: &'a Path,
+    /// Scratch space for this cell (GOTMPDIR, runner scripts).
     pub work_dir: &'a Path,
     pub exec: bool,
     /// Build without DWARF and symbols: the same relocations, less work.
@@ -108,7 +111,7 @@ pub fn classify_build_failure(stderr: &str) -> Status {
 /// Builds (and maybe runs) one cell. Never fails: problems become statuses.
 pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
     let out: PathBuf = job
-        .work_dir
+        .out_dir
         .join(format!("probe-{}-{}", job.goos, job.goarch));
     let mut cmd = std::process::Command::new(job.go);
     cmd.arg("build").arg("-o").arg(&out);

@@ -93,6 +93,7 @@ pub fn live_check(tc: &Toolchain) -> Result<Outcome> {
         gocache: None,
         module_dir: &module,
         package: crate::probeprog::PACKAGE,
+        out_dir: work.path(),
         work_dir: work.path(),
         exec: true,
         lean: true,

@@ -10,7 +10,7 @@ export GOFLAGS=-mod=mod
 COUNT="${COUNT:-5}"
 run() { # label, go test flags...
   local label=$1; shift
-  go test -run '^$' -bench 'ID|Floor' -benchmem -count "$COUNT" "$@" ./goid |
+  go test -run '^$' -bench 'ID$|ID(Depth50)?$|Floor' -benchmem -count "$COUNT" "$@" ./goid |
     awk -v l="$label" '/^Benchmark/ {print l, $0}'
 }
 {
@@ -32,9 +32,13 @@ print(f"{'mode':18} {'benchmark':34} {'ns/op':>10} {'allocs':>6}")
 for (label, name), v in sorted(rows.items()):
     print(f"{label:18} {name:34} {med((label, name)):10.1f} {v[0][1]:>6}")
 for depth in ("", "Depth50"):
-    floor = med(("qcompat_stack", f"BenchmarkRuntimeStackFloor{depth}"))
-    stack = med(("qcompat_stack", f"BenchmarkID{depth}"))
-    print(f"fallback / floor{(' at depth 50' if depth else ''):13}: {stack/floor:.3f}x (goal <= 1.05)")
+    at = " at depth 50" if depth else ""
+    fb = med(("qcompat_stack", f"BenchmarkID{depth}"))
+    auto = med(("auto", f"BenchmarkID{depth}"))
+    bare = med(("qcompat_stack", f"BenchmarkRuntimeStackFloor{depth}"))
+    one = med(("qcompat_stack", f"BenchmarkRuntimeStackFloorOneFrame{depth}"))
+    print(f"fallback (qcompat_stack ID){at}: {fb/bare:.3f}x bare floor, {fb/one:.3f}x one-frame floor (goal <= 1.05)")
+    print(f"fallback (auto, no injector){at}: {auto/bare:.3f}x bare floor, {auto/one:.3f}x one-frame floor")
 for label in ("auto+injector", "qcompat_injected"):
     print(f"{label} ID: {med((label, 'BenchmarkID')):.2f} ns (goal < 5)")
 PY

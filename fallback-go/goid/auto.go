@@ -2,7 +2,12 @@
 
 package goid
 
-import _ "unsafe" // for go:linkname
+import (
+	"runtime"
+	_ "unsafe" // for go:linkname
+
+	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
+)
 
 // injectedFunc is runtime.qcompatGoroutineIDFunc when the injector added it to
 // runtime: its initialised definition there wins at link time. Otherwise this
@@ -16,7 +21,12 @@ func ID() uint64 {
 	if f := injectedFunc; f != nil {
 		return f()
 	}
-	return StackID()
+	// Not StackID(): another frame would add about a microsecond to the
+	// traceback runtime.Stack formats.
+	buf := stackBufs.Get().(*[64]byte)
+	id, _ := stackid.Parse(buf[:runtime.Stack(buf[:], false)])
+	stackBufs.Put(buf)
+	return id
 }
 
 // Injected reports whether the binary was built through the injector.

@@ -51,3 +51,22 @@ func BenchmarkRuntimeStackFloor(b *testing.B) {
 func BenchmarkRuntimeStackFloorDepth50(b *testing.B) {
 	atDepth(50, func() { BenchmarkRuntimeStackFloor(b) })
 }
+
+// stackFloor is runtime.Stack behind one function call, the shape of any
+// library's fallback: runtime.Stack formats every frame, so this is the floor
+// at the depth where ID and StackID call it.
+//
+//go:noinline
+func stackFloor(buf *[64]byte) int { return runtime.Stack(buf[:64], false) }
+
+func BenchmarkRuntimeStackFloorOneFrame(b *testing.B) {
+	b.ReportAllocs()
+	var buf [64]byte
+	for i := 0; i < b.N; i++ {
+		sink += uint64(stackFloor(&buf))
+	}
+}
+
+func BenchmarkRuntimeStackFloorOneFrameDepth50(b *testing.B) {
+	atDepth(50, func() { BenchmarkRuntimeStackFloorOneFrame(b) })
+}

@@ -2,8 +2,22 @@
 
 package goid
 
+import (
+	"runtime"
+
+	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
+)
+
 // ID returns the current goroutine's ID, parsed from runtime.Stack.
-func ID() uint64 { return StackID() }
+//
+// It calls runtime.Stack itself rather than StackID: another frame would add
+// about a microsecond to the traceback runtime.Stack formats.
+func ID() uint64 {
+	buf := stackBufs.Get().(*[64]byte)
+	id, _ := stackid.Parse(buf[:runtime.Stack(buf[:], false)])
+	stackBufs.Put(buf)
+	return id
+}
 
 // Injected reports whether ID uses the injected accessor: never with this tag.
 func Injected() bool { return false }

@@ -58,6 +58,8 @@ struct Prepared {
     tc: Toolchain,
     info: ToolchainInfo,
     gocache: Option<PathBuf>,
+    /// Where this toolchain's binaries are kept between runs.
+    out_dir: PathBuf,
     platforms: Vec<Platform>,
 }
 
@@ -142,7 +144,27 @@ fn prepare(
             }
         }
         let platforms = choose_platforms(loaded, &known, &name, &mut notes);
+        let out_dir = bin_dir(&[
+            go.path.as_os_str().as_encoded_bytes(),
+            tc.env.goroot.as_bytes(),
+            toolexec.as_bytes(),
+            gocache
+                .as_deref()
+                .unwrap_or(Path::new(""))
+                .as_os_str()
+                .as_encoded_bytes(),
+            loaded
+                .program
+                .as_ref()
+                .map(|(d, p)| format!("{}:{p}", d.display()))
+                .unwrap_or_default()
+                .as_bytes(),
+            &[u8::from(loaded.spec.lean)],
+        ]);
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("cannot create {}", out_dir.display()))?;
         out.push(Prepared {
+            out_dir,
             info: ToolchainInfo {
                 go: name,
                 path: go.path.display().to_string(),
@@ -251,6 +273,19 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
     }
 }
 
+/// A directory under qcompat's cache named after everything that shapes a
+/// cell's binary, so that reruns reuse what the go command finds up to date.
+fn bin_dir(parts: &[&[u8]]) -> PathBuf {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+        h.update([0]);
+    }
+    crate::paths::cache_dir()
+        .join("matrix-bin")
+        .join(hex::encode(&h.finalize()[..8]))
+}
+
 /// The -toolexec value of a spec, and whether it is this qcompat's own.
 fn injector(loaded: &Loaded) -> Result<(String, bool)> {
     if loaded.spec.toolexec == "builtin" {
@@ -327,6 +362,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                             gocache: p.gocache.as_deref(),
                             module_dir: &module_dir,
                             package: &package,
+                            out_dir: &p.out_dir,
                             work_dir: &wd,
                             exec,
                             lean: loaded.spec.lean,

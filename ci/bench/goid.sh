@@ -10,14 +10,17 @@ export GOFLAGS=-mod=mod
 COUNT="${COUNT:-5}"
 run() { # label, go test flags...
   local label=$1; shift
-  go test -run '^$' -bench 'ID$|ID(Depth50)?$|Floor' -benchmem -count "$COUNT" "$@" ./goid |
+  go test -run '^$' -bench 'ID|Floor' -benchmem -benchtime "${BENCHTIME:-300ms}" -count 1 "$@" ./goid |
     awk -v l="$label" '/^Benchmark/ {print l, $0}'
 }
+# Rounds interleave the modes, so drift on a busy machine hits them alike.
 {
+for round in $(seq "$COUNT"); do
   run auto+injector "-toolexec=$QCOMPAT toolexec"
   run auto
   run qcompat_injected -tags=qcompat_injected "-toolexec=$QCOMPAT toolexec"
   run qcompat_stack -tags=qcompat_stack
+done
 } > "$OUT/goid.txt"
 python3 - "$OUT/goid.txt" <<'PY'
 import re, statistics, sys

@@ -9,6 +9,8 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 probe="$ROOT/fallback-go"  # the same files the runner embeds
 pairs=$("$GO" tool dist list)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# A cache of its own, so no binary from an earlier run makes a cold cell warm.
+export QCOMPAT_CACHE_DIR="$work/qcompat-cache"
 spec="$work/all.yaml"
 printf 'toolchains: [local]\nplatforms: all\nverify: %s\n' link > "$spec"
 printf 'toolchains: [local]\nplatforms: all\nverify: %s\n' exec > "$work/exec.yaml"

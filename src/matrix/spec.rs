@@ -35,7 +35,8 @@ pub struct Spec {
     /// Seconds one cell may take.
     #[serde(default = "default_timeout")]
     pub timeout: u64,
-    /// Build without DWARF and symbol tables (same relocations, less work).
+    /// Build without DWARF and symbol tables (same relocations, less work),
+    /// and let the compiler use up to 1 GiB before collecting garbage.
     #[serde(default = "yes")]
     pub lean: bool,
     /// Pairs that recent Go links only with cgo (android/386, android/amd64,

@@ -41,6 +41,16 @@ pub struct Outputs {
     pub summary_md: Option<PathBuf>,
 }
 
+impl Outputs {
+    /// Refuses a report name qcompat cannot write, before any work starts.
+    pub fn check(&self) -> Result<()> {
+        if let Some(p) = &self.report {
+            report::format_of(p)?;
+        }
+        Ok(())
+    }
+}
+
 pub struct RunOptions<'a> {
     pub spec: &'a Path,
     pub go_flag: Option<&'a Path>,
@@ -300,6 +310,7 @@ fn now_rfc3339() -> String {
 }
 
 pub fn run(o: RunOptions) -> Result<ExitCode> {
+    o.outputs.check()?;
     let loaded = spec::load(o.spec)?;
     let (toolexec, builtin) = injector(&loaded)?;
     let started = now_rfc3339();

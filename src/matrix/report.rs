@@ -113,19 +113,20 @@ impl Report {
 
 /// Writes a report as YAML or JSON (by extension), atomically.
 pub fn write(report: &Report, path: &Path) -> Result<()> {
-    let text = match extension(path)? {
+    let text = match format_of(path)? {
         Kind::Json => serde_json::to_string_pretty(report)? + "\n",
         Kind::Yaml => serde_yaml::to_string(report)?,
     };
     write_atomic(path, &text)
 }
 
-enum Kind {
+pub enum Kind {
     Json,
     Yaml,
 }
 
-fn extension(path: &Path) -> Result<Kind> {
+/// Whether a report file is JSON or YAML, from its extension.
+pub fn format_of(path: &Path) -> Result<Kind> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") => Ok(Kind::Json),
         Some("yaml" | "yml") => Ok(Kind::Yaml),
@@ -139,7 +140,7 @@ fn extension(path: &Path) -> Result<Kind> {
 pub fn read(path: &Path) -> Result<Report> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
-    let r: Report = match extension(path)? {
+    let r: Report = match format_of(path)? {
         Kind::Json => serde_json::from_str(&text)
             .with_context(|| format!("{} is not a qcompat matrix report", path.display()))?,
         Kind::Yaml => serde_yaml::from_str(&text)

@@ -1,0 +1,439 @@
+//! The command line: clap definitions and the dispatch to each module.
+
+use crate::{
+    discover, doctor, gocmd, matrix, output, pins, probe, runtime_layout, select, toolchains,
+    toolexec, version,
+};
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use output::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "qcompat", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+/// Options every subcommand shares.
+#[derive(Args, Clone)]
+struct Global {
+    /// The go command to use
+    #[arg(long, global = true, env = "QCOMPAT_GO", value_name = "PATH")]
+    go: Option<PathBuf>,
+    /// Print one JSON document
+    #[arg(long, global = true, conflicts_with = "yaml")]
+    json: bool,
+    /// Print one YAML document
+    #[arg(long, global = true)]
+    yaml: bool,
+    /// Limit for each go command qcompat runs, in seconds
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECS")]
+    timeout: u64,
+}
+
+impl Global {
+    fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.yaml {
+            Format::Yaml
+        } else {
+            Format::Human
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout.max(1))
+    }
+
+    fn go(&self) -> Result<gocmd::Go> {
+        gocmd::Go::locate(self.go.as_deref(), self.timeout())
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Report what a Go toolchain will do with an injected runtime.GoroutineID
+    Probe {
+        /// Build throwaway programs to measure the linker's linkname policy
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Decide which goroutine-ID strategy to build with
+    Select {
+        /// Use pins and the static probe only (no builds)
+        #[arg(long, conflicts_with = "verify")]
+        offline: bool,
+        /// Always verify live with a build through the injector
+        #[arg(long)]
+        verify: bool,
+        /// Print the go command flags a build script can use
+        #[arg(long, value_parser = ["goflags"])]
+        format: Option<String>,
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+    },
+    /// Check this Go setup and say what to do
+    Doctor {
+        /// The user's injector (e.g. `q`): check that it alters `compile -V=full`
+        #[arg(long, value_name = "CMD")]
+        toolexec: Option<String>,
+        /// Also build and run the probe program through the injector
+        #[arg(long)]
+        deep: bool,
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+    },
+    /// Build and run the probe on every GOOS/GOARCH pair of every chosen toolchain
+    Matrix {
+        #[command(subcommand)]
+        cmd: MatrixCmd,
+    },
+    /// Maintain matrix/pins.yaml
+    Pins {
+        #[command(subcommand)]
+        cmd: PinsCmd,
+    },
+    /// Find, download, verify and cache Go toolchains
+    Toolchains {
+        #[command(subcommand)]
+        cmd: ToolchainsCmd,
+        /// Use local toolchains and the cache only
+        #[arg(long, global = true)]
+        offline: bool,
+        /// Release index URL (default: $QCOMPAT_GO_INDEX, else go.dev's)
+        #[arg(long, global = true, value_name = "URL")]
+        index_url: Option<String>,
+    },
+    /// The injector: use as go build -toolexec="qcompat toolexec"
+    #[command(disable_help_flag = true)]
+    Toolexec {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    /// Write the report (.json, .yaml or .yml)
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Write a Markdown grid of platforms by Go versions
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Write JUnit XML
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a summary for a CI step ($GITHUB_STEP_SUMMARY)
+    #[arg(long, value_name = "FILE")]
+    summary_md: Option<PathBuf>,
+    /// Pins file used to spot regressions (default: $QCOMPAT_PINS, else built in)
+    #[arg(long, value_name = "FILE")]
+    pins: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn outputs(&self) -> matrix::Outputs {
+        matrix::Outputs {
+            report: self.report.clone(),
+            markdown: self.markdown.clone(),
+            junit: self.junit.clone(),
+            summary_md: self.summary_md.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum MatrixCmd {
+    /// Run a matrix spec (default: matrix/default.yaml)
+    Run {
+        spec: Option<PathBuf>,
+        /// Run only share I of N (1-based), e.g. 2/4
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Cells built at once (default: spec's jobs, else the number of cores)
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Resolve toolchain selectors from local toolchains only
+        #[arg(long)]
+        offline: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Print the shards for a CI matrix
+    Plan {
+        spec: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        shards: usize,
+        #[arg(long, default_value = "github", value_parser = ["github", "json", "text"])]
+        format: String,
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Merge shard reports into one and render it
+    Merge {
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum PinsCmd {
+    /// Record a complete matrix report's evidence
+    Update {
+        /// The report (from matrix run or matrix merge)
+        #[arg(long, value_name = "REPORT")]
+        from: PathBuf,
+        /// The pins file to update
+        #[arg(long, default_value = "matrix/pins.yaml", value_name = "FILE")]
+        pins: PathBuf,
+    },
+    /// Check a pins file and show which pin covers a version
+    Check {
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+        /// A Go version such as go1.27.3
+        version: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ToolchainsCmd {
+    /// List toolchains on this machine (or, with --remote, in the release index)
+    List {
+        #[arg(long)]
+        remote: bool,
+    },
+    /// Print the GOROOT of a version, finding or installing it
+    Path { version: String },
+    /// Install a version into qcompat's cache
+    Install {
+        version: String,
+        #[arg(long, default_value = "download", value_parser = ["download", "gotoolchain"])]
+        via: String,
+    },
+    /// Remove cached toolchains and leftovers of interrupted installs
+    Prune {
+        /// Versions to keep, e.g. go1.27.3
+        #[arg(long)]
+        keep: Vec<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn load_pins(flag: Option<PathBuf>) -> Result<pins::Pins> {
+    pins::Pins::load(pins::default_path(flag).as_deref())
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    match cli.command {
+        Cmd::Probe { verify } => probe::run(&g.go()?, verify, g.format())?,
+        Cmd::Select {
+            offline,
+            verify,
+            format,
+            pins,
+        } => {
+            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
+            let go = g.go()?;
+            let tc = discover::discover(&go)?;
+            let layout = runtime_layout::read(tc.goroot());
+            let mode = if offline {
+                select::Mode::Offline
+            } else if verify {
+                select::Mode::Verify
+            } else {
+                select::Mode::Default
+            };
+            let s = select::select(&tc, &layout, &pins, mode)?;
+            select::render(&s, g.format(), format.is_some())?;
+        }
+        Cmd::Doctor {
+            toolexec,
+            deep,
+            pins,
+        } => {
+            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
+            let report = doctor::diagnose(&doctor::Options {
+                go_flag: g.go.as_deref(),
+                timeout: g.timeout(),
+                toolexec: toolexec.as_deref(),
+                deep,
+                pins: &pins,
+            });
+            doctor::render(&report, g.format())?;
+            if !report.ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Cmd::Matrix { cmd } => return matrix_cmd(cmd, g),
+        Cmd::Pins { cmd } => pins_cmd(cmd, g)?,
+        Cmd::Toolchains {
+            cmd,
+            offline,
+            index_url,
+        } => {
+            let mut opts = toolchains::Options::new(offline, g.timeout());
+            opts.index_url = toolchains::index::url(index_url.as_deref());
+            toolchains_cmd(cmd, &opts, g)?;
+        }
+        // Handled before clap runs; reached only through odd spellings.
+        Cmd::Toolexec { args } => return Ok(toolexec::main(args)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn default_spec(spec: Option<PathBuf>) -> PathBuf {
+    spec.unwrap_or_else(|| PathBuf::from("matrix/default.yaml"))
+}
+
+fn matrix_cmd(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {
+    match cmd {
+        MatrixCmd::Run {
+            spec,
+            shard,
+            jobs,
+            offline,
+            out,
+        } => {
+            let shard = shard.map(|s| matrix::report::parse_shard(&s)).transpose()?;
+            let pins = load_pins(out.pins.clone())?;
+            let spec = default_spec(spec);
+            matrix::run(matrix::RunOptions {
+                spec: &spec,
+                go_flag: g.go.as_deref(),
+                go_timeout: g.timeout(),
+                shard,
+                jobs,
+                outputs: out.outputs(),
+                pins: &pins,
+                offline,
+                json: g.json,
+            })
+        }
+        MatrixCmd::Plan {
+            spec,
+            shards,
+            format,
+            offline,
+        } => {
+            let pins = load_pins(None)?;
+            let spec = default_spec(spec);
+            matrix::plan(
+                &matrix::RunOptions {
+                    spec: &spec,
+                    go_flag: g.go.as_deref(),
+                    go_timeout: g.timeout(),
+                    shard: None,
+                    jobs: None,
+                    outputs: matrix::Outputs::default(),
+                    pins: &pins,
+                    offline,
+                    json: g.json,
+                },
+                shards,
+                &format,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        MatrixCmd::Merge { reports, out } => {
+            out.outputs().check()?;
+            let pins = load_pins(out.pins.clone())?;
+            let loaded = reports
+                .iter()
+                .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let merged = matrix::report::merge(loaded)?;
+            matrix::finish(&merged, &out.outputs(), &pins, g.json, false)
+        }
+    }
+}
+
+fn pins_cmd(cmd: PinsCmd, g: &Global) -> Result<()> {
+    match cmd {
+        PinsCmd::Update { from, pins } => {
+            let current = pins::Pins::load(Some(&pins))?;
+            let report = matrix::report::read(&from)?;
+            let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+            let (file, log) = matrix::evidence::update(&current, &report, &today[..10])?;
+            pins::Pins::save(&file, &pins)?;
+            for l in log {
+                println!("{l}");
+            }
+            println!("wrote {}", pins.display());
+        }
+        PinsCmd::Check { pins, version } => {
+            let p = load_pins(pins)?;
+            match version {
+                None => println!("{}: {} pins, no overlaps", p.source, p.file.pins.len()),
+                Some(v) => {
+                    let v = version::parse(&v)?;
+                    match p.find(&v.version) {
+                        Some(m) => output::emit(g.format(), m.pin, |s| {
+                            s.push_str(&format!(
+                                "{} -> pin {:?}: {}\n",
+                                v.raw, m.pin.go, m.pin.strategy
+                            ))
+                        })?,
+                        None => println!("{}: no pin covers it", v.raw),
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn toolchains_cmd(cmd: ToolchainsCmd, opts: &toolchains::Options, g: &Global) -> Result<()> {
+    match cmd {
+        ToolchainsCmd::List { remote } => toolchains::cmd_list(remote, opts, g.format())?,
+        ToolchainsCmd::Path { version } => {
+            let sel = toolchains::parse_selector(&version)?;
+            let toolchains::Selector::Exact(v) = sel else {
+                anyhow::bail!(
+                    "toolchains path takes one exact version such as 1.27.3, not {version:?}"
+                );
+            };
+            println!("{}", toolchains::find(&v, opts)?.goroot.display());
+        }
+        ToolchainsCmd::Install { version, via } => {
+            let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
+                anyhow::bail!(
+                    "toolchains install takes one exact version such as 1.27.3, not {version:?}"
+                );
+            };
+            let i = if via == "gotoolchain" {
+                toolchains::via_gotoolchain(&version::format_go_name(&v), g.timeout())?
+            } else {
+                toolchains::install_download(&v, opts)?
+            };
+            output::emit(g.format(), &i, |s| {
+                s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
+            })?;
+        }
+        ToolchainsCmd::Prune { keep, dry_run } => {
+            for p in toolchains::prune(&keep, dry_run)? {
+                println!(
+                    "{} {}",
+                    if dry_run { "would remove" } else { "removed" },
+                    p.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -101,11 +101,20 @@ pub fn classify_build_failure(stderr: &str) -> Status {
         Status::FailRelocation
     } else if stderr.contains("invalid reference to") {
         Status::FailLinkname
-    } else if stderr.contains("requires external (cgo) linking") {
+    } else if stderr.contains("requires external (cgo) linking") || external_linker_failed(stderr) {
         Status::SkipCgo
     } else {
         Status::FailBuild
     }
+}
+
+/// Older Go (1.19) does not refuse cgo-only ports with CGO_ENABLED=0: its
+/// linker switches to external linking and runs the host C compiler, which
+/// cannot link for android or ios. That is the same verdict as newer Go's.
+fn external_linker_failed(stderr: &str) -> bool {
+    stderr
+        .lines()
+        .any(|l| l.contains("/link: running ") && l.contains(" failed:"))
 }
 
 /// Builds (and maybe runs) one cell. Never fails: problems become statuses.
@@ -171,6 +180,12 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
     }
     if !built.success() {
         outcome.status = classify_build_failure(&built.stderr);
+        if outcome.status == Status::SkipCgo {
+            outcome.note = Some(format!(
+                "{}/{} needs external (cgo) linking; qcompat builds with CGO_ENABLED=0",
+                job.goos, job.goarch
+            ));
+        }
         return outcome;
     }
     outcome.status = Status::Pass;
@@ -224,4 +239,29 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         None => outcome.status = Status::FailRun,
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_go_command_verdicts() {
+        let c = classify_build_failure;
+        assert_eq!(
+            c("main.main: relocation target runtime.GoroutineID not defined"),
+            Status::FailRelocation
+        );
+        assert_eq!(
+            c("link: main: invalid reference to runtime.findnull"),
+            Status::FailLinkname
+        );
+        assert_eq!(
+            c("android/amd64 requires external (cgo) linking, but cgo is not enabled"),
+            Status::SkipCgo
+        );
+        let go119_ios = "loadinternal: cannot find runtime/cgo\n/usr/lib/go-1.19/pkg/tool/linux_amd64/link: running gcc failed: exit status 1\ngo.o: file not recognized";
+        assert_eq!(c(go119_ios), Status::SkipCgo);
+        assert_eq!(c("./main.go:3:1: syntax error"), Status::FailBuild);
+    }
 }

@@ -251,3 +251,54 @@ fn bad_pins_files() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("/nonexistent/pins.yaml"));
 }
+
+/// A release no pin covers (here: pins that stop before 1.26) is verified
+/// live with the real toolchain; a pin that disagrees with the live result
+/// is reported.
+#[test]
+fn unpinned_real_toolchain_is_verified_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old-pins.yaml");
+    std::fs::write(&old, "schema: 1\npins:\n- go: \">=1.13.0, <1.26.0\"\n  strategy: injected\n  linkname: restricted\n").unwrap();
+    let g = go126();
+    let s = json(&[
+        "select",
+        "--json",
+        "--pins",
+        old.to_str().unwrap(),
+        "--go",
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(s["pinned"], false);
+    assert_eq!(s["verified"], true, "{s:#}");
+    assert_eq!(s["strategy"], "injected");
+    assert!(
+        s["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("no pin covers go1.26.8"),
+        "{s:#}"
+    );
+
+    let stack = dir.path().join("stack-pins.yaml");
+    std::fs::write(&stack, "schema: 1\npins:\n- go: \">=1.26.0, <1.27.0\"\n  strategy: stack\n  linkname: restricted\n").unwrap();
+    let s = json(&[
+        "select",
+        "--verify",
+        "--json",
+        "--pins",
+        stack.to_str().unwrap(),
+        "--go",
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(s["strategy"], "stack");
+    assert_eq!(s["verified"], true);
+    assert!(
+        s["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("contradicts")),
+        "{s:#}"
+    );
+}

@@ -424,3 +424,57 @@ fn spec_errors_name_file_and_line() {
     );
     assert!(text(&o.stderr).contains("I/N"));
 }
+
+/// A program of the user's instead of the probe: exec verification is its exit status.
+#[test]
+fn user_program_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "user.yaml",
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nprogram:\n  dir: {}\n  package: ./cmd/goid-mode\nverify: exec\n",
+            repo().join("fallback-go").display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &dir.path().join("cache"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = read_json(&report);
+    for p in ["linux/amd64", "linux/arm64"] {
+        let c = cell(&r, "go1.26.8", p);
+        assert_eq!(c["status"], "pass", "{c:#}");
+        assert_eq!(c["verified"], "exec");
+        assert!(
+            c["stderr_excerpt"]
+                .as_str()
+                .unwrap()
+                .contains("mode=injected"),
+            "{c:#}"
+        );
+    }
+    let bad = spec(
+        dir.path(),
+        "nomod.yaml",
+        "program:\n  dir: /nonexistent\n  package: ./cmd/x\n",
+    );
+    let o = matrix(
+        &["matrix", "run", bad.to_str().unwrap()],
+        &dir.path().join("cache"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("nomod.yaml:3") && text(&o.stderr).contains("no go.mod"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -30,6 +30,8 @@ impl Progress {
                 .expect("valid template")
                 .progress_chars("=> "),
             );
+            // Draw the bar (and its clock) before the first cell finishes.
+            overall.enable_steady_tick(Duration::from_millis(500));
             Progress::Bars {
                 multi,
                 overall,

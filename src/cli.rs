@@ -298,7 +298,7 @@ pub fn run() -> Result<ExitCode> {
 }
 
 fn default_spec(spec: Option<PathBuf>) -> PathBuf {
-    spec.unwrap_or_else(|| PathBuf::from("matrix/default.yaml"))
+    spec.unwrap_or_else(|| PathBuf::from(matrix::spec::DEFAULT_PATH))
 }
 
 fn matrix_cmd(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {

@@ -142,7 +142,15 @@ fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// The spec `matrix run` uses when none is named and the current directory
+/// has no matrix/default.yaml.
+pub const DEFAULT_PATH: &str = "matrix/default.yaml";
+const BUILTIN_DEFAULT: &str = include_str!("../../matrix/default.yaml");
+
 pub fn load(path: &Path) -> Result<Loaded> {
+    if path == Path::new(DEFAULT_PATH) && !path.exists() {
+        return parse(BUILTIN_DEFAULT, path);
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read matrix spec {}", path.display()))?;
     parse(&text, path)

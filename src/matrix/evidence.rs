@@ -16,6 +16,8 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
     let mut file = pins.file.clone();
     let mut log = Vec::new();
     let mut touched: Vec<usize> = Vec::new();
+    // Pins this update adds, by Go minor version.
+    let mut created: Vec<((u64, u64), usize)> = Vec::new();
     for go in report.versions() {
         let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
         let v = crate::version::parse(&go)?;
@@ -43,8 +45,14 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             log.push(format!("{go}: no passing cell, nothing recorded"));
             continue;
         }
+        let minor = (v.version.major, v.version.minor);
         let index = match pins.find(&v.version) {
             Some(m) => m.index,
+            None if created.iter().any(|(k, _)| *k == minor) => created
+                .iter()
+                .find(|(k, _)| *k == minor)
+                .map(|(_, i)| *i)
+                .unwrap_or(0),
             None => {
                 // A new minor: pin it alone, from X.Y.0 to the next minor.
                 let lo = Version::new(v.version.major, v.version.minor, 0);
@@ -57,6 +65,7 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
                     note: None,
                 });
                 log.push(format!("{go}: new pin \">={lo}, <{hi}\" (injected)"));
+                created.push((minor, file.pins.len() - 1));
                 file.pins.len() - 1
             }
         };
@@ -96,4 +105,93 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         pin.evidence = Some(ev);
     }
     Ok((file, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::{Outcome, Status, Verified};
+    use crate::matrix::report::{Cell, SCHEMA};
+
+    fn report(cells: &[(&str, &str, Status, Verified)]) -> Report {
+        Report {
+            schema: SCHEMA,
+            complete: true,
+            started: "2026-11-26T00:00:00Z".into(),
+            qcompat_version: "0".into(),
+            spec: "s.yaml".into(),
+            toolexec: "builtin".into(),
+            shard: None,
+            merged_shards: vec![],
+            toolchains: vec![],
+            notes: vec![],
+            cells: cells
+                .iter()
+                .map(|(go, plat, status, verified)| {
+                    let (goos, goarch) = plat.split_once('/').unwrap();
+                    Cell::new(
+                        go,
+                        goos,
+                        goarch,
+                        Outcome {
+                            status: *status,
+                            verified: *verified,
+                            duration_s: 1.0,
+                            command: String::new(),
+                            stderr_excerpt: String::new(),
+                            note: None,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn new_minors_get_one_pin() {
+        let pins = Pins::load(None).unwrap();
+        let r = report(&[
+            ("go1.30.0", "linux/amd64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "linux/amd64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "ios/arm64", Status::SkipCgo, Verified::Link),
+        ]);
+        let (file, log) = update(&pins, &r, "2026-11-26").unwrap();
+        let new: Vec<_> = file
+            .pins
+            .iter()
+            .filter(|p| p.go == ">=1.30.0, <1.31.0")
+            .collect();
+        assert_eq!(new.len(), 1, "{log:?}");
+        let ev = new[0].evidence.as_ref().unwrap();
+        assert_eq!(ev.toolchains, vec!["go1.30.0", "go1.30.1"]);
+        assert_eq!(
+            (
+                ev.platforms_linked,
+                ev.platforms_executed,
+                ev.platforms_skipped
+            ),
+            (2, 2, 1)
+        );
+        let written = tempfile::tempdir().unwrap();
+        Pins::save(&file, &written.path().join("p.yaml")).unwrap();
+    }
+
+    #[test]
+    fn failures_and_incomplete_reports_are_refused() {
+        let pins = Pins::load(None).unwrap();
+        let r = report(&[(
+            "go1.26.8",
+            "linux/arm64",
+            Status::FailRelocation,
+            Verified::Link,
+        )]);
+        let e = update(&pins, &r, "2026-11-26").unwrap_err().to_string();
+        assert!(e.contains("linux/arm64 (fail-relocation)"), "{e}");
+        let mut r = report(&[("go1.26.8", "linux/amd64", Status::Pass, Verified::Exec)]);
+        r.complete = false;
+        assert!(update(&pins, &r, "2026-11-26")
+            .unwrap_err()
+            .to_string()
+            .contains("incomplete"));
+    }
 }

@@ -222,7 +222,8 @@ enum ToolchainsCmd {
         #[arg(long, default_value = "download", value_parser = ["download", "gotoolchain"])]
         via: String,
     },
-    /// Remove cached toolchains and leftovers of interrupted installs
+    /// Remove cached toolchains, leftovers of interrupted installs, and the
+    /// matrix's kept binaries and private GOCACHEs
     Prune {
         /// Versions to keep, e.g. go1.27.3
         #[arg(long)]

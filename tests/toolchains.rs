@@ -332,10 +332,15 @@ fn concurrent_installs_share_one_download() {
         .load(Ordering::SeqCst);
     assert_eq!(after - before, 1);
     assert!(leftovers(&cache).is_empty());
-    // Prune removes it.
+    // Prune removes it, and the matrix's kept binaries; --dry-run only says so.
+    std::fs::create_dir_all(cache.join("matrix-bin/0123")).unwrap();
+    let o = tc(&cache, &["prune", "--dry-run"]);
+    assert!(text(&o.stdout).contains("would remove"));
+    assert!(cache.join("toolchains/go1.90.8").exists());
     let o = tc(&cache, &["prune"]);
     assert!(text(&o.stdout).contains("go1.90.8"));
     assert!(!cache.join("toolchains/go1.90.8").exists());
+    assert!(!cache.join("matrix-bin").exists());
 }
 
 #[test]

@@ -483,34 +483,40 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
     Ok(())
 }
 
-/// Removes qcompat's cached toolchains (except `keep`) and leftovers of
-/// interrupted installs. Returns what it removed.
+/// Removes qcompat's cached toolchains (except `keep`), leftovers of
+/// interrupted installs, and the matrix's kept binaries and private GOCACHEs
+/// (rebuilt on the next run). Returns what it removed.
 pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
-    let root = cache_root();
-    let mut removed = Vec::new();
-    let Ok(rd) = std::fs::read_dir(&root) else {
-        return Ok(removed);
-    };
-    for e in rd.filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let leftover = name.starts_with('.') && !name.ends_with(".lock");
-        let toolchain =
-            name.starts_with("go") && !keep.iter().any(|k| k == &name || format!("go{k}") == name);
-        if leftover || toolchain {
-            if !dry_run {
-                let p = e.path();
-                if p.is_dir() {
-                    std::fs::remove_dir_all(&p)
-                } else {
-                    std::fs::remove_file(&p)
-                }
-                .with_context(|| format!("cannot remove {}", p.display()))?;
+    let mut doomed = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(cache_root()) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let leftover = name.starts_with('.') && !name.ends_with(".lock");
+            let toolchain = name.starts_with("go")
+                && !keep.iter().any(|k| k == &name || format!("go{k}") == name);
+            if leftover || toolchain {
+                doomed.push(e.path());
             }
-            removed.push(e.path());
         }
     }
-    removed.sort();
-    Ok(removed)
+    for dir in ["matrix-bin", "gocache-private"] {
+        let p = crate::paths::cache_dir().join(dir);
+        if p.exists() {
+            doomed.push(p);
+        }
+    }
+    doomed.sort();
+    if !dry_run {
+        for p in &doomed {
+            if p.is_dir() {
+                std::fs::remove_dir_all(p)
+            } else {
+                std::fs::remove_file(p)
+            }
+            .with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    Ok(doomed)
 }
 
 /// `toolchains list`.

@@ -34,6 +34,20 @@ fn spec(dir: &Path, name: &str, body: &str) -> PathBuf {
     p
 }
 
+/// `matrix run SPEC --report REPORT` with a cache of the test's own.
+fn run_spec(spec: &Path, report: &Path, cache: &Path) -> std::process::Output {
+    matrix(
+        &[
+            "matrix",
+            "run",
+            spec.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        cache,
+    )
+}
+
 fn matrix(args: &[&str], cache: &Path) -> std::process::Output {
     cmd(args)
         .env("QCOMPAT_CACHE_DIR", cache)
@@ -163,16 +177,7 @@ fn passthrough_injector_gives_fail_relocation() {
         ),
     );
     let report = dir.path().join("r.yaml");
-    let o = matrix(
-        &[
-            "matrix",
-            "run",
-            s.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &dir.path().join("cache"),
-    );
+    let o = run_spec(&s, &report, &dir.path().join("cache"));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let r: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
@@ -438,16 +443,7 @@ fn user_program_cells() {
         ),
     );
     let report = dir.path().join("r.json");
-    let o = matrix(
-        &[
-            "matrix",
-            "run",
-            s.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &dir.path().join("cache"),
-    );
+    let o = run_spec(&s, &report, &dir.path().join("cache"));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let r = read_json(&report);
     for p in ["linux/amd64", "linux/arm64"] {

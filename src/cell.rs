@@ -135,15 +135,11 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
             cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
         }
     }
-    cmd.arg(job.package)
-        .current_dir(job.module_dir)
-        .env("GOTOOLCHAIN", "local")
+    cmd.arg(job.package).current_dir(job.module_dir);
+    crate::scratch::isolate(&mut cmd);
+    cmd.env("GOTOOLCHAIN", "local")
         .env("GOOS", job.goos)
-        .env("GOARCH", job.goarch)
-        .env("CGO_ENABLED", "0")
-        .env("GOFLAGS", "-mod=mod")
-        .env("GOWORK", "off")
-        .env("GO111MODULE", "on");
+        .env("GOARCH", job.goarch);
     if let Some(c) = job.gocache {
         cmd.env("GOCACHE", c);
     }

@@ -46,14 +46,11 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             continue;
         }
         let minor = (v.version.major, v.version.minor);
-        let index = match pins.find(&v.version) {
-            Some(m) => m.index,
-            None if created.iter().any(|(k, _)| *k == minor) => created
-                .iter()
-                .find(|(k, _)| *k == minor)
-                .map(|(_, i)| *i)
-                .unwrap_or(0),
-            None => {
+        let earlier = created.iter().find(|(k, _)| *k == minor).map(|(_, i)| *i);
+        let index = match (pins.find(&v.version), earlier) {
+            (Some(m), _) => m.index,
+            (None, Some(i)) => i,
+            (None, None) => {
                 // A new minor: pin it alone, from X.Y.0 to the next minor.
                 let lo = Version::new(v.version.major, v.version.minor, 0);
                 let hi = Version::new(v.version.major, v.version.minor + 1, 0);

@@ -43,8 +43,11 @@ echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
   for g in go /usr/lib/go-1.19/bin/go "$QCOMPAT_TEST_GO127"; do
     GOTOOLCHAIN=local GOFLAGS=-mod=mod "$g" vet ./...
   done
-  # A short fuzz run of the stack parser on top of its seed corpus.
-  GOTOOLCHAIN=local GOFLAGS=-mod=mod go test -run '^$' -fuzz FuzzParse -fuzztime 5s ./internal/stackid
+  # A short fuzz run of the stack parser on top of its seed corpus. The budget
+  # is a count, not a duration: a duration races the fuzz coordinator's own
+  # deadline before Go 1.27 (go.dev/issue/75804) and fails with a bare
+  # "context deadline exceeded" on a busy runner, with no crasher written.
+  GOTOOLCHAIN=local GOFLAGS=-mod=mod go test -run '^$' -fuzz FuzzParse -fuzztime "${QCOMPAT_FUZZ_EXECS:-200000}x" ./internal/stackid
 )
 echo "== cargo test"
 cargo test --quiet -- --test-threads="${QCOMPAT_TEST_THREADS:-2}"

@@ -33,7 +33,8 @@ struct Global {
     #[arg(long, global = true)]
     yaml: bool,
     /// Limit for each go command qcompat runs, in seconds
-    #[arg(long, global = true, default_value_t = 120, value_name = "SECS")]
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
 }
 
@@ -49,7 +50,7 @@ impl Global {
     }
 
     fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout.max(1))
+        Duration::from_secs(self.timeout)
     }
 
     fn go(&self) -> Result<gocmd::Go> {

@@ -5,6 +5,7 @@ mod cell;
 mod cli;
 mod companion;
 mod discover;
+mod doc_error;
 mod doctor;
 mod gocmd;
 mod linkname;

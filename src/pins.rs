@@ -266,12 +266,9 @@ impl Pins {
 
     pub fn parse(text: &str, source: &str) -> Result<Pins> {
         let file: PinsFile = serde_yaml::from_str(text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
             anyhow::anyhow!(
-                "{source}{at}: {e}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)"
+                "{}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)",
+                crate::doc_error::yaml(source, &e)
             )
         })?;
         if file.schema != 1 {
@@ -282,7 +279,7 @@ impl Pins {
         }
         let mut ranges = Vec::new();
         for pin in &file.pins {
-            let line = line_of(text, &pin.go);
+            let line = crate::doc_error::line_of(text, &pin.go);
             let r = Range::parse(&pin.go).map_err(|e| anyhow::anyhow!("{source}:{line}: {e}"))?;
             for (j, earlier) in ranges.iter().enumerate() {
                 if r.overlaps(earlier) {
@@ -291,7 +288,7 @@ impl Pins {
                         "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
                         pin.go,
                         other.go,
-                        line_of(text, &other.go)
+                        crate::doc_error::line_of(text, &other.go)
                     );
                 }
             }
@@ -342,13 +339,6 @@ impl Pins {
 }
 
 /// The 1-based line where `needle` first appears (0 when it does not).
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
-
 /// Where pins are read from: `--pins`, else `$QCOMPAT_PINS`, else built in.
 pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| std::env::var_os("QCOMPAT_PINS").map(PathBuf::from))

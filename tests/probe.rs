@@ -157,6 +157,15 @@ fn errors_exit_2_with_a_message() {
     );
     assert!(start.elapsed().as_secs() < 15);
 
+    // A zero timeout would fail every go command: refuse it up front.
+    let out = run(&["probe", "--timeout", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--timeout"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let garbage = script(
         dir.path(),
         "badgo",

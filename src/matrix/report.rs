@@ -2,8 +2,9 @@
 //! across shards.
 
 use crate::cell::{Outcome, Status, Verified};
+use crate::doc_error;
 use crate::paths::write_atomic;
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -141,10 +142,14 @@ pub fn read(path: &Path) -> Result<Report> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
     let r: Report = match format_of(path)? {
-        Kind::Json => serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a qcompat matrix report", path.display()))?,
-        Kind::Yaml => serde_yaml::from_str(&text)
-            .with_context(|| format!("{} is not a qcompat matrix report", path.display()))?,
+        Kind::Json => serde_json::from_str(&text).map_err(|e| {
+            let e = doc_error::json(&path.display().to_string(), &e);
+            anyhow!("{e} (not a qcompat matrix report?)")
+        })?,
+        Kind::Yaml => serde_yaml::from_str(&text).map_err(|e| {
+            let e = doc_error::yaml(&path.display().to_string(), &e);
+            anyhow!("{e} (not a qcompat matrix report?)")
+        })?,
     };
     if r.schema != SCHEMA {
         bail!(

@@ -1,6 +1,7 @@
 //! Matrix spec files (`matrix/*.yaml`): which toolchains, which platforms,
 //! which injector and program, and how to verify.
 
+use crate::doc_error;
 use anyhow::{anyhow, bail, Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -135,13 +136,6 @@ impl Loaded {
 }
 
 /// The 1-based line of the first occurrence of `needle` in `text`.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
-
 /// The spec `matrix run` uses when none is named and the current directory
 /// has no matrix/default.yaml.
 pub const DEFAULT_PATH: &str = "matrix/default.yaml";
@@ -159,13 +153,11 @@ pub fn load(path: &Path) -> Result<Loaded> {
 pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let src = path.display();
     let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        anyhow!("{src}{at}: {e}\n(keys: toolchains, platforms, include, exclude, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
+        let e = doc_error::yaml(&src.to_string(), &e);
+        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
     })?;
-    let err_at = |needle: &str, msg: String| anyhow!("{src}:{}: {msg}", line_of(text, needle));
+    let err_at =
+        |needle: &str, msg: String| anyhow!("{src}:{}: {msg}", doc_error::line_of(text, needle));
     let platforms = match &spec.platforms {
         Platforms::All => PlatformChoice::All,
         Platforms::Keyword(k) if k == "all" => PlatformChoice::All,

@@ -428,6 +428,34 @@ fn spec_errors_name_file_and_line() {
         &cache,
     );
     assert!(text(&o.stderr).contains("I/N"));
+
+    // Outputs that cannot be written are refused before any cell is built.
+    let ok = spec(
+        dir.path(),
+        "ok.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64]\nverify: link\n",
+    );
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "").unwrap();
+    let under_file = file.join("report.json");
+    for flag in ["--report", "--junit", "--markdown", "--summary-md"] {
+        for target in [under_file.as_path(), dir.path()] {
+            let o = matrix(
+                &[
+                    "matrix",
+                    "run",
+                    ok.to_str().unwrap(),
+                    flag,
+                    target.to_str().unwrap(),
+                ],
+                &cache,
+            );
+            assert_eq!(o.status.code(), Some(2), "{flag} {}", target.display());
+            let err = text(&o.stderr);
+            assert!(err.contains(target.to_str().unwrap()), "{flag}: {err}");
+            assert!(!err.contains("[1/1]"), "{flag}: a cell ran first: {err}");
+        }
+    }
 }
 
 /// A program of the user's instead of the probe: exec verification is its exit status.

@@ -42,10 +42,17 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Refuses a report name qcompat cannot write, before any work starts.
+    /// Refuses an output qcompat could not write, before any work starts:
+    /// a long run must not end in "cannot write".
     pub fn check(&self) -> Result<()> {
         if let Some(p) = &self.report {
             report::format_of(p)?;
+        }
+        for p in [&self.report, &self.markdown, &self.junit, &self.summary_md]
+            .into_iter()
+            .flatten()
+        {
+            crate::paths::check_writable(p)?;
         }
         Ok(())
     }

@@ -412,6 +412,11 @@ fn spec_errors_name_file_and_line() {
             "shape.yaml:2",
         ),
         ("glob.yaml", "exclude:\n  - 'linux/[x'\n", "glob.yaml:2"),
+        (
+            "selector.yaml",
+            "platforms: [linux/amd64]\ntoolchains:\n  - local\n  - latest\n",
+            "selector.yaml:4: toolchains: version selector \"latest\"",
+        ),
     ] {
         let s = spec(dir.path(), name, body);
         let o = matrix(&["matrix", "run", s.to_str().unwrap()], &cache);

@@ -233,6 +233,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
             "timeout: must be at least 1 second".into(),
         ));
     }
+    for t in &spec.toolchains {
+        if let ToolchainEntry::Selector(sel) = t {
+            if sel != "local" {
+                crate::toolchains::parse_selector(sel).map_err(|e| {
+                    err_at(sel, format!("toolchains: {e}, `local` or {{path: GOROOT}}"))
+                })?;
+            }
+        }
+    }
     let mut spec = spec;
     for t in &mut spec.toolchains {
         if let ToolchainEntry::Path { path } = t {

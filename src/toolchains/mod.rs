@@ -171,8 +171,8 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
             .map_err(|_| anyhow!("version selector {s:?}: bad minor version"))?;
         return Ok(Selector::Minor(a, b));
     }
-    let v = version::parse(&format!("go{bare}")).map_err(|e| {
-        anyhow!("version selector {s:?}: {e} (use 1.22.5, 1.22.x, supported, local or path: DIR)")
+    let v = version::parse(&format!("go{bare}")).map_err(|_| {
+        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5), a minor (1.22.x) or `supported`")
     })?;
     Ok(Selector::Exact(v.version))
 }

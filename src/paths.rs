@@ -28,16 +28,23 @@ pub fn self_toolexec() -> anyhow::Result<String> {
     })
 }
 
-/// Writes a file by renaming a complete temporary file over it, so readers
-/// never see half a report or pins file.
 /// Fails unless [`write_atomic`] could write `path`: its directory can be
 /// created and written, and `path` is not a directory.
 pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
-    use anyhow::Context;
     if path.is_dir() {
         anyhow::bail!("{} is a directory; name a file", path.display());
     }
-    let dir = parent_or_dot(path);
+    temp_beside(path).map(drop)
+}
+
+/// A temporary file in `path`'s directory (created if missing), so that a
+/// rename can put it in place.
+fn temp_beside(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    use anyhow::Context;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| {
         format!(
             "cannot write {}: cannot create its directory {}",
@@ -45,34 +52,19 @@ pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
             dir.display()
         )
     })?;
-    tempfile::NamedTempFile::new_in(dir)
-        .map(drop)
-        .with_context(|| {
-            format!(
-                "cannot write {}: its directory is not writable",
-                path.display()
-            )
-        })
+    tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!(
+            "cannot write {}: its directory is not writable",
+            path.display()
+        )
+    })
 }
 
-fn parent_or_dot(path: &std::path::Path) -> &std::path::Path {
-    path.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."))
-}
-
+/// Writes a file by renaming a complete temporary file over it, so readers
+/// never see half a report or pins file.
 pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     use anyhow::Context;
-    let dir = parent_or_dot(path);
-    std::fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "cannot write {}: cannot create its directory {}",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut tmp = temp_beside(path)?;
     std::io::Write::write_all(&mut tmp, text.as_bytes())?;
     // Temporary files are private (0600); a report or pins file is not. Keep
     // the mode of the file being replaced, else use 0644.

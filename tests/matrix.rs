@@ -434,6 +434,20 @@ fn spec_errors_name_file_and_line() {
     );
     assert!(text(&o.stderr).contains("I/N"));
 
+    // An injector that cannot be started names itself and the spec.
+    let s = spec(
+        dir.path(),
+        "noinjector.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64]\nverify: link\ntoolexec: qcompat-no-such-injector\n",
+    );
+    let o = matrix(&["matrix", "run", s.to_str().unwrap()], &cache);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("noinjector.yaml") && err.contains("cannot start qcompat-no-such-injector"),
+        "{err}"
+    );
+
     // Outputs that cannot be written are refused before any cell is built.
     let ok = spec(
         dir.path(),

@@ -139,7 +139,13 @@ fn prepare(
         let mut gocache = None;
         let mut note = None;
         if !builtin {
-            let check = crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)?;
+            let check = crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
+                .with_context(|| {
+                    format!(
+                        "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                        loaded.path.display()
+                    )
+                })?;
             if !check.altered {
                 let mut h = Sha256::new();
                 h.update(toolexec.as_bytes());

@@ -30,7 +30,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // The injector runs for every compile and link: skip clap and keep the
     // tool's arguments exactly as the go command passed them.
-    let mut args = std::env::args_os().skip(1);
+    let mut args = std::env::args_os();
+    let argv0 = args.next();
+    if argv0
+        .as_deref()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .is_some_and(|n| n == paths::TOOLEXEC_NAME)
+    {
+        return toolexec::main(args.collect());
+    }
     if args.next().is_some_and(|a| a == "toolexec") {
         return toolexec::main(args.collect());
     }

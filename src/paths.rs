@@ -16,6 +16,30 @@ pub fn cache_dir() -> PathBuf {
     home.join(".cache").join("qcompat")
 }
 
+/// Under this name the binary is the injector itself (see main), so
+/// `-toolexec=/path/qcompat-toolexec` is a single word, which GOFLAGS needs:
+/// the go command splits GOFLAGS on spaces and honours no quotes.
+pub const TOOLEXEC_NAME: &str = "qcompat-toolexec";
+
+/// A `qcompat-toolexec` symlink to this binary in qcompat's cache, made or
+/// refreshed (atomically, by a rename) when missing or stale.
+pub fn toolexec_link() -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
+    let dir = cache_dir().join("bin");
+    let link = dir.join(TOOLEXEC_NAME);
+    if std::fs::read_link(&link).is_ok_and(|t| t == exe) {
+        return Ok(link);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(".{TOOLEXEC_NAME}.{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(&exe, &tmp)
+        .and_then(|()| std::fs::rename(&tmp, &link))
+        .with_context(|| format!("cannot link {} to {}", link.display(), exe.display()))?;
+    Ok(link)
+}
+
 /// The words for `go build -toolexec=...` that run this very binary as the
 /// injector. The go command splits the value on spaces and honours quotes.
 pub fn self_toolexec() -> anyhow::Result<String> {

@@ -66,7 +66,9 @@ impl Selection {
         self
     }
 
-    /// The go command flags that build with this selection, shell-quoted.
+    /// The go command flags that build with this selection. With a one-word
+    /// `toolexec` (the qcompat-toolexec link) the line also works as GOFLAGS;
+    /// otherwise it is shell-quoted for `eval`.
     pub fn goflags(&self, toolexec: &str) -> String {
         let mut s = format!("-tags={}", self.build_tags.join(","));
         if self.toolexec_required {
@@ -203,10 +205,26 @@ pub fn select(
 
 pub fn render(s: &Selection, format: Format, goflags_only: bool) -> Result<()> {
     if goflags_only {
-        println!("{}", s.goflags(&crate::paths::self_toolexec()?));
+        let toolexec = if s.toolexec_required {
+            goflags_toolexec()?
+        } else {
+            String::new()
+        };
+        println!("{}", s.goflags(&toolexec));
         return Ok(());
     }
     output::emit(format, s, |out| human(s, out))
+}
+
+/// The injector as one word when the cache path allows it (GOFLAGS-safe),
+/// else `qcompat toolexec` with its path quoted.
+fn goflags_toolexec() -> Result<String> {
+    let link = crate::paths::toolexec_link()?;
+    let link = link.to_string_lossy();
+    if link.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+        return crate::paths::self_toolexec();
+    }
+    Ok(link.into_owned())
 }
 
 pub fn human(s: &Selection, out: &mut String) {

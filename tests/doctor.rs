@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use std::path::Path;
+use std::process::Command;
 
 fn doctor(go: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     let mut args = vec!["doctor", "--json", "--go", go.to_str().unwrap()];
@@ -64,16 +65,65 @@ fn select_formats() {
     let s = json(&["select", "--offline", "--json", "--go", g]);
     assert_eq!(s["strategy"], "injected");
     assert!(s["verified"].is_null());
-    let out = run(&["select", "--offline", "--format", "goflags", "--go", g]);
-    let line = text(&out.stdout);
-    assert!(
-        line.starts_with("-tags=qcompat_injected '-toolexec="),
-        "{line}"
-    );
-    assert!(line.trim_end().ends_with(" toolexec'"), "{line}");
     let y = run(&["select", "--offline", "--yaml", "--go", g]);
     let doc: serde_yaml::Value = serde_yaml::from_slice(&y.stdout).unwrap();
     assert_eq!(doc["strategy"], serde_yaml::Value::from("injected"));
+}
+
+/// `--format goflags` prints one line that works both as GOFLAGS and on a
+/// command line: the injector is a `qcompat-toolexec` link, one word.
+#[test]
+fn select_goflags_work_as_goflags() {
+    let go = go126();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let goflags = |cache: &Path| {
+        let out = cmd(&["select", "--offline", "--format", "goflags"])
+            .env("QCOMPAT_GO", &go)
+            .env("QCOMPAT_CACHE_DIR", cache)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout).trim_end().to_string()
+    };
+    let link = cache.join("bin/qcompat-toolexec");
+    let line = goflags(&cache);
+    assert_eq!(
+        line,
+        format!("-tags=qcompat_injected -toolexec={}", link.display())
+    );
+    assert_eq!(
+        std::fs::canonicalize(&link).unwrap(),
+        std::fs::canonicalize(qcompat()).unwrap()
+    );
+    // A stale link (the binary moved) is replaced.
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/qcompat", &link).unwrap();
+    assert_eq!(goflags(&cache), line);
+    assert_eq!(
+        std::fs::canonicalize(&link).unwrap(),
+        std::fs::canonicalize(qcompat()).unwrap()
+    );
+
+    // Used as GOFLAGS, the build goes through the injector.
+    let out = Command::new(&go)
+        .args(["run", "./cmd/goid-mode"])
+        .current_dir(repo().join("fallback-go"))
+        .env("GOFLAGS", &line)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "mode=injected id=1\n");
+
+    // A cache path with a space cannot be one GOFLAGS word: fall back to the
+    // shell-quoted `qcompat toolexec` form for `eval`.
+    let spaced = goflags(&dir.path().join("with space"));
+    assert!(
+        spaced.starts_with("-tags=qcompat_injected '-toolexec="),
+        "{spaced}"
+    );
+    assert!(spaced.ends_with(" toolexec'"), "{spaced}");
 }
 
 #[test]

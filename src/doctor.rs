@@ -153,7 +153,30 @@ pub fn diagnose(o: &Options) -> Report {
     }
 
     // GOFLAGS.
-    if tc.env.goflags.contains("-toolexec") {
+    let own_injector = tc
+        .env
+        .goflags
+        .split_whitespace()
+        .filter_map(|w| {
+            w.strip_prefix("-toolexec=")
+                .or_else(|| w.strip_prefix("--toolexec="))
+        })
+        .any(|t| {
+            Path::new(t)
+                .file_name()
+                .is_some_and(|n| n == crate::paths::TOOLEXEC_NAME)
+        });
+    if own_injector {
+        checks.push(check(
+            "goflags",
+            Level::Ok,
+            format!(
+                "GOFLAGS runs every build through qcompat's injector: {}",
+                tc.env.goflags
+            ),
+            None,
+        ));
+    } else if tc.env.goflags.contains("-toolexec") {
         checks.push(check("goflags", Level::Warn, format!("GOFLAGS already carries a toolexec: {}", tc.env.goflags), Some("every build runs through it; make sure it is the injector you mean (qcompat's own checks clear GOFLAGS)".into())));
     } else {
         checks.push(check(

@@ -116,6 +116,18 @@ fn select_goflags_work_as_goflags() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "mode=injected id=1\n");
 
+    // doctor knows that toolexec as its own; another one draws a warning.
+    let goflags_check = |goflags: &str| {
+        let out = cmd(&["doctor", "--json", "--go", go.to_str().unwrap()])
+            .env("GOFLAGS", goflags)
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        check(&r, "goflags")["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(goflags_check(&line), "ok");
+    assert_eq!(goflags_check("-toolexec=/usr/bin/env"), "warn");
+
     // A cache path with a space cannot be one GOFLAGS word: fall back to the
     // shell-quoted `qcompat toolexec` form for `eval`.
     let spaced = goflags(&dir.path().join("with space"));

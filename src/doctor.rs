@@ -290,7 +290,7 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>) -> Report {
             "fix the failed checks above before relying on the injected goroutine ID".to_string()
         }
         (Some(s), true) if s.toolexec_required => format!(
-            "build with -tags={} and -toolexec=\"qcompat toolexec\" (or q's injector)",
+            "build with -tags={} and -toolexec=\"qcompat toolexec\" (or q's injector); `export GOFLAGS=\"$(qcompat select --format goflags)\"` sets both",
             s.build_tags.join(",")
         ),
         (Some(s), true) => format!(

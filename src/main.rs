@@ -30,16 +30,14 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // The injector runs for every compile and link: skip clap and keep the
     // tool's arguments exactly as the go command passed them.
+    // Started as `qcompat-toolexec` (a link), every argument is the tool's.
     let mut args = std::env::args_os();
-    let argv0 = args.next();
-    if argv0
+    let as_link = args
+        .next()
         .as_deref()
         .and_then(|a| std::path::Path::new(a).file_name())
-        .is_some_and(|n| n == paths::TOOLEXEC_NAME)
-    {
-        return toolexec::main(args.collect());
-    }
-    if args.next().is_some_and(|a| a == "toolexec") {
+        .is_some_and(|n| n == paths::TOOLEXEC_NAME);
+    if as_link || args.next().is_some_and(|a| a == "toolexec") {
         return toolexec::main(args.collect());
     }
     match cli::run() {

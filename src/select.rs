@@ -216,12 +216,12 @@ pub fn render(s: &Selection, format: Format, goflags_only: bool) -> Result<()> {
     output::emit(format, s, |out| human(s, out))
 }
 
-/// The injector as one word when the cache path allows it (GOFLAGS-safe),
-/// else `qcompat toolexec` with its path quoted.
+/// The injector as one word when the link's path needs no shell quoting
+/// (so it fits GOFLAGS too), else `qcompat toolexec` with its path quoted.
 fn goflags_toolexec() -> Result<String> {
     let link = crate::paths::toolexec_link()?;
     let link = link.to_string_lossy();
-    if link.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+    if crate::process::shell_quote(&link) != link {
         return crate::paths::self_toolexec();
     }
     Ok(link.into_owned())

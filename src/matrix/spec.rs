@@ -135,7 +135,6 @@ impl Loaded {
     }
 }
 
-/// The 1-based line of the first occurrence of `needle` in `text`.
 /// The spec `matrix run` uses when none is named and the current directory
 /// has no matrix/default.yaml.
 pub const DEFAULT_PATH: &str = "matrix/default.yaml";

@@ -71,16 +71,16 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Range {
     pub req: VersionReq,
-    lo: Option<(Version, bool)>,
-    hi: Option<(Version, bool)>,
+    lo: Option<Bound>,
+    hi: Option<Bound>,
 }
 
 impl Range {
     pub fn parse(text: &str) -> Result<Range, String> {
         let req =
             VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
-        let mut lo: Option<(Version, bool)> = None;
-        let mut hi: Option<(Version, bool)> = None;
+        let mut lo: Option<Bound> = None;
+        let mut hi: Option<Bound> = None;
         for c in &req.comparators {
             let (Some(minor), Some(patch)) = (c.minor, c.patch) else {
                 return Err(format!(
@@ -175,49 +175,28 @@ impl Range {
     /// The range seen by release versions: a pre-release bound X-pre becomes
     /// X, included as a lower bound and excluded as an upper one.
     fn releases_only(&self) -> Range {
-        let strip = |v: &Version| Version::new(v.major, v.minor, v.patch);
-        let lo = self.lo.as_ref().map(|(v, incl)| {
-            if v.pre.is_empty() {
-                (v.clone(), *incl)
-            } else {
-                (strip(v), true)
-            }
-        });
-        let hi = self.hi.as_ref().map(|(v, incl)| {
-            if v.pre.is_empty() {
-                (v.clone(), *incl)
-            } else {
-                (strip(v), false)
-            }
-        });
+        // A pre-release bound X-pre admits X itself from below, not from above.
+        let release = |b: &Option<Bound>, incl_if_pre: bool| {
+            b.as_ref().map(|(v, incl)| {
+                if v.pre.is_empty() {
+                    (v.clone(), *incl)
+                } else {
+                    (Version::new(v.major, v.minor, v.patch), incl_if_pre)
+                }
+            })
+        };
         Range {
             req: VersionReq::STAR,
-            lo,
-            hi,
+            lo: release(&self.lo, true),
+            hi: release(&self.hi, false),
         }
     }
 
     fn overlaps_raw(&self, other: &Range) -> bool {
-        let lo = match (&self.lo, &other.lo) {
-            (Some(a), Some(b)) => Some(if tighter_lo(a, b) {
-                a.clone()
-            } else {
-                b.clone()
-            }),
-            (a, b) => a.clone().or(b.clone()),
-        };
-        let hi = match (&self.hi, &other.hi) {
-            (Some(a), Some(b)) => Some(if tighter_hi(a, b) {
-                a.clone()
-            } else {
-                b.clone()
-            }),
-            (a, b) => a.clone().or(b.clone()),
-        };
         !Range {
             req: VersionReq::STAR,
-            lo,
-            hi,
+            lo: tightest(&self.lo, &other.lo, tighter_lo),
+            hi: tightest(&self.hi, &other.hi, tighter_hi),
         }
         .is_empty()
     }
@@ -228,11 +207,26 @@ impl Range {
     }
 }
 
-fn tighter_lo(a: &(Version, bool), b: &(Version, bool)) -> bool {
+/// A range bound: the version and whether it is included.
+type Bound = (Version, bool);
+
+/// The tighter of two optional bounds; a missing bound is no constraint.
+fn tightest(
+    a: &Option<Bound>,
+    b: &Option<Bound>,
+    tighter: fn(&Bound, &Bound) -> bool,
+) -> Option<Bound> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if tighter(x, y) { x } else { y }.clone()),
+        (x, y) => x.clone().or_else(|| y.clone()),
+    }
+}
+
+fn tighter_lo(a: &Bound, b: &Bound) -> bool {
     a.0 > b.0 || (a.0 == b.0 && !a.1 && b.1)
 }
 
-fn tighter_hi(a: &(Version, bool), b: &(Version, bool)) -> bool {
+fn tighter_hi(a: &Bound, b: &Bound) -> bool {
     a.0 < b.0 || (a.0 == b.0 && !a.1 && b.1)
 }
 

@@ -55,6 +55,15 @@ pub enum Verified {
     Exec,
 }
 
+impl Verified {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verified::Link => "link",
+            Verified::Exec => "exec",
+        }
+    }
+}
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct Job<'a> {
@@ -75,8 +84,25 @@ pub struct Job<'a> {
     pub work_dir: &'a Path,
     pub exec: bool,
     /// Build without DWARF and symbols: the same relocations, less work.
+    /// Ignored where the toolchain ships a precompiled std for the target:
+    /// any `-gcflags=all=` makes Go <= 1.19 rebuild it, which changes what an
+    /// unsalted injector's users get.
     pub lean: bool,
+    /// Extra go build flags (`-a`).
+    pub extra_flags: &'a [&'a str],
     pub timeout: Duration,
+    /// What the failure diagnosis needs to know beyond the output.
+    pub diag: &'a crate::diagnosis::Context,
+}
+
+/// Whether `goroot` ships a precompiled runtime for `goos/goarch` (Go 1.19
+/// and older install std in `$GOROOT/pkg/<goos>_<goarch>`).
+pub fn precompiled_std(goroot: &Path, goos: &str, goarch: &str) -> bool {
+    goroot
+        .join("pkg")
+        .join(format!("{goos}_{goarch}"))
+        .join("runtime.a")
+        .is_file()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,6 +115,9 @@ pub struct Outcome {
     /// Why a linked cell was not executed, or the probe's verdict line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A failed build's class, what happened and the fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
 }
 
 const EXCERPT: usize = 1500;
@@ -119,15 +148,23 @@ fn external_linker_failed(stderr: &str) -> bool {
 
 /// Builds (and maybe runs) one cell. Never fails: problems become statuses.
 pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
+    // Named after the program, so a user program's binary is not a "probe".
+    let stem = Path::new(job.package)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n != "." && n != "..")
+        .unwrap_or_else(|| "program".into());
     let out: PathBuf = job
         .out_dir
-        .join(format!("probe-{}-{}", job.goos, job.goarch));
+        .join(format!("{stem}-{}-{}", job.goos, job.goarch));
+    let precompiled = precompiled_std(job.goroot, job.goos, job.goarch);
     let mut cmd = std::process::Command::new(job.go);
     cmd.arg("build").arg("-o").arg(&out);
+    cmd.args(job.extra_flags);
     if let Some(t) = job.toolexec {
         cmd.arg(format!("-toolexec={t}"));
     }
-    if job.lean {
+    if job.lean && !precompiled {
         cmd.args(["-gcflags=all=-dwarf=false", "-ldflags=-s -w"]);
         // The compiler spends a tenth of a cold build collecting garbage;
         // let each tool grow to 1 GiB before it collects.
@@ -157,6 +194,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         command,
         stderr_excerpt: String::new(),
         note: None,
+        diagnosis: None,
     };
     let built = match process::run(cmd, job.timeout, cancel) {
         Ok(c) => c,
@@ -166,7 +204,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         }
     };
     outcome.duration_s = built.duration.as_secs_f64();
-    outcome.stderr_excerpt = built.stderr_tail(EXCERPT);
+    outcome.stderr_excerpt = process::excerpt(&built.stderr, EXCERPT);
     if built.timed_out || built.cancelled {
         outcome.status = Status::Timeout;
         if built.cancelled {
@@ -176,6 +214,11 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
     }
     if !built.success() {
         outcome.status = classify_build_failure(&built.stderr);
+        if job.toolexec.is_some() {
+            let mut cx = job.diag.clone();
+            cx.precompiled_std = precompiled;
+            outcome.diagnosis = crate::diagnosis::diagnose(&built.stderr, &cx);
+        }
         if outcome.status == Status::SkipCgo {
             outcome.note = Some(format!(
                 "{}/{} needs external (cgo) linking; qcompat builds with CGO_ENABLED=0",
@@ -217,7 +260,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
     };
     outcome.duration_s = built.duration.as_secs_f64() + ran.duration.as_secs_f64();
     let all = format!("{}{}", ran.stdout, ran.stderr);
-    outcome.stderr_excerpt = process::tail(&all, EXCERPT);
+    outcome.stderr_excerpt = process::excerpt(&all, EXCERPT);
     if ran.timed_out || ran.cancelled {
         outcome.status = Status::Timeout;
         return outcome;

@@ -80,10 +80,16 @@ enum Cmd {
         /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
+        /// The injector to select for (e.g. `q`; default: the -toolexec in
+        /// GOFLAGS, else qcompat's own)
+        #[arg(long, value_name = "CMD")]
+        toolexec: Option<String>,
     },
     /// Check this Go setup and say what to do
     Doctor {
-        /// The user's injector (e.g. `q`): check that it alters `compile -V=full`
+        /// The injector to check (e.g. `q`; default: the -toolexec in GOFLAGS,
+        /// else qcompat's own): its tool ID, the Go that built it, and with
+        /// --deep a build through it
         #[arg(long, value_name = "CMD")]
         toolexec: Option<String>,
         /// Also build and run the probe program through the injector
@@ -249,10 +255,12 @@ pub fn run() -> Result<ExitCode> {
             verify,
             format,
             pins,
+            toolexec,
         } => {
             let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
             let go = g.go()?;
             let tc = discover::discover(&go)?;
+            let inj = crate::injector::Injector::choose(toolexec.as_deref(), &tc.env.goflags)?;
             let layout = runtime_layout::read(tc.goroot());
             let mode = if offline {
                 select::Mode::Offline
@@ -261,7 +269,15 @@ pub fn run() -> Result<ExitCode> {
             } else {
                 select::Mode::Default
             };
-            let s = select::select(&tc, &layout, &pins, mode)?;
+            let s = select::select(
+                &tc,
+                &layout,
+                &pins,
+                &inj,
+                select::ask_salted(&tc, &inj),
+                mode,
+                "--offline was given",
+            )?;
             select::render(&s, g.format(), format.is_some())?;
         }
         Cmd::Doctor {

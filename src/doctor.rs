@@ -3,6 +3,7 @@
 
 use crate::discover;
 use crate::gocmd::Go;
+use crate::injector::Injector;
 use crate::linkname::{self, Policy};
 use crate::output::{self, Format, Style};
 use crate::pins::Pins;
@@ -67,7 +68,7 @@ pub fn diagnose(o: &Options) -> Report {
                 format!("{e:#}"),
                 Some("install Go (https://go.dev/doc/install) or pass --go /path/to/go".into()),
             ));
-            return finish(checks, None);
+            return finish(checks, None, None);
         }
     };
     let tc = match discover::discover(&go) {
@@ -91,7 +92,7 @@ pub fn diagnose(o: &Options) -> Report {
                     Some("check that this go installation works: `go env`".into()),
                 ));
             }
-            return finish(checks, None);
+            return finish(checks, None, None);
         }
     };
     let name = tc.version.go_name();
@@ -153,43 +154,7 @@ pub fn diagnose(o: &Options) -> Report {
     }
 
     // GOFLAGS.
-    let own_injector = tc
-        .env
-        .goflags
-        .split_whitespace()
-        .filter_map(|w| {
-            w.strip_prefix("-toolexec=")
-                .or_else(|| w.strip_prefix("--toolexec="))
-        })
-        .any(|t| {
-            Path::new(t)
-                .file_name()
-                .is_some_and(|n| n == crate::paths::TOOLEXEC_NAME)
-        });
-    if own_injector {
-        checks.push(check(
-            "goflags",
-            Level::Ok,
-            format!(
-                "GOFLAGS runs every build through qcompat's injector: {}",
-                tc.env.goflags
-            ),
-            None,
-        ));
-    } else if tc.env.goflags.contains("-toolexec") {
-        checks.push(check("goflags", Level::Warn, format!("GOFLAGS already carries a toolexec: {}", tc.env.goflags), Some("every build runs through it; make sure it is the injector you mean (qcompat's own checks clear GOFLAGS)".into())));
-    } else {
-        checks.push(check(
-            "goflags",
-            Level::Ok,
-            if tc.env.goflags.is_empty() {
-                "GOFLAGS is empty".into()
-            } else {
-                format!("GOFLAGS={}", tc.env.goflags)
-            },
-            None,
-        ));
-    }
+    checks.push(goflags_check(&tc.env.goflags));
 
     // Toolchain switching.
     if let Some(n) = &tc.toolchain_switch {
@@ -207,25 +172,74 @@ pub fn diagnose(o: &Options) -> Report {
     // GOCACHE.
     checks.push(gocache_check(&tc.env.gocache));
 
-    // The user's injector and the tool ID.
-    if let Some(t) = o.toolexec {
-        checks.push(toolid_check(&tc, t, o.timeout));
+    // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
+    let inj = match Injector::choose(o.toolexec, &tc.env.goflags) {
+        Ok(i) => i,
+        Err(e) => {
+            checks.push(check(
+                "toolexec",
+                Level::Fail,
+                format!("{e:#}"),
+                Some(
+                    "pass --toolexec with an injector that exists (a path, or a name in PATH)"
+                        .into(),
+                ),
+            ));
+            return finish(checks, None, None);
+        }
+    };
+    let precompiled =
+        crate::cell::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
+    let mut salted = Some(true);
+    if !inj.builtin {
+        let (c, s) = toolid_check(&tc, &inj.command, precompiled, o.timeout);
+        checks.push(c);
+        salted = s;
+        if let Some(c) = injector_go_check(&tc, &inj) {
+            checks.push(c);
+        }
     }
 
     // Selection, with the live check under --deep.
     let mode = if o.deep { Mode::Verify } else { Mode::Offline };
-    let selection = match select::select(&tc, &layout, o.pins, mode) {
+    let selection = match select::select(
+        &tc,
+        &layout,
+        o.pins,
+        &inj,
+        salted,
+        mode,
+        "doctor builds only with --deep",
+    ) {
         Ok(s) => {
-            if o.deep {
-                let live = s.live.as_ref();
-                match s.verified {
-                    Some(true) => checks.push(check("deep", Level::Ok, format!("built and ran the probe through the injector: {}", live.and_then(|l| l.note.clone()).unwrap_or_default()), None)),
-                    _ => checks.push(check(
+            if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
+                if live.passed() {
+                    checks.push(check(
+                        "deep",
+                        Level::Ok,
+                        format!(
+                            "built and ran the probe through {}: {}",
+                            inj.describe(),
+                            live.outcome.note.clone().unwrap_or_default()
+                        ),
+                        None,
+                    ));
+                } else {
+                    let d = live.diagnosis();
+                    checks.push(check(
                         "deep",
                         Level::Fail,
-                        format!("the injected probe build gave {}: {}", live.map(|l| l.status.name()).unwrap_or("no result"), live.map(|l| crate::process::tail(&l.stderr_excerpt, 400)).unwrap_or_default()),
-                        Some("build with -tags=qcompat_stack until this is resolved; see `qcompat select --verify --json` for the command".into()),
-                    )),
+                        format!(
+                            "the probe built through {} gave {}{}",
+                            inj.describe(),
+                            live.summary(),
+                            d.map(|d| format!(". {} ({})", d.explanation, d.class.name()))
+                                .unwrap_or_default()
+                        ),
+                        Some(d.map(|d| d.fix.clone()).unwrap_or_else(|| {
+                            "build with -tags=qcompat_stack until this is resolved; `qcompat select --verify --json` shows the command and its output".into()
+                        })),
+                    ));
                 }
             }
             Some(s)
@@ -235,7 +249,40 @@ pub fn diagnose(o: &Options) -> Report {
             None
         }
     };
-    finish(checks, selection)
+    finish(checks, selection, Some(&inj))
+}
+
+fn goflags_check(goflags: &str) -> Check {
+    match crate::injector::toolexec_in_goflags(goflags) {
+        Some(t)
+            if Path::new(crate::paths::split_words(&t).first().map_or("", |w| w.as_str()))
+                .file_name()
+                .is_some_and(|n| n == crate::paths::TOOLEXEC_NAME) =>
+        {
+            check(
+                "goflags",
+                Level::Ok,
+                format!("GOFLAGS runs every build through qcompat's injector: {goflags}"),
+                None,
+            )
+        }
+        Some(t) => check(
+            "goflags",
+            Level::Warn,
+            format!("GOFLAGS runs every build through the toolexec {t:?}: {goflags}"),
+            Some("every build goes through it, and doctor checks it as the injector unless --toolexec names another; qcompat's own builds clear GOFLAGS".into()),
+        ),
+        None => check(
+            "goflags",
+            Level::Ok,
+            if goflags.is_empty() {
+                "GOFLAGS is empty".into()
+            } else {
+                format!("GOFLAGS={goflags}")
+            },
+            None,
+        ),
+    }
 }
 
 fn gocache_check(gocache: &str) -> Check {
@@ -263,41 +310,104 @@ fn gocache_check(gocache: &str) -> Check {
     }
 }
 
-fn toolid_check(tc: &discover::Toolchain, toolexec: &str, timeout: std::time::Duration) -> Check {
+/// Whether the injector alters `compile -V=full`, with the fix that works
+/// for this toolchain; also returns what was learned (None: not asked).
+fn toolid_check(
+    tc: &discover::Toolchain,
+    toolexec: &str,
+    precompiled: bool,
+    timeout: std::time::Duration,
+) -> (Check, Option<bool>) {
     match crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
-        Ok(c) if c.altered => check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None),
-        Ok(c) => {
-            let mut msg = format!(
-                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined`",
+        Ok(c) if c.altered => (check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None), Some(true)),
+        Ok(c) if precompiled => (check(
+            "toolexec-id",
+            Level::Warn,
+            format!(
+                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}), and {} ships runtime precompiled in $GOROOT/pkg for this host: the go command links that runtime.a and never runs this injector for runtime, so a build fails with `relocation target runtime.GoroutineID not defined` even with a fresh GOCACHE (precompiled-std); cross builds do run it",
+                c.plain,
+                tc.version.go_name()
+            ),
+            Some("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `qcompat doctor --deep` shows whether the injector's runtime file compiles when it does run".into()),
+        ), Some(false)),
+        Ok(c) => (check(
+            "toolexec-id",
+            Level::Warn,
+            format!(
+                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined` (shared-cache)",
                 c.plain
-            );
-            if !tc.version.at_least(1, 20) {
-                msg.push_str(&format!(
-                    "; {} ships a precompiled std in $GOROOT/pkg, so the go command never even runs this injector for runtime, even with a fresh GOCACHE, unless -a is passed",
-                    tc.version.go_name()
-                ));
-            }
-            check("toolexec-id", Level::Warn, msg, Some("give injected builds their own GOCACHE (GOCACHE=$HOME/.cache/go-build-q), or use an injector that alters -V=full (as `qcompat toolexec`, garble and orchestrion do)".into()))
-        }
-        Err(e) => check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())),
+            ),
+            Some("give injected builds their own GOCACHE (GOCACHE=$HOME/.cache/go-build-injected), or use an injector that alters `compile -V=full` (as qcompat's, garble and orchestrion do)".into()),
+        ), Some(false)),
+        Err(e) => (check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())), None),
     }
 }
 
-fn finish(checks: Vec<Check>, selection: Option<Selection>) -> Report {
+/// An injector built by an older Go than the toolchain it wraps crashes when
+/// it reads newer export data (as type-checking injectors such as q do).
+fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> {
+    let by = inj.built_by(&tc.go)?;
+    let name = tc.version.go_name();
+    let older = crate::version::parse(&by)
+        .ok()
+        .is_some_and(|b| b.minor_line() < tc.version.minor_line());
+    Some(if older {
+        check(
+            "toolexec-go",
+            Level::Warn,
+            format!("{:?} was built by {by}, an older Go than {name}: an injector that reads export data (type-checks code, as q does) crashes with `export data version ... is greater than maximum supported` (export-data)", inj.command),
+            Some(format!("rebuild the injector with {name} (`go install` it with this toolchain)")),
+        )
+    } else {
+        check(
+            "toolexec-go",
+            Level::Ok,
+            format!("{:?} was built by {by}", inj.command),
+            None,
+        )
+    })
+}
+
+fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
     let ok = checks.iter().all(|c| c.status != Level::Fail);
-    let advice = match (&selection, ok) {
-        (_, false) => {
-            "fix the failed checks above before relying on the injected goroutine ID".to_string()
+    let advice = match (&selection, inj) {
+        (Some(s), Some(inj)) if s.toolexec_required => {
+            let mut a = if inj.builtin {
+                format!(
+                    "build with -tags={} and -toolexec=\"qcompat toolexec\"; `export GOFLAGS=\"$(qcompat select --format goflags)\"` sets both",
+                    s.build_tags.join(",")
+                )
+            } else {
+                format!(
+                    "build with -tags={} and -toolexec={}, the injector checked here (one -toolexec per build: keep it as the only one)",
+                    s.build_tags.join(","),
+                    crate::process::shell_quote(&inj.command)
+                )
+            };
+            if s.needs_own_gocache {
+                a.push_str("; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own");
+            }
+            a
         }
-        (Some(s), true) if s.toolexec_required => format!(
-            "build with -tags={} and -toolexec=\"qcompat toolexec\" (or q's injector); `export GOFLAGS=\"$(qcompat select --format goflags)\"` sets both",
-            s.build_tags.join(",")
-        ),
-        (Some(s), true) => format!(
-            "build with -tags={}: goroutine IDs come from runtime.Stack",
-            s.build_tags.join(",")
-        ),
-        (None, true) => "no selection could be made".to_string(),
+        (Some(s), inj) => {
+            let mut a = format!(
+                "build with -tags={}: goroutine IDs come from runtime.Stack",
+                s.build_tags.join(",")
+            );
+            if let Some(inj) = inj.filter(|i| !i.builtin) {
+                a.push_str(&format!(
+                    "; {} may still be needed for its other rewrites. `qcompat toolexec` replaces it only for a program that uses nothing from it but runtime.GoroutineID",
+                    inj.describe()
+                ));
+            }
+            a
+        }
+        (None, _) => "no selection could be made".to_string(),
+    };
+    let advice = if ok {
+        advice
+    } else {
+        format!("fix the failed checks above; until then, {advice}")
     };
     Report {
         schema: 1,

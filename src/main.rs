@@ -1,14 +1,18 @@
 //! qcompat: will a toolexec-injected `runtime.GoroutineID` work with this Go
 //! toolchain and platform? Probes, proves with real builds, and picks a fallback.
 
+mod cache;
 mod cell;
 mod cli;
 mod companion;
+mod diagnosis;
 mod discover;
 mod doc_error;
 mod doctor;
 mod gocmd;
+mod injector;
 mod linkname;
+mod live;
 mod matrix;
 mod output;
 mod paths;

@@ -2,20 +2,6 @@
 
 use std::path::PathBuf;
 
-/// `$QCOMPAT_CACHE_DIR`, else `$XDG_CACHE_HOME/qcompat`, else `~/.cache/qcompat`.
-pub fn cache_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("QCOMPAT_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d).join("qcompat");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join(".cache").join("qcompat")
-}
-
 /// Under this name the binary is the injector itself (see main), so
 /// `-toolexec=/path/qcompat-toolexec` is a single word, which GOFLAGS needs:
 /// the go command splits GOFLAGS on spaces and honours no quotes.
@@ -26,7 +12,7 @@ pub const TOOLEXEC_NAME: &str = "qcompat-toolexec";
 pub fn toolexec_link() -> anyhow::Result<PathBuf> {
     use anyhow::Context;
     let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
-    let dir = cache_dir().join("bin");
+    let dir = crate::cache::Area::Bin.dir();
     let link = dir.join(TOOLEXEC_NAME);
     if std::fs::read_link(&link).is_ok_and(|t| t == exe) {
         return Ok(link);

@@ -65,6 +65,27 @@ pub struct Evidence {
     /// YYYY-MM-DD.
     pub date: String,
     pub qcompat_version: String,
+    /// The injector the evidence was produced with. Missing in files written
+    /// before it was recorded, which only qcompat's own injector produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector: Option<crate::injector::Identity>,
+}
+
+impl Evidence {
+    /// The injector behind this evidence (qcompat's own when unrecorded).
+    pub fn injector_name(&self) -> &str {
+        self.injector
+            .as_ref()
+            .map_or("builtin", |i| i.name.as_str())
+    }
+
+    /// Whether this evidence speaks for the injector `id`.
+    pub fn is_for(&self, id: &crate::injector::Identity) -> bool {
+        match &self.injector {
+            Some(mine) => mine.same_injector(id),
+            None => id.name == "builtin",
+        }
+    }
 }
 
 /// A version interval parsed from a pin's requirement.

@@ -2,7 +2,6 @@
 //! can build it anywhere, and the line it prints.
 
 use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// Package path of the probe inside its module.
@@ -28,15 +27,12 @@ const FILES: &[(&str, &str)] = &[
 /// qcompat's cache, once, and returns it. A stable path lets the go build
 /// cache reuse the probe's own package between runs.
 pub fn materialize() -> Result<PathBuf> {
-    let mut h = Sha256::new();
+    let mut key = crate::cache::Key::new("probe");
     for (name, text) in FILES {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
+        key.str(name, text);
     }
-    let root = crate::paths::cache_dir().join("probe");
-    let dir = root.join(hex::encode(&h.finalize()[..8]));
+    let root = crate::cache::Area::Probe.dir();
+    let dir = crate::cache::Area::Probe.entry(&key);
     if dir.join("go.mod").exists() {
         return Ok(dir);
     }

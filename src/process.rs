@@ -27,12 +27,30 @@ impl Captured {
     pub fn success(&self) -> bool {
         self.status.is_some_and(|s| s.success())
     }
+}
 
-    /// The last `max` bytes of stderr (where the go command puts its verdict),
-    /// cut at a character boundary.
-    pub fn stderr_tail(&self, max: usize) -> String {
-        tail(&self.stderr, max)
+/// At most about `max` bytes of a tool's output that keep what explains a
+/// failure: the first lines (the go command's `# pkg` header, the first
+/// errors, a panic's message) and the last ones (the linker's verdict).
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.trim_end();
+    if s.len() <= max {
+        return s.to_string();
     }
+    let mut head_end = max / 2;
+    while !s.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    // End the head at a line break when one is near.
+    let head = &s[..head_end];
+    let head = match head.rfind('\n') {
+        Some(i) if i > head.len() / 2 => &head[..i],
+        _ => head,
+    };
+    format!(
+        "{head}\n...\n{}",
+        tail(s, max - max / 2).trim_start_matches("...")
+    )
 }
 
 /// The last `max` bytes of `s`, starting at a line boundary when one is near.
@@ -187,6 +205,21 @@ mod tests {
         assert_eq!(c.stderr, "err\n");
         assert_eq!(c.status.unwrap().code(), Some(3));
         assert!(!c.success());
+    }
+
+    #[test]
+    fn excerpt_keeps_the_panic_and_the_verdict() {
+        let mut s =
+            String::from("# runtime\npanic: cannot decode \"fmt\", export data version 5\n");
+        for i in 0..200 {
+            s.push_str(&format!("\tframe {i} /usr/lib/go/src/x.go:1\n"));
+        }
+        s.push_str("exit status 2\n");
+        let e = excerpt(&s, 600);
+        assert!(e.len() < 700, "{}", e.len());
+        assert!(e.contains("panic: cannot decode"), "{e}");
+        assert!(e.ends_with("exit status 2"), "{e}");
+        assert_eq!(excerpt("short\n", 600), "short");
     }
 
     #[test]

@@ -83,7 +83,17 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             platforms_skipped: 0,
             date: today.to_string(),
             qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+            injector: Some(report.injector.clone().unwrap_or_else(builtin_identity)),
         };
+        let injector = report.injector.clone().unwrap_or_else(builtin_identity);
+        if let Some(old) = pin.evidence.as_ref().filter(|e| !e.is_for(&injector)) {
+            log.push(format!(
+                "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
+                pin.go,
+                old.injector_name(),
+                injector.name
+            ));
+        }
         let mut ev = if touched.contains(&index) {
             pin.evidence.clone().unwrap_or(fresh)
         } else {
@@ -104,6 +114,14 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
     Ok((file, log))
 }
 
+/// qcompat's own injector, for reports that predate the `injector` field.
+fn builtin_identity() -> crate::injector::Identity {
+    crate::injector::Identity {
+        name: "builtin".into(),
+        sha256: format!("builtin-{}", crate::companion::salt()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +136,8 @@ mod tests {
             qcompat_version: "0".into(),
             spec: "s.yaml".into(),
             toolexec: "builtin".into(),
+            injector: None,
+            program: None,
             shard: None,
             merged_shards: vec![],
             toolchains: vec![],
@@ -137,6 +157,7 @@ mod tests {
                             command: String::new(),
                             stderr_excerpt: String::new(),
                             note: None,
+                            diagnosis: None,
                         },
                     )
                 })

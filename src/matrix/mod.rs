@@ -13,10 +13,10 @@ pub mod spec;
 use crate::cell::{self, Job, Outcome, Status, Verified};
 use crate::discover::{self, Platform, Toolchain};
 use crate::gocmd::Go;
+use crate::injector::Injector;
 use crate::pins::{Pins, Strategy};
 use anyhow::{bail, Context, Result};
 use report::{Cell, Report, ToolchainInfo};
-use sha2::{Digest, Sha256};
 use spec::{CgoOnly, Loaded, PlatformChoice, ToolchainEntry, VerifyMode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +75,8 @@ struct Prepared {
     tc: Toolchain,
     info: ToolchainInfo,
     gocache: Option<PathBuf>,
+    /// What failure diagnoses need to know about this toolchain.
+    diag: crate::diagnosis::Context,
     /// Where this toolchain's binaries are kept between runs.
     out_dir: PathBuf,
     platforms: Vec<Platform>,
@@ -113,13 +115,13 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
 fn prepare(
     loaded: &Loaded,
     o: &RunOptions,
-    toolexec: &str,
-    builtin: bool,
+    inj: &Injector,
 ) -> Result<(Vec<Prepared>, Vec<String>)> {
+    let toolexec = inj.command.as_str();
     let mut bins: Vec<PathBuf> = Vec::new();
     for e in &loaded.spec.toolchains {
         for b in resolve_entry(e, o)
-            .with_context(|| format!("{}: toolchain {e:?}", loaded.path.display()))?
+            .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?
         {
             let canon = b.canonicalize().unwrap_or(b);
             if !bins.contains(&canon) {
@@ -138,7 +140,8 @@ fn prepare(
         let name = tc.version.go_name();
         let mut gocache = None;
         let mut note = None;
-        if !builtin {
+        let mut salted = Some(true);
+        if !inj.builtin {
             let check = crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
                 .with_context(|| {
                     format!(
@@ -146,44 +149,43 @@ fn prepare(
                         loaded.path.display()
                     )
                 })?;
+            salted = Some(check.altered);
             if !check.altered {
-                let mut h = Sha256::new();
-                h.update(toolexec.as_bytes());
-                h.update(tc.env.goroot.as_bytes());
-                let dir = crate::paths::cache_dir()
-                    .join("gocache-private")
-                    .join(hex::encode(&h.finalize()[..8]));
+                let dir = crate::live::private_gocache(&tc, inj);
                 let mut n = format!(
-                    "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a private GOCACHE ({}) instead of sharing plain builds' entries",
+                    "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                     dir.display()
                 );
                 if !tc.version.at_least(1, 20) {
                     n.push_str(&format!(
-                        "; {name} ships a precompiled std in $GOROOT/pkg, so the go command never runs such an injector for runtime (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit"
+                        "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
                     ));
                 }
                 note = Some(n);
                 gocache = Some(dir);
             }
         }
+        let built_by = inj.built_by(&go);
+        let diag = crate::live::diag_context(
+            &tc,
+            inj,
+            salted,
+            built_by.clone(),
+            crate::runtime_layout::read(tc.goroot()).goid_type,
+        );
         let platforms = choose_platforms(loaded, &known, &name, &mut notes);
-        let out_dir = bin_dir(&[
-            go.path.as_os_str().as_encoded_bytes(),
-            tc.env.goroot.as_bytes(),
-            toolexec.as_bytes(),
-            gocache
-                .as_deref()
-                .unwrap_or(Path::new(""))
-                .as_os_str()
-                .as_encoded_bytes(),
-            loaded
-                .program
-                .as_ref()
-                .map(|(d, p)| format!("{}:{p}", d.display()))
-                .unwrap_or_default()
-                .as_bytes(),
-            &[u8::from(loaded.spec.lean)],
-        ]);
+        // Kept binaries are keyed on content: the injector's bytes, the
+        // toolchain, the program's sources and the flags.
+        let mut key = crate::cache::Key::new("matrix-bin");
+        key.str("injector", &inj.id.sha256)
+            .str("command", toolexec)
+            .toolchain(&tc)
+            .str("lean", if loaded.spec.lean { "1" } else { "0" });
+        match &loaded.program {
+            Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
+            None => key.str("program", "probe"),
+        };
+        let out_dir = crate::cache::Area::MatrixBin.entry(&key);
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("cannot create {}", out_dir.display()))?;
         out.push(Prepared {
@@ -194,9 +196,11 @@ fn prepare(
                 goroot: tc.env.goroot.clone(),
                 private_gocache: gocache.is_some(),
                 note,
+                injector_built_by: built_by,
             },
             tc,
             gocache,
+            diag,
             platforms,
         });
     }
@@ -280,6 +284,7 @@ fn skip(status: Status, note: String) -> Outcome {
         command: String::new(),
         stderr_excerpt: String::new(),
         note: Some(note),
+        diagnosis: None,
     }
 }
 
@@ -296,25 +301,13 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
     }
 }
 
-/// A directory under qcompat's cache named after everything that shapes a
-/// cell's binary, so that reruns reuse what the go command finds up to date.
-fn bin_dir(parts: &[&[u8]]) -> PathBuf {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-        h.update([0]);
-    }
-    crate::paths::cache_dir()
-        .join("matrix-bin")
-        .join(hex::encode(&h.finalize()[..8]))
-}
-
-/// The -toolexec value of a spec, and whether it is this qcompat's own.
-fn injector(loaded: &Loaded) -> Result<(String, bool)> {
+/// The injector under test of a spec: qcompat's own for `builtin`.
+fn injector(loaded: &Loaded) -> Result<Injector> {
     if loaded.spec.toolexec == "builtin" {
-        Ok((crate::paths::self_toolexec()?, true))
+        Injector::builtin()
     } else {
-        Ok((loaded.spec.toolexec.clone(), false))
+        Injector::from_command(&loaded.spec.toolexec, crate::injector::Source::Flag)
+            .with_context(|| format!("{}: toolexec", loaded.path.display()))
     }
 }
 
@@ -325,9 +318,10 @@ fn now_rfc3339() -> String {
 pub fn run(o: RunOptions) -> Result<ExitCode> {
     o.outputs.check()?;
     let loaded = spec::load(o.spec)?;
-    let (toolexec, builtin) = injector(&loaded)?;
+    let inj = injector(&loaded)?;
+    let toolexec = inj.command.clone();
     let started = now_rfc3339();
-    let (prepared, notes) = prepare(&loaded, &o, &toolexec, builtin)?;
+    let (prepared, notes) = prepare(&loaded, &o, &inj)?;
     let planned = shard(plan_cells(&prepared, &loaded), o.shard);
     let (module_dir, package) = match &loaded.program {
         Some((d, p)) => (d.clone(), p.clone()),
@@ -390,7 +384,9 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                             work_dir: &wd,
                             exec,
                             lean: loaded.spec.lean,
+                            extra_flags: &[],
                             timeout,
+                            diag: &p.diag,
                         };
                         cell::run(&job, Some(&CANCEL))
                     }
@@ -400,8 +396,8 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                     break;
                 }
                 let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
-                if cell.status == Status::FailRelocation && p.gocache.is_some() {
-                    cell.note = p.info.note.clone();
+                if let Some(d) = &cell.diagnosis {
+                    cell.note = Some(d.line());
                 }
                 progress.finish(
                     k,
@@ -409,7 +405,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                         "{name}: {}{} ({:.1}s)",
                         cell.status.name(),
                         if cell.status == Status::Pass {
-                            format!(" ({:?})", cell.verified).to_lowercase()
+                            format!(" ({})", cell.verified.name())
                         } else {
                             String::new()
                         },
@@ -435,11 +431,16 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         started,
         qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
         spec: loaded.path.display().to_string(),
-        toolexec: if builtin {
+        toolexec: if inj.builtin {
             "builtin".into()
         } else {
             toolexec.clone()
         },
+        injector: Some(inj.id.clone()),
+        program: loaded
+            .program
+            .as_ref()
+            .map(|(d, p)| format!("{} {p}", d.display())),
         shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
         merged_shards: vec![],
         toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
@@ -478,6 +479,9 @@ pub fn finish(
         crate::paths::write_atomic(p, &render::summary(report))?;
     }
     let regressions = regressions(report, pins);
+    if let Some(n) = pins_note(report, pins) {
+        eprintln!("qcompat: note: {n}");
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
@@ -514,13 +518,23 @@ pub fn finish(
 }
 
 /// Failed cells for versions the pins record as working with the injector.
+/// Only evidence produced by the same injector counts: a pin recorded with
+/// qcompat's own injector says nothing about q's.
 pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
+    let injector = report
+        .injector
+        .clone()
+        .unwrap_or_else(|| crate::injector::Identity {
+            name: "builtin".into(),
+            sha256: String::new(),
+        });
     report
         .failures()
         .filter_map(|c| {
             let v = crate::version::parse(&c.go).ok()?;
             let m = pins.find(&v.version)?;
-            (m.pin.strategy == Strategy::Injected).then(|| {
+            let same = m.pin.evidence.as_ref().is_none_or(|e| e.is_for(&injector));
+            (m.pin.strategy == Strategy::Injected && same).then(|| {
                 format!(
                     "{} {} gave {} but the pins record {:?} as injected",
                     c.go,
@@ -533,14 +547,31 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
         .collect()
 }
 
+/// A note for reports whose injector no pin has evidence from.
+pub fn pins_note(report: &Report, pins: &Pins) -> Option<String> {
+    let injector = report.injector.as_ref()?;
+    let any = pins
+        .file
+        .pins
+        .iter()
+        .filter_map(|p| p.evidence.as_ref())
+        .any(|e| e.is_for(injector));
+    (!any).then(|| {
+        format!(
+            "no pins in {} were recorded with the injector {:?} (sha256 {}): regressions are not computed for it",
+            pins.source, injector.name, injector.sha256
+        )
+    })
+}
+
 /// `matrix plan`: the shards a CI matrix should run, with their cell counts.
 pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
     if shards == 0 {
         bail!("--shards must be at least 1");
     }
     let loaded = spec::load(o.spec)?;
-    let (toolexec, builtin) = injector(&loaded)?;
-    let (prepared, _) = prepare(&loaded, o, &toolexec, builtin)?;
+    let inj = injector(&loaded)?;
+    let (prepared, _) = prepare(&loaded, o, &inj)?;
     let total = plan_cells(&prepared, &loaded).len();
     let include: Vec<serde_json::Value> = (1..=shards)
         .map(|i| {

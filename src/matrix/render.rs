@@ -58,9 +58,14 @@ pub fn markdown(r: &Report) -> String {
             .collect();
         let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
     }
+    let ran = if r.program.is_some() {
+        "the program ran and exited 0"
+    } else {
+        "the probe ran with the right IDs"
+    };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and the probe ran with the right IDs; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; — : not a port of that toolchain."
     );
     for t in r
         .toolchains

@@ -23,6 +23,9 @@ pub struct ToolchainInfo {
     pub private_gocache: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The Go release that built the injector, when it is a Go binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector_built_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -37,6 +40,9 @@ pub struct Cell {
     pub stderr_excerpt: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A failed build's class, explanation and fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
 }
 
 impl Cell {
@@ -51,6 +57,7 @@ impl Cell {
             command: o.command,
             stderr_excerpt: o.stderr_excerpt,
             note: o.note,
+            diagnosis: o.diagnosis,
         }
     }
 
@@ -69,6 +76,13 @@ pub struct Report {
     pub qcompat_version: String,
     pub spec: String,
     pub toolexec: String,
+    /// The injector under test's identity (missing in reports written
+    /// before it was recorded: qcompat's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector: Option<crate::injector::Identity>,
+    /// The spec's `program:` (`DIR PACKAGE`), when not the probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
     /// `I/N` for one shard's report; None for a whole run or a merge.
     #[serde(default)]
     pub shard: Option<String>,
@@ -174,6 +188,8 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
         qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
         spec: first.spec.clone(),
         toolexec: first.toolexec.clone(),
+        injector: first.injector.clone(),
+        program: first.program.clone(),
         shard: None,
         merged_shards: vec![],
         toolchains: vec![],
@@ -189,6 +205,9 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
                 r.spec,
                 first.spec
             );
+        }
+        if r.injector != first.injector {
+            bail!("{name} was run with another injector than the first report ({}): merge shards of one run", r.toolexec);
         }
         out.complete &= r.complete;
         if r.started < out.started {

@@ -54,6 +54,15 @@ pub enum ToolchainEntry {
     Path { path: PathBuf },
 }
 
+impl std::fmt::Display for ToolchainEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ToolchainEntry::Selector(s) => write!(f, "{s:?}"),
+            ToolchainEntry::Path { path } => write!(f, "{{path: {}}}", path.display()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(untagged)]
 pub enum Platforms {

@@ -68,7 +68,7 @@ impl Options {
 }
 
 pub fn cache_root() -> PathBuf {
-    crate::paths::cache_dir().join("toolchains")
+    crate::cache::Area::Toolchains.dir()
 }
 
 /// The version a GOROOT holds, from its VERSION file.
@@ -499,8 +499,8 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    for dir in ["matrix-bin", "gocache-private"] {
-        let p = crate::paths::cache_dir().join(dir);
+    for area in crate::cache::Area::DERIVED {
+        let p = area.dir();
         if p.exists() {
             doomed.push(p);
         }

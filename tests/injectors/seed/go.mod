@@ -1,0 +1,3 @@
+module example.com/seedinjector
+
+go 1.19

@@ -217,6 +217,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         if job.toolexec.is_some() {
             let mut cx = job.diag.clone();
             cx.precompiled_std = precompiled;
+            cx.private_gocache = job.gocache.is_some();
             outcome.diagnosis = crate::diagnosis::diagnose(&built.stderr, &cx);
         }
         if outcome.status == Status::SkipCgo {

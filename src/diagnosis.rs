@@ -21,6 +21,7 @@ pub enum Class {
     /// export data.
     ExportData,
     /// Two injectors both add `runtime.GoroutineID`.
+    #[serde(rename = "chained-injectors")]
     Chained,
     /// The symbol is missing although the injector alters `-V=full`: it did
     /// not add it.
@@ -74,6 +75,8 @@ pub struct Context {
     pub salted: Option<bool>,
     /// The toolchain ships a precompiled runtime.a for the target platform.
     pub precompiled_std: bool,
+    /// The build used a GOCACHE of its own, which no plain build shares.
+    pub private_gocache: bool,
     /// qcompat's own injector.
     pub builtin: bool,
     /// The Go that built the injector, when known (`go1.26.8`).
@@ -145,7 +148,7 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
                 fix: "pass -a to go build so std is rebuilt through the injector, or use an injector that alters `compile -V=full` (its tool ID then makes the precompiled runtime stale)".into(),
             });
         }
-        if cx.salted == Some(false) {
+        if cx.salted == Some(false) && !cx.private_gocache {
             return Some(Diagnosis {
                 class: Class::SharedCache,
                 evidence: l,
@@ -208,6 +211,7 @@ mod tests {
             go: "go1.19.8".into(),
             salted,
             precompiled_std: precompiled,
+            private_gocache: false,
             builtin: false,
             injector_built_by: Some("go1.26.8".into()),
             goid_type: Some("int64".into()),
@@ -224,6 +228,10 @@ mod tests {
         );
         assert_eq!(c(reloc, &cx(Some(false), false)), Some(Class::SharedCache));
         assert_eq!(c(reloc, &cx(Some(true), false)), Some(Class::NotInjected));
+        // In a GOCACHE of its own, no plain runtime.a can be the cause.
+        let mut own = cx(Some(false), false);
+        own.private_gocache = true;
+        assert_eq!(c(reloc, &own), Some(Class::NotInjected));
         let b = diagnose(reloc, &cx(Some(false), true)).unwrap();
         assert!(b.fix.contains("-a"), "{b:?}");
         assert!(

@@ -83,6 +83,7 @@ pub fn diag_context(
         go: tc.version.go_name(),
         salted,
         precompiled_std: false,
+        private_gocache: false,
         builtin: inj.builtin,
         injector_built_by: built_by,
         goid_type,

@@ -1,0 +1,301 @@
+//! Verdicts for third-party injectors: the Go injector in
+//! tests/injectors/seed (unsalted, built in several variants and by two Go
+//! releases), replaced in place, and chained in front of qcompat's own. Each
+//! class of failure is checked through doctor (with and without --deep),
+//! select and the matrix, on go1.19.8, go1.26.8 and go1.27.3.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Builds the seed injector in variant `mode` with the go command `go`, once
+/// per test process, under cargo's scratch directory.
+fn injector(mode: &str, go: &Path, tag: &str) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _g = LOCK.lock().unwrap();
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("injectors")
+        .join(format!("{mode}-{tag}"));
+    static BUILT: OnceLock<std::sync::Mutex<Vec<PathBuf>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    if built.lock().unwrap().contains(&out) {
+        return out;
+    }
+    let st = std::process::Command::new(go)
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(format!("-ldflags=-X main.mode={mode}"))
+        .arg(".")
+        .current_dir(repo().join("tests/injectors/seed"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", text(&st.stderr));
+    built.lock().unwrap().push(out.clone());
+    out
+}
+
+fn seed() -> PathBuf {
+    injector("seed", &go126(), "go126")
+}
+
+fn doctor(go: &Path, toolexec: &str, deep: bool, cache: &Path) -> Value {
+    let mut args = vec![
+        "doctor",
+        "--json",
+        "--go",
+        go.to_str().unwrap(),
+        "--toolexec",
+        toolexec,
+    ];
+    if deep {
+        args.push("--deep");
+    }
+    let out = cmd(&args)
+        .env("QCOMPAT_CACHE_DIR", cache)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
+    let want = if v["ok"] == true { 0 } else { 1 };
+    assert_eq!(out.status.code(), Some(want), "{v:#}");
+    v
+}
+
+fn select(go: &Path, toolexec: &str, cache: &Path) -> Value {
+    let out = cmd(&[
+        "select",
+        "--json",
+        "--go",
+        go.to_str().unwrap(),
+        "--toolexec",
+        toolexec,
+    ])
+    .env("QCOMPAT_CACHE_DIR", cache)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn check<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {r:#}"))
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+/// Go 1.19 ships runtime precompiled for the host: an unsalted injector never
+/// runs for it (precompiled-std), and when it does run (with -a) its
+/// unconverted file does not compile (runtime-file).
+#[test]
+fn seed_injector_on_go119() {
+    let cache = tempfile::tempdir().unwrap();
+    let inj = seed();
+    let t = inj.to_str().unwrap();
+    let go = go119();
+
+    let r = doctor(&go, t, false, cache.path());
+    let id = check(&r, "toolexec-id");
+    assert_eq!(id["status"], "warn");
+    assert!(s(&id["message"]).contains("precompiled-std"), "{id:#}");
+    assert!(s(&id["fix"]).contains("-a"), "{id:#}");
+    assert!(
+        !s(&id["fix"]).contains("GOCACHE"),
+        "a fresh GOCACHE does not help here: {id:#}"
+    );
+    assert_eq!(r["selection"]["strategy"], "stack");
+    assert_eq!(r["selection"]["failure"], "precompiled-std");
+    assert_eq!(r["selection"]["pinned"], false, "the builtin's pin does not vouch for it");
+    assert!(!s(&r["advice"]).contains("qcompat_injected"), "{}", r["advice"]);
+
+    let r = doctor(&go, t, true, cache.path());
+    assert_eq!(r["ok"], false);
+    let deep = check(&r, "deep");
+    assert_eq!(deep["status"], "fail");
+    assert!(s(&deep["message"]).contains("runtime-file"), "{deep:#}");
+    assert!(s(&deep["message"]).contains("g.goid is int64"), "{deep:#}");
+    assert!(s(&deep["fix"]).contains("uint64(getg().goid)"), "{deep:#}");
+    assert_eq!(r["selection"]["strategy"], "stack");
+    assert_eq!(r["selection"]["failure"], "runtime-file");
+    assert_eq!(r["selection"]["verified"], false);
+
+    let sel = select(&go, t, cache.path());
+    assert_eq!(sel["strategy"], "stack");
+    assert_eq!(sel["failure"], "runtime-file");
+    assert_eq!(sel["injector"]["name"], "seed-go126");
+    assert!(sel["live"]["with_a"].is_object(), "{sel:#}");
+}
+
+/// Go 1.26 and 1.27: the unsalted injector works in a GOCACHE of its own
+/// (shared-cache is a warning with that fix); on 1.27 an injector built by
+/// go1.26.8 draws the export-data warning.
+#[test]
+fn seed_injector_on_go126_and_go127() {
+    let cache = tempfile::tempdir().unwrap();
+    let inj = seed();
+    let t = inj.to_str().unwrap();
+    for (go, name) in [(go126(), "go1.26.8"), (go127(), "go1.27.3")] {
+        let r = doctor(&go, t, false, cache.path());
+        let id = check(&r, "toolexec-id");
+        assert_eq!(id["status"], "warn");
+        assert!(s(&id["message"]).contains("shared-cache"), "{id:#}");
+        assert!(s(&id["fix"]).contains("GOCACHE"), "{id:#}");
+        assert_eq!(r["selection"]["verified"], Value::Null);
+
+        let r = doctor(&go, t, true, cache.path());
+        assert_eq!(r["ok"], true, "{r:#}");
+        assert_eq!(check(&r, "deep")["status"], "ok");
+        assert!(s(&check(&r, "deep")["message"]).contains(&format!("go={name}")));
+        let sel = &r["selection"];
+        assert_eq!(sel["strategy"], "injected");
+        assert_eq!(sel["verified"], true);
+        assert_eq!(sel["needs_own_gocache"], true);
+        assert_eq!(sel["live"]["private_gocache"], true);
+        assert!(s(&r["advice"]).contains(&format!("-toolexec={t}")), "{}", r["advice"]);
+        assert!(s(&r["advice"]).contains("GOCACHE of their own"));
+
+        let sel = select(&go, t, cache.path());
+        assert_eq!(sel["strategy"], "injected", "{sel:#}");
+        assert_eq!(sel["pinned"], false);
+        assert_eq!(sel["verified"], true);
+
+        let built = check(&r, "toolexec-go");
+        if name == "go1.27.3" {
+            assert_eq!(built["status"], "warn", "{built:#}");
+            assert!(s(&built["message"]).contains("export-data"));
+            assert!(s(&built["fix"]).contains("go1.27.3"));
+        } else {
+            assert_eq!(built["status"], "ok", "{built:#}");
+        }
+    }
+    // Built by go1.19.8, wrapping go1.26.8: the same warning.
+    let old = injector("seed", &go119(), "go119");
+    let r = doctor(&go126(), old.to_str().unwrap(), false, cache.path());
+    let built = check(&r, "toolexec-go");
+    assert_eq!(built["status"], "warn", "{built:#}");
+    assert!(s(&built["message"]).contains("built by go1.19.8"));
+}
+
+/// Two injectors that both add runtime.GoroutineID.
+#[test]
+fn chained_injectors_are_recognised() {
+    let cache = tempfile::tempdir().unwrap();
+    let inj = injector("convert", &go126(), "go126");
+    let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
+    let r = doctor(&go126(), &chained, true, cache.path());
+    let deep = check(&r, "deep");
+    assert_eq!(deep["status"], "fail", "{r:#}");
+    assert!(s(&deep["message"]).contains("chained-injectors"), "{deep:#}");
+    assert!(s(&deep["fix"]).contains("one injector own"), "{deep:#}");
+    assert_eq!(r["selection"]["failure"], "chained-injectors");
+}
+
+fn matrix_report(spec_body: &str, dir: &Path, cache: &Path) -> (Value, std::process::Output) {
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, spec_body).unwrap();
+    let report = dir.join("report.json");
+    let out = cmd(&[
+        "matrix",
+        "run",
+        spec.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", cache)
+    .env("QCOMPAT_GO", go126())
+    .output()
+    .unwrap();
+    let r = serde_json::from_str(&std::fs::read_to_string(&report).unwrap_or_else(|e| {
+        panic!("{e}: {}", text(&out.stderr))
+    }))
+    .unwrap();
+    (r, out)
+}
+
+fn cell<'a>(r: &'a Value, go: &str, platform: &str) -> &'a Value {
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["go"] == go && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform)
+        .unwrap_or_else(|| panic!("no cell {go} {platform} in {r:#}"))
+}
+
+/// The matrix gives the same verdicts as doctor, lean or not: on go1.19.8 the
+/// host cell is precompiled-std and the cross cell runtime-file; on go1.26.8
+/// both pass in a private GOCACHE. Pins recorded with qcompat's own injector
+/// draw no regression lines for another injector.
+#[test]
+fn matrix_verdicts_for_the_seed_injector_lean_or_not() {
+    let inj = seed();
+    for lean in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, out) = matrix_report(
+            &format!(
+                "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\nlean: {lean}\n",
+                inj.display()
+            ),
+            dir.path(),
+            &dir.path().join("cache"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let host = cell(&r, "go1.19.8", "linux/amd64");
+        assert_eq!(host["status"], "fail-relocation", "lean={lean}: {host:#}");
+        assert_eq!(host["diagnosis"]["class"], "precompiled-std", "{host:#}");
+        assert!(!s(&host["command"]).contains("-dwarf=false"), "{host:#}");
+        let cross = cell(&r, "go1.19.8", "linux/arm64");
+        assert_eq!(cross["status"], "fail-build", "{cross:#}");
+        assert_eq!(cross["diagnosis"]["class"], "runtime-file", "{cross:#}");
+        assert!(s(&cross["note"]).contains("uint64(getg().goid)"), "{cross:#}");
+        assert!(s(&cross["stderr_excerpt"]).contains("cannot use getg().goid"));
+        for p in ["linux/amd64", "linux/arm64"] {
+            let c = cell(&r, "go1.26.8", p);
+            assert_eq!(c["status"], "pass", "{c:#}");
+            assert_eq!(c["verified"], "exec", "{c:#}");
+        }
+        assert_eq!(r["injector"]["name"], "seed-go126");
+        let err = text(&out.stderr);
+        assert!(!err.contains("qcompat: regression:"), "{err}");
+        assert!(err.contains("no pins in"), "{err}");
+    }
+}
+
+/// An injector replaced in place (as `go install` does) by one that injects
+/// nothing is a new injector: no kept binary or private GOCACHE of the old
+/// one gives it a stale pass.
+#[test]
+fn injector_replaced_in_place_gets_no_stale_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let path = dir.path().join("q");
+    std::fs::copy(injector("convert", &go126(), "go126"), &path).unwrap();
+    let body = format!(
+        "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\nverify: exec\n",
+        path.display()
+    );
+    let (r, _) = matrix_report(&body, dir.path(), &cache);
+    assert_eq!(cell(&r, "go1.26.8", "linux/amd64")["status"], "pass");
+    let first = r["injector"]["sha256"].clone();
+
+    std::fs::remove_file(&path).unwrap();
+    std::fs::copy(injector("none", &go126(), "go126"), &path).unwrap();
+    let (r, out) = matrix_report(&body, dir.path(), &cache);
+    assert_eq!(out.status.code(), Some(1));
+    let c = cell(&r, "go1.26.8", "linux/amd64");
+    assert_eq!(c["status"], "fail-relocation", "{c:#}");
+    assert_ne!(r["injector"]["sha256"], first);
+
+    // doctor --deep sees the replacement too.
+    let d = doctor(&go126(), path.to_str().unwrap(), true, &cache);
+    assert_eq!(check(&d, "deep")["status"], "fail", "{d:#}");
+}

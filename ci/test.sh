@@ -35,6 +35,13 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+echo "== test injector: gofmt, go vet"
+(
+  cd tests/injectors/seed
+  unformatted=$(gofmt -l .)
+  if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
+  GOTOOLCHAIN=local GOFLAGS=-mod=mod go vet ./...
+)
 echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
 (
   cd fallback-go

@@ -190,14 +190,16 @@ pub fn diagnose(o: &Options) -> Report {
     };
     let precompiled =
         crate::cell::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
+    // An injector named by the user (or GOFLAGS) is asked for its tool ID,
+    // even qcompat's own under another spelling.
     let mut salted = Some(true);
-    if !inj.builtin {
+    if inj.source != crate::injector::Source::Builtin {
         let (c, s) = toolid_check(&tc, &inj.command, precompiled, o.timeout);
         checks.push(c);
         salted = s;
-        if let Some(c) = injector_go_check(&tc, &inj) {
-            checks.push(c);
-        }
+    }
+    if let Some(c) = injector_go_check(&tc, &inj) {
+        checks.push(c);
     }
 
     // Selection, with the live check under --deep.

@@ -283,9 +283,14 @@ pub fn decide(
             s.failure = Some(Class::PrecompiledStd);
         } else if !pin_applies {
             s.strategy = Strategy::Stack;
+            let untested = if pin.is_none() {
+                format!("no pin covers {name}")
+            } else {
+                format!("nothing has verified {} with {name}", inj.describe)
+            };
             s.reasons.push(format!(
-                "nothing has verified {} with {name} and {}: falling back to stack (a live check would build through it)",
-                inj.describe, f.offline_why
+                "{untested} and {}: falling back to stack (a live check would build through the injector)",
+                f.offline_why
             ));
         }
         return Ok(finish(s));
@@ -297,7 +302,12 @@ pub fn decide(
         if !pin_applies {
             s.strategy = Strategy::Injected;
             s.reasons.push(format!(
-                "a live build through {} linked and returned the right IDs",
+                "{}a live build through {} linked and returned the right IDs",
+                if pin.is_none() {
+                    format!("no pin covers {name}; ")
+                } else {
+                    String::new()
+                },
                 inj.describe
             ));
         } else if s.strategy == Strategy::Stack {

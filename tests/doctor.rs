@@ -237,12 +237,15 @@ fn injector_that_keeps_the_tool_id_draws_the_cache_warning() {
         "{msg}"
     );
     assert!(c["fix"].as_str().unwrap().contains("GOCACHE"));
-    // Go 1.19 ships std precompiled: the warning says the injector never runs for runtime.
+    // Go 1.19 ships std precompiled: the warning says the injector never
+    // runs for runtime, and the fix is -a, not a fresh GOCACHE.
     let (r, _) = doctor(&go119(), &["--toolexec", p]);
-    assert!(check(&r, "toolexec-id")["message"]
-        .as_str()
-        .unwrap()
-        .contains("unless -a is passed"));
+    let c = check(&r, "toolexec-id");
+    assert!(
+        c["message"].as_str().unwrap().contains("precompiled-std"),
+        "{c:#}"
+    );
+    assert!(c["fix"].as_str().unwrap().contains("pass -a"), "{c:#}");
 
     let ours = format!("{} toolexec", qcompat().display());
     let (r, _) = doctor(&go126(), &["--toolexec", &ours]);

@@ -54,10 +54,7 @@ fn doctor(go: &Path, toolexec: &str, deep: bool, cache: &Path) -> Value {
     if deep {
         args.push("--deep");
     }
-    let out = cmd(&args)
-        .env("QCOMPAT_CACHE_DIR", cache)
-        .output()
-        .unwrap();
+    let out = cmd(&args).env("QCOMPAT_CACHE_DIR", cache).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
     let want = if v["ok"] == true { 0 } else { 1 };
@@ -115,8 +112,15 @@ fn seed_injector_on_go119() {
     );
     assert_eq!(r["selection"]["strategy"], "stack");
     assert_eq!(r["selection"]["failure"], "precompiled-std");
-    assert_eq!(r["selection"]["pinned"], false, "the builtin's pin does not vouch for it");
-    assert!(!s(&r["advice"]).contains("qcompat_injected"), "{}", r["advice"]);
+    assert_eq!(
+        r["selection"]["pinned"], false,
+        "the builtin's pin does not vouch for it"
+    );
+    assert!(
+        !s(&r["advice"]).contains("qcompat_injected"),
+        "{}",
+        r["advice"]
+    );
 
     let r = doctor(&go, t, true, cache.path());
     assert_eq!(r["ok"], false);
@@ -161,7 +165,11 @@ fn seed_injector_on_go126_and_go127() {
         assert_eq!(sel["verified"], true);
         assert_eq!(sel["needs_own_gocache"], true);
         assert_eq!(sel["live"]["private_gocache"], true);
-        assert!(s(&r["advice"]).contains(&format!("-toolexec={t}")), "{}", r["advice"]);
+        assert!(
+            s(&r["advice"]).contains(&format!("-toolexec={t}")),
+            "{}",
+            r["advice"]
+        );
         assert!(s(&r["advice"]).contains("GOCACHE of their own"));
 
         let sel = select(&go, t, cache.path());
@@ -195,7 +203,10 @@ fn chained_injectors_are_recognised() {
     let r = doctor(&go126(), &chained, true, cache.path());
     let deep = check(&r, "deep");
     assert_eq!(deep["status"], "fail", "{r:#}");
-    assert!(s(&deep["message"]).contains("chained-injectors"), "{deep:#}");
+    assert!(
+        s(&deep["message"]).contains("chained-injectors"),
+        "{deep:#}"
+    );
     assert!(s(&deep["fix"]).contains("one injector own"), "{deep:#}");
     assert_eq!(r["selection"]["failure"], "chained-injectors");
 }
@@ -215,9 +226,9 @@ fn matrix_report(spec_body: &str, dir: &Path, cache: &Path) -> (Value, std::proc
     .env("QCOMPAT_GO", go126())
     .output()
     .unwrap();
-    let r = serde_json::from_str(&std::fs::read_to_string(&report).unwrap_or_else(|e| {
-        panic!("{e}: {}", text(&out.stderr))
-    }))
+    let r = serde_json::from_str(
+        &std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr))),
+    )
     .unwrap();
     (r, out)
 }
@@ -256,7 +267,10 @@ fn matrix_verdicts_for_the_seed_injector_lean_or_not() {
         let cross = cell(&r, "go1.19.8", "linux/arm64");
         assert_eq!(cross["status"], "fail-build", "{cross:#}");
         assert_eq!(cross["diagnosis"]["class"], "runtime-file", "{cross:#}");
-        assert!(s(&cross["note"]).contains("uint64(getg().goid)"), "{cross:#}");
+        assert!(
+            s(&cross["note"]).contains("uint64(getg().goid)"),
+            "{cross:#}"
+        );
         assert!(s(&cross["stderr_excerpt"]).contains("cannot use getg().goid"));
         for p in ["linux/amd64", "linux/arm64"] {
             let c = cell(&r, "go1.26.8", p);

@@ -533,3 +533,56 @@ fn user_program_cells() {
         text(&o.stderr)
     );
 }
+
+/// `X.Y.x` resolves from local toolchains when the providers say so, and a
+/// network failure suggests --offline.
+#[test]
+fn minor_selectors_resolve_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "sel.yaml",
+        "toolchains: [1.27.x]\nplatforms: [linux/amd64]\n",
+    );
+    let plan = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut c = cmd(&[
+            &["matrix", "plan", s.to_str().unwrap(), "--format", "json"],
+            args,
+        ]
+        .concat());
+        c.env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let _ = go127(); // make sure the gotoolchain download is on disk
+    for (env, args) in [
+        (vec![("QCOMPAT_PROVIDERS", "local")], vec![]),
+        (
+            vec![("QCOMPAT_GO_INDEX", "http://127.0.0.1:9/dl")],
+            vec!["--offline"],
+        ),
+    ] {
+        let o = plan(&env, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{env:?} {args:?}: {}",
+            text(&o.stderr)
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v[0]["cells"], 1);
+    }
+    let o = plan(
+        &[
+            ("QCOMPAT_GO_INDEX", "http://127.0.0.1:9/dl"),
+            ("QCOMPAT_RETRY_BASE_MS", "1"),
+        ],
+        &["--timeout", "3"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("--offline"), "{err}");
+    assert!(!err.contains("Selector("), "{err}");
+}

@@ -153,6 +153,16 @@ pub enum Selector {
     Supported,
 }
 
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Selector::Exact(v) => f.write_str(&format_go_name(v)),
+            Selector::Minor(a, b) => write!(f, "{a}.{b}.x"),
+            Selector::Supported => f.write_str("supported"),
+        }
+    }
+}
+
 pub fn parse_selector(s: &str) -> Result<Selector> {
     let t = s.trim();
     if t == "supported" {
@@ -234,8 +244,9 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     if let Selector::Exact(v) = sel {
         return Ok(vec![v.clone()]);
     }
-    if opts.offline {
-        // Offline, choose among the toolchains already here.
+    // Offline, or with no download provider (QCOMPAT_PROVIDERS=local), the
+    // release index is not consulted: choose among the toolchains here.
+    if opts.offline || !opts.allows("download") {
         let local: Vec<Version> = list_local()
             .iter()
             .filter_map(|i| version::parse(&i.version).ok().map(|v| v.version))
@@ -249,11 +260,16 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
                 files: vec![],
             })
             .collect();
-        return expand(sel, &fake)
-            .context("--offline: only toolchains already on this machine count");
+        return expand(sel, &fake).context(if opts.offline {
+            "--offline: only toolchains already on this machine count"
+        } else {
+            "without the download provider ($QCOMPAT_PROVIDERS) only toolchains already on this machine count"
+        });
     }
     let http = Http::new(opts.timeout)?;
-    let releases = http.index(&opts.index_url)?;
+    let releases = http.index(&opts.index_url).with_context(|| {
+        format!("cannot read the release index to resolve {sel}; --offline chooses among the toolchains on this machine")
+    })?;
     expand(sel, &releases)
 }
 

@@ -194,7 +194,7 @@ pub fn diagnose(o: &Options) -> Report {
     // even qcompat's own under another spelling.
     let mut salted = Some(true);
     if inj.source != crate::injector::Source::Builtin {
-        let (c, s) = toolid_check(&tc, &inj.command, precompiled, o.timeout);
+        let (c, s) = toolid_check(&tc, &inj.command, inj.builtin, precompiled, o.timeout);
         checks.push(c);
         salted = s;
     }
@@ -317,10 +317,25 @@ fn gocache_check(gocache: &str) -> Check {
 fn toolid_check(
     tc: &discover::Toolchain,
     toolexec: &str,
+    inj_builtin: bool,
     precompiled: bool,
     timeout: std::time::Duration,
 ) -> (Check, Option<bool>) {
     match crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
+        // A chain in front of qcompat's injector passes qcompat's salted line
+        // through: its builds share cache entries with qcompat-only builds.
+        Ok(c) if c.altered
+            && !inj_builtin
+            && c.injected.trim_end()
+                == crate::companion::salt_version_line(&c.plain, &crate::companion::salt()).trim_end() =>
+        {
+            (check(
+                "toolexec-id",
+                Level::Warn,
+                format!("{toolexec:?} answers `compile -V=full` with qcompat's own salted line ({:?}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", c.injected),
+                Some("let the outer injector alter the line itself (append its own salt), or give its builds a GOCACHE of their own".into()),
+            ), Some(true))
+        }
         Ok(c) if c.altered => (check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None), Some(true)),
         Ok(c) if precompiled => (check(
             "toolexec-id",

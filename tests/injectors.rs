@@ -43,6 +43,11 @@ fn seed() -> PathBuf {
 }
 
 fn doctor(go: &Path, toolexec: &str, deep: bool, cache: &Path) -> Value {
+    doctor_in(go, toolexec, deep, cache, None)
+}
+
+/// doctor with a GOCACHE of the test's own when `gocache` is given.
+fn doctor_in(go: &Path, toolexec: &str, deep: bool, cache: &Path, gocache: Option<&Path>) -> Value {
     let mut args = vec![
         "doctor",
         "--json",
@@ -54,7 +59,12 @@ fn doctor(go: &Path, toolexec: &str, deep: bool, cache: &Path) -> Value {
     if deep {
         args.push("--deep");
     }
-    let out = cmd(&args).env("QCOMPAT_CACHE_DIR", cache).output().unwrap();
+    let mut c = cmd(&args);
+    c.env("QCOMPAT_CACHE_DIR", cache);
+    if let Some(g) = gocache {
+        c.env("GOCACHE", g);
+    }
+    let out = c.output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
     let want = if v["ok"] == true { 0 } else { 1 };
@@ -194,13 +204,22 @@ fn seed_injector_on_go126_and_go127() {
     assert!(s(&built["message"]).contains("built by go1.19.8"));
 }
 
-/// Two injectors that both add runtime.GoroutineID.
+/// Two injectors that both add runtime.GoroutineID. The chain answers
+/// `-V=full` with qcompat's salted line, so it shares cache entries with
+/// qcompat-only builds: a GOCACHE of the test's own keeps their runtime.a out.
 #[test]
 fn chained_injectors_are_recognised() {
     let cache = tempfile::tempdir().unwrap();
+    let gocache = cache.path().join("go-build");
     let inj = injector("convert", &go126(), "go126");
     let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
-    let r = doctor(&go126(), &chained, true, cache.path());
+    let r = doctor_in(&go126(), &chained, true, cache.path(), Some(&gocache));
+    let id = check(&r, "toolexec-id");
+    assert_eq!(id["status"], "warn", "{id:#}");
+    assert!(
+        s(&id["message"]).contains("qcompat's own salted line"),
+        "{id:#}"
+    );
     let deep = check(&r, "deep");
     assert_eq!(deep["status"], "fail", "{r:#}");
     assert!(
@@ -209,9 +228,30 @@ fn chained_injectors_are_recognised() {
     );
     assert!(s(&deep["fix"]).contains("one injector own"), "{deep:#}");
     assert_eq!(r["selection"]["failure"], "chained-injectors");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (m, out) = matrix_report_in(
+        &format!("toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {chained}\n"),
+        dir.path(),
+        cache.path(),
+        Some(&gocache),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let c = cell(&m, "go1.26.8", "linux/amd64");
+    assert_eq!(c["status"], "fail-build", "{c:#}");
+    assert_eq!(c["diagnosis"]["class"], "chained-injectors", "{c:#}");
 }
 
 fn matrix_report(spec_body: &str, dir: &Path, cache: &Path) -> (Value, std::process::Output) {
+    matrix_report_in(spec_body, dir, cache, None)
+}
+
+fn matrix_report_in(
+    spec_body: &str,
+    dir: &Path,
+    cache: &Path,
+    gocache: Option<&Path>,
+) -> (Value, std::process::Output) {
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, spec_body).unwrap();
     let report = dir.join("report.json");
@@ -224,6 +264,7 @@ fn matrix_report(spec_body: &str, dir: &Path, cache: &Path) -> (Value, std::proc
     ])
     .env("QCOMPAT_CACHE_DIR", cache)
     .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", gocache.unwrap_or(&cache.join("go-build")))
     .output()
     .unwrap();
     let r = serde_json::from_str(

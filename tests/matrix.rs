@@ -456,7 +456,8 @@ fn spec_errors_name_file_and_line() {
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
     assert!(
-        err.contains("noinjector.yaml") && err.contains("cannot start qcompat-no-such-injector"),
+        err.contains("noinjector.yaml")
+            && err.contains("\"qcompat-no-such-injector\" is not an executable file"),
         "{err}"
     );
 
@@ -516,7 +517,26 @@ fn user_program_cells() {
                 .contains("mode=injected"),
             "{c:#}"
         );
+        assert!(
+            c["command"].as_str().unwrap().contains("/goid-mode-linux-"),
+            "the binary is named after the program: {c:#}"
+        );
     }
+    assert!(r["program"].as_str().unwrap().ends_with("./cmd/goid-mode"));
+    let md = dir.path().join("grid.md");
+    let o = cmd(&[
+        "matrix",
+        "merge",
+        report.to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let grid = std::fs::read_to_string(&md).unwrap();
+    assert!(grid.contains("the program ran and exited 0"), "{grid}");
+    assert!(!grid.contains("the probe ran"), "{grid}");
     let bad = spec(
         dir.path(),
         "nomod.yaml",

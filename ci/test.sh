@@ -35,13 +35,15 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
-echo "== test injector: gofmt, go vet"
-(
-  cd tests/injectors/seed
-  unformatted=$(gofmt -l .)
-  if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
-  GOTOOLCHAIN=local GOFLAGS=-mod=mod go vet ./...
-)
+echo "== test injectors: gofmt, go vet"
+for m in tests/injectors/*/; do
+  (
+    cd "$m"
+    unformatted=$(gofmt -l .)
+    if [ -n "$unformatted" ]; then echo "gofmt needed in $m: $unformatted" >&2; exit 1; fi
+    GOTOOLCHAIN=local GOFLAGS=-mod=mod go vet ./...
+  )
+done
 echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
 (
   cd fallback-go

@@ -36,11 +36,18 @@ pub enum Area {
     MatrixBin,
     /// GOCACHEs of their own for injectors that leave `-V=full` unchanged.
     PrivateGocache,
+    /// Injectors built from a Go package, one per toolchain and source state.
+    Injectors,
 }
 
 impl Area {
     /// Every area that holds derived data, which `prune` may remove.
-    pub const DERIVED: [Area; 3] = [Area::Probe, Area::MatrixBin, Area::PrivateGocache];
+    pub const DERIVED: [Area; 4] = [
+        Area::Probe,
+        Area::MatrixBin,
+        Area::PrivateGocache,
+        Area::Injectors,
+    ];
 
     pub fn dir(self) -> PathBuf {
         root().join(match self {
@@ -49,6 +56,7 @@ impl Area {
             Area::Probe => "probe",
             Area::MatrixBin => "matrix-bin",
             Area::PrivateGocache => "gocache-private",
+            Area::Injectors => "injectors",
         })
     }
 
@@ -89,14 +97,15 @@ impl Key {
         }
     }
 
-    /// Adds every source file of a Go module tree: `.go`, `.s`, `.c`, `.h`,
-    /// `go.mod`, `go.sum`, embedded data is not followed. Hidden folders and
-    /// `testdata` are skipped, paths are relative, order is sorted.
+    /// Adds every source file of a Go module tree by relative path and
+    /// content: `.go`, `.s`, `.c`, `.h`, `go.mod`, `go.sum` (embedded data is
+    /// not followed). Hidden folders and `testdata` are skipped; where the
+    /// tree lives does not count.
     pub fn tree(&mut self, label: &str, dir: &Path) -> &mut Key {
         let mut files = Vec::new();
         collect_sources(dir, dir, &mut files);
         files.sort();
-        self.str(label, &dir.display().to_string());
+        self.str(label, &files.len().to_string());
         for rel in files {
             let p = dir.join(&rel);
             self.file(&rel, &p);

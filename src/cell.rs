@@ -19,6 +19,8 @@ pub enum Status {
     FailRun,
     SkipCgo,
     SkipBroken,
+    /// The injector under test could not be built by this toolchain.
+    SkipInjector,
     Timeout,
 }
 
@@ -34,6 +36,13 @@ impl Status {
         )
     }
 
+    pub fn is_skip(self) -> bool {
+        matches!(
+            self,
+            Status::SkipCgo | Status::SkipBroken | Status::SkipInjector
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -43,6 +52,7 @@ impl Status {
             Status::FailRun => "fail-run",
             Status::SkipCgo => "skip-cgo",
             Status::SkipBroken => "skip-broken",
+            Status::SkipInjector => "skip-injector",
             Status::Timeout => "timeout",
         }
     }

@@ -80,18 +80,13 @@ enum Cmd {
         /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
-        /// The injector to select for (e.g. `q`; default: the -toolexec in
-        /// GOFLAGS, else qcompat's own)
-        #[arg(long, value_name = "CMD")]
-        toolexec: Option<String>,
+        #[command(flatten)]
+        injector: InjectorArgs,
     },
     /// Check this Go setup and say what to do
     Doctor {
-        /// The injector to check (e.g. `q`; default: the -toolexec in GOFLAGS,
-        /// else qcompat's own): its tool ID, the Go that built it, and with
-        /// --deep a build through it
-        #[arg(long, value_name = "CMD")]
-        toolexec: Option<String>,
+        #[command(flatten)]
+        injector: InjectorArgs,
         /// Also build and run the probe program through the injector
         #[arg(long)]
         deep: bool,
@@ -126,6 +121,53 @@ enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+}
+
+/// The injector under test, for select and doctor.
+#[derive(Args)]
+struct InjectorArgs {
+    /// The injector (e.g. `q`, or "/path/inj -flag"); default: the
+    /// -toolexec in GOFLAGS, else qcompat's own
+    #[arg(long, value_name = "CMD", conflicts_with = "toolexec_package")]
+    toolexec: Option<String>,
+    /// A Go package to build as the injector with the toolchain under test
+    /// (e.g. ./cmd/q), instead of a ready command
+    #[arg(long, value_name = "PKG")]
+    toolexec_package: Option<String>,
+    /// The module directory of --toolexec-package (default: .)
+    #[arg(long, value_name = "DIR", requires = "toolexec_package")]
+    toolexec_dir: Option<PathBuf>,
+}
+
+impl InjectorArgs {
+    fn request(&self) -> Result<crate::injector_build::Request> {
+        let package = match &self.toolexec_package {
+            None => None,
+            Some(p) => {
+                let dir = self
+                    .toolexec_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("."));
+                let dir = dir
+                    .canonicalize()
+                    .map_err(|e| anyhow::anyhow!("--toolexec-dir {}: {e}", dir.display()))?;
+                if !dir.join("go.mod").is_file() {
+                    anyhow::bail!(
+                        "--toolexec-dir {} has no go.mod: name the injector's module directory",
+                        dir.display()
+                    );
+                }
+                Some(crate::injector_build::PackageSpec {
+                    dir,
+                    package: p.clone(),
+                })
+            }
+        };
+        Ok(crate::injector_build::Request {
+            command: self.toolexec.clone(),
+            package,
+        })
+    }
 }
 
 #[derive(Args)]
@@ -255,12 +297,12 @@ pub fn run() -> Result<ExitCode> {
             verify,
             format,
             pins,
-            toolexec,
+            injector,
         } => {
             let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
             let go = g.go()?;
             let tc = discover::discover(&go)?;
-            let inj = crate::injector::Injector::choose(toolexec.as_deref(), &tc.env.goflags)?;
+            let inj = injector.request()?.choose(&tc)?;
             let layout = runtime_layout::read(tc.goroot());
             let mode = if offline {
                 select::Mode::Offline
@@ -281,15 +323,16 @@ pub fn run() -> Result<ExitCode> {
             select::render(&s, g.format(), format.is_some())?;
         }
         Cmd::Doctor {
-            toolexec,
+            injector,
             deep,
             pins,
         } => {
             let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
+            let injector = injector.request()?;
             let report = doctor::diagnose(&doctor::Options {
                 go_flag: g.go.as_deref(),
                 timeout: g.timeout(),
-                toolexec: toolexec.as_deref(),
+                injector: &injector,
                 deep,
                 pins: &pins,
             });

@@ -52,7 +52,7 @@ fn check(id: &'static str, status: Level, message: String, fix: Option<String>) 
 pub struct Options<'a> {
     pub go_flag: Option<&'a Path>,
     pub timeout: std::time::Duration,
-    pub toolexec: Option<&'a str>,
+    pub injector: &'a crate::injector_build::Request,
     pub deep: bool,
     pub pins: &'a Pins,
 }
@@ -173,7 +173,7 @@ pub fn diagnose(o: &Options) -> Report {
     checks.push(gocache_check(&tc.env.gocache));
 
     // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
-    let inj = match Injector::choose(o.toolexec, &tc.env.goflags) {
+    let inj = match o.injector.choose(&tc) {
         Ok(i) => i,
         Err(e) => {
             checks.push(check(
@@ -181,7 +181,7 @@ pub fn diagnose(o: &Options) -> Report {
                 Level::Fail,
                 format!("{e:#}"),
                 Some(
-                    "pass --toolexec with an injector that exists (a path, or a name in PATH)"
+                    "pass --toolexec with an injector that exists (a path, or a name in PATH), or --toolexec-package with a package this Go can build; meanwhile -tags=qcompat_stack needs no injector"
                         .into(),
                 ),
             ));
@@ -419,7 +419,9 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
             }
             a
         }
-        (None, _) => "no selection could be made".to_string(),
+        (None, _) => {
+            "no selection could be made; -tags=qcompat_stack works with any toolchain and needs no injector".to_string()
+        }
     };
     let advice = if ok {
         advice

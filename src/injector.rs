@@ -38,7 +38,7 @@ pub struct Injector {
 }
 
 /// Who an injector is, for reports, pins and cache keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// `builtin`, or the executable's file name (`q`, `garble`).
     pub name: String,
@@ -46,9 +46,27 @@ pub struct Identity {
     /// and the injected file). Otherwise the sha256 of the executable, and
     /// for a script, of the files it names by absolute path.
     pub sha256: String,
+    /// For an injector built from a Go package per toolchain: the package,
+    /// its module and (when its folder is a git checkout) the commit. The
+    /// sha256 is then a hash of its sources, the same for every toolchain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 impl Identity {
+    /// qcompat's own injector.
+    pub fn builtin() -> Identity {
+        Identity {
+            name: "builtin".into(),
+            sha256: format!("builtin-{}", crate::companion::salt()),
+            ..Identity::default()
+        }
+    }
+
     /// Evidence from qcompat's own injector applies to any qcompat build (the
     /// pins ship inside the binary); another injector's only to the same bytes.
     pub fn same_injector(&self, other: &Identity) -> bool {
@@ -68,10 +86,7 @@ impl Injector {
             exe,
             builtin: true,
             source: Source::Builtin,
-            id: Identity {
-                name: "builtin".into(),
-                sha256: format!("builtin-{}", crate::companion::salt()),
-            },
+            id: Identity::builtin(),
         })
     }
 
@@ -114,6 +129,7 @@ impl Injector {
             id: Identity {
                 name,
                 sha256: full_hex(&key, &exe),
+                ..Identity::default()
             },
             exe,
         })
@@ -268,18 +284,14 @@ mod tests {
 
     #[test]
     fn builtin_matches_builtin_only() {
-        let b = Identity {
-            name: "builtin".into(),
-            sha256: "builtin-1".into(),
+        let id = |name: &str, sha: &str| Identity {
+            name: name.into(),
+            sha256: sha.into(),
+            ..Identity::default()
         };
-        let b2 = Identity {
-            name: "builtin".into(),
-            sha256: "builtin-2".into(),
-        };
-        let q = Identity {
-            name: "q".into(),
-            sha256: "builtin-1".into(),
-        };
+        let b = id("builtin", "builtin-1");
+        let b2 = id("builtin", "builtin-2");
+        let q = id("q", "builtin-1");
         assert!(b.same_injector(&b2));
         assert!(!b.same_injector(&q));
     }

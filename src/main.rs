@@ -11,6 +11,7 @@ mod doc_error;
 mod doctor;
 mod gocmd;
 mod injector;
+mod injector_build;
 mod linkname;
 mod live;
 mod matrix;

@@ -495,6 +495,7 @@ mod tests {
                         "q".into()
                     },
                     sha256: "ab".repeat(32),
+                    ..Identity::default()
                 },
                 describe: if builtin {
                     "qcompat's injector".into()

@@ -354,3 +354,127 @@ fn injector_replaced_in_place_gets_no_stale_pass() {
     let d = doctor(&go126(), path.to_str().unwrap(), true, &cache);
     assert_eq!(check(&d, "deep")["status"], "fail", "{d:#}");
 }
+
+/// Copies a test injector module to a folder of the test's own.
+fn copy_module(from: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(repo().join(from)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn toolchain<'a>(r: &'a Value, go: &str) -> &'a Value {
+    r["toolchains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["go"] == go)
+        .unwrap_or_else(|| panic!("no toolchain {go} in {r:#}"))
+}
+
+/// An injector given as a Go package is built by each toolchain of the run:
+/// go1.19.8 cannot (it uses the slices package), so its cells are one
+/// skip-injector each; go1.26.8 and go1.27.3 build it and their cells pass.
+/// A rerun reuses the builds; a changed source file rebuilds them.
+#[test]
+fn injector_package_is_built_per_toolchain() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("modern");
+    copy_module("tests/injectors/modern", &module);
+    let cache = dir.path().join("cache");
+    let body = format!(
+        "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {{package: ., dir: {}}}\nverify: exec\n",
+        go127().display(),
+        module.display()
+    );
+    let builds = |r: &Value| -> Vec<String> {
+        ["go1.19.8", "go1.26.8", "go1.27.3"]
+            .iter()
+            .map(|g| s(&toolchain(r, g)["injector_build"]["status"]).to_string())
+            .collect()
+    };
+    let (r, out) = matrix_report_in(&body, dir.path(), &cache, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(builds(&r), ["failed", "built", "built"]);
+    for p in ["linux/amd64", "linux/arm64"] {
+        let old = cell(&r, "go1.19.8", p);
+        assert_eq!(old["status"], "skip-injector", "{old:#}");
+        assert!(s(&old["note"]).contains("slices"), "{old:#}");
+        for g in ["go1.26.8", "go1.27.3"] {
+            let c = cell(&r, g, p);
+            assert_eq!(c["status"], "pass", "{c:#}");
+            assert_eq!(c["verified"], "exec");
+            assert!(s(&c["command"]).contains("/injectors/"), "{c:#}");
+        }
+    }
+    for g in ["go1.26.8", "go1.27.3"] {
+        assert_eq!(toolchain(&r, g)["injector_build"]["built_by"], g);
+        assert_eq!(toolchain(&r, g)["injector_built_by"], g);
+    }
+    assert_eq!(r["injector"]["name"], "moderninjector");
+    assert_eq!(r["injector"]["package"], ".");
+    assert_eq!(r["injector"]["module"], "example.com/moderninjector");
+    let md = dir.path().join("grid.md");
+    let o = cmd(&[
+        "matrix",
+        "merge",
+        dir.path().join("report.json").to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let grid = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        grid.contains("go1.27.3: injector built by go1.27.3"),
+        "{grid}"
+    );
+    assert!(grid.contains("⏭ injector"), "{grid}");
+
+    let (r, _) = matrix_report_in(&body, dir.path(), &cache, None);
+    assert_eq!(builds(&r), ["failed", "reused", "reused"]);
+
+    let main = module.join("main.go");
+    let mut src = std::fs::read_to_string(&main).unwrap();
+    src.push_str("\n// touched\n");
+    std::fs::write(&main, src).unwrap();
+    let (r2, _) = matrix_report_in(&body, dir.path(), &cache, None);
+    assert_eq!(builds(&r2), ["failed", "built", "built"]);
+    assert_ne!(r2["injector"]["sha256"], r["injector"]["sha256"]);
+
+    // doctor takes the same package form for one toolchain.
+    let doc = |go: &Path| {
+        let out = cmd(&[
+            "doctor",
+            "--json",
+            "--deep",
+            "--go",
+            go.to_str().unwrap(),
+            "--toolexec-package",
+            ".",
+            "--toolexec-dir",
+            module.to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let d = doc(&go127());
+    assert_eq!(check(&d, "deep")["status"], "ok", "{d:#}");
+    assert_eq!(
+        check(&d, "toolexec-go")["message"]
+            .as_str()
+            .map(|m| m.contains("go1.27.3")),
+        Some(true)
+    );
+    let d = doc(&go119());
+    let t = check(&d, "toolexec");
+    assert_eq!(t["status"], "fail", "{d:#}");
+    assert!(
+        s(&t["message"]).contains("cannot be built by go1.19.8"),
+        "{t:#}"
+    );
+}

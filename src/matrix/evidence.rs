@@ -83,9 +83,17 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             platforms_skipped: 0,
             date: today.to_string(),
             qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
-            injector: Some(report.injector.clone().unwrap_or_else(builtin_identity)),
+            injector: Some(
+                report
+                    .injector
+                    .clone()
+                    .unwrap_or_else(crate::injector::Identity::builtin),
+            ),
         };
-        let injector = report.injector.clone().unwrap_or_else(builtin_identity);
+        let injector = report
+            .injector
+            .clone()
+            .unwrap_or_else(crate::injector::Identity::builtin);
         if let Some(old) = pin.evidence.as_ref().filter(|e| !e.is_for(&injector)) {
             log.push(format!(
                 "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
@@ -112,14 +120,6 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         pin.evidence = Some(ev);
     }
     Ok((file, log))
-}
-
-/// qcompat's own injector, for reports that predate the `injector` field.
-fn builtin_identity() -> crate::injector::Identity {
-    crate::injector::Identity {
-        name: "builtin".into(),
-        sha256: format!("builtin-{}", crate::companion::salt()),
-    }
 }
 
 #[cfg(test)]

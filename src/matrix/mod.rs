@@ -14,10 +14,11 @@ use crate::cell::{self, Job, Outcome, Status, Verified};
 use crate::discover::{self, Platform, Toolchain};
 use crate::gocmd::Go;
 use crate::injector::Injector;
+use crate::injector_build::{BuildInfo, PackageSpec};
 use crate::pins::{Pins, Strategy};
 use anyhow::{bail, Context, Result};
 use report::{Cell, Report, ToolchainInfo};
-use spec::{CgoOnly, Loaded, PlatformChoice, ToolchainEntry, VerifyMode};
+use spec::{CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry, VerifyMode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -74,6 +75,8 @@ pub struct RunOptions<'a> {
 struct Prepared {
     tc: Toolchain,
     info: ToolchainInfo,
+    /// The injector its cells build through (None: it could not be built).
+    injector: Option<Injector>,
     gocache: Option<PathBuf>,
     /// What failure diagnoses need to know about this toolchain.
     diag: crate::diagnosis::Context,
@@ -112,12 +115,61 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
     }
 }
 
+/// The injector under test of a spec: one for the whole run, or a Go
+/// package each toolchain builds for itself.
+enum SpecInjector {
+    Fixed(Injector),
+    Package(PackageSpec),
+}
+
+impl SpecInjector {
+    fn identity(&self) -> crate::injector::Identity {
+        match self {
+            SpecInjector::Fixed(i) => i.id.clone(),
+            SpecInjector::Package(p) => p.identity(),
+        }
+    }
+
+    /// The report's `toolexec` field.
+    fn describe(&self) -> String {
+        match self {
+            SpecInjector::Fixed(i) if i.builtin => "builtin".into(),
+            SpecInjector::Fixed(i) => i.command.clone(),
+            SpecInjector::Package(p) => {
+                format!(
+                    "package {} in {} (built per toolchain)",
+                    p.package,
+                    p.dir.display()
+                )
+            }
+        }
+    }
+}
+
+/// The injector for one toolchain: the spec's own, or that toolchain's build
+/// of the spec's package (None with the build's failure).
+fn injector_for(
+    si: &SpecInjector,
+    tc: &Toolchain,
+) -> Result<(Option<Injector>, Option<BuildInfo>)> {
+    Ok(match si {
+        SpecInjector::Fixed(i) => (Some(i.clone()), None),
+        SpecInjector::Package(p) => match crate::injector_build::build(p, tc)? {
+            Ok((i, info)) => (Some(i), Some(info)),
+            Err(info) => (None, Some(info)),
+        },
+    })
+}
+
+/// Resolves the toolchains and, unless `plan_only`, what their cells need:
+/// the injector (built per toolchain when the spec names a package), its
+/// cache policy and the kept-binary folder.
 fn prepare(
     loaded: &Loaded,
     o: &RunOptions,
-    inj: &Injector,
+    si: &SpecInjector,
+    plan_only: bool,
 ) -> Result<(Vec<Prepared>, Vec<String>)> {
-    let toolexec = inj.command.as_str();
     let mut bins: Vec<PathBuf> = Vec::new();
     for e in &loaded.spec.toolchains {
         for b in resolve_entry(e, o)
@@ -138,53 +190,76 @@ fn prepare(
         let known = discover::platforms_with_broken(&go)?;
         all_known.extend(known.iter().map(Platform::name));
         let name = tc.version.go_name();
+        let platforms = choose_platforms(loaded, &known, &name, &mut notes);
+        let (inj, build) = if plan_only {
+            (None, None)
+        } else {
+            injector_for(si, &tc)?
+        };
         let mut gocache = None;
         let mut note = None;
         let mut salted = Some(true);
-        if !inj.builtin {
-            let check = crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
-                .with_context(|| {
-                    format!(
-                        "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
-                        loaded.path.display()
-                    )
-                })?;
-            salted = Some(check.altered);
-            if !check.altered {
-                let dir = crate::live::private_gocache(&tc, inj);
-                let mut n = format!(
-                    "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
-                    dir.display()
-                );
-                if !tc.version.at_least(1, 20) {
-                    n.push_str(&format!(
-                        "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
-                    ));
-                }
-                note = Some(n);
-                gocache = Some(dir);
-            }
-        }
-        let built_by = inj.built_by(&go);
-        let diag = crate::live::diag_context(
-            &tc,
-            inj,
-            salted,
-            built_by.clone(),
-            crate::runtime_layout::read(tc.goroot()).goid_type,
-        );
-        let platforms = choose_platforms(loaded, &known, &name, &mut notes);
+        let mut built_by = build.as_ref().map(|b| b.built_by.clone());
+        let mut diag = crate::diagnosis::Context::default();
         // Kept binaries are keyed on content: the injector's bytes, the
         // toolchain, the program's sources and the flags.
         let mut key = crate::cache::Key::new("matrix-bin");
-        key.str("injector", &inj.id.sha256)
-            .str("command", toolexec)
-            .toolchain(&tc)
+        key.toolchain(&tc)
             .str("lean", if loaded.spec.lean { "1" } else { "0" });
         match &loaded.program {
             Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
             None => key.str("program", "probe"),
         };
+        if let Some(inj) = &inj {
+            let toolexec = inj.command.as_str();
+            if !inj.builtin {
+                let check =
+                    crate::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
+                        .with_context(|| {
+                            format!(
+                        "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                        loaded.path.display()
+                    )
+                        })?;
+                salted = Some(check.altered);
+                if !check.altered {
+                    let dir = crate::live::private_gocache(&tc, inj);
+                    let mut n = format!(
+                        "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                        dir.display()
+                    );
+                    if !tc.version.at_least(1, 20) {
+                        n.push_str(&format!(
+                            "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
+                        ));
+                    }
+                    note = Some(n);
+                    gocache = Some(dir);
+                }
+            }
+            if built_by.is_none() {
+                built_by = inj.built_by(&go);
+            }
+            diag = crate::live::diag_context(
+                &tc,
+                inj,
+                salted,
+                built_by.clone(),
+                crate::runtime_layout::read(tc.goroot()).goid_type,
+            );
+            key.file("injector", &inj.exe).str("command", toolexec);
+        }
+        if let Some(b) = build.as_ref().filter(|b| b.status == "failed") {
+            note = Some(format!(
+                "the injector cannot be built by {name}: {}",
+                b.message
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .find(|l| !l.starts_with('#'))
+                    .unwrap_or("")
+            ));
+        }
         let out_dir = crate::cache::Area::MatrixBin.entry(&key);
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("cannot create {}", out_dir.display()))?;
@@ -197,8 +272,10 @@ fn prepare(
                 private_gocache: gocache.is_some(),
                 note,
                 injector_built_by: built_by,
+                injector_build: build,
             },
             tc,
+            injector: inj,
             gocache,
             diag,
             platforms,
@@ -252,7 +329,21 @@ fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned> {
         let mut plats = p.platforms.clone();
         plats.sort_by_key(Platform::name);
         for plat in plats {
-            let preset = if plat.broken {
+            let preset = if let Some(b) = p
+                .info
+                .injector_build
+                .as_ref()
+                .filter(|b| b.status == "failed")
+            {
+                Some(skip(
+                    Status::SkipInjector,
+                    format!(
+                        "the injector could not be built by {}: {}",
+                        p.info.go,
+                        b.message.as_deref().unwrap_or("")
+                    ),
+                ))
+            } else if plat.broken {
                 Some(skip(
                     Status::SkipBroken,
                     format!("{} marks {} as broken", p.info.go, plat.name()),
@@ -301,14 +392,16 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
     }
 }
 
-/// The injector under test of a spec: qcompat's own for `builtin`.
-fn injector(loaded: &Loaded) -> Result<Injector> {
-    if loaded.spec.toolexec == "builtin" {
-        Injector::builtin()
-    } else {
-        Injector::from_command(&loaded.spec.toolexec, crate::injector::Source::Flag)
-            .with_context(|| format!("{}: toolexec", loaded.path.display()))
-    }
+/// The injector under test of a spec.
+fn injector(loaded: &Loaded) -> Result<SpecInjector> {
+    Ok(match &loaded.injector {
+        InjectorChoice::Builtin => SpecInjector::Fixed(Injector::builtin()?),
+        InjectorChoice::Command(c) => SpecInjector::Fixed(
+            Injector::from_command(c, crate::injector::Source::Flag)
+                .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
+        ),
+        InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
+    })
 }
 
 fn now_rfc3339() -> String {
@@ -318,10 +411,9 @@ fn now_rfc3339() -> String {
 pub fn run(o: RunOptions) -> Result<ExitCode> {
     o.outputs.check()?;
     let loaded = spec::load(o.spec)?;
-    let inj = injector(&loaded)?;
-    let toolexec = inj.command.clone();
+    let si = injector(&loaded)?;
     let started = now_rfc3339();
-    let (prepared, notes) = prepare(&loaded, &o, &inj)?;
+    let (prepared, notes) = prepare(&loaded, &o, &si, false)?;
     let planned = shard(plan_cells(&prepared, &loaded), o.shard);
     let (module_dir, package) = match &loaded.program {
         Some((d, p)) => (d.clone(), p.clone()),
@@ -376,7 +468,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                             goroot: p.tc.goroot(),
                             goos: &c.goos,
                             goarch: &c.goarch,
-                            toolexec: Some(&toolexec),
+                            toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
                             gocache: p.gocache.as_deref(),
                             module_dir: &module_dir,
                             package: &package,
@@ -431,12 +523,8 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         started,
         qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
         spec: loaded.path.display().to_string(),
-        toolexec: if inj.builtin {
-            "builtin".into()
-        } else {
-            toolexec.clone()
-        },
-        injector: Some(inj.id.clone()),
+        toolexec: si.describe(),
+        injector: Some(si.identity()),
         program: loaded
             .program
             .as_ref()
@@ -524,10 +612,7 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
     let injector = report
         .injector
         .clone()
-        .unwrap_or_else(|| crate::injector::Identity {
-            name: "builtin".into(),
-            sha256: String::new(),
-        });
+        .unwrap_or_else(crate::injector::Identity::builtin);
     report
         .failures()
         .filter_map(|c| {
@@ -570,8 +655,8 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
         bail!("--shards must be at least 1");
     }
     let loaded = spec::load(o.spec)?;
-    let inj = injector(&loaded)?;
-    let (prepared, _) = prepare(&loaded, o, &inj)?;
+    let si = injector(&loaded)?;
+    let (prepared, _) = prepare(&loaded, o, &si, true)?;
     let total = plan_cells(&prepared, &loaded).len();
     let include: Vec<serde_json::Value> = (1..=shards)
         .map(|i| {

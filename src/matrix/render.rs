@@ -13,6 +13,7 @@ fn label(c: &Cell) -> String {
         (Status::Pass, Verified::Link) => "🔗 link".into(),
         (Status::SkipCgo, _) => "⏭ cgo".into(),
         (Status::SkipBroken, _) => "⏭ broken".into(),
+        (Status::SkipInjector, _) => "⏭ injector".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }
@@ -65,7 +66,7 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; — : not a port of that toolchain."
     );
     for t in r
         .toolchains
@@ -78,6 +79,41 @@ pub fn markdown(r: &Report) -> String {
             t.go,
             t.note.as_deref().unwrap_or("built with a private GOCACHE")
         );
+    }
+    if let Some(id) = &r.injector {
+        let mut line = format!("\nInjector under test: `{}`", r.toolexec);
+        if id.name != "builtin" {
+            line.push_str(&format!(" ({}, sha256 {}", id.name, id.sha256));
+            if let Some(m) = &id.module {
+                line.push_str(&format!(", module {m}"));
+            }
+            if let Some(c) = &id.commit {
+                line.push_str(&format!(", commit {c}"));
+            }
+            line.push(')');
+        }
+        let _ = writeln!(s, "{line}.");
+        for t in &r.toolchains {
+            if let Some(b) = &t.injector_build {
+                let _ = writeln!(
+                    s,
+                    "- {}: injector {} by {}{}",
+                    t.go,
+                    if b.status == "failed" {
+                        "not built"
+                    } else {
+                        "built"
+                    },
+                    b.built_by,
+                    b.sha256
+                        .as_deref()
+                        .map(|h| format!(" (sha256 {})", &h[..12.min(h.len())]))
+                        .unwrap_or_default()
+                );
+            } else if let Some(by) = &t.injector_built_by {
+                let _ = writeln!(s, "- {}: injector built by {by}", t.go);
+            }
+        }
     }
     for n in &r.notes {
         let _ = writeln!(s, "- {n}");
@@ -98,10 +134,7 @@ pub fn junit(r: &Report) -> String {
     for v in r.versions() {
         let cells: Vec<&Cell> = r.cells.iter().filter(|c| c.go == v).collect();
         let f = cells.iter().filter(|c| c.status.is_failure()).count();
-        let sk = cells
-            .iter()
-            .filter(|c| matches!(c.status, Status::SkipCgo | Status::SkipBroken))
-            .count();
+        let sk = cells.iter().filter(|c| c.status.is_skip()).count();
         let t: f64 = cells.iter().map(|c| c.duration_s).sum();
         let _ = writeln!(
             s,
@@ -127,7 +160,7 @@ pub fn junit(r: &Report) -> String {
                     escape(first_line(&c.stderr_excerpt, c.status.name()).as_str()),
                     escape(body.as_str())
                 );
-            } else if matches!(c.status, Status::SkipCgo | Status::SkipBroken) {
+            } else if c.status.is_skip() {
                 let _ = writeln!(
                     s,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",

@@ -26,6 +26,9 @@ pub struct ToolchainInfo {
     /// The Go release that built the injector, when it is a Go binary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injector_built_by: Option<String>,
+    /// This toolchain's build of an injector given as a Go package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector_build: Option<crate::injector_build::BuildInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

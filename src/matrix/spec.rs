@@ -23,9 +23,11 @@ pub struct Spec {
     /// Globs over `goos/goarch` to leave out.
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// `builtin` (this qcompat's injector) or a -toolexec command such as `q`.
-    #[serde(default = "builtin")]
-    pub toolexec: String,
+    /// `builtin` (this qcompat's injector), a -toolexec command such as `q`,
+    /// or `{package: ./cmd/q, dir: ../q}`: a Go package that each toolchain
+    /// of the run builds for itself.
+    #[serde(default)]
+    pub toolexec: Toolexec,
     /// `builtin` (the probe from fallback-go) or a program of the user's.
     #[serde(default)]
     pub program: Program,
@@ -88,6 +90,35 @@ pub enum Program {
     },
 }
 
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Toolexec {
+    Command(String),
+    #[serde(rename_all = "snake_case")]
+    Package {
+        /// The package to build, e.g. `./cmd/q`.
+        package: String,
+        /// Its module directory (relative to the spec file; default: the
+        /// spec's folder).
+        #[serde(default)]
+        dir: Option<PathBuf>,
+    },
+}
+
+impl Default for Toolexec {
+    fn default() -> Self {
+        Toolexec::Command("builtin".into())
+    }
+}
+
+/// The injector a spec names, after checking.
+#[derive(Debug, Clone)]
+pub enum InjectorChoice {
+    Builtin,
+    Command(String),
+    Package(crate::injector_build::PackageSpec),
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum VerifyMode {
@@ -106,9 +137,6 @@ pub enum CgoOnly {
 
 fn default_toolchains() -> Vec<ToolchainEntry> {
     vec![ToolchainEntry::Selector("local".into())]
-}
-fn builtin() -> String {
-    "builtin".into()
 }
 fn default_timeout() -> u64 {
     600
@@ -135,6 +163,7 @@ pub struct Loaded {
     pub exclude: Option<GlobSet>,
     /// Module directory and package of the program.
     pub program: Option<(PathBuf, String)>,
+    pub injector: InjectorChoice,
 }
 
 impl Loaded {
@@ -229,9 +258,35 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     if spec.toolchains.is_empty() {
         bail!("{src}: toolchains: list at least one toolchain (e.g. `- local`)");
     }
-    if spec.toolexec.trim().is_empty() {
-        return Err(err_at("toolexec", "toolexec: empty command".into()));
-    }
+    let injector = match &spec.toolexec {
+        Toolexec::Command(c) if c.trim().is_empty() => {
+            return Err(err_at("toolexec", "toolexec: empty command".into()))
+        }
+        Toolexec::Command(c) if c.trim() == "builtin" => InjectorChoice::Builtin,
+        Toolexec::Command(c) => InjectorChoice::Command(c.clone()),
+        Toolexec::Package { package, dir } => {
+            let dir = base.join(dir.as_deref().unwrap_or(Path::new(".")));
+            if !dir.join("go.mod").exists() {
+                return Err(err_at(
+                    package,
+                    format!(
+                        "toolexec: {} has no go.mod (dir is the injector's module, relative to the spec)",
+                        dir.display()
+                    ),
+                ));
+            }
+            if !package.starts_with('.') && !package.contains('/') && !package.contains('.') {
+                return Err(err_at(
+                    package,
+                    format!("toolexec: package {package:?} is not a package path; write it like ./cmd/q"),
+                ));
+            }
+            InjectorChoice::Package(crate::injector_build::PackageSpec {
+                dir,
+                package: package.clone(),
+            })
+        }
+    };
     if spec.jobs == Some(0) {
         return Err(err_at("jobs", "jobs: must be at least 1".into()));
     }
@@ -263,6 +318,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         include,
         exclude,
         program,
+        injector,
     })
 }
 
@@ -284,7 +340,7 @@ mod tests {
     fn defaults() {
         let l = p("{}").unwrap();
         assert!(matches!(l.platforms, PlatformChoice::All));
-        assert_eq!(l.spec.toolexec, "builtin");
+        assert!(matches!(l.injector, InjectorChoice::Builtin));
         assert_eq!(l.spec.verify, VerifyMode::Exec);
         assert_eq!(
             l.spec.toolchains,

@@ -1,0 +1,3 @@
+module example.com/moderninjector
+
+go 1.21

@@ -34,7 +34,7 @@ struct Global {
     yaml: bool,
     /// Limit for each go command qcompat runs, in seconds
     #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=604_800))]
     timeout: u64,
 }
 

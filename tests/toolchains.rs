@@ -65,6 +65,21 @@ impl Server {
             }
         }
         let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        // An index that never ends: qcompat must cap what it reads.
+        if path.starts_with("/endless/") {
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n["
+            );
+            let chunk = vec![b' '; 1 << 16];
+            let start = std::time::Instant::now();
+            while start.elapsed() < Duration::from_secs(60) {
+                if conn.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+            return;
+        }
         let name = path
             .trim_start_matches("/dl/")
             .split('?')
@@ -147,6 +162,45 @@ fn tarball(entries: &[(&str, &str)]) -> Vec<u8> {
     b.into_inner().unwrap().finish().unwrap()
 }
 
+/// A .tar.gz of (path, kind, contents or link target) entries: `f` file,
+/// `d` folder (mode 0777), `l` symlink, `h` hard link.
+fn hostile(entries: &[(&str, char, &str)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, kind, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        let (t, size) = match kind {
+            'f' => (tar::EntryType::Regular, data.len()),
+            'd' => (tar::EntryType::Directory, 0),
+            'l' => (tar::EntryType::Symlink, 0),
+            _ => (tar::EntryType::Link, 0),
+        };
+        h.set_entry_type(t);
+        h.set_size(size as u64);
+        h.set_mode(if *kind == 'd' { 0o777 } else { 0o755 });
+        h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+        if matches!(kind, 'l' | 'h') {
+            h.as_old_mut().linkname[..data.len()].copy_from_slice(data.as_bytes());
+        }
+        h.set_cksum();
+        let body: &[u8] = if *kind == 'f' { data.as_bytes() } else { &[] };
+        b.append(&h, body).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+/// Links that each look harmless but together climb from the staging
+/// folder's `go/` to the folder that holds the cache: go/L4 is that folder.
+const CHAIN: [(&str, char, &str); 5] = [
+    ("go/L0", 'l', "."),
+    ("go/L1", 'l', "L0/.."),
+    ("go/L2", 'l', "L1/.."),
+    ("go/L3", 'l', "L2/.."),
+    ("go/L4", 'l', "L3/.."),
+];
+
 fn fake_toolchain(version: &str) -> Vec<u8> {
     tarball(&[
         ("go/VERSION", &format!("{version}\ntime 2026-01-01\n")),
@@ -182,6 +236,23 @@ fn server() -> &'static Arc<Server> {
         add("go1.90.5", tarball(&[("go/VERSION", "go1.90.5"), ("go/../escape", "x")]), Mode::Normal, None);
         add("go1.90.6", tarball(&[("go/VERSION", "go1.90.6"), ("/tmp/qcompat-absolute", "x")]), Mode::Normal, None);
         add("go1.90.8", fake_toolchain("go1.90.8"), Mode::Slow, None);
+        let with_chain = |version: &str, rest: &[(&str, char, &str)]| {
+            let v = format!("{version}\n");
+            let mut e = vec![("go/VERSION", 'f', v.as_str()), ("go/bin/go", 'f', "#!/bin/sh\n")];
+            e.extend_from_slice(&CHAIN);
+            e.extend_from_slice(rest);
+            hostile(&e)
+        };
+        add("go1.91.1", with_chain("go1.91.1", &[("go/L4/pwned", 'f', "x")]), Mode::Normal, None);
+        add("go1.91.2", with_chain("go1.91.2", &[("go/hl", 'h', "go/L4/secret")]), Mode::Normal, None);
+        add("go1.91.3", with_chain("go1.91.3", &[("go/L4/private", 'd', "")]), Mode::Normal, None);
+        add("go1.91.4", with_chain("go1.91.4", &[]), Mode::Normal, None);
+        // The index names a file outside the cache.
+        let body = fake_toolchain("go1.91.5");
+        releases.push(json!({"version": "go1.91.5", "stable": true, "files": [
+            {"filename": "../../qcompat-traversal.tar.gz", "os": "linux", "arch": "amd64", "version": "go1.91.5",
+             "sha256": sha(&body), "size": body.len(), "kind": "archive"}]}));
+        s.add("../../qcompat-traversal.tar.gz", body, Mode::Normal);
         releases.push(json!({"version": "go1.90.7", "stable": true, "files": [
             {"filename": "go1.90.7.linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "version": "go1.90.7", "sha256": "00", "size": 5, "kind": "archive"}]}));
         releases.reverse();
@@ -309,6 +380,66 @@ fn network_and_archive_faults() {
     let o = tc(&cache, &["list", "--offline"]);
     assert!(text(&o.stdout).contains("offline"));
     assert!(text(&o.stdout).contains("go1.90.3"));
+}
+
+/// Archives and indexes that try to write outside the cache: a symlink
+/// chain that climbs out, a hard link and a chmod through it, an index
+/// `filename` with `..`, and an index body that never ends.
+#[test]
+fn hostile_archives_write_nothing_outside_the_cache() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::write(dir.path().join("secret"), "s3cret").unwrap();
+    std::fs::create_dir(dir.path().join("private")).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("private"),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("1.91.1", "goes through another link"),
+        ("1.91.2", "goes through another link"),
+        ("1.91.3", "goes through another link"),
+        ("1.91.4", "goes through another link"),
+        ("1.91.5", "plain file name"),
+    ];
+    for (v, want) in cases {
+        let o = tc(&cache, &["install", v]);
+        assert_eq!(o.status.code(), Some(2), "{v}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{v}: {err}");
+        assert!(!cache.join("toolchains").join(format!("go{v}")).exists());
+    }
+    assert!(!dir.path().join("pwned").exists());
+    assert!(!dir.path().join("qcompat-traversal.tar.gz").exists());
+    assert!(!cache.join("qcompat-traversal.tar.gz").exists());
+    let mode = std::fs::metadata(dir.path().join("private"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
+
+    // An endless index body is cut off, with a clear error, in bounded time.
+    let start = std::time::Instant::now();
+    let o = cmd(&["toolchains", "list", "--remote", "--timeout", "30"])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .env(
+            "QCOMPAT_GO_INDEX",
+            format!("{}endless/", server().base.trim_end_matches("dl/")),
+        )
+        .env("QCOMPAT_RETRY_BASE_MS", "10")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("larger than"), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(40),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]

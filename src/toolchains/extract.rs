@@ -5,81 +5,186 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 /// Extracts a .tar.gz whose entries start with `go/` into `dest`, dropping
-/// that first component. Absolute paths, `..`, and links that would point
-/// outside `dest` are refused.
+/// that first component.
+///
+/// The archive is untrusted (a mirror chooses it, and the sha256 comes from
+/// the same mirror), so nothing it creates is ever followed: absolute paths
+/// and `..` are refused; no entry may be created through, or on top of, a
+/// symlink (a chain `L0 -> .`, `L1 -> L0/..` would otherwise reach `/`); a
+/// symlink must point at a path inside `dest` that itself goes through no
+/// symlink; hard links may only name earlier regular files. Modes lose their
+/// setuid, setgid and sticky bits.
 pub fn tar_gz(archive: impl Read, dest: &Path) -> Result<()> {
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
-    tar.set_preserve_permissions(true);
+    tar.set_preserve_permissions(false);
     tar.set_overwrite(false);
+    tar.set_unpack_xattrs(false);
     for entry in tar.entries().context("cannot read the archive")? {
         let mut entry = entry.context("cannot read the archive")?;
         let raw = entry
             .path()
             .context("archive entry with a bad path")?
             .into_owned();
-        let rel = safe_relative(&raw)?;
-        // Strip the leading `go/`.
-        let mut comps = rel.components();
-        let first = comps.next();
-        if first != Some(Component::Normal("go".as_ref())) {
-            bail!(
-                "archive entry {} is outside the top-level go/ directory",
-                raw.display()
-            );
-        }
-        let rel: PathBuf = comps.collect();
+        let rel = strip_go(&raw)?;
         if rel.as_os_str().is_empty() {
             continue;
         }
         let kind = entry.header().entry_type();
-        if kind.is_symlink() || kind.is_hard_link() {
+        // Every folder on the way must be a real folder made by us.
+        if let Some(parent) = rel.parent() {
+            ensure_real_dirs(dest, parent, &raw)?;
+        }
+        let out = dest.join(&rel);
+        let existing = std::fs::symlink_metadata(&out).ok();
+        if existing.as_ref().is_some_and(|m| !m.is_dir()) || (existing.is_some() && !kind.is_dir())
+        {
+            bail!("archive entry {} appears twice", raw.display());
+        }
+        if kind.is_symlink() {
             let target = entry
                 .link_name()
                 .context("archive link without a target")?
                 .map(|t| t.into_owned())
                 .unwrap_or_default();
-            let resolved = if kind.is_hard_link() {
-                // Hard link names are archive paths.
-                let t = safe_relative(&target)?;
-                t.components().skip(1).collect::<PathBuf>()
-            } else {
-                if target.is_absolute() {
-                    bail!(
-                        "archive link {} points to the absolute path {}",
-                        raw.display(),
-                        target.display()
-                    );
-                }
-                rel.parent().unwrap_or(Path::new("")).join(&target)
-            };
-            if escapes(&resolved) {
+            if target.is_absolute() {
+                bail!(
+                    "archive link {} points to the absolute path {}",
+                    raw.display(),
+                    target.display()
+                );
+            }
+            let resolved = rel.parent().unwrap_or(Path::new("")).join(&target);
+            if normalize(&resolved).is_none() {
                 bail!(
                     "archive link {} -> {} escapes the install directory",
                     raw.display(),
                     target.display()
                 );
             }
-        }
-        let out = dest.join(&rel);
-        if let Some(parent) = out.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            if through_symlink(dest, &resolved) {
+                bail!(
+                    "archive link {} -> {} goes through another link of the archive",
+                    raw.display(),
+                    target.display()
+                );
+            }
+            std::os::unix::fs::symlink(&target, &out)
+                .with_context(|| format!("cannot create the link {}", out.display()))?;
+            continue;
         }
         if kind.is_hard_link() {
             let target = entry
                 .link_name()?
                 .map(|t| t.into_owned())
                 .unwrap_or_default();
-            let src = dest.join(target.components().skip(1).collect::<PathBuf>());
+            let t = strip_go(&safe_relative(&target)?)?;
+            let src = dest.join(&t);
+            let ok = t.parent().is_none_or(|p| !through_symlink(dest, p))
+                && std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_file());
+            if !ok {
+                bail!(
+                    "archive hard link {} -> {} does not name an earlier file of the archive",
+                    raw.display(),
+                    target.display()
+                );
+            }
             std::fs::hard_link(&src, &out)
                 .with_context(|| format!("cannot link {}", out.display()))?;
             continue;
         }
+        if !(kind.is_file() || kind.is_dir() || kind == tar::EntryType::Continuous) {
+            bail!(
+                "archive entry {} is a {:?}, not a file, folder or link",
+                raw.display(),
+                kind
+            );
+        }
         entry
             .unpack(&out)
             .with_context(|| format!("cannot unpack {}", raw.display()))?;
+        // Keep the permission bits, drop setuid/setgid/sticky; the owner can
+        // always read and write what it installed.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = (entry.header().mode().unwrap_or(0o644) & 0o777) | 0o600;
+        let mode = if kind.is_dir() { mode | 0o700 } else { mode };
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set the mode of {}", out.display()))?;
     }
     Ok(())
+}
+
+/// The entry's path below the archive's `go/` folder.
+fn strip_go(raw: &Path) -> Result<PathBuf> {
+    let rel = safe_relative(raw)?;
+    let mut comps = rel.components();
+    if comps.next() != Some(Component::Normal("go".as_ref())) {
+        bail!(
+            "archive entry {} is outside the top-level go/ directory",
+            raw.display()
+        );
+    }
+    Ok(comps.collect())
+}
+
+/// Creates the folders of `rel` below `dest`, refusing any that exists as
+/// something other than a real folder (a link made by an earlier entry).
+fn ensure_real_dirs(dest: &Path, rel: &Path, raw: &Path) -> Result<()> {
+    let mut cur = dest.to_path_buf();
+    for c in rel.components() {
+        cur.push(c);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => bail!(
+                "archive entry {} would be created through {}, which is not a folder (a link?)",
+                raw.display(),
+                cur.display()
+            ),
+            Err(_) => std::fs::create_dir(&cur)
+                .with_context(|| format!("cannot create {}", cur.display()))?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether walking `rel` below `dest` (`..` included, in order) steps on an
+/// existing symlink: `L0/..` does when `L0` is a link.
+fn through_symlink(dest: &Path, rel: &Path) -> bool {
+    let mut cur = PathBuf::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(n) => {
+                cur.push(n);
+                if std::fs::symlink_metadata(dest.join(&cur))
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                {
+                    return true;
+                }
+            }
+            Component::ParentDir => {
+                cur.pop();
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `p` with `.` and `..` applied, or None when it climbs above its start.
+fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// The entry path as a relative path without `..`, or an error.
@@ -96,23 +201,6 @@ fn safe_relative(p: &Path) -> Result<PathBuf> {
         }
     }
     Ok(out)
-}
-
-/// Whether a relative path climbs above its start once `..` are applied.
-fn escapes(p: &Path) -> bool {
-    let mut depth: i64 = 0;
-    for c in p.components() {
-        match c {
-            Component::ParentDir => depth -= 1,
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            _ => return true,
-        }
-        if depth < 0 {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -189,5 +277,84 @@ mod tests {
             let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
             assert!(e.contains(want), "{entries:?}: {e}");
         }
+    }
+
+    /// `L0 -> .`, `L1 -> L0/..`, ... each look harmless alone; together they
+    /// reach `/`. Nothing may be created through them.
+    #[test]
+    fn refuses_symlink_chains_and_writes_nothing_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("a/b/c");
+        std::fs::create_dir_all(&dest).unwrap();
+        let mut entries: Vec<(String, tar::EntryType, String)> =
+            vec![("go/L0".into(), tar::EntryType::Symlink, ".".into())];
+        for i in 1..6 {
+            entries.push((
+                format!("go/L{i}"),
+                tar::EntryType::Symlink,
+                format!("L{}/..", i - 1),
+            ));
+        }
+        entries.push(("go/L5/x".into(), tar::EntryType::Regular, "pwned".into()));
+        let refs: Vec<(&str, tar::EntryType, &str)> = entries
+            .iter()
+            .map(|(a, k, b)| (a.as_str(), *k, b.as_str()))
+            .collect();
+        let e = tar_gz(&archive(&refs)[..], &dest).unwrap_err().to_string();
+        assert!(e.contains("goes through another link"), "{e}");
+        assert!(!root.path().join("a/b/x").exists());
+        assert!(!root.path().join("a/x").exists());
+
+        // A link to a folder, then a file through it.
+        let a = archive(&[
+            ("go/d", tar::EntryType::Directory, ""),
+            ("go/up", tar::EntryType::Symlink, "d"),
+            ("go/up/f", tar::EntryType::Regular, "x"),
+        ]);
+        let d = tempfile::tempdir().unwrap();
+        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        assert!(e.contains("not a folder"), "{e}");
+
+        // A hard link to something that is not an earlier file.
+        let a = archive(&[("go/h", tar::EntryType::Link, "go/missing")]);
+        let d = tempfile::tempdir().unwrap();
+        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        assert!(e.contains("earlier file"), "{e}");
+
+        // A file over an earlier link.
+        let a = archive(&[
+            ("go/f", tar::EntryType::Symlink, "g"),
+            ("go/f", tar::EntryType::Regular, "x"),
+        ]);
+        let d = tempfile::tempdir().unwrap();
+        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn strips_setuid() {
+        use std::os::unix::fs::PermissionsExt;
+        let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o6755);
+        h.set_size(1);
+        h.set_path("go/bin/suid").unwrap();
+        h.set_cksum();
+        b.append(&h, &b"x"[..]).unwrap();
+        let a = b.into_inner().unwrap().finish().unwrap();
+        let d = tempfile::tempdir().unwrap();
+        tar_gz(&a[..], d.path()).unwrap();
+        let mode = std::fs::metadata(d.path().join("bin/suid"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o755);
     }
 }

@@ -62,6 +62,10 @@ pub fn host_os() -> &'static str {
     }
 }
 
+/// The most of a release index qcompat reads (go.dev's whole index with
+/// `include=all` is a few MiB).
+const INDEX_LIMIT: u64 = 32 << 20;
+
 /// An HTTP client with qcompat's timeouts and retries.
 pub struct Http {
     client: reqwest::blocking::Client,
@@ -78,10 +82,12 @@ impl Http {
             .build()
             .context("cannot set up the HTTP client")?;
         // QCOMPAT_RETRY_BASE_MS shortens the backoff (tests, impatient CI).
+        // Capped at a minute: a huge value must not sleep for ever.
         let base = std::env::var("QCOMPAT_RETRY_BASE_MS")
             .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(500);
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(500)
+            .min(60_000);
         Ok(Http {
             client,
             attempts: 4,
@@ -132,7 +138,22 @@ impl Http {
     }
 
     pub fn index(&self, url: &str) -> Result<Vec<Release>> {
-        let text = self.get_with(url, |r| r.text().map_err(|e| Retry::Again(describe(&e))))?;
+        let text = self.get_with(url, |r| {
+            use std::io::Read;
+            let mut buf = Vec::new();
+            r.take(INDEX_LIMIT + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| Retry::Again(describe_io(&e)))?;
+            if buf.len() as u64 > INDEX_LIMIT {
+                return Err(Retry::Fatal(anyhow!(
+                    "the release index at {url} is larger than {} MiB: not a Go release index (check QCOMPAT_GO_INDEX / --index-url)",
+                    INDEX_LIMIT >> 20
+                )));
+            }
+            String::from_utf8(buf).map_err(|_| {
+                Retry::Fatal(anyhow!("the release index at {url} is not UTF-8 text"))
+            })
+        })?;
         serde_json::from_str(&text).with_context(|| {
             format!("{url} is not a Go release index (expected [{{version, stable, files}}])")
         })

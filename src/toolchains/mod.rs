@@ -378,12 +378,14 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
             index::host_arch()
         )
     })?;
+    check_archive_name(&file.filename, &name, &opts.index_url)?;
     let url = archive_url(&opts.index_url, &file.filename);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}-"))
         .tempdir_in(&root)
         .context("cannot create a staging directory")?;
-    let archive = staging.path().join(&file.filename);
+    // A fixed name: the index's `filename` never becomes a path.
+    let archive = staging.path().join("archive.tar.gz");
     download(&http, &url, &archive, file.size, &file.sha256)?;
     let unpacked = staging.path().join("go");
     std::fs::create_dir(&unpacked)?;
@@ -404,6 +406,20 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
         goroot: dest,
         source: "cache".into(),
     })
+}
+
+/// The index names the archive; a mirror must not be able to steer where it
+/// goes or what URL is asked for: only `goX.Y.Z.<os>-<arch>.tar.gz`.
+fn check_archive_name(filename: &str, name: &str, index_url: &str) -> Result<()> {
+    let plain = filename
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !plain || !filename.starts_with(&format!("{name}.")) || !filename.ends_with(".tar.gz") {
+        bail!(
+            "the index {index_url} names the archive {filename:?} for {name}; expected a plain file name like {name}.linux-amd64.tar.gz (refusing it)"
+        );
+    }
+    Ok(())
 }
 
 /// Archives sit beside the index: https://go.dev/dl/go1.22.5.linux-amd64.tar.gz.
@@ -592,6 +608,24 @@ mod tests {
             version: v.into(),
             stable,
             files: vec![],
+        }
+    }
+
+    #[test]
+    fn archive_names_are_plain() {
+        let ok = |f: &str| check_archive_name(f, "go1.22.5", "idx").is_ok();
+        assert!(ok("go1.22.5.linux-amd64.tar.gz"));
+        assert!(ok("go1.22.5.linux-armv6l.tar.gz"));
+        for bad in [
+            "../../x",
+            "/abs/x",
+            "go1.22.5.linux-amd64.tar.gz/../../x",
+            "go1.22.5/../x.tar.gz",
+            "go1.22.6.linux-amd64.tar.gz",
+            "go1.22.5.linux-amd64.zip",
+            "",
+        ] {
+            assert!(!ok(bad), "{bad}");
         }
     }
 

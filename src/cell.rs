@@ -6,7 +6,6 @@ use crate::process::{self, display_command};
 use crate::runner;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -157,7 +156,7 @@ fn external_linker_failed(stderr: &str) -> bool {
 }
 
 /// Builds (and maybe runs) one cell. Never fails: problems become statuses.
-pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
+pub fn run(job: &Job) -> Outcome {
     // Named after the program, so a user program's binary is not a "probe".
     let stem = Path::new(job.package)
         .file_name()
@@ -206,7 +205,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
         note: None,
         diagnosis: None,
     };
-    let built = match process::run(cmd, job.timeout, cancel) {
+    let built = match process::run(cmd, job.timeout) {
         Ok(c) => c,
         Err(e) => {
             outcome.stderr_excerpt = format!("{e:#}");
@@ -261,7 +260,7 @@ pub fn run(job: &Job, cancel: Option<&AtomicBool>) -> Outcome {
     let rcmd = runner.command(&out);
     outcome.command = format!("{} && {}", outcome.command, display_command(&rcmd));
     outcome.verified = Verified::Exec;
-    let ran = match process::run(rcmd, job.timeout, cancel) {
+    let ran = match process::run(rcmd, job.timeout) {
         Ok(c) => c,
         Err(e) => {
             outcome.status = Status::FailRun;

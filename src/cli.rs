@@ -433,14 +433,14 @@ fn pins_cmd(cmd: PinsCmd, g: &Global) -> Result<()> {
             let (file, log) = matrix::evidence::update(&current, &report, &today[..10])?;
             pins::Pins::save(&file, &pins)?;
             for l in log {
-                println!("{l}");
+                crate::outln!("{l}")?;
             }
-            println!("wrote {}", pins.display());
+            crate::outln!("wrote {}", pins.display())?;
         }
         PinsCmd::Check { pins, version } => {
             let p = load_pins(pins)?;
             match version {
-                None => println!("{}: {} pins, no overlaps", p.source, p.file.pins.len()),
+                None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
                 Some(v) => {
                     let v = version::parse(&v)?;
                     match p.find(&v.version) {
@@ -450,7 +450,7 @@ fn pins_cmd(cmd: PinsCmd, g: &Global) -> Result<()> {
                                 v.raw, m.pin.go, m.pin.strategy
                             ))
                         })?,
-                        None => println!("{}: no pin covers it", v.raw),
+                        None => crate::outln!("{}: no pin covers it", v.raw)?,
                     }
                 }
             }
@@ -469,7 +469,7 @@ fn toolchains_cmd(cmd: ToolchainsCmd, opts: &toolchains::Options, g: &Global) ->
                     "toolchains path takes one exact version such as 1.27.3, not {version:?}"
                 );
             };
-            println!("{}", toolchains::find(&v, opts)?.goroot.display());
+            crate::outln!("{}", toolchains::find(&v, opts)?.goroot.display())?;
         }
         ToolchainsCmd::Install { version, via } => {
             let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
@@ -488,11 +488,11 @@ fn toolchains_cmd(cmd: ToolchainsCmd, opts: &toolchains::Options, g: &Global) ->
         }
         ToolchainsCmd::Prune { keep, dry_run } => {
             for p in toolchains::prune(&keep, dry_run)? {
-                println!(
+                crate::outln!(
                     "{} {}",
                     if dry_run { "would remove" } else { "removed" },
                     p.display()
-                );
+                )?;
             }
         }
     }

@@ -58,7 +58,7 @@ impl Go {
     /// Runs a prepared command and fails with its stderr when it fails or hangs.
     pub fn run_ok(&self, cmd: Command) -> Result<Captured> {
         let shown = process::display_command(&cmd);
-        let c = process::run(cmd, self.timeout, None)?;
+        let c = process::run(cmd, self.timeout)?;
         if c.timed_out {
             bail!(
                 "`{shown}` did not finish within {}s (raise --timeout){}",

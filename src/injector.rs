@@ -165,7 +165,7 @@ impl Injector {
         }
         let mut cmd = go.command(["version"]);
         cmd.arg(&self.exe);
-        let out = crate::process::run(cmd, go.timeout, None).ok()?;
+        let out = crate::process::run(cmd, go.timeout).ok()?;
         if !out.success() {
             return None;
         }

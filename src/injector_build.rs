@@ -101,7 +101,7 @@ pub fn build(
             .env_remove("GOOS")
             .env_remove("GOARCH")
             .env("GOWORK", "off");
-        let out = crate::process::run(cmd, tc.go.timeout, None)?;
+        let out = crate::process::run(cmd, tc.go.timeout)?;
         if !out.success() {
             let _ = std::fs::remove_file(&tmp);
             let message = if out.timed_out {

@@ -88,7 +88,7 @@ pub fn verify(tc: &Toolchain) -> Result<Verified> {
         cmd.arg(dir.path().join("prog")).args(extra).arg(".");
         cmd.current_dir(dir.path());
         scratch::isolate(&mut cmd);
-        let c = crate::process::run(cmd, tc.go.timeout, None)?;
+        let c = crate::process::run(cmd, tc.go.timeout)?;
         if c.timed_out {
             anyhow::bail!(
                 "the linkname test build did not finish within {}s (raise --timeout)",

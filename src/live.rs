@@ -124,7 +124,7 @@ pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<
             timeout: tc.go.timeout,
             diag: cx,
         };
-        cell::run(&job, None)
+        cell::run(&job)
     };
     let outcome = run(&[]);
     let with_a = outcome

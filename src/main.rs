@@ -45,7 +45,18 @@ fn main() -> ExitCode {
     if as_link || args.next().is_some_and(|a| a == "toolexec") {
         return toolexec::main(args.collect());
     }
-    match cli::run() {
+    process::install_interrupt_handler();
+    let result = cli::run();
+    // Ctrl-C or SIGTERM: children were stopped and temporary files removed
+    // on the way out; say so and exit as an interrupted command does.
+    if process::interrupted() {
+        if let Err(e) = &result {
+            eprintln!("qcompat: {e:#}");
+        }
+        eprintln!("qcompat: interrupted");
+        return ExitCode::from(130);
+    }
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("qcompat: error: {e:#}");

@@ -22,11 +22,27 @@ pub fn emit<T: Serialize>(format: Format, doc: &T, human: impl FnOnce(&mut Strin
             s
         }
     };
+    write_stdout(&text)
+}
+
+/// Writes text to stdout. A closed pipe (`| head`) ends the command quietly
+/// (exit 0, as the reader asked for no more); any other failure (a full
+/// disk) is an error that names stdout.
+pub fn write_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-    Ok(())
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(anyhow::anyhow!("cannot write to standard output: {e}")),
+    }
+}
+
+/// `println!` that never panics: see [`write_stdout`].
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
 }
 
 /// Colours for human output: only on a terminal, and never with NO_COLOR set.

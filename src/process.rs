@@ -8,6 +8,7 @@ use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 use wait_timeout::ChildExt;
@@ -24,8 +25,9 @@ pub struct Captured {
 }
 
 impl Captured {
+    /// Exited 0 within the deadline, pipes included.
     pub fn success(&self) -> bool {
-        self.status.is_some_and(|s| s.success())
+        !self.timed_out && !self.cancelled && self.status.is_some_and(|s| s.success())
     }
 }
 
@@ -70,71 +72,133 @@ pub fn tail(s: &str, max: usize) -> String {
     }
 }
 
-/// Runs `cmd` to completion, or until `timeout` passes or `cancel` is set, in
-/// which case its whole process group is killed.
-pub fn run(mut cmd: Command, timeout: Duration, cancel: Option<&AtomicBool>) -> Result<Captured> {
+/// Set by Ctrl-C (SIGINT) or SIGTERM for every command: running children are
+/// stopped, and the command winds down and exits 130.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the one interrupt handler qcompat has (not for the injector,
+/// which forwards signals to the compiler itself).
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// A pipe reader whose bytes stay readable when it has to be abandoned (a
+/// process outside our group may hold the pipe open for ever).
+fn reader(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, mpsc::Receiver<()>) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel();
+    let b = buf.clone();
+    thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => b
+                    .lock()
+                    .expect("pipe buffer")
+                    .extend_from_slice(&chunk[..n]),
+            }
+        }
+        let _ = tx.send(());
+    });
+    (buf, rx)
+}
+
+/// Runs `cmd` to completion, or until `timeout` passes or the user
+/// interrupts, in which case its whole process group is stopped. The deadline
+/// covers the pipes too: a grandchild that keeps stdout or stderr open (a
+/// daemon, a backgrounded process) cannot hold the caller past it.
+pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
     let program = cmd.get_program().to_string_lossy().into_owned();
     let start = Instant::now();
+    let deadline = start.checked_add(timeout);
+    let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start {program}"))?;
     let pgid = child.id() as i32;
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
+    let (out_buf, out_done) = reader(child.stdout.take().expect("piped stdout"));
+    let (err_buf, err_done) = reader(child.stderr.take().expect("piped stderr"));
     let mut timed_out = false;
     let mut cancelled = false;
     let status = loop {
-        let slice = Duration::from_millis(if cancel.is_some() { 50 } else { 500 });
-        if let Some(status) = child.wait_timeout(slice)? {
+        if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
             break Some(status);
         }
-        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+        if interrupted() {
             cancelled = true;
-        } else if start.elapsed() >= timeout {
+        } else if past_deadline() {
             timed_out = true;
         } else {
             continue;
         }
-        // Ask nicely first so the go command and the injector remove their
-        // temporary files; kill whatever is left after a grace period.
-        signal_group(pgid, libc::SIGINT);
-        let grace = Instant::now() + Duration::from_secs(5);
-        let _ = child.wait_timeout(Duration::from_secs(5))?;
-        while group_alive(pgid) && Instant::now() < grace {
-            thread::sleep(Duration::from_millis(20));
-        }
-        signal_group(pgid, libc::SIGKILL);
-        let _ = child.wait();
+        stop_group(pgid, &mut child);
         break None;
     };
-    // Children of the group may still hold the pipes after the leader exits.
-    if status.is_none() {
-        signal_group(pgid, libc::SIGKILL);
+    // The leader is gone; its group (or a process that left it) may still
+    // hold the pipes. Wait for them until the deadline, then stop the group.
+    let pipes = [&out_done, &err_done];
+    let mut closed = [false; 2];
+    let mut grace_until: Option<Instant> = None;
+    loop {
+        for (rx, c) in pipes.iter().zip(closed.iter_mut()) {
+            if !*c && !matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty)) {
+                *c = true;
+            }
+        }
+        if closed.iter().all(|c| *c) {
+            break;
+        }
+        match grace_until {
+            Some(g) if Instant::now() >= g => break, // abandon the readers
+            Some(_) => {}
+            None if interrupted() || past_deadline() || status.is_none() => {
+                if status.is_some() {
+                    if interrupted() {
+                        cancelled = true;
+                    } else {
+                        timed_out = true;
+                    }
+                }
+                signal_group(pgid, libc::SIGKILL);
+                grace_until = Some(Instant::now() + Duration::from_secs(1));
+            }
+            None => {}
+        }
+        thread::sleep(Duration::from_millis(20));
     }
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let take = |b: &Arc<Mutex<Vec<u8>>>| {
+        String::from_utf8_lossy(&b.lock().expect("pipe buffer")).into_owned()
+    };
     Ok(Captured {
         status,
-        stdout,
-        stderr,
+        stdout: take(&out_buf),
+        stderr: take(&err_buf),
         duration: start.elapsed(),
         timed_out,
         cancelled,
     })
+}
+
+/// Asks the group to stop (so the go command and the injector remove their
+/// temporary files), then kills whatever is left after a grace period.
+fn stop_group(pgid: i32, child: &mut std::process::Child) {
+    signal_group(pgid, libc::SIGINT);
+    let grace = Instant::now() + Duration::from_secs(5);
+    let _ = child.wait_timeout(Duration::from_secs(5));
+    while group_alive(pgid) && Instant::now() < grace {
+        thread::sleep(Duration::from_millis(20));
+    }
+    signal_group(pgid, libc::SIGKILL);
+    let _ = child.wait();
 }
 
 /// Whether any process of the group is still running.
@@ -189,18 +253,37 @@ mod tests {
     fn timeout_kills_the_group() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "sleep 30 & sleep 30; echo never"]);
-        let c = run(cmd, Duration::from_millis(300), None).unwrap();
+        let c = run(cmd, Duration::from_millis(300)).unwrap();
         assert!(c.timed_out);
         assert!(c.status.is_none());
         assert!(c.duration < Duration::from_secs(10));
         assert!(!c.stdout.contains("never"));
     }
 
+    /// A grandchild that keeps stdout open, in the group or out of it
+    /// (setsid), cannot hold the caller past the deadline.
+    #[test]
+    fn deadline_holds_with_grandchildren_on_the_pipes() {
+        for script in ["sleep 30 & echo started", "setsid sleep 30 & echo started"] {
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", script]);
+            let c = run(cmd, Duration::from_millis(700)).unwrap();
+            assert!(c.timed_out, "{script}");
+            assert!(!c.success(), "{script}");
+            assert!(
+                c.duration < Duration::from_secs(4),
+                "{script}: {:?}",
+                c.duration
+            );
+            assert_eq!(c.stdout, "started\n", "{script}");
+        }
+    }
+
     #[test]
     fn captures_both_streams() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let c = run(cmd, Duration::from_secs(10), None).unwrap();
+        let c = run(cmd, Duration::from_secs(10)).unwrap();
         assert_eq!(c.stdout, "out\n");
         assert_eq!(c.stderr, "err\n");
         assert_eq!(c.status.unwrap().code(), Some(3));

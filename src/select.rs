@@ -389,7 +389,7 @@ pub fn render(s: &Selection, format: Format, goflags_only: bool) -> Result<()> {
         } else {
             String::new()
         };
-        println!("{}", s.goflags(&toolexec));
+        crate::outln!("{}", s.goflags(&toolexec))?;
         return Ok(());
     }
     output::emit(format, s, |out| human(s, out))

@@ -29,7 +29,7 @@ pub fn check(gotooldir: &Path, toolexec: &str, timeout: Duration) -> Result<Tool
     let line = |mut cmd: Command, what: &str| -> Result<String> {
         let shown = process::display_command(&cmd);
         cmd.env("TOOLEXEC_IMPORTPATH", "");
-        let c = process::run(cmd, timeout, None)?;
+        let c = process::run(cmd, timeout)?;
         if !c.success() {
             bail!(
                 "{what} `{shown}` failed ({}): {}",

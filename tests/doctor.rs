@@ -367,3 +367,64 @@ fn unpinned_real_toolchain_is_verified_live() {
         "{s:#}"
     );
 }
+
+/// Ctrl-C during a live check stops the go build, removes the temporary
+/// folders and exits 130, for select --verify and doctor --deep alike.
+#[test]
+fn sigint_during_a_live_check_leaves_nothing_running() {
+    for args in [
+        &["select", "--verify", "--json"][..],
+        &["doctor", "--deep", "--json"][..],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let gocache = dir.path().join("gocache");
+        // A fresh GOCACHE: the injected runtime takes seconds to build.
+        let child = cmd(args)
+            .env("QCOMPAT_GO", go126())
+            .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+            .env("GOCACHE", &gocache)
+            .env("TMPDIR", &tmp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the build is under way (its GOCACHE appears).
+        let start = std::time::Instant::now();
+        while !gocache.join("README").exists() && start.elapsed().as_secs() < 30 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let ok = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("interrupted"),
+            "{}",
+            text(&out.stderr)
+        );
+        // No go command or compiler is left working in that TMPDIR (the
+        // build's output and work files are all below it).
+        let ps = Command::new("pgrep")
+            .args(["-f", tmp.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(ps.stdout.is_empty(), "{args:?} left: {}", text(&ps.stdout));
+        let left: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "{args:?}: temp files left: {left:?}");
+    }
+}

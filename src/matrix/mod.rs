@@ -21,12 +21,9 @@ use report::{Cell, Report, ToolchainInfo};
 use spec::{CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry, VerifyMode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-
-/// Set by Ctrl-C: stop starting cells and kill the running builds.
-static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
 pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
@@ -413,7 +410,32 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     let loaded = spec::load(o.spec)?;
     let si = injector(&loaded)?;
     let started = now_rfc3339();
-    let (prepared, notes) = prepare(&loaded, &o, &si, false)?;
+    let (prepared, notes) = match prepare(&loaded, &o, &si, false) {
+        Ok(p) => p,
+        // Interrupted while resolving toolchains (a download) or building
+        // injectors: still leave a report that says so.
+        Err(e) if crate::process::interrupted() => {
+            let report = Report {
+                schema: report::SCHEMA,
+                complete: false,
+                started,
+                qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+                spec: loaded.path.display().to_string(),
+                toolexec: si.describe(),
+                injector: Some(si.identity()),
+                program: None,
+                shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+                merged_shards: vec![],
+                toolchains: vec![],
+                notes: vec![format!(
+                    "interrupted while preparing the run ({e:#}); no cell was built"
+                )],
+                cells: vec![],
+            };
+            return finish(&report, &o.outputs, o.pins, o.json, true);
+        }
+        Err(e) => return Err(e),
+    };
     let planned = shard(plan_cells(&prepared, &loaded), o.shard);
     let (module_dir, package) = match &loaded.program {
         Some((d, p)) => (d.clone(), p.clone()),
@@ -438,10 +460,8 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     for i in 0..prepared.len() {
         std::fs::create_dir_all(work.path().join(i.to_string()))?;
     }
-    CANCEL.store(false, Ordering::SeqCst);
-    // Ctrl-C (and SIGTERM): finish with a partial report. Installing twice
-    // (a second run in one process) is harmless to ignore.
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    // Ctrl-C (and SIGTERM) set process::INTERRUPTED: running builds are
+    // stopped and the run ends with a partial report.
 
     let progress = progress::Progress::new(planned.len());
     let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
@@ -451,7 +471,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     std::thread::scope(|s| {
         for _ in 0..jobs.min(planned.len().max(1)) {
             s.spawn(|| loop {
-                if CANCEL.load(Ordering::SeqCst) {
+                if crate::process::interrupted() {
                     break;
                 }
                 let k = next.fetch_add(1, Ordering::SeqCst);
@@ -480,7 +500,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                             timeout,
                             diag: &p.diag,
                         };
-                        cell::run(&job, Some(&CANCEL))
+                        cell::run(&job)
                     }
                 };
                 if outcome.note.as_deref() == Some("interrupted") {
@@ -509,7 +529,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         }
     });
     progress.done();
-    let interrupted = CANCEL.load(Ordering::SeqCst);
+    let interrupted = crate::process::interrupted();
     let cells: Vec<Cell> = results
         .into_inner()
         .expect("results lock")
@@ -571,7 +591,7 @@ pub fn finish(
         eprintln!("qcompat: note: {n}");
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
     } else {
         let counts: Vec<String> = report
             .counts()
@@ -583,14 +603,14 @@ pub fn finish(
             .iter()
             .filter(|c| c.status == Status::Pass && c.verified == Verified::Exec)
             .count();
-        println!(
+        crate::outln!(
             "{} cells{}: {} ({exec} executed)",
             report.cells.len(),
             if report.complete { "" } else { " (incomplete)" },
             counts.join(", ")
-        );
+        )?;
         for c in report.failures() {
-            println!("  FAIL {} {}: {}", c.go, c.platform(), c.status.name());
+            crate::outln!("  FAIL {} {}: {}", c.go, c.platform(), c.status.name())?;
         }
     }
     for r in &regressions {
@@ -665,15 +685,15 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
         })
         .collect();
     match format {
-        "github" => println!("{}", serde_json::json!({ "include": include })),
-        "json" => println!("{}", serde_json::to_string_pretty(&include)?),
+        "github" => crate::outln!("{}", serde_json::json!({ "include": include }))?,
+        "json" => crate::outln!("{}", serde_json::to_string_pretty(&include)?)?,
         _ => {
             for s in &include {
-                println!(
+                crate::outln!(
                     "shard {}: {} cells",
                     s["shard"].as_str().unwrap_or(""),
                     s["cells"]
-                );
+                )?;
             }
         }
     }

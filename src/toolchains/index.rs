@@ -105,6 +105,9 @@ impl Http {
         let mut delay = self.backoff;
         let mut last = String::new();
         for attempt in 1..=self.attempts {
+            if crate::process::interrupted() {
+                bail!("interrupted before GET {url}");
+            }
             if attempt > 1 {
                 std::thread::sleep(delay);
                 delay *= 2;

@@ -308,7 +308,7 @@ pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed> {
         .ok_or_else(|| anyhow!("no go on PATH to ask for {name}"))?;
     let mut cmd = std::process::Command::new(go);
     cmd.args(["env", "GOROOT"]).env("GOTOOLCHAIN", name);
-    let c = crate::process::run(cmd, timeout, None)?;
+    let c = crate::process::run(cmd, timeout)?;
     if !c.success() {
         bail!(
             "GOTOOLCHAIN={name} go env GOROOT failed: {}",
@@ -488,6 +488,9 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
             })?;
             if n == 0 {
                 break;
+            }
+            if crate::process::interrupted() {
+                return Err(Retry::Fatal(anyhow!("interrupted while downloading {url}")));
             }
             got += n as u64;
             if got > size {

@@ -9,8 +9,15 @@
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// `$QCOMPAT_CACHE_DIR`, else `$XDG_CACHE_HOME/qcompat`, else `~/.cache/qcompat`.
+/// `$QCOMPAT_CACHE_DIR`, else `$XDG_CACHE_HOME/qcompat`, else
+/// `~/.cache/qcompat`, made absolute (binaries kept there are run by path,
+/// from other working directories).
 pub fn root() -> PathBuf {
+    let r = relative_root();
+    std::path::absolute(&r).unwrap_or(r)
+}
+
+fn relative_root() -> PathBuf {
     if let Some(d) = std::env::var_os("QCOMPAT_CACHE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }

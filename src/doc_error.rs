@@ -33,6 +33,14 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 /// Longest quoted input kept in a message, in characters.
 const MAX_QUOTE: usize = 60;
 
+/// `s` cut to [`MAX_QUOTE`] characters (with `…`), for quoting user input.
+pub fn cut(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTE) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// Shortens quoted strings longer than MAX_QUOTE and names serde's target
 /// types the way a user reads them (a mapping, not `struct PinsFile`).
 fn tidy(msg: &str) -> String {

@@ -15,9 +15,18 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// The command that runs `binary`: the binary itself (by absolute path)
+    /// when it runs natively, else the emulator or Node with it as argument.
     pub fn command(&self, binary: &Path) -> Command {
-        let mut c = Command::new(&self.argv[0]);
-        c.args(&self.argv[1..]).arg(binary);
+        let binary = std::path::absolute(binary).unwrap_or_else(|_| binary.to_path_buf());
+        let mut c = match self.argv.split_first() {
+            None => Command::new(&binary),
+            Some((prog, rest)) => {
+                let mut c = Command::new(prog);
+                c.args(rest).arg(&binary);
+                c
+            }
+        };
         for (k, v) in &self.env {
             c.env(k, v);
         }
@@ -73,9 +82,9 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
         ("linux", "amd64") | ("linux", "386")
             if host_arch == "x86_64" && cfg!(target_os = "linux") =>
         {
-            Ok(native(vec!["env".into()]))
+            Ok(native(vec![]))
         }
-        ("linux", "arm64") if host_arch == "aarch64" => Ok(native(vec!["env".into()])),
+        ("linux", "arm64") if host_arch == "aarch64" => Ok(native(vec![])),
         ("linux", arch) => {
             let q = qemu_arch(arch)
                 .ok_or_else(|| format!("no qemu-user emulator is known for {arch}"))?;

@@ -606,3 +606,43 @@ fn minor_selectors_resolve_offline() {
     assert!(err.contains("--offline"), "{err}");
     assert!(!err.contains("Selector("), "{err}");
 }
+
+/// The probe runs by absolute path, never through `env`: a cache folder with
+/// `=` in its name, given relative, still runs it, and no environment ends up
+/// in the report.
+#[test]
+fn native_exec_with_odd_cache_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "host.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64]\nverify: exec\n",
+    );
+    let o = cmd(&["matrix", "run", "host.yaml", "--report", "r.json"])
+        .current_dir(dir.path())
+        .env("QCOMPAT_CACHE_DIR", "odd=cache")
+        .env("QCOMPAT_GO", go126())
+        .env("QCOMPAT_SECRET_FOR_TEST", "do-not-leak")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(s.exists());
+    let r = read_json(&dir.path().join("r.json"));
+    let c = cell(&r, "go1.26.8", "linux/amd64");
+    assert_eq!(c["verified"], "exec", "{c:#}");
+    let all = serde_json::to_string(&r).unwrap();
+    assert!(
+        !all.contains("do-not-leak"),
+        "the environment leaked into the report"
+    );
+    let run = c["command"]
+        .as_str()
+        .unwrap()
+        .rsplit(" && ")
+        .next()
+        .unwrap();
+    assert!(
+        run.starts_with(&format!("{}/odd=cache/", dir.path().display())),
+        "the binary runs by absolute path: {run}"
+    );
+}

@@ -236,6 +236,7 @@ fn server() -> &'static Arc<Server> {
         add("go1.90.5", tarball(&[("go/VERSION", "go1.90.5"), ("go/../escape", "x")]), Mode::Normal, None);
         add("go1.90.6", tarball(&[("go/VERSION", "go1.90.6"), ("/tmp/qcompat-absolute", "x")]), Mode::Normal, None);
         add("go1.90.8", fake_toolchain("go1.90.8"), Mode::Slow, None);
+        add("go1.90.10", fake_toolchain("go1.90.10"), Mode::Slow, None);
         let with_chain = |version: &str, rest: &[(&str, char, &str)]| {
             let v = format!("{version}\n");
             let mut e = vec![("go/VERSION", 'f', v.as_str()), ("go/bin/go", 'f', "#!/bin/sh\n")];
@@ -472,6 +473,33 @@ fn concurrent_installs_share_one_download() {
     assert!(text(&o.stdout).contains("go1.90.8"));
     assert!(!cache.join("toolchains/go1.90.8").exists());
     assert!(!cache.join("matrix-bin").exists());
+}
+
+/// `prune` leaves an install under way alone (its staging folder and lock).
+#[test]
+fn prune_waits_for_no_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let install = std::thread::spawn({
+        let cache = cache.clone();
+        move || tc(&cache, &["install", "1.90.10"])
+    });
+    // The server answers after 1.5 s: prune while the install waits.
+    let start = std::time::Instant::now();
+    while leftovers(&cache).is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!leftovers(&cache).is_empty(), "no staging folder appeared");
+    let o = tc(&cache, &["prune"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("being installed"),
+        "{}",
+        text(&o.stderr)
+    );
+    let i = install.join().unwrap();
+    assert!(i.status.success(), "{}", text(&i.stderr));
+    assert!(cache.join("toolchains/go1.90.10/bin/go").exists());
 }
 
 #[test]

@@ -671,8 +671,8 @@ pub fn pins_note(report: &Report, pins: &Pins) -> Option<String> {
 
 /// `matrix plan`: the shards a CI matrix should run, with their cell counts.
 pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
-    if shards == 0 {
-        bail!("--shards must be at least 1");
+    if shards == 0 || shards > report::MAX_SHARDS {
+        bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
     }
     let loaded = spec::load(o.spec)?;
     let si = injector(&loaded)?;

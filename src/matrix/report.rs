@@ -278,14 +278,23 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
     Ok(out)
 }
 
-/// Reads `I/N` (1-based).
+/// The most shards a run may be split into (CI systems cap their job
+/// matrices far below this).
+pub const MAX_SHARDS: usize = 1000;
+
+/// Reads `I/N` (1-based, N at most [`MAX_SHARDS`]).
 pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
     let parse = || -> Option<(usize, usize)> {
         let (i, n) = s.split_once('/')?;
         let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
-        (n >= 1 && (1..=n).contains(&i)).then_some((i, n))
+        (n >= 1 && n <= MAX_SHARDS && (1..=n).contains(&i)).then_some((i, n))
     };
-    parse().ok_or_else(|| anyhow::anyhow!("a shard is I/N with 1 <= I <= N, e.g. 2/4; got {s:?}"))
+    parse().ok_or_else(|| {
+        anyhow::anyhow!(
+            "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {:?}",
+            crate::doc_error::cut(s)
+        )
+    })
 }
 
 #[cfg(test)]
@@ -295,7 +304,15 @@ mod tests {
     #[test]
     fn shards() {
         assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
-        for bad in ["0/4", "5/4", "x", "1/0", "/"] {
+        for bad in [
+            "0/4",
+            "5/4",
+            "x",
+            "1/0",
+            "/",
+            "1/18446744073709551615",
+            "1/1001",
+        ] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
     }

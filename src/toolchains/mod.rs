@@ -523,15 +523,48 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
 /// (rebuilt on the next run). Returns what it removed.
 pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
     let mut doomed = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(cache_root()) {
+    // Installs hold `.goX.Y.Z.lock`: what belongs to one under way (its
+    // staging folder, the toolchain it is writing) is left alone.
+    let mut held = Vec::new();
+    let root = cache_root();
+    if let Ok(rd) = std::fs::read_dir(&root) {
         for e in rd.filter_map(|e| e.ok()) {
             let name = e.file_name().to_string_lossy().into_owned();
             let leftover = name.starts_with('.') && !name.ends_with(".lock");
             let toolchain = name.starts_with("go")
                 && !keep.iter().any(|k| k == &name || format!("go{k}") == name);
-            if leftover || toolchain {
-                doomed.push(e.path());
+            if !(leftover || toolchain) {
+                continue;
             }
+            // `go1.22.5` or `.go1.22.5-abc123` (staging).
+            let version = name
+                .trim_start_matches('.')
+                .split('-')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let lock_path = root.join(format!(".{version}.lock"));
+            if lock_path.exists() {
+                let lock = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&lock_path)
+                    .with_context(|| format!("cannot open {}", lock_path.display()))?;
+                match lock.try_lock() {
+                    Ok(()) => held.push(lock),
+                    Err(std::fs::TryLockError::WouldBlock) => {
+                        eprintln!(
+                            "qcompat: {} is being installed by another qcompat; left alone",
+                            version
+                        );
+                        continue;
+                    }
+                    Err(std::fs::TryLockError::Error(e)) => {
+                        return Err(e)
+                            .with_context(|| format!("cannot lock {}", lock_path.display()))
+                    }
+                }
+            }
+            doomed.push(e.path());
         }
     }
     for area in crate::cache::Area::DERIVED {
@@ -551,6 +584,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             .with_context(|| format!("cannot remove {}", p.display()))?;
         }
     }
+    drop(held);
     Ok(doomed)
 }
 

@@ -287,7 +287,7 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
     let parse = || -> Option<(usize, usize)> {
         let (i, n) = s.split_once('/')?;
         let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
-        (n >= 1 && n <= MAX_SHARDS && (1..=n).contains(&i)).then_some((i, n))
+        ((1..=MAX_SHARDS).contains(&n) && (1..=n).contains(&i)).then_some((i, n))
     };
     parse().ok_or_else(|| {
         anyhow::anyhow!(

@@ -27,15 +27,38 @@ pub fn toolexec_link() -> anyhow::Result<PathBuf> {
 }
 
 /// The words for `go build -toolexec=...` that run this very binary as the
-/// injector. The go command splits the value on spaces and honours quotes.
+/// injector. The go command splits the value on white space, and a word that
+/// starts with a quote runs to the same quote (no escapes).
 pub fn self_toolexec() -> anyhow::Result<String> {
     let exe = std::env::current_exe()?;
-    let exe = exe.to_string_lossy();
-    Ok(if exe.contains(' ') {
-        format!("'{exe}' toolexec")
-    } else {
-        format!("{exe} toolexec")
+    let text = exe.to_string_lossy();
+    if let Some(w) = go_word(&text) {
+        return Ok(format!("{w} toolexec"));
+    }
+    // A path with white space and both quote characters cannot be one word:
+    // the qcompat-toolexec link in the cache is the injector on its own.
+    let link = toolexec_link()?;
+    go_word(&link.to_string_lossy()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "qcompat's path {} and its cache {} both hold white space and both quote characters: the go command cannot be given either as -toolexec; move qcompat or set QCOMPAT_CACHE_DIR",
+            exe.display(),
+            link.display()
+        )
     })
+}
+
+/// `s` as one word of a -toolexec value (cmd/internal/quoted rules), if it
+/// can be one.
+pub fn go_word(s: &str) -> Option<String> {
+    let space = s.chars().any(char::is_whitespace);
+    let starts_quoted = s.starts_with(['\'', '"']);
+    if !space && !starts_quoted && !s.is_empty() {
+        return Some(s.to_string());
+    }
+    ['\'', '"']
+        .into_iter()
+        .find(|q| !s.contains(*q))
+        .map(|q| format!("{q}{s}{q}"))
 }
 
 /// Fails unless [`write_atomic`] could write `path`: its directory can be
@@ -121,35 +144,35 @@ pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Splits a -toolexec value the way the go command does: on spaces, with
-/// single or double quotes wrapping a whole word.
+/// Splits a -toolexec value the way the go command does
+/// (cmd/internal/quoted.Split): on white space; a word that starts with `'`
+/// or `"` runs to the next same quote; quotes inside a word are literal.
 pub fn split_words(s: &str) -> Vec<String> {
     let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut in_word = false;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                in_word = true;
-            }
-            None if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
+    let mut rest = s;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
+        let Some(first) = rest.chars().next() else {
+            break;
+        };
+        if first == '\'' || first == '"' {
+            let body = &rest[1..];
+            match body.find(first) {
+                Some(i) => {
+                    words.push(body[..i].to_string());
+                    rest = &body[i + 1..];
+                }
+                // Unterminated: the go command refuses it; keep the text.
+                None => {
+                    words.push(body.to_string());
+                    break;
                 }
             }
-            None => {
-                cur.push(c);
-                in_word = true;
-            }
+            continue;
         }
-    }
-    if in_word {
-        words.push(cur);
+        let end = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+        words.push(rest[..end].to_string());
+        rest = &rest[end..];
     }
     words
 }
@@ -206,5 +229,15 @@ mod tests {
             vec!["/x y/q", "toolexec"]
         );
         assert_eq!(super::split_words("\"a b\" c"), vec!["a b", "c"]);
+        // Quotes inside a word are literal, as in cmd/internal/quoted.
+        assert_eq!(
+            super::split_words("/home/o'brien/q toolexec"),
+            vec!["/home/o'brien/q", "toolexec"]
+        );
+        for p in ["/a b/o'brien/q", "/a b/say \"hi\"/q", "/plain/q", "/o'b/q"] {
+            let w = super::go_word(p).unwrap();
+            assert_eq!(super::split_words(&format!("{w} toolexec")), vec![p, "toolexec"], "{w}");
+        }
+        assert_eq!(super::go_word("/a b/'\"/q"), None);
     }
 }

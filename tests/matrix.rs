@@ -646,3 +646,30 @@ fn native_exec_with_odd_cache_paths() {
         "the binary runs by absolute path: {run}"
     );
 }
+
+/// qcompat installed under a path with a space and a single quote still
+/// passes itself to the go command as one -toolexec word.
+#[test]
+fn qcompat_under_a_quoted_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("it's here");
+    std::fs::create_dir(&odd).unwrap();
+    let bin = odd.join("qcompat");
+    std::fs::copy(qcompat(), &bin).unwrap();
+    let s = spec(
+        dir.path(),
+        "host.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64]\nverify: exec\n",
+    );
+    let report = dir.path().join("r.json");
+    let o = Command::new(&bin)
+        .args(["matrix", "run", s.to_str().unwrap(), "--report"])
+        .arg(&report)
+        .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+        .env("QCOMPAT_GO", go126())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = read_json(&report);
+    assert_eq!(cell(&r, "go1.26.8", "linux/amd64")["status"], "pass");
+}

@@ -77,7 +77,7 @@ pub fn markdown(r: &Report) -> String {
             s,
             "\n- {}: {}",
             t.go,
-            t.note.as_deref().unwrap_or("built with a private GOCACHE")
+            md(t.note.as_deref().unwrap_or("built with a private GOCACHE"))
         );
     }
     if let Some(id) = &r.injector {
@@ -116,9 +116,61 @@ pub fn markdown(r: &Report) -> String {
         }
     }
     for n in &r.notes {
-        let _ = writeln!(s, "- {n}");
+        let _ = writeln!(s, "- {}", md(n));
     }
     s
+}
+
+/// Text from tools (compiler output, panics, notes) made safe for XML 1.0:
+/// ANSI escape sequences and characters XML cannot hold are dropped.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ params final-byte; other escapes: ESC + one char.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for f in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&f) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+            continue;
+        }
+        let ok = matches!(c, '\t' | '\n' | '\r')
+            || (c >= ' ' && c != '\u{7f}' && c != '\u{fffe}' && c != '\u{ffff}');
+        if ok {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escaped, clean text for JUnit.
+fn xml(text: &str) -> String {
+    escape(clean(text).as_str()).into_owned()
+}
+
+/// Text for one line of Markdown (a table cell, a list item, a step
+/// summary): no raw HTML, no table breaks, no line breaks.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push('\''),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub actions).
@@ -157,27 +209,24 @@ pub fn junit(r: &Report) -> String {
                     s,
                     ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
                     c.status.name(),
-                    escape(first_line(&c.stderr_excerpt, c.status.name()).as_str()),
-                    escape(body.as_str())
+                    xml(&first_line(&c.stderr_excerpt, c.status.name())),
+                    xml(&body)
                 );
             } else if c.status.is_skip() {
                 let _ = writeln!(
                     s,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    escape(c.note.as_deref().unwrap_or(c.status.name()))
+                    xml(c.note.as_deref().unwrap_or(c.status.name()))
                 );
             } else {
                 let _ = writeln!(
                     s,
                     ">\n      <system-out>{}</system-out>\n    </testcase>",
-                    escape(
-                        format!(
-                            "verified: {:?}\n{}",
-                            c.verified,
-                            c.note.as_deref().unwrap_or("")
-                        )
-                        .as_str()
-                    )
+                    xml(&format!(
+                        "verified: {}\n{}",
+                        c.verified.name(),
+                        c.note.as_deref().unwrap_or("")
+                    ))
                 );
             }
         }
@@ -221,11 +270,11 @@ pub fn summary(r: &Report) -> String {
         for c in r.failures() {
             let _ = writeln!(
                 s,
-                "- **{} {}**: {} — `{}`",
+                "- **{} {}**: {} — {}",
                 c.go,
                 c.platform(),
                 c.status.name(),
-                first_line(&c.stderr_excerpt, "").replace('`', "'")
+                md(&first_line(&c.stderr_excerpt, ""))
             );
         }
     }
@@ -233,4 +282,30 @@ pub fn summary(r: &Report) -> String {
     s.push_str(&markdown(r));
     let _ = writeln!(s, "\n</details>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_output_is_safe_in_xml_and_markdown() {
+        let nasty = "\u{1b}[31merror\u{1b}[0m: a\u{0}b | <script>x</script>\nnext `code`";
+        let x = xml(nasty);
+        assert!(!x.contains('\u{1b}') && !x.contains('\u{0}'), "{x:?}");
+        assert!(x.contains("error: ab"), "{x:?}");
+        assert!(x.contains("&lt;script&gt;"), "{x:?}");
+        let doc = format!("<?xml version=\"1.0\"?><r>{x}</r>");
+        let mut reader = quick_xml::Reader::from_str(&doc);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed: {e}: {doc}"),
+            }
+        }
+        let m = md(nasty);
+        assert!(!m.contains('\n') && !m.contains("<script>"), "{m:?}");
+        assert!(m.contains("\\|"), "{m:?}");
+    }
 }

@@ -209,8 +209,8 @@ enum MatrixCmd {
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
         /// Cells built at once (default: spec's jobs, else the number of cores)
-        #[arg(long)]
-        jobs: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
         /// Resolve toolchain selectors from local toolchains only
         #[arg(long)]
         offline: bool,
@@ -379,7 +379,7 @@ fn matrix_cmd(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {
                 go_flag: g.go.as_deref(),
                 go_timeout: g.timeout(),
                 shard,
-                jobs,
+                jobs: jobs.map(usize::from),
                 outputs: out.outputs(),
                 pins: &pins,
                 offline,

@@ -28,6 +28,9 @@ pub enum Class {
     NotInjected,
     /// The linker refused a pull linkname (Go 1.23+ policy).
     Linkname,
+    /// The machine, not the injector: no usable build cache, work folder or
+    /// disk space.
+    Environment,
 }
 
 impl Class {
@@ -40,6 +43,7 @@ impl Class {
             Class::Chained => "chained-injectors",
             Class::NotInjected => "not-injected",
             Class::Linkname => "linkname",
+            Class::Environment => "environment",
         }
     }
 }
@@ -89,6 +93,22 @@ pub struct Context {
 pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
     let find = |pat: &str| stderr.lines().find(|l| l.contains(pat)).map(str::trim);
     let go = cx.go.as_str();
+    const ENVIRONMENT: [&str; 6] = [
+        "failed to initialize build cache",
+        "creating work dir",
+        "GOCACHE is not defined",
+        "no space left on device",
+        "disk quota exceeded",
+        "read-only file system",
+    ];
+    if let Some(l) = ENVIRONMENT.iter().find_map(|p| find(p)) {
+        return Some(Diagnosis {
+            class: Class::Environment,
+            evidence: l.to_string(),
+            explanation: "the go command could not work on this machine (build cache, work folder or disk): the injector was never tried".into(),
+            fix: "make GOCACHE and TMPDIR writable with free space, then run again".into(),
+        });
+    }
     if let Some(l) = find("export data version").or_else(|| find("cannot decode \"")) {
         let by = cx
             .injector_built_by
@@ -274,5 +294,12 @@ mod tests {
             Some(Class::Linkname)
         );
         assert_eq!(c("./main.go:3:1: syntax error", &cx(None, false)), None);
+        assert_eq!(
+            c(
+                "failed to initialize build cache at /x: mkdir /x: permission denied",
+                &cx(None, false)
+            ),
+            Some(Class::Environment)
+        );
     }
 }

@@ -2,6 +2,78 @@
 //! pins, reports): the file and line first, and never a whole input echoed
 //! back, which serde's "invalid type: string ..." messages otherwise do.
 
+/// The deepest nesting a document may have before it is parsed. YAML
+/// parsers take quadratic time on deep nests, and no spec, pins file or
+/// report comes near this.
+const MAX_DEPTH: usize = 64;
+
+/// Reads a document a user hands us: at most `max_bytes`, UTF-8, a leading
+/// byte-order mark dropped, and no deeper than [`MAX_DEPTH`].
+pub fn read_document(path: &std::path::Path, what: &str, max_bytes: u64) -> anyhow::Result<String> {
+    use anyhow::Context;
+    use std::io::Read;
+    let f = std::fs::File::open(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let mut bytes = Vec::new();
+    f.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if bytes.len() as u64 > max_bytes {
+        anyhow::bail!(
+            "{what} {} is larger than {} KiB: not a {what} (check the path)",
+            path.display(),
+            max_bytes >> 10
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{what} {} is not UTF-8 text (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    check_depth(&path.display().to_string(), &text)?;
+    Ok(text)
+}
+
+/// Refuses documents nested deeper than [`MAX_DEPTH`], counting flow
+/// brackets and block indentation (`- - - x` counts each dash).
+pub fn check_depth(source: &str, text: &str) -> anyhow::Result<()> {
+    let mut flow: usize = 0;
+    for (n, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if flow > MAX_DEPTH {
+                        break;
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // Two columns a level is YAML's usual; count generously.
+        if flow > MAX_DEPTH || indent / 2 > MAX_DEPTH {
+            anyhow::bail!(
+                "{source}:{}: nested more than {MAX_DEPTH} levels deep: not a document qcompat writes or reads",
+                n + 1
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `SOURCE:LINE:COL: message` for a YAML document that did not deserialize.
 pub fn yaml(source: &str, e: &serde_yaml::Error) -> String {
     let at = e
@@ -96,6 +168,25 @@ fn strip_struct_names(msg: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod depth_tests {
+    #[test]
+    fn deep_documents_are_refused_quickly() {
+        let flow = format!("toolchains: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let start = std::time::Instant::now();
+        let e = super::check_depth("s.yaml", &flow).unwrap_err();
+        assert!(e.to_string().contains("s.yaml:1: nested more than"), "{e}");
+        let mut block = String::from("toolchains:\n");
+        for i in 0..200 {
+            block.push_str(&" ".repeat(i * 2));
+            block.push_str("- \n");
+        }
+        assert!(super::check_depth("s.yaml", &block).is_err());
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        super::check_depth("ok.yaml", "a: [1, [2, {b: \"[[[\"}]]\n- - x\n").unwrap();
+    }
 }
 
 #[cfg(test)]

@@ -288,6 +288,20 @@ fn goflags_check(goflags: &str) -> Check {
 }
 
 fn gocache_check(gocache: &str) -> Check {
+    // The go command reports a relative GOCACHE as "off": say why.
+    if let Some(set) = std::env::var_os("GOCACHE").filter(|v| !v.is_empty()) {
+        if gocache == "off" && set != "off" && !Path::new(&set).is_absolute() {
+            return check(
+                "gocache",
+                Level::Fail,
+                format!(
+                    "GOCACHE={} is not an absolute path, so the go command disables the build cache",
+                    set.to_string_lossy()
+                ),
+                Some("set GOCACHE to an absolute path, or unset it".into()),
+            );
+        }
+    }
     if gocache.is_empty() || gocache == "off" {
         return check(
             "gocache",

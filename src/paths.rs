@@ -236,7 +236,11 @@ mod tests {
         );
         for p in ["/a b/o'brien/q", "/a b/say \"hi\"/q", "/plain/q", "/o'b/q"] {
             let w = super::go_word(p).unwrap();
-            assert_eq!(super::split_words(&format!("{w} toolexec")), vec![p, "toolexec"], "{w}");
+            assert_eq!(
+                super::split_words(&format!("{w} toolexec")),
+                vec![p, "toolexec"],
+                "{w}"
+            );
         }
         assert_eq!(super::go_word("/a b/'\"/q"), None);
     }

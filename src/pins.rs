@@ -98,8 +98,18 @@ pub struct Range {
 
 impl Range {
     pub fn parse(text: &str) -> Result<Range, String> {
+        if text.trim().is_empty() || text.contains('*') {
+            return Err(format!(
+                "{text:?} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)"
+            ));
+        }
         let req =
             VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
+        if req.comparators.is_empty() {
+            return Err(format!(
+                "{text:?} bounds no version: write >=X.Y.Z and/or <X.Y.Z"
+            ));
+        }
         let mut lo: Option<Bound> = None;
         let mut hi: Option<Bound> = None;
         for c in &req.comparators {
@@ -187,10 +197,28 @@ impl Range {
     /// among releases, plus exact pre-release pins against each other.
     pub fn overlaps(&self, other: &Range) -> bool {
         let (a, b) = (self.releases_only(), other.releases_only());
-        if a.is_empty() || b.is_empty() {
-            return self.lo == other.lo && self.hi == other.hi;
+        if !a.is_empty() && !b.is_empty() && a.overlaps_raw(&b) {
+            return true;
         }
-        a.overlaps_raw(&b)
+        // A pre-release that both ranges name and contain would match
+        // whichever pin comes first.
+        self.named_prereleases()
+            .chain(other.named_prereleases())
+            .any(|p| self.names(&p) && self.contains(&p) && other.names(&p) && other.contains(&p))
+    }
+
+    fn named_prereleases(&self) -> impl Iterator<Item = Version> + '_ {
+        self.req
+            .comparators
+            .iter()
+            .filter(|c| !c.pre.is_empty())
+            .map(|c| Version {
+                major: c.major,
+                minor: c.minor.unwrap_or(0),
+                patch: c.patch.unwrap_or(0),
+                pre: c.pre.clone(),
+                build: Default::default(),
+            })
     }
 
     /// The range seen by release versions: a pre-release bound X-pre becomes
@@ -272,14 +300,14 @@ impl Pins {
         match path {
             None => Pins::parse(BUILTIN, "built-in matrix/pins.yaml"),
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read pins file {}", p.display()))?;
+                let text = crate::doc_error::read_document(p, "pins file", 1 << 20)?;
                 Pins::parse(&text, &p.display().to_string())
             }
         }
     }
 
     pub fn parse(text: &str, source: &str) -> Result<Pins> {
+        crate::doc_error::check_depth(source, text)?;
         let file: PinsFile = serde_yaml::from_str(text).map_err(|e| {
             anyhow::anyhow!(
                 "{}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)",
@@ -293,8 +321,22 @@ impl Pins {
             );
         }
         let mut ranges = Vec::new();
-        for pin in &file.pins {
-            let line = crate::doc_error::line_of(text, &pin.go);
+        // The line of each pin's `go:` key, in order, so a duplicated or
+        // empty range is reported where it stands.
+        let go_lines: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with("go:"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        let line_of_pin = |i: usize, go: &str| {
+            go_lines
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| crate::doc_error::line_of(text, go))
+        };
+        for (i, pin) in file.pins.iter().enumerate() {
+            let line = line_of_pin(i, &pin.go);
             let r = Range::parse(&pin.go).map_err(|e| anyhow::anyhow!("{source}:{line}: {e}"))?;
             for (j, earlier) in ranges.iter().enumerate() {
                 if r.overlaps(earlier) {
@@ -303,7 +345,7 @@ impl Pins {
                         "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
                         pin.go,
                         other.go,
-                        crate::doc_error::line_of(text, &other.go)
+                        line_of_pin(j, &other.go)
                     );
                 }
             }
@@ -356,7 +398,12 @@ impl Pins {
 /// The 1-based line where `needle` first appears (0 when it does not).
 /// Where pins are read from: `--pins`, else `$QCOMPAT_PINS`, else built in.
 pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| std::env::var_os("QCOMPAT_PINS").map(PathBuf::from))
+    // An empty QCOMPAT_PINS means "not set", as for most variables.
+    flag.or_else(|| {
+        std::env::var_os("QCOMPAT_PINS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
 }
 
 #[cfg(test)]
@@ -382,6 +429,43 @@ mod tests {
         assert!(p.find(&v("1.30.0")).is_none());
         assert!(p.newer_than_all(&v("1.30.0")));
         assert!(!p.newer_than_all(&v("1.26.0")));
+    }
+
+    #[test]
+    fn bad_ranges_and_their_lines() {
+        let head = "schema: 1\npins:\n";
+        let pin =
+            |go: &str| format!("- go: {go:?}\n  strategy: injected\n  linkname: restricted\n");
+        let err = |body: String| {
+            Pins::parse(&format!("{head}{body}"), "p.yaml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(pin("*")).contains("p.yaml:3:"), "{}", err(pin("*")));
+        assert!(err(pin("")).contains("p.yaml:3:"), "{}", err(pin("")));
+        // A duplicated range is reported on its second line.
+        let dup = err(format!(
+            "{}{}",
+            pin(">=1.23.0, <1.24.0"),
+            pin(">=1.23.0, <1.24.0")
+        ));
+        assert!(
+            dup.contains("p.yaml:6:") && dup.contains("(line 3)"),
+            "{dup}"
+        );
+        // Two ranges that both name and contain a pre-release overlap.
+        let pre = err(format!(
+            "{}{}",
+            pin("=1.28.0-rc.1"),
+            pin(">=1.28.0-rc.1, <1.28.0-rc.3")
+        ));
+        assert!(pre.contains("overlaps"), "{pre}");
+        // An exact pre-release pin beside its release's range is fine.
+        Pins::parse(
+            &format!("{head}{}{}", pin("=1.28.0-rc.1"), pin(">=1.28.0, <1.29.0")),
+            "p.yaml",
+        )
+        .unwrap();
     }
 
     #[test]

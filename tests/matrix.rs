@@ -673,3 +673,37 @@ fn qcompat_under_a_quoted_path() {
     let r = read_json(&report);
     assert_eq!(cell(&r, "go1.26.8", "linux/amd64")["status"], "pass");
 }
+
+/// An unusable GOCACHE fails every cell, but as the machine's fault: the
+/// cells say so and no regression against the pins is claimed.
+#[test]
+fn environment_failures_are_not_regressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "env.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nverify: link\n",
+    );
+    let report = dir.path().join("r.json");
+    let o = cmd(&[
+        "matrix",
+        "run",
+        s.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", "/proc/version/cache")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(!err.contains("qcompat: regression:"), "{err}");
+    assert!(err.contains("because of this machine"), "{err}");
+    let r = read_json(&report);
+    for p in ["linux/amd64", "linux/arm64"] {
+        let c = cell(&r, "go1.26.8", p);
+        assert_eq!(c["diagnosis"]["class"], "environment", "{c:#}");
+    }
+}

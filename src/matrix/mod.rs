@@ -590,6 +590,14 @@ pub fn finish(
     if let Some(n) = pins_note(report, pins) {
         eprintln!("qcompat: note: {n}");
     }
+    let env: Vec<&Cell> = report.cells.iter().filter(|c| environmental(c)).collect();
+    if let Some(first) = env.first() {
+        eprintln!(
+            "qcompat: {} cell(s) failed because of this machine, not the injector: {}",
+            env.len(),
+            first.diagnosis.as_ref().map_or("", |d| d.evidence.as_str())
+        );
+    }
     if json {
         crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
     } else {
@@ -635,6 +643,7 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
         .unwrap_or_else(crate::injector::Identity::builtin);
     report
         .failures()
+        .filter(|c| !environmental(c))
         .filter_map(|c| {
             let v = crate::version::parse(&c.go).ok()?;
             let m = pins.find(&v.version)?;
@@ -650,6 +659,13 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
             })
         })
         .collect()
+}
+
+/// A cell that failed because of the machine, not the injector.
+fn environmental(c: &Cell) -> bool {
+    c.diagnosis
+        .as_ref()
+        .is_some_and(|d| d.class == crate::diagnosis::Class::Environment)
 }
 
 /// A note for reports whose injector no pin has evidence from.

@@ -156,8 +156,7 @@ pub fn format_of(path: &Path) -> Result<Kind> {
 }
 
 pub fn read(path: &Path) -> Result<Report> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
+    let text = doc_error::read_document(path, "report", 256 << 20)?;
     let r: Report = match format_of(path)? {
         Kind::Json => serde_json::from_str(&text).map_err(|e| {
             let e = doc_error::json(&path.display().to_string(), &e);

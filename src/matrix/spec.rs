@@ -2,7 +2,7 @@
 //! which injector and program, and how to verify.
 
 use crate::doc_error;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -182,13 +182,13 @@ pub fn load(path: &Path) -> Result<Loaded> {
     if path == Path::new(DEFAULT_PATH) && !path.exists() {
         return parse(BUILTIN_DEFAULT, path);
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read matrix spec {}", path.display()))?;
+    let text = doc_error::read_document(path, "matrix spec", 1 << 20)?;
     parse(&text, path)
 }
 
 pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let src = path.display();
+    doc_error::check_depth(&src.to_string(), text)?;
     let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
         let e = doc_error::yaml(&src.to_string(), &e);
         anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, toolexec, program, verify, jobs, timeout, lean, cgo_only)")

@@ -181,9 +181,21 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
             .map_err(|_| anyhow!("version selector {s:?}: bad minor version"))?;
         return Ok(Selector::Minor(a, b));
     }
-    let v = version::parse(&format!("go{bare}")).map_err(|_| {
-        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5), a minor (1.22.x) or `supported`")
-    })?;
+    let bad = || {
+        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x) or `supported`")
+    };
+    let v = version::parse(&format!("go{bare}")).map_err(|_| bad())?;
+    // Only what names one release exactly: `1.26.8alpha1` or `1.26.8-bigcorp`
+    // must not quietly become go1.26.8.
+    let name = format_go_name(&v.version);
+    let same = name == format!("go{bare}")
+        || (v.version.pre.is_empty() && v.version.patch == 0 && name == format!("go{bare}.0"))
+        || (v.version.pre.is_empty()
+            && v.version.patch == 0
+            && format!("{name}.0") == format!("go{bare}"));
+    if !same || !v.version.build.is_empty() || v.devel || !v.experiments.is_empty() {
+        return Err(bad());
+    }
     Ok(Selector::Exact(v.version))
 }
 
@@ -276,6 +288,19 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
 /// Finds or installs one exact version through the providers, in order.
 pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     let name = format_go_name(v);
+    let unknown: Vec<&str> = opts
+        .providers
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !PROVIDERS.contains(p))
+        .collect();
+    if !unknown.is_empty() {
+        bail!(
+            "QCOMPAT_PROVIDERS names unknown providers ({}): use a comma-separated list of {}",
+            unknown.join(", "),
+            PROVIDERS.join(", ")
+        );
+    }
     let mut tried = Vec::new();
     if opts.allows("local") {
         if let Some(i) = list_local().into_iter().find(|i| i.version == name) {
@@ -298,8 +323,22 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
             tried.join("; ")
         );
     }
+    if tried.is_empty() {
+        bail!(
+            "cannot find {name}: QCOMPAT_PROVIDERS ({}) allows no provider{}",
+            opts.providers.join(","),
+            if opts.offline {
+                " with --offline (only `local` works offline)"
+            } else {
+                ""
+            }
+        );
+    }
     bail!("cannot find {name}: tried {}", tried.join("; "))
 }
+
+/// The providers, in the order they are tried.
+pub const PROVIDERS: [&str; 3] = ["local", "gotoolchain", "download"];
 
 /// Asks the go command for a toolchain: it downloads the
 /// `golang.org/toolchain` module through GOPROXY, checked against GOSUMDB.
@@ -663,6 +702,32 @@ mod tests {
             "",
         ] {
             assert!(!ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn selectors_name_one_release_exactly() {
+        for ok in [
+            "1.26.8",
+            "go1.26.8",
+            "1.21rc2",
+            "go1.20",
+            "1.20.0",
+            "1.22.x",
+            "supported",
+        ] {
+            parse_selector(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "1.26.8alpha1",
+            "1.26.8-bigcorp",
+            "1.26.8rc1",
+            "1.26.8 X:foo",
+            "devel",
+            "1.2.3.4",
+            "",
+        ] {
+            assert!(parse_selector(bad).is_err(), "{bad}");
         }
     }
 

@@ -117,6 +117,18 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
+    // If qcompat is killed outright (SIGKILL), the child goes too instead
+    // of building on as an orphan. (The signal follows the spawning thread,
+    // which waits here for as long as the child runs.)
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; nothing else runs in the child
+    // between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
     let program = cmd.get_program().to_string_lossy().into_owned();
     let start = Instant::now();
     let deadline = start.checked_add(timeout);
@@ -199,6 +211,14 @@ fn stop_group(pgid: i32, child: &mut std::process::Child) {
     }
     signal_group(pgid, libc::SIGKILL);
     let _ = child.wait();
+}
+
+/// Whether process `pid` is alive.
+pub fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
 }
 
 /// Whether any process of the group is still running.

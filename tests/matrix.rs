@@ -707,3 +707,97 @@ fn environment_failures_are_not_regressions() {
         assert_eq!(c["diagnosis"]["class"], "environment", "{c:#}");
     }
 }
+
+/// SIGKILL mid-run: the builds die with qcompat, the journal holds the cells
+/// that finished and `matrix merge` turns it into a report, and the next
+/// prune reclaims the dead run's work folder.
+#[test]
+fn sigkill_leaves_a_journal_and_nothing_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let s = spec(
+        dir.path(),
+        "slow.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64, linux/ppc64le, linux/s390x]\nverify: link\njobs: 1\n",
+    );
+    let report = dir.path().join("r.json");
+    let mut child = cmd(&[
+        "matrix",
+        "run",
+        s.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", dir.path().join("gocache"))
+    .env("TMPDIR", &tmp)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("[1/4]"), "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The build in progress dies with qcompat (PR_SET_PDEATHSIG); its
+    // compiler may take a moment to notice.
+    let start = std::time::Instant::now();
+    loop {
+        let ps = Command::new("pgrep")
+            .args(["-f", tmp.to_str().unwrap()])
+            .output()
+            .unwrap();
+        if ps.stdout.is_empty() {
+            break;
+        }
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "still running: {}",
+            text(&ps.stdout)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(!report.exists());
+    let journal = dir.path().join("r.json.journal");
+    assert!(journal.exists());
+    let merged = dir.path().join("m.json");
+    let o = matrix(
+        &[
+            "matrix",
+            "merge",
+            journal.to_str().unwrap(),
+            "--report",
+            merged.to_str().unwrap(),
+        ],
+        &dir.path().join("cache"),
+    );
+    assert!(o.status.code().is_some(), "{}", text(&o.stderr));
+    let r = read_json(&merged);
+    assert_eq!(r["complete"], false);
+    assert!(!r["cells"].as_array().unwrap().is_empty(), "{r:#}");
+    // The dead run's work folder is reclaimed by the next prune.
+    let stale = |tmp: &Path| {
+        std::fs::read_dir(tmp)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("qcompat-matrix-")
+            })
+            .count()
+    };
+    assert_eq!(stale(&tmp), 1);
+    let o = cmd(&["toolchains", "prune"])
+        .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(stale(&tmp), 0, "{}", text(&o.stdout));
+}

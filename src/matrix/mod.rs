@@ -389,6 +389,40 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
     }
 }
 
+const WORK_PREFIX: &str = "qcompat-matrix-";
+
+/// Removes `qcompat-matrix-*` work folders in the temp dir whose run is gone
+/// (its `pid` names no live process); those of live runs stay. Returns them.
+pub fn reclaim_stale_work_dirs() -> Vec<PathBuf> {
+    let mut gone = Vec::new();
+    let Ok(rd) = std::fs::read_dir(std::env::temp_dir()) else {
+        return gone;
+    };
+    for e in rd.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
+            continue;
+        }
+        let pid = std::fs::read_to_string(e.path().join("pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok());
+        // No pid file yet: a run that is just starting, or one that died
+        // before writing it; leave it unless it is an hour old.
+        let stale = match pid {
+            Some(pid) => !crate::process::alive(pid),
+            None => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(3600)),
+        };
+        if stale && std::fs::remove_dir_all(e.path()).is_ok() {
+            gone.push(e.path());
+        }
+    }
+    gone
+}
+
 /// The injector under test of a spec.
 fn injector(loaded: &Loaded) -> Result<SpecInjector> {
     Ok(match &loaded.injector {
@@ -453,16 +487,40 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 .unwrap_or(2)
         })
         .max(1);
+    reclaim_stale_work_dirs();
     let work = tempfile::Builder::new()
-        .prefix("qcompat-matrix-")
+        .prefix(WORK_PREFIX)
         .tempdir()
         .context("cannot create a work directory")?;
+    // Whose folder this is: a later run or `prune` removes it once this
+    // process is gone (after a SIGKILL nothing else would).
+    std::fs::write(work.path().join("pid"), std::process::id().to_string())?;
     for i in 0..prepared.len() {
         std::fs::create_dir_all(work.path().join(i.to_string()))?;
     }
     // Ctrl-C (and SIGTERM) set process::INTERRUPTED: running builds are
     // stopped and the run ends with a partial report.
 
+    let journal = o.outputs.report.as_ref().map(|p| {
+        Mutex::new(report::Journal::start(
+            p,
+            &Report {
+                schema: report::SCHEMA,
+                complete: false,
+                started: started.clone(),
+                qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+                spec: loaded.path.display().to_string(),
+                toolexec: si.describe(),
+                injector: Some(si.identity()),
+                program: program_label(&loaded),
+                shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+                merged_shards: vec![],
+                toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
+                notes: notes.clone(),
+                cells: vec![],
+            },
+        ))
+    });
     let progress = progress::Progress::new(planned.len());
     let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
     let next = AtomicUsize::new(0);
@@ -524,6 +582,9 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                         cell.duration_s
                     ),
                 );
+                if let Some(j) = &journal {
+                    j.lock().expect("journal lock").record(&cell);
+                }
                 results.lock().expect("results lock")[k] = Some(cell);
             });
         }
@@ -545,10 +606,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         spec: loaded.path.display().to_string(),
         toolexec: si.describe(),
         injector: Some(si.identity()),
-        program: loaded
-            .program
-            .as_ref()
-            .map(|(d, p)| format!("{} {p}", d.display())),
+        program: program_label(&loaded),
         shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
         merged_shards: vec![],
         toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
@@ -563,7 +621,20 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         ));
     }
     drop(work);
-    finish(&report, &o.outputs, o.pins, o.json, interrupted)
+    let code = finish(&report, &o.outputs, o.pins, o.json, interrupted)?;
+    // Written: the journal has served its purpose.
+    if let Some(j) = journal {
+        j.into_inner().expect("journal lock").close();
+    }
+    Ok(code)
+}
+
+/// The report's `program` field: `DIR PACKAGE`, for a user program.
+fn program_label(loaded: &Loaded) -> Option<String> {
+    loaded
+        .program
+        .as_ref()
+        .map(|(d, p)| format!("{} {p}", d.display()))
 }
 
 /// Writes the outputs, prints the verdict, and picks the exit code.

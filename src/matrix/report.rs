@@ -7,7 +7,8 @@ use crate::paths::write_atomic;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 pub const SCHEMA: u32 = 1;
 
@@ -156,24 +157,129 @@ pub fn format_of(path: &Path) -> Result<Kind> {
 }
 
 pub fn read(path: &Path) -> Result<Report> {
+    if path.extension().is_some_and(|e| e == "journal") {
+        return read_journal(path);
+    }
     let text = doc_error::read_document(path, "report", 256 << 20)?;
-    let r: Report = match format_of(path)? {
-        Kind::Json => serde_json::from_str(&text).map_err(|e| {
-            let e = doc_error::json(&path.display().to_string(), &e);
+    parse(&text, format_of(path)?, &path.display().to_string())
+}
+
+/// Parses a report's text (`source` names it in errors).
+pub fn parse(text: &str, kind: Kind, source: &str) -> Result<Report> {
+    doc_error::check_depth(source, text)?;
+    let r: Report = match kind {
+        Kind::Json => serde_json::from_str(text).map_err(|e| {
+            let e = doc_error::json(source, &e);
             anyhow!("{e} (not a qcompat matrix report?)")
         })?,
-        Kind::Yaml => serde_yaml::from_str(&text).map_err(|e| {
-            let e = doc_error::yaml(&path.display().to_string(), &e);
+        Kind::Yaml => serde_yaml::from_str(text).map_err(|e| {
+            let e = doc_error::yaml(source, &e);
             anyhow!("{e} (not a qcompat matrix report?)")
         })?,
     };
     if r.schema != SCHEMA {
         bail!(
-            "{}: report schema {} is not supported (expected {SCHEMA})",
-            path.display(),
+            "{source}: report schema {} is not supported (expected {SCHEMA})",
             r.schema
         );
     }
+    Ok(r)
+}
+
+/// A run's cells as they finish, one JSON line each after a header line (the
+/// report without cells), beside `--report` as `REPORT.journal`. A run that
+/// dies, or cannot write its report at the end (a full disk), leaves it for
+/// `matrix merge REPORT.journal` to turn into a report (`complete: false`).
+pub struct Journal {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl Journal {
+    pub fn path_for(report: &Path) -> PathBuf {
+        let mut p = report.as_os_str().to_owned();
+        p.push(".journal");
+        PathBuf::from(p)
+    }
+
+    /// Starts the journal; a journal that cannot be written is a warning, not
+    /// a reason to stop the run.
+    pub fn start(report: &Path, header: &Report) -> Journal {
+        let path = Journal::path_for(report);
+        let file = (|| -> Result<std::fs::File> {
+            let mut f = std::fs::File::create(&path)?;
+            let head = Report {
+                cells: vec![],
+                ..header.clone()
+            };
+            writeln!(f, "{}", serde_json::to_string(&head)?)?;
+            Ok(f)
+        })();
+        let file = match file {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!(
+                    "qcompat: warning: cannot keep the journal {} ({e:#}); results exist only in memory until the end",
+                    path.display()
+                );
+                None
+            }
+        };
+        Journal { path, file }
+    }
+
+    pub fn record(&mut self, cell: &Cell) {
+        let Some(f) = &mut self.file else { return };
+        let line = serde_json::to_string(cell).unwrap_or_default();
+        if let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush()) {
+            eprintln!(
+                "qcompat: warning: cannot write the journal {}: {e}",
+                self.path.display()
+            );
+            self.file = None;
+        }
+    }
+
+    /// The report is written: the journal is no longer needed.
+    pub fn close(self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Rebuilds a report from a journal: whatever cells it holds, incomplete.
+fn read_journal(path: &Path) -> Result<Report> {
+    let text = doc_error::read_document(path, "journal", 256 << 20)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let head = lines
+        .next()
+        .ok_or_else(|| anyhow!("{}: an empty journal", path.display()))?;
+    let mut r: Report = serde_json::from_str(head).map_err(|e| {
+        anyhow!(
+            "{} (not a qcompat matrix journal?)",
+            doc_error::json(&path.display().to_string(), &e)
+        )
+    })?;
+    let mut torn = 0;
+    for l in lines {
+        // The last line may be cut short by the crash.
+        match serde_json::from_str::<Cell>(l) {
+            Ok(c) => r.cells.push(c),
+            Err(_) => torn += 1,
+        }
+    }
+    r.complete = false;
+    r.notes.push(format!(
+        "recovered from the journal {}: {} cells{}",
+        path.display(),
+        r.cells.len(),
+        if torn > 0 {
+            format!(", {torn} unreadable line(s) dropped")
+        } else {
+            String::new()
+        }
+    ));
     Ok(r)
 }
 
@@ -299,6 +405,29 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,200}") {
+            let _ = parse(&s, Kind::Json, "r.json");
+            let _ = parse(&s, Kind::Yaml, "r.yaml");
+            let _ = parse_shard(&s);
+            let _ = crate::toolchains::parse_selector(&s);
+            let _ = crate::pins::Range::parse(&s);
+            let _ = crate::pins::Pins::parse(&s, "p.yaml");
+            let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
+            let _ = crate::version::parse(&s);
+        }
+
+        #[test]
+        fn yaml_shaped_input_never_panics(
+            s in "(schema: 1\n)?(pins|toolchains|cells|platforms):( \\[| \\{|\n- )[ -~\n]{0,120}"
+        ) {
+            let _ = parse(&s, Kind::Yaml, "r.yaml");
+            let _ = crate::pins::Pins::parse(&s, "p.yaml");
+            let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
+        }
+    }
 
     #[test]
     fn shards() {

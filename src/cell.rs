@@ -131,15 +131,28 @@ pub struct Outcome {
 
 const EXCERPT: usize = 1500;
 
-/// Reads the go command's verdict on a failed build.
-pub fn classify_build_failure(stderr: &str) -> Status {
+/// How many goroutines the probe checks (main and 8 others): a probe line
+/// with fewer did not check what it claims.
+pub const PROBE_CHECKS: u32 = 9;
+
+/// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
+pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
+    goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
+}
+
+/// Reads the go command's verdict on a failed build for `goos/goarch`.
+pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
     if stderr.contains("relocation target runtime.GoroutineID not defined")
         || stderr.contains("relocation target runtime.qcompatGoroutineIDFunc not defined")
     {
         Status::FailRelocation
     } else if stderr.contains("invalid reference to") {
         Status::FailLinkname
-    } else if stderr.contains("requires external (cgo) linking") || external_linker_failed(stderr) {
+    } else if stderr.contains("requires external (cgo) linking")
+        // Go 1.19 runs the host C compiler for cgo-only ports; anywhere else
+        // a failed external link is a real failure.
+        || (needs_cgo(goos, goarch) && external_linker_failed(stderr))
+    {
         Status::SkipCgo
     } else {
         Status::FailBuild
@@ -222,7 +235,7 @@ pub fn run(job: &Job) -> Outcome {
         return outcome;
     }
     if !built.success() {
-        outcome.status = classify_build_failure(&built.stderr);
+        outcome.status = classify_build_failure(&built.stderr, job.goos, job.goarch);
         if job.toolexec.is_some() {
             let mut cx = job.diag.clone();
             cx.precompiled_std = precompiled;
@@ -276,8 +289,15 @@ pub fn run(job: &Job) -> Outcome {
         return outcome;
     }
     match crate::probeprog::parse_line(&all) {
-        Some(p) if p.ok && ran.success() => {
+        Some(p) if p.ok && ran.success() && p.checked == PROBE_CHECKS => {
             outcome.note = Some(p.line);
+        }
+        Some(p) if p.ok && ran.success() => {
+            outcome.status = Status::FailRun;
+            outcome.note = Some(format!(
+                "{} (the probe must check {PROBE_CHECKS} goroutines)",
+                p.line
+            ));
         }
         Some(p) => {
             outcome.status = Status::FailRun;
@@ -296,7 +316,7 @@ mod tests {
 
     #[test]
     fn classifies_go_command_verdicts() {
-        let c = classify_build_failure;
+        let c = |s| classify_build_failure(s, "ios", "arm64");
         assert_eq!(
             c("main.main: relocation target runtime.GoroutineID not defined"),
             Status::FailRelocation
@@ -312,5 +332,14 @@ mod tests {
         let go119_ios = "loadinternal: cannot find runtime/cgo\n/usr/lib/go-1.19/pkg/tool/linux_amd64/link: running gcc failed: exit status 1\ngo.o: file not recognized";
         assert_eq!(c(go119_ios), Status::SkipCgo);
         assert_eq!(c("./main.go:3:1: syntax error"), Status::FailBuild);
+        // A failed external link is skip-cgo only for the cgo-only ports.
+        assert_eq!(
+            classify_build_failure(go119_ios, "linux", "amd64"),
+            Status::FailBuild
+        );
+        assert_eq!(
+            classify_build_failure(go119_ios, "android", "386"),
+            Status::SkipCgo
+        );
     }
 }

@@ -106,14 +106,41 @@ pub fn diagnose(o: &Options) -> Report {
     // Version against the pins.
     let v = &tc.version.version;
     match o.pins.find(v) {
-        Some(m) => checks.push(check("version", Level::Ok, format!("{name} is covered by pin {:?} ({})", m.pin.go, m.pin.strategy), None)),
+        Some(m) => match &m.pin.evidence {
+            Some(e) => checks.push(check(
+                "version",
+                Level::Ok,
+                format!(
+                    "{name} is covered by pin {:?} ({}), tested with {} on {}",
+                    m.pin.go,
+                    m.pin.strategy,
+                    e.toolchains.join(", "),
+                    e.date
+                ),
+                None,
+            )),
+            None => checks.push(check(
+                "version",
+                Level::Warn,
+                format!(
+                    "{name} matches pin {:?} ({}) in {}, a rule that no matrix run tested",
+                    m.pin.go, m.pin.strategy, o.pins.source
+                ),
+                Some("run `qcompat doctor --deep` to check this toolchain live".into()),
+            )),
+        },
         None if o.pins.newer_than_all(v) => checks.push(check(
             "version",
             Level::Warn,
-            format!("{name} is newer than every pin in {}: nothing has verified the injector with it yet", o.pins.source),
-            Some("run `qcompat doctor --deep` (or `qcompat select`) to verify it live, and a matrix run plus `qcompat pins update` to pin it".into()),
+            format!("{name} is newer than every pin in {}: nothing has verified the injector with it yet (untested)", o.pins.source),
+            Some(format!("run `qcompat doctor --deep` (or `qcompat select`) to verify it live, and a matrix run plus `qcompat pins update` to pin it{}", PINS_OUTSIDE)),
         )),
-        None => checks.push(check("version", Level::Warn, format!("no pin in {} covers {name}", o.pins.source), Some("verify live with `qcompat select --verify`".into()))),
+        None => checks.push(check(
+            "version",
+            Level::Warn,
+            format!("{name} is in no tested minor: no pin in {} covers it (untested)", o.pins.source),
+            Some(format!("verify live with `qcompat doctor --deep` or `qcompat select`{}", PINS_OUTSIDE)),
+        )),
     }
 
     // Compiler.
@@ -286,6 +313,10 @@ fn goflags_check(goflags: &str) -> Check {
         ),
     }
 }
+
+/// Where pins live for a user outside qcompat's repository: the built-in
+/// pins are compiled in, so `pins update` needs a file of one's own.
+const PINS_OUTSIDE: &str = " (outside qcompat's repository, keep your own pins file and pass it with --pins or $QCOMPAT_PINS)";
 
 fn gocache_check(gocache: &str) -> Check {
     // The go command reports a relative GOCACHE as "off": say why.

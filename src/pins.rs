@@ -42,8 +42,12 @@ pub struct Pin {
     /// A semver requirement such as ">=1.23.0, <1.28.0".
     pub go: String,
     pub strategy: Strategy,
-    /// The linkname policy seen for these versions.
+    /// The linkname policy seen for these versions (measured with two
+    /// throwaway builds when the pin comes from a matrix run).
     pub linkname: Policy,
+    /// `g.goid`'s type on the toolchains tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goid_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +73,25 @@ pub struct Evidence {
     /// before it was recorded, which only qcompat's own injector produced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injector: Option<crate::injector::Identity>,
+    /// The qcompat commit that ran the matrix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// What each toolchain showed; the totals above add these up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_toolchain: Vec<ToolchainEvidence>,
+}
+
+/// One toolchain's part of a pin's evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolchainEvidence {
+    /// The exact toolchain, e.g. go1.23.9.
+    pub go: String,
+    pub linked: u32,
+    pub executed: u32,
+    pub skipped: u32,
+    /// YYYY-MM-DD of the run.
+    pub date: String,
 }
 
 impl Evidence {

@@ -49,6 +49,10 @@ pub struct Selection {
     /// The injector leaves `-V=full` unchanged: injected builds need a
     /// GOCACHE of their own.
     pub needs_own_gocache: bool,
+    /// `tested`: a pin whose evidence comes from a matrix run of this
+    /// version's minor with this injector covers it; `untested` otherwise
+    /// (then only a live check, `verified`, speaks for it).
+    pub coverage: Coverage,
     /// The class of the failure that decided against injection, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Class>,
@@ -73,6 +77,13 @@ impl Selection {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    Tested,
+    Untested,
+}
+
 /// What the pins say about this version.
 #[derive(Debug, Clone)]
 pub struct PinFacts {
@@ -86,6 +97,8 @@ pub struct PinFacts {
     pub for_this_injector: bool,
     /// The injector behind the evidence, for the reason when it is another.
     pub evidence_injector: String,
+    /// The pin cites a matrix run (evidence), not only a rule.
+    pub has_evidence: bool,
 }
 
 /// What is known about the injector without a build.
@@ -141,6 +154,7 @@ impl Facts {
                 evidence_injector: ev
                     .map(|e| e.injector_name().to_string())
                     .unwrap_or_else(|| "builtin".into()),
+                has_evidence: ev.is_some(),
             }
         });
         Facts {
@@ -182,6 +196,15 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         toolexec: f.injector.command.clone(),
         injector: f.injector.id.clone(),
         needs_own_gocache: false,
+        coverage: if f
+            .pin
+            .as_ref()
+            .is_some_and(|p| p.for_this_injector && p.has_evidence)
+        {
+            Coverage::Tested
+        } else {
+            Coverage::Untested
+        },
         failure: None,
         live: None,
     }
@@ -436,8 +459,12 @@ pub fn human(s: &Selection, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "pinned      {}   verified {}",
+        "pinned      {} ({})   verified {}",
         if s.pinned { "yes" } else { "no" },
+        match s.coverage {
+            Coverage::Tested => "tested",
+            Coverage::Untested => "untested",
+        },
         match s.verified {
             None => "not checked",
             Some(true) => "yes",
@@ -480,6 +507,7 @@ mod tests {
                 evidence: String::new(),
                 for_this_injector,
                 evidence_injector: "builtin".into(),
+                has_evidence: true,
             }),
             pins_source: "pins.yaml".into(),
             injector: InjectorFacts {

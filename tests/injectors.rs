@@ -478,3 +478,29 @@ fn injector_package_is_built_per_toolchain() {
         "{t:#}"
     );
 }
+
+/// The probe can fail: an injector whose accessor returns a wrong ID (goid+1)
+/// or 0 links everywhere but gives fail-run, natively and under qemu.
+#[test]
+fn wrong_ids_fail_the_run() {
+    for mode in ["wrongid", "zero"] {
+        let inj = injector(mode, &go126(), "go126");
+        let dir = tempfile::tempdir().unwrap();
+        let (r, out) = matrix_report(
+            &format!(
+                "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\n",
+                inj.display()
+            ),
+            dir.path(),
+            &dir.path().join("cache"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        for p in ["linux/amd64", "linux/arm64"] {
+            let c = cell(&r, "go1.26.8", p);
+            assert_eq!(c["status"], "fail-run", "{mode} {p}: {c:#}");
+            assert_eq!(c["verified"], "exec");
+            assert!(s(&c["note"]).contains("ok=false"), "{c:#}");
+            assert!(s(&c["note"]).contains("mismatch="), "{c:#}");
+        }
+    }
+}

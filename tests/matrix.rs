@@ -143,25 +143,48 @@ fn ci_small_spec_runs_for_real() {
         pins.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let updated: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(&pins).unwrap()).unwrap();
-    let p = &updated["pins"][2];
+    let updated: Value = serde_json::to_value(
+        serde_yaml::from_str::<serde_yaml::Value>(&std::fs::read_to_string(&pins).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let pin = |range: &str| {
+        updated["pins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["go"] == range)
+            .unwrap_or_else(|| panic!("no pin {range} in {updated:#}"))
+            .clone()
+    };
+    // One pin per tested minor; this run's entry for each toolchain replaces
+    // the older one, with the measured facts and the commit.
+    let p = pin(">=1.26.0, <1.27.0");
+    let mine = p["evidence"]["per_toolchain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["go"] == "go1.26.8")
+        .unwrap()
+        .clone();
     assert_eq!(
-        p["evidence"]["toolchains"][0],
-        serde_yaml::Value::from("go1.26.8")
+        (
+            mine["linked"].as_u64(),
+            mine["executed"].as_u64(),
+            mine["skipped"].as_u64()
+        ),
+        (Some(5), Some(4), Some(1)),
+        "{p:#}"
     );
-    assert_eq!(
-        p["evidence"]["platforms_executed"],
-        serde_yaml::Value::from(4)
-    );
-    assert_eq!(
-        p["evidence"]["platforms_skipped"],
-        serde_yaml::Value::from(1)
-    );
-    assert_eq!(
-        updated["pins"][1]["evidence"]["platforms_linked"],
-        serde_yaml::Value::from(6)
-    );
+    assert_eq!(p["linkname"], "restricted");
+    assert_eq!(p["goid_type"], "uint64");
+    assert!(p["evidence"]["commit"].is_string(), "{p:#}");
+    let old = pin(">=1.19.0, <1.20.0");
+    assert_eq!(old["linkname"], "permissive");
+    assert_eq!(old["goid_type"], "int64");
+    let mine = old["evidence"]["per_toolchain"][0].clone();
+    assert_eq!(mine["go"], "go1.19.8");
+    assert_eq!(mine["linked"].as_u64(), Some(6), "{old:#}");
 }
 
 #[test]

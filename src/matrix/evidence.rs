@@ -4,20 +4,26 @@
 use super::report::Report;
 use crate::cell::{Status, Verified};
 use crate::linkname;
-use crate::pins::{Evidence, Pin, Pins, PinsFile, Strategy};
+use crate::pins::{Evidence, Pin, Pins, PinsFile, Strategy, ToolchainEvidence};
 use anyhow::{bail, Result};
 use semver::Version;
 
 /// What happened to the pins, one line per toolchain.
+///
+/// Pins claim only what was run: a toolchain's results go to the pin of its
+/// minor (`>=1.Y.0, <1.(Y+1).0`, created when missing); a wider pin covering
+/// it is refused. Evidence accumulates per toolchain: a newer run of a
+/// toolchain replaces that toolchain's entry and keeps the others.
 pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Vec<String>)> {
     if !report.complete {
         bail!("the report is incomplete (interrupted, or shards missing): finish the run or merge every shard first");
     }
     let mut file = pins.file.clone();
     let mut log = Vec::new();
-    let mut touched: Vec<usize> = Vec::new();
-    // Pins this update adds, by Go minor version.
-    let mut created: Vec<((u64, u64), usize)> = Vec::new();
+    let injector = report
+        .injector
+        .clone()
+        .unwrap_or_else(crate::injector::Identity::builtin);
     for go in report.versions() {
         let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
         let v = crate::version::parse(&go)?;
@@ -37,32 +43,38 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             .iter()
             .filter(|c| c.status == Status::Pass && c.verified == Verified::Exec)
             .count() as u32;
-        let skipped = cells
-            .iter()
-            .filter(|c| !matches!(c.status, Status::Pass))
-            .count() as u32;
+        let skipped = cells.len() as u32 - linked;
         if linked == 0 {
             log.push(format!("{go}: no passing cell, nothing recorded"));
             continue;
         }
-        let minor = (v.version.major, v.version.minor);
-        let earlier = created.iter().find(|(k, _)| *k == minor).map(|(_, i)| *i);
-        let index = match (pins.find(&v.version), earlier) {
-            (Some(m), _) => m.index,
-            (None, Some(i)) => i,
-            (None, None) => {
-                // A new minor: pin it alone, from X.Y.0 to the next minor.
-                let lo = Version::new(v.version.major, v.version.minor, 0);
-                let hi = Version::new(v.version.major, v.version.minor + 1, 0);
+        let info = report.toolchains.iter().find(|t| t.go == go);
+        let measured = info.and_then(|t| t.linkname);
+        let goid_type = info.and_then(|t| t.goid_type.clone());
+        let (major, minor) = (v.version.major, v.version.minor);
+        let range = format!(
+            ">={}, <{}",
+            Version::new(major, minor, 0),
+            Version::new(major, minor + 1, 0)
+        );
+        // The pins as updated so far (a new minor's pin included).
+        let current = Pins::parse(&serde_yaml::to_string(&file)?, &pins.source)?;
+        let index = match current.find(&v.version) {
+            Some(m) if file.pins[m.index].go == range => m.index,
+            Some(m) => bail!(
+                "{go} is covered by the pin {:?}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {range:?})",
+                file.pins[m.index].go
+            ),
+            None => {
                 file.pins.push(Pin {
-                    go: format!(">={lo}, <{hi}"),
+                    go: range.clone(),
                     strategy: Strategy::Injected,
-                    linkname: linkname::expected(&v),
+                    linkname: measured.unwrap_or_else(|| linkname::expected(&v)),
+                    goid_type: goid_type.clone(),
                     evidence: None,
                     note: None,
                 });
-                log.push(format!("{go}: new pin \">={lo}, <{hi}\" (injected)"));
-                created.push((minor, file.pins.len() - 1));
+                log.push(format!("{go}: new pin {range:?} (injected)"));
                 file.pins.len() - 1
             }
         };
@@ -74,45 +86,56 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             ));
             continue;
         }
-        // Evidence cites this report only: the first toolchain of a pin
-        // replaces what an older run recorded, later ones add to it.
-        let fresh = Evidence {
-            toolchains: vec![],
-            platforms_linked: 0,
-            platforms_executed: 0,
-            platforms_skipped: 0,
-            date: today.to_string(),
-            qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
-            injector: Some(
-                report
-                    .injector
-                    .clone()
-                    .unwrap_or_else(crate::injector::Identity::builtin),
-            ),
-        };
-        let injector = report
-            .injector
-            .clone()
-            .unwrap_or_else(crate::injector::Identity::builtin);
-        if let Some(old) = pin.evidence.as_ref().filter(|e| !e.is_for(&injector)) {
-            log.push(format!(
-                "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
-                pin.go,
-                old.injector_name(),
-                injector.name
-            ));
+        if let Some(m) = measured {
+            if m != pin.linkname {
+                log.push(format!(
+                    "{go}: linkname measured {m}, the pin said {}; recorded {m}",
+                    pin.linkname
+                ));
+                pin.linkname = m;
+            }
         }
-        let mut ev = if touched.contains(&index) {
-            pin.evidence.clone().unwrap_or(fresh)
-        } else {
-            touched.push(index);
-            fresh
+        if goid_type.is_some() {
+            pin.goid_type = goid_type;
+        }
+        // Evidence from another injector is replaced, not mixed.
+        let mut ev = match pin.evidence.take() {
+            Some(e) if e.is_for(&injector) => e,
+            Some(e) => {
+                log.push(format!(
+                    "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
+                    pin.go,
+                    e.injector_name(),
+                    injector.name
+                ));
+                empty_evidence(today)
+            }
+            None => empty_evidence(today),
         };
-        ev.toolchains.push(go.clone());
-        ev.platforms_linked += linked;
-        ev.platforms_executed += executed;
-        ev.platforms_skipped += skipped;
-        ev.qcompat_version = env!("CARGO_PKG_VERSION").to_string();
+        // Evidence recorded before per-toolchain entries cannot be split.
+        if ev.per_toolchain.is_empty() && !ev.toolchains.is_empty() {
+            ev = empty_evidence(today);
+        }
+        ev.per_toolchain.retain(|t| t.go != go);
+        ev.per_toolchain.push(ToolchainEvidence {
+            go: go.clone(),
+            linked,
+            executed,
+            skipped,
+            date: today.to_string(),
+        });
+        ev.per_toolchain.sort_by(|a, b| {
+            let key = |g: &str| crate::version::parse(g).map(|v| v.version).ok();
+            key(&a.go).cmp(&key(&b.go))
+        });
+        ev.toolchains = ev.per_toolchain.iter().map(|t| t.go.clone()).collect();
+        ev.platforms_linked = ev.per_toolchain.iter().map(|t| t.linked).sum();
+        ev.platforms_executed = ev.per_toolchain.iter().map(|t| t.executed).sum();
+        ev.platforms_skipped = ev.per_toolchain.iter().map(|t| t.skipped).sum();
+        ev.date = today.to_string();
+        ev.qcompat_version = report.qcompat_version.clone();
+        ev.commit = report.qcompat_commit.clone();
+        ev.injector = Some(injector.clone());
         log.push(format!(
             "{go}: pin {:?} now cites {linked} linked, {executed} executed, {skipped} skipped",
             pin.go
@@ -120,6 +143,20 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         pin.evidence = Some(ev);
     }
     Ok((file, log))
+}
+
+fn empty_evidence(today: &str) -> Evidence {
+    Evidence {
+        toolchains: vec![],
+        platforms_linked: 0,
+        platforms_executed: 0,
+        platforms_skipped: 0,
+        date: today.to_string(),
+        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        injector: None,
+        commit: None,
+        per_toolchain: vec![],
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +173,7 @@ mod tests {
             qcompat_version: "0".into(),
             spec: "s.yaml".into(),
             toolexec: "builtin".into(),
+            qcompat_commit: None,
             injector: None,
             program: None,
             shard: None,

@@ -25,10 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
-pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
-    goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
-}
+use crate::cell::needs_cgo;
 
 /// Where the outputs of a run go.
 #[derive(Debug, Default, Clone)]
@@ -270,6 +267,12 @@ fn prepare(
                 note,
                 injector_built_by: built_by,
                 injector_build: build,
+                goid_type: crate::runtime_layout::read(tc.goroot()).goid_type,
+                linkname: if plan_only {
+                    None
+                } else {
+                    crate::linkname::verify(&tc).ok().map(|v| v.policy)
+                },
             },
             tc,
             injector: inj,
@@ -391,6 +394,9 @@ fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
 
 const WORK_PREFIX: &str = "qcompat-matrix-";
 
+/// The commit this qcompat was built from (build.rs).
+pub const COMMIT: &str = env!("QCOMPAT_COMMIT");
+
 /// Removes `qcompat-matrix-*` work folders in the temp dir whose run is gone
 /// (its `pid` names no live process); those of live runs stay. Returns them.
 pub fn reclaim_stale_work_dirs() -> Vec<PathBuf> {
@@ -421,6 +427,27 @@ pub fn reclaim_stale_work_dirs() -> Vec<PathBuf> {
         }
     }
     gone
+}
+
+/// Cell indexes in the order to run them: the most expected work first
+/// (wasm builds are the largest and run under Node; qemu runs are slow;
+/// decided cells cost nothing), planned order among equals.
+fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
+    let weight = |c: &Planned| -> u32 {
+        if c.preset.is_some() {
+            return 0;
+        }
+        let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
+        match (c.goarch.as_str(), runs_here) {
+            ("wasm", _) => 4,
+            ("amd64" | "386", true) => 2,
+            (_, true) => 3,
+            _ => 1,
+        }
+    };
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));
+    order
 }
 
 /// The injector under test of a spec.
@@ -455,6 +482,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 started,
                 qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
                 spec: loaded.path.display().to_string(),
+                qcompat_commit: Some(COMMIT.to_string()),
                 toolexec: si.describe(),
                 injector: Some(si.identity()),
                 program: None,
@@ -488,6 +516,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         })
         .max(1);
     reclaim_stale_work_dirs();
+    let exec = loaded.spec.verify == VerifyMode::Exec;
     let work = tempfile::Builder::new()
         .prefix(WORK_PREFIX)
         .tempdir()
@@ -510,6 +539,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 started: started.clone(),
                 qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
                 spec: loaded.path.display().to_string(),
+                qcompat_commit: Some(COMMIT.to_string()),
                 toolexec: si.describe(),
                 injector: Some(si.identity()),
                 program: program_label(&loaded),
@@ -521,10 +551,12 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
             },
         ))
     });
+    // Longest cells first, so that no long cell runs alone at the end while
+    // the other workers idle; the report keeps the planned order.
+    let order = execution_order(&planned, exec);
     let progress = progress::Progress::new(planned.len());
     let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
     let next = AtomicUsize::new(0);
-    let exec = loaded.spec.verify == VerifyMode::Exec;
     let timeout = Duration::from_secs(loaded.spec.timeout);
     std::thread::scope(|s| {
         for _ in 0..jobs.min(planned.len().max(1)) {
@@ -532,8 +564,10 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 if crate::process::interrupted() {
                     break;
                 }
-                let k = next.fetch_add(1, Ordering::SeqCst);
-                let Some(c) = planned.get(k) else { break };
+                let Some(&k) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    break;
+                };
+                let c = &planned[k];
                 let p = &prepared[c.toolchain];
                 let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
                 progress.start(k, &name);
@@ -604,6 +638,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         started,
         qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
         spec: loaded.path.display().to_string(),
+        qcompat_commit: Some(COMMIT.to_string()),
         toolexec: si.describe(),
         injector: Some(si.identity()),
         program: program_label(&loaded),

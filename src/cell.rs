@@ -20,6 +20,8 @@ pub enum Status {
     SkipBroken,
     /// The injector under test could not be built by this toolchain.
     SkipInjector,
+    /// A gccgo toolchain: there is no gc runtime to inject into.
+    SkipGccgo,
     Timeout,
 }
 
@@ -38,7 +40,7 @@ impl Status {
     pub fn is_skip(self) -> bool {
         matches!(
             self,
-            Status::SkipCgo | Status::SkipBroken | Status::SkipInjector
+            Status::SkipCgo | Status::SkipBroken | Status::SkipInjector | Status::SkipGccgo
         )
     }
 
@@ -52,6 +54,7 @@ impl Status {
             Status::SkipCgo => "skip-cgo",
             Status::SkipBroken => "skip-broken",
             Status::SkipInjector => "skip-injector",
+            Status::SkipGccgo => "skip-gccgo",
             Status::Timeout => "timeout",
         }
     }

@@ -27,6 +27,10 @@ pub struct GoEnv {
     pub gotoolchain: Option<String>,
     #[serde(default)]
     pub goenv: String,
+    /// The gccgo compiler the go command would use (a real path for a
+    /// gccgo toolchain, the default `gccgo` for gc).
+    #[serde(default)]
+    pub gccgo: String,
 }
 
 /// One GOOS/GOARCH pair from `go tool dist list -json`.
@@ -67,6 +71,7 @@ const ENV_VARS: &[&str] = &[
     "GOFLAGS",
     "GOTOOLCHAIN",
     "GOENV",
+    "GCCGO",
 ];
 
 /// What one go command says about itself.
@@ -105,12 +110,19 @@ pub fn discover(go: &Go) -> Result<Toolchain> {
         // Before Go 1.16 there is no GOVERSION.
         _ => go.output(["version"])?,
     };
-    let version = version::parse(&raw).with_context(|| {
-        format!(
-            "{} reports a version qcompat cannot read",
-            go.path.display()
-        )
-    })?;
+    let version = match version::parse(&raw) {
+        Ok(v) => v,
+        // gccgo's go command (Debian's gccgo-go) says `unknown`.
+        Err(_) if is_gccgo(&env, &raw) => gccgo_version(go, &env)?,
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "{} reports a version qcompat cannot read",
+                    go.path.display()
+                )
+            })
+        }
+    };
     let user_gotoolchain = user_gotoolchain(&env);
     let toolchain_switch = switch_note(&version, &user_gotoolchain, &std::env::current_dir()?);
     Ok(Toolchain {
@@ -122,6 +134,50 @@ pub fn discover(go: &Go) -> Result<Toolchain> {
     })
 }
 
+/// A gccgo toolchain: its tool directory is GCC's, or it reports no version.
+fn is_gccgo(env: &GoEnv, raw: &str) -> bool {
+    env.gotooldir.contains("/gcc/") || (raw.trim() == "unknown" && env.gccgo.starts_with('/'))
+}
+
+/// gccgo's version: the language version is the newest release tag the go
+/// command accepts (`go1.18` for GCC 12), the compiler's from its banner.
+fn gccgo_version(go: &Go, env: &GoEnv) -> Result<version::GoVersion> {
+    let tags = go.output(["list", "-f", "{{context.ReleaseTags}}", "runtime"])?;
+    let lang = tags
+        .trim()
+        .trim_matches(['[', ']'])
+        .split_whitespace()
+        .filter_map(|t| version::parse(t).ok())
+        .max_by(|a, b| a.version.cmp(&b.version))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} looks like gccgo but lists no release tags ({})",
+                go.path.display(),
+                tags.trim()
+            )
+        })?;
+    let banner = std::process::Command::new(&env.gccgo)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .unwrap_or_default();
+    // `x86_64-linux-gnu-gccgo-12 (Debian 12.2.0-14+deb12u1) 12.2.0`
+    let gcc = banner
+        .split_whitespace()
+        .last()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .unwrap_or("unknown");
+    let text = format!("{} gccgo (GCC) {gcc}", lang.go_name());
+    Ok(version::parse(&text)?)
+}
+
 /// Runs `go tool dist list -json` (with broken ports when the toolchain has the flag).
 pub fn platforms(go: &Go) -> Result<Vec<Platform>> {
     let out = go.output(["tool", "dist", "list", "-json"])?;
@@ -131,6 +187,17 @@ pub fn platforms(go: &Go) -> Result<Vec<Platform>> {
 }
 
 /// Like [`platforms`], with ports the toolchain hides as broken marked `broken`.
+/// The one pair a gccgo toolchain builds for (its go command has no `dist`).
+pub fn host_only(tc: &Toolchain) -> Vec<Platform> {
+    vec![Platform {
+        goos: tc.env.goos.clone(),
+        goarch: tc.env.goarch.clone(),
+        cgo_supported: true,
+        first_class: false,
+        broken: false,
+    }]
+}
+
 pub fn platforms_with_broken(go: &Go) -> Result<Vec<Platform>> {
     let mut cmd = go.command(["tool", "dist", "list", "-json", "-broken"]);
     cmd.env("GOFLAGS", "");

@@ -105,7 +105,14 @@ pub fn diagnose(o: &Options) -> Report {
 
     // Version against the pins.
     let v = &tc.version.version;
+    let gccgo = tc.version.compiler == Compiler::Gccgo;
     match o.pins.find(v) {
+        _ if gccgo => checks.push(check(
+            "version",
+            Level::Ok,
+            format!("{name} (gccgo, language version from its release tags); the pins are about gc toolchains"),
+            None,
+        )),
         Some(m) => match &m.pin.evidence {
             Some(e) => checks.push(check(
                 "version",
@@ -149,18 +156,24 @@ pub fn diagnose(o: &Options) -> Report {
     } else {
         checks.push(check(
             "compiler",
-            Level::Warn,
+            Level::Ok,
             format!(
-                "{}: the injector needs gc's compiler; goroutine IDs will come from runtime.Stack",
+                "{}: the injector needs gc's compiler; goroutine IDs will come from runtime.Stack (build with the gc toolchain to use the injected accessor)",
                 tc.version.compiler
             ),
-            Some("build with the gc toolchain to use the injected accessor".into()),
+            None,
         ));
     }
 
     // Runtime layout.
     let layout = runtime_layout::read(tc.goroot());
     match (&layout.goid_field, &layout.goid_type) {
+        _ if gccgo => checks.push(check(
+            "runtime",
+            Level::Ok,
+            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from runtime.Stack".into(),
+            None,
+        )),
         (true, Some(t)) => checks.push(check("runtime", Level::Ok, format!("g.goid is {t}"), None)),
         _ => checks.push(check(
             "runtime",
@@ -175,6 +188,7 @@ pub fn diagnose(o: &Options) -> Report {
 
     // Linkname policy.
     match linkname::expected(&tc.version) {
+        _ if gccgo => {}
         Policy::Permissive => checks.push(check("linkname", Level::Ok, format!("{name} links pull references into std freely"), None)),
         Policy::Restricted => checks.push(check("linkname", Level::Ok, format!("{name} restricts pulls into std to push-marked symbols; the injected file marks runtime.GoroutineID with //go:linkname, so it links"), None)),
         Policy::Unsupported => checks.push(check("linkname", Level::Warn, format!("{name} has no single-argument //go:linkname (Go 1.13+): the runtime cannot export GoroutineID"), Some("upgrade to Go 1.13 or later, or use the stack fallback (-tags=qcompat_stack)".into()))),
@@ -450,6 +464,9 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
                 a.push_str("; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own");
             }
             a
+        }
+        (Some(s), _) if s.reasons.iter().any(|r| r.starts_with("gccgo ")) => {
+            "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
         }
         (Some(s), inj) => {
             let mut a = format!(

@@ -67,7 +67,13 @@ pub fn probe(go: &Go, verify: bool) -> Result<(Toolchain, ProbeReport)> {
         (tc, plats.join().expect("dist list thread"))
     });
     let tc = tc?;
-    let platforms = platforms?;
+    // gccgo's go command has no `dist` tool: it builds for the host only.
+    let platforms = match platforms {
+        Err(_) if tc.version.compiler == crate::version::Compiler::Gccgo => {
+            discover::host_only(&tc)
+        }
+        p => p?,
+    };
     let runtime = runtime_layout::read(tc.goroot());
     let linkname = linkname::assess(&tc, verify)?;
     let report = ProbeReport {

@@ -428,3 +428,69 @@ fn sigint_during_a_live_check_leaves_nothing_running() {
         assert!(left.is_empty(), "{args:?}: temp files left: {left:?}");
     }
 }
+
+/// A real gccgo (Debian's gccgo 12): probe, select and doctor recognise it,
+/// fallback-go builds under it with no tag and uses runtime.Stack, and a
+/// matrix cell says why injection does not apply.
+#[test]
+fn real_gccgo() {
+    let go = gccgo();
+    let g = go.to_str().unwrap();
+    let p = json(&["probe", "--json", "--go", g]);
+    assert_eq!(p["go"]["compiler"], "gccgo", "{p:#}");
+    assert_eq!(p["go"]["version"], "1.18.0");
+    assert_eq!(p["runtime"]["goid_field"], false);
+    assert_eq!(p["platforms"].as_array().unwrap().len(), 1);
+    let s = json(&["select", "--json", "--go", g]);
+    assert_eq!(s["strategy"], "stack");
+    assert!(s["reasons"][0].as_str().unwrap().contains("gccgo"), "{s:#}");
+    let (r, code) = doctor(&go, &[]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["ok"], true);
+    assert!(r["advice"].as_str().unwrap().contains("gccgo"), "{r:#}");
+
+    // fallback-go: the default build picks the stack path by itself.
+    let fb = repo().join("fallback-go");
+    let run = |args: &[&str]| {
+        Command::new(&go)
+            .args(args)
+            .current_dir(&fb)
+            .env("GOFLAGS", "-mod=mod")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["run", "./cmd/goid-mode"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "mode=stack id=1\n");
+    let o = run(&["test", "-count=1", "./goid", "./internal/..."]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+
+    // A matrix naming it: one skip-gccgo cell that says why.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("g.yaml");
+    std::fs::write(
+        &spec,
+        format!("toolchains: [{{path: {g}}}]\nplatforms: [linux/amd64]\n"),
+    )
+    .unwrap();
+    let report = dir.path().join("r.json");
+    let o = cmd(&[
+        "matrix",
+        "run",
+        spec.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let c = &r["cells"][0];
+    assert_eq!(c["status"], "skip-gccgo", "{c:#}");
+    assert!(
+        c["note"].as_str().unwrap().contains("nothing to inject"),
+        "{c:#}"
+    );
+}

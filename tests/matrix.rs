@@ -824,3 +824,53 @@ fn sigkill_leaves_a_journal_and_nothing_running() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(stale(&tmp), 0, "{}", text(&o.stdout));
 }
+
+/// The small matrix on all eight toolchains, one per minor (ci/toolchains.sh
+/// installs 1.21-1.25): the host and linux/arm64 executed, windows/amd64
+/// linked, js/wasm executed under Node.
+#[test]
+fn every_minor_small_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    for (_, _) in every_minor() {} // fail early, with the hint, if one is missing
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            repo().join("matrix/ci-minors.yaml").to_str().unwrap(),
+            "--offline",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &dir.path().join("cache"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = read_json(&report);
+    for (_, go) in every_minor() {
+        for p in ["linux/amd64", "linux/arm64", "js/wasm"] {
+            let c = cell(&r, go, p);
+            assert_eq!(c["status"], "pass", "{c:#}");
+            assert_eq!(c["verified"], "exec", "{c:#}");
+            assert!(c["note"].as_str().unwrap().contains("checked=9"), "{c:#}");
+        }
+        let w = cell(&r, go, "windows/amd64");
+        assert_eq!(w["status"], "pass", "{w:#}");
+        let t = r["toolchains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["go"] == go)
+            .unwrap();
+        let minor: u32 = go.split('.').nth(1).unwrap().parse().unwrap();
+        assert_eq!(t["goid_type"], if minor <= 19 { "int64" } else { "uint64" });
+        assert_eq!(
+            t["linkname"],
+            if minor >= 23 {
+                "restricted"
+            } else {
+                "permissive"
+            },
+            "{t:#}"
+        );
+    }
+}

@@ -335,3 +335,10 @@ fn fallback_go_tests_go126() {
 fn fallback_go_tests_go127() {
     fallback_tests(&go127());
 }
+
+#[test]
+fn fallback_go_tests_go121_to_go125() {
+    for v in ["1.21.13", "1.22.10", "1.23.9", "1.24.11", "1.25.5"] {
+        fallback_tests(&sdk(v));
+    }
+}

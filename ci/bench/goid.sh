@@ -3,7 +3,11 @@
 # auto with and without the injector, -tags qcompat_injected, -tags
 # qcompat_stack, and bare runtime.Stack(buf[:64], false) as the floor, each
 # at the top of the stack and at depth 50.
-# Goals: injected paths < 5 ns; the fallback within 5% of the floor, 0 allocs.
+# The same modes also build ci/bench/goidpeer, which runs goid.ID beside
+# github.com/petermattis/goid's Get() in one test binary.
+# Goals: injected paths < 5 ns; the default build through the injector at most
+# 1.0x petermattis' Get() in the same binary; the fallback within 5% of the
+# floor, 0 allocs.
 source "$(dirname "$0")/common.sh"
 cd fallback-go
 export GOFLAGS=-mod=mod
@@ -13,6 +17,12 @@ run() { # label, go test flags...
   go test -run '^$' -bench 'ID|Floor' -benchmem -benchtime "${BENCHTIME:-300ms}" -count 1 "$@" ./goid |
     awk -v l="$label" '/^Benchmark/ {print l, $0}'
 }
+peer() { # label, go test flags...: goid.ID and petermattis/goid in one binary
+  local label=$1; shift
+  (cd ../ci/bench/goidpeer &&
+    go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-300ms}" -count 1 "$@" .) |
+    awk -v l="$label" '/^Benchmark/ {print l, $0}'
+}
 # Rounds interleave the modes, so drift on a busy machine hits them alike.
 {
 for round in $(seq "$COUNT"); do
@@ -20,6 +30,9 @@ for round in $(seq "$COUNT"); do
   run auto
   run qcompat_injected -tags=qcompat_injected "-toolexec=$QCOMPAT toolexec"
   run qcompat_stack -tags=qcompat_stack
+  peer peer:auto+injector "-toolexec=$QCOMPAT toolexec"
+  peer peer:qcompat_injected -tags=qcompat_injected "-toolexec=$QCOMPAT toolexec"
+  peer peer:auto
 done
 } > "$OUT/goid.txt"
 python3 - "$OUT/goid.txt" <<'PY'
@@ -44,4 +57,9 @@ for depth in ("", "Depth50"):
     print(f"fallback (auto, no injector){at}: {auto/bare:.3f}x bare floor, {auto/one:.3f}x one-frame floor")
 for label in ("auto+injector", "qcompat_injected"):
     print(f"{label} ID: {med((label, 'BenchmarkID')):.2f} ns (goal < 5)")
+for label in ("peer:auto+injector", "peer:qcompat_injected", "peer:auto"):
+    get = med((label, "BenchmarkPeerGet"))
+    mine = med((label, "BenchmarkGoidID"))
+    goal = " (goal <= 1.00)" if label == "peer:auto+injector" else ""
+    print(f"{label} goid.ID {mine:.2f} ns vs petermattis Get() {get:.2f} ns: {mine/get:.3f}x{goal}")
 PY

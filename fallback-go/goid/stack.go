@@ -1,4 +1,4 @@
-//go:build qcompat_stack && !qcompat_injected
+//go:build (qcompat_stack || gccgo) && !qcompat_injected
 
 package goid
 
@@ -8,7 +8,9 @@ import (
 	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
-// ID returns the current goroutine's ID, parsed from runtime.Stack.
+// ID returns the current goroutine's ID, parsed from runtime.Stack. This is
+// the build with -tags qcompat_stack, and the default under gccgo, which has
+// no g.goid to inject and no //go:linkname on variables.
 //
 // It calls runtime.Stack itself rather than StackID: another frame would add
 // about a microsecond to the traceback runtime.Stack formats.

@@ -181,11 +181,21 @@ fn prepare(
     for bin in bins {
         let go = Go::new(bin, o.go_timeout);
         let tc = discover::discover(&go)?;
-        let known = discover::platforms_with_broken(&go)?;
+        let gccgo = tc.version.compiler == crate::version::Compiler::Gccgo;
+        let known = if gccgo {
+            discover::host_only(&tc)
+        } else {
+            discover::platforms_with_broken(&go)?
+        };
         all_known.extend(known.iter().map(Platform::name));
-        let name = tc.version.go_name();
+        // A gccgo column must not read as the gc release of its language.
+        let name = if gccgo {
+            tc.version.raw.clone()
+        } else {
+            tc.version.go_name()
+        };
         let platforms = choose_platforms(loaded, &known, &name, &mut notes);
-        let (inj, build) = if plan_only {
+        let (inj, build) = if plan_only || gccgo {
             (None, None)
         } else {
             injector_for(si, &tc)?
@@ -268,7 +278,7 @@ fn prepare(
                 injector_built_by: built_by,
                 injector_build: build,
                 goid_type: crate::runtime_layout::read(tc.goroot()).goid_type,
-                linkname: if plan_only {
+                linkname: if plan_only || gccgo {
                     None
                 } else {
                     crate::linkname::verify(&tc).ok().map(|v| v.policy)
@@ -329,7 +339,15 @@ fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned> {
         let mut plats = p.platforms.clone();
         plats.sort_by_key(Platform::name);
         for plat in plats {
-            let preset = if let Some(b) = p
+            let preset = if p.tc.version.compiler == crate::version::Compiler::Gccgo {
+                Some(skip(
+                    Status::SkipGccgo,
+                    format!(
+                        "{} is gccgo: its runtime has no gc g.goid and gccgo allows //go:linkname only on functions, so there is nothing to inject; fallback-go's default build uses runtime.Stack under gccgo",
+                        p.info.go
+                    ),
+                ))
+            } else if let Some(b) = p
                 .info
                 .injector_build
                 .as_ref()

@@ -14,6 +14,7 @@ fn label(c: &Cell) -> String {
         (Status::SkipCgo, _) => "⏭ cgo".into(),
         (Status::SkipBroken, _) => "⏭ broken".into(),
         (Status::SkipInjector, _) => "⏭ injector".into(),
+        (Status::SkipGccgo, _) => "⏭ gccgo".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }
@@ -66,7 +67,7 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; — : not a port of that toolchain."
     );
     for t in r
         .toolchains

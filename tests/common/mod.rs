@@ -55,6 +55,34 @@ pub fn go127() -> PathBuf {
     .clone()
 }
 
+/// A Go toolchain that ci/toolchains.sh installs as ~/sdk/goVERSION.
+pub fn sdk(version: &str) -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let p = home.join("sdk").join(format!("go{version}")).join("bin/go");
+    assert!(
+        p.exists(),
+        "{} is missing: run ci/toolchains.sh (ci/test.sh does)",
+        p.display()
+    );
+    p
+}
+
+/// The eight toolchains of this machine, one per minor, with their names.
+pub fn every_minor() -> Vec<(PathBuf, &'static str)> {
+    vec![
+        (go119(), "go1.19.8"),
+        (sdk("1.21.13"), "go1.21.13"),
+        (sdk("1.22.10"), "go1.22.10"),
+        (sdk("1.23.9"), "go1.23.9"),
+        (sdk("1.24.11"), "go1.24.11"),
+        (sdk("1.25.5"), "go1.25.5"),
+        (go126(), "go1.26.8"),
+        (go127(), "go1.27.3"),
+    ]
+}
+
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -139,3 +167,14 @@ esac
 }
 
 pub const RUNTIME2_UINT64: &str = "package runtime\n\ntype g struct {\n\tm *m\n\tgoid uint64\n}\n";
+
+/// Debian's gccgo 12 (`gccgo-go`): its go command says `go version unknown`.
+pub fn gccgo() -> PathBuf {
+    let p = PathBuf::from("/usr/bin/go-12");
+    assert!(
+        p.exists(),
+        "{} is missing: run ci/test.sh (it installs gccgo-go)",
+        p.display()
+    );
+    p
+}

@@ -13,6 +13,7 @@ fi
 bash ci/toolchains.sh
 cargo build --release --locked --quiet
 GOTOOLCHAIN=go1.27.3 go env GOROOT >/dev/null   # make sure 1.27.3 is on disk
+commit=$(git rev-parse --short=12 HEAD)   # the code that runs, not HEAD at the end
 cold=$(mktemp -d)
 trap 'rm -rf "$cold"' EXIT
 mkdir -p matrix/evidence
@@ -26,7 +27,7 @@ GOCACHE="$cold/gocache" QCOMPAT_CACHE_DIR="$cold/qcompat" \
 rc=${PIPESTATUS[0]}
 set -e
 end=$(date +%s)
-echo "ci/evidence.sh: commit $(git rev-parse --short=12 HEAD), $((end - start)) s, exit $rc" | tee -a matrix/evidence/run.log
+echo "ci/evidence.sh: commit $commit, $((end - start)) s, exit $rc" | tee -a matrix/evidence/run.log
 [ "$rc" = 0 ] || exit "$rc"
 # Pins claim only what was run: start from the rules (no evidence) and let
 # the run create one pin per tested minor.

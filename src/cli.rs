@@ -115,6 +115,11 @@ enum Cmd {
         #[arg(long, global = true, value_name = "URL")]
         index_url: Option<String>,
     },
+    /// Print the JSON Schema of a stable output: probe, select, doctor, report or pins
+    Schema {
+        /// probe, select, doctor, report or pins
+        name: String,
+    },
     /// The injector: use as go build -toolexec="qcompat toolexec"
     #[command(disable_help_flag = true)]
     Toolexec {
@@ -249,10 +254,17 @@ enum PinsCmd {
     },
     /// Check a pins file and show which pin covers a version
     Check {
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
-        /// A Go version such as go1.27.3
+        /// A Go version such as go1.27.3 (or 1.27.3)
         version: Option<String>,
+    },
+    /// Print the pins as a Markdown table, one row per pin (the README's)
+    Table {
+        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
     },
 }
 
@@ -352,6 +364,7 @@ pub fn run() -> Result<ExitCode> {
             opts.index_url = toolchains::index::url(index_url.as_deref());
             toolchains_cmd(cmd, &opts, g)?;
         }
+        Cmd::Schema { name } => output::write_stdout(crate::schema::get(&name)?)?,
         // Handled before clap runs; reached only through odd spellings.
         Cmd::Toolexec { args } => return Ok(toolexec::main(args)),
     }
@@ -437,12 +450,22 @@ fn pins_cmd(cmd: PinsCmd, g: &Global) -> Result<()> {
             }
             crate::outln!("wrote {}", pins.display())?;
         }
+        PinsCmd::Table { pins } => {
+            output::write_stdout(&load_pins(pins)?.markdown_table())?;
+        }
         PinsCmd::Check { pins, version } => {
             let p = load_pins(pins)?;
             match version {
                 None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
                 Some(v) => {
-                    let v = version::parse(&v)?;
+                    let v = version::parse(
+                        if v.starts_with("go") || v.contains(' ') {
+                            v.clone()
+                        } else {
+                            format!("go{v}")
+                        }
+                        .as_str(),
+                    )?;
                     match p.find(&v.version) {
                         Some(m) => output::emit(g.format(), m.pin, |s| {
                             s.push_str(&format!(

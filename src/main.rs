@@ -23,6 +23,7 @@ mod probeprog;
 mod process;
 mod runner;
 mod runtime_layout;
+mod schema;
 mod scratch;
 mod select;
 mod toolchains;

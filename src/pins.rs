@@ -400,6 +400,52 @@ impl Pins {
         })
     }
 
+    /// The pins as a Markdown table: one row per pin, with what was measured
+    /// and the evidence per toolchain.
+    pub fn markdown_table(&self) -> String {
+        let mut s = String::from(
+            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | date | qcompat commit |\n|---|---|---|---|---|---|---|---|\n",
+        );
+        for p in &self.file.pins {
+            let goid = p.goid_type.as_deref().unwrap_or("—");
+            match &p.evidence {
+                Some(e) if !e.per_toolchain.is_empty() => {
+                    for t in &e.per_toolchain {
+                        s.push_str(&format!(
+                            "| `{}` | {} | {} | {goid} | {} | {} / {} / {} | {} | {} |\n",
+                            p.go,
+                            p.strategy,
+                            p.linkname,
+                            t.go,
+                            t.linked,
+                            t.executed,
+                            t.skipped,
+                            t.date,
+                            e.commit.as_deref().unwrap_or("—")
+                        ));
+                    }
+                }
+                Some(e) => s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | {} | {} / {} / {} | {} | {} |\n",
+                    p.go,
+                    p.strategy,
+                    p.linkname,
+                    e.toolchains.join(", "),
+                    e.platforms_linked,
+                    e.platforms_executed,
+                    e.platforms_skipped,
+                    e.date,
+                    e.commit.as_deref().unwrap_or("—")
+                )),
+                None => s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
+                    p.go, p.strategy, p.linkname
+                )),
+            }
+        }
+        s
+    }
+
     /// Whether `v` is newer than everything the pins cover.
     pub fn newer_than_all(&self, v: &Version) -> bool {
         let release = Version::new(v.major, v.minor, v.patch);

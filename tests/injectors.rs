@@ -67,6 +67,7 @@ fn doctor_in(go: &Path, toolexec: &str, deep: bool, cache: &Path, gocache: Optio
     let out = c.output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
+    validate("doctor", &v);
     let want = if v["ok"] == true { 0 } else { 1 };
     assert_eq!(out.status.code(), Some(want), "{v:#}");
     v
@@ -85,7 +86,9 @@ fn select(go: &Path, toolexec: &str, cache: &Path) -> Value {
     .output()
     .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let v = serde_json::from_slice(&out.stdout).unwrap();
+    validate("selection", &v);
+    v
 }
 
 fn check<'a>(r: &'a Value, id: &str) -> &'a Value {
@@ -271,6 +274,7 @@ fn matrix_report_in(
         &std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr))),
     )
     .unwrap();
+    validate("report", &r);
     (r, out)
 }
 

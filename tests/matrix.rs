@@ -23,8 +23,11 @@ fn cell<'a>(r: &'a Value, go: &str, platform: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no cell {go} {platform}"))
 }
 
+/// A report written as JSON, checked against the report schema.
 fn read_json(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    let v = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    validate("report", &v);
+    v
 }
 
 /// A spec file in `dir` whose `path:` toolchain points at Debian's go1.19.

@@ -108,14 +108,22 @@ pub fn text(b: &[u8]) -> String {
 /// Runs qcompat and parses its stdout as JSON, failing with its stderr.
 pub fn json(args: &[&str]) -> serde_json::Value {
     let out = run(args);
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "qcompat {args:?} gave no JSON ({e}); status {}, stderr:\n{}\nstdout:\n{}",
             out.status,
             text(&out.stderr),
             text(&out.stdout)
         )
-    })
+    });
+    // Every stable output a test reads is checked against its schema.
+    match args.first() {
+        Some(&"probe") => validate("probe", &v),
+        Some(&"select") => validate("selection", &v),
+        Some(&"doctor") => validate("doctor", &v),
+        _ => {}
+    }
+    v
 }
 
 /// Writes an executable shell script.
@@ -177,4 +185,48 @@ pub fn gccgo() -> PathBuf {
         p.display()
     );
     p
+}
+
+/// Resolves the schemas' references to each other from matrix/schema/.
+struct SchemaFiles;
+
+impl jsonschema::Retrieve for SchemaFiles {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri
+            .path()
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let text = std::fs::read_to_string(repo().join("matrix/schema").join(&name))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+/// Fails unless `doc` validates against the shipped schema `file`
+/// (matrix/schema/FILE.schema.json).
+pub fn validate(file: &str, doc: &serde_json::Value) {
+    let path = repo()
+        .join("matrix/schema")
+        .join(format!("{file}.schema.json"));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let v = jsonschema::options()
+        .with_retriever(SchemaFiles)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "does not match {}:\n{}\n{doc:#}",
+        path.display(),
+        errors.join("\n")
+    );
 }

@@ -225,10 +225,14 @@ enum MatrixCmd {
     /// Print the shards for a CI matrix
     Plan {
         spec: Option<PathBuf>,
+        /// How many CI runners to split the cells over (1 to 1000)
         #[arg(long, default_value_t = 1)]
         shards: usize,
+        /// github: a strategy.matrix for GitHub Actions; json: the shards as
+        /// a JSON list; text: one line per shard (--json means json)
         #[arg(long, default_value = "github", value_parser = ["github", "json", "text"])]
         format: String,
+        /// Resolve toolchain selectors from local toolchains only
         #[arg(long)]
         offline: bool,
     },
@@ -272,14 +276,20 @@ enum PinsCmd {
 enum ToolchainsCmd {
     /// List toolchains on this machine (or, with --remote, in the release index)
     List {
+        /// List the release index's versions instead of this machine's
         #[arg(long)]
         remote: bool,
     },
-    /// Print the GOROOT of a version, finding or installing it
+    /// Print the GOROOT of a version or selector (1.27.3, 1.27.x, supported,
+    /// local), finding or installing it; one line per toolchain
     Path { version: String },
-    /// Install a version into qcompat's cache
+    /// Install a version: into qcompat's cache (download), or the go
+    /// command's module cache (gotoolchain)
     Install {
         version: String,
+        /// download: the release index's archive, checked and unpacked into
+        /// qcompat's cache; gotoolchain: `GOTOOLCHAIN=goX.Y.Z go env GOROOT`,
+        /// which puts it in GOMODCACHE through your GOPROXY
         #[arg(long, default_value = "download", value_parser = ["download", "gotoolchain"])]
         via: String,
     },
@@ -289,6 +299,7 @@ enum ToolchainsCmd {
         /// Versions to keep, e.g. go1.27.3
         #[arg(long)]
         keep: Vec<String>,
+        /// Only print what would be removed
         #[arg(long)]
         dry_run: bool,
     },
@@ -311,6 +322,9 @@ pub fn run() -> Result<ExitCode> {
             pins,
             injector,
         } => {
+            if format.is_some() && (g.json || g.yaml) {
+                anyhow::bail!("--format goflags prints one line of go flags; drop --json/--yaml (or drop --format for the JSON selection)");
+            }
             let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
             let go = g.go()?;
             let tc = discover::discover(&go)?;
@@ -420,7 +434,7 @@ fn matrix_cmd(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {
                     json: g.json,
                 },
                 shards,
-                &format,
+                if g.json { "json" } else { &format },
             )?;
             Ok(ExitCode::SUCCESS)
         }
@@ -486,13 +500,28 @@ fn toolchains_cmd(cmd: ToolchainsCmd, opts: &toolchains::Options, g: &Global) ->
     match cmd {
         ToolchainsCmd::List { remote } => toolchains::cmd_list(remote, opts, g.format())?,
         ToolchainsCmd::Path { version } => {
-            let sel = toolchains::parse_selector(&version)?;
-            let toolchains::Selector::Exact(v) = sel else {
-                anyhow::bail!(
-                    "toolchains path takes one exact version such as 1.27.3, not {version:?}"
-                );
-            };
-            crate::outln!("{}", toolchains::find(&v, opts)?.goroot.display())?;
+            // The same selectors as matrix specs: 1.27.3, 1.27.x, supported, local.
+            let roots: Vec<PathBuf> = if version.trim() == "local" {
+                vec![PathBuf::from(&g.go()?.path)]
+            } else {
+                toolchains::resolve_with(&version, opts)?
+            }
+            .into_iter()
+            .map(|bin| {
+                // bin/go -> GOROOT
+                bin.parent()
+                    .and_then(|b| b.parent())
+                    .map(PathBuf::from)
+                    .unwrap_or(bin)
+            })
+            .collect();
+            if g.json {
+                crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
+            } else {
+                for r in roots {
+                    crate::outln!("{}", r.display())?;
+                }
+            }
         }
         ToolchainsCmd::Install { version, via } => {
             let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {

@@ -27,9 +27,14 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 fn run(args: Vec<OsString>) -> Result<ExitCode> {
+    const USAGE: &str = "usage: go build -toolexec=\"qcompat toolexec\" ./... (the go command then runs `qcompat toolexec TOOL ARGS...` for every tool; see README.md)";
     let Some((tool, rest)) = args.split_first() else {
-        bail!("usage: go build -toolexec=\"qcompat toolexec\" ... (the go command supplies TOOL ARGS)");
+        bail!("{USAGE}");
     };
+    if tool == "--help" || tool == "-h" || tool == "help" {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let compiler = tool_name(tool) == "compile";
     if compiler && rest.len() == 1 && rest[0] == "-V=full" {
         return version(tool, rest);

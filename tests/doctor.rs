@@ -211,7 +211,10 @@ fn devel_and_gccgo() {
     let (r, _) = doctor(&gccgo, &[]);
     let c = check(&r, "compiler");
     assert_eq!(c["status"], "ok");
-    assert!(c["message"].as_str().unwrap().contains("runtime.Stack"), "{c:#}");
+    assert!(
+        c["message"].as_str().unwrap().contains("runtime.Stack"),
+        "{c:#}"
+    );
     assert_eq!(r["selection"]["strategy"], "stack");
 
     let d = dir.path().join("nogoid");

@@ -381,6 +381,12 @@ fn network_and_archive_faults() {
     let o = tc(&cache, &["list", "--offline"]);
     assert!(text(&o.stdout).contains("offline"));
     assert!(text(&o.stdout).contains("go1.90.3"));
+    // Failed installs leave lock files; prune removes the idle ones.
+    assert!(cache.join("toolchains/.go1.90.2.lock").exists());
+    let o = tc(&cache, &["prune", "--keep", "go1.90.3"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!cache.join("toolchains/.go1.90.2.lock").exists());
+    assert!(cache.join("toolchains/go1.90.3/bin/go").exists());
 }
 
 /// Archives and indexes that try to write outside the cache: a symlink

@@ -18,6 +18,9 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
     if !report.complete {
         bail!("the report is incomplete (interrupted, or shards missing): finish the run or merge every shard first");
     }
+    if let Some(s) = &report.shard {
+        bail!("the report is one shard ({s}) of a run: evidence comes only from whole runs; `qcompat matrix merge` every shard's report first");
+    }
     let mut file = pins.file.clone();
     let mut log = Vec::new();
     let injector = report

@@ -245,10 +245,14 @@ fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version>> {
 
 /// Resolves a selector to go binaries (for matrix specs).
 pub fn resolve_many(selector: &str, offline: bool, timeout: Duration) -> Result<Vec<PathBuf>> {
-    let opts = Options::new(offline, timeout);
+    resolve_with(selector, &Options::new(offline, timeout))
+}
+
+/// The go binaries a selector names, found or installed with `opts`.
+pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
     let sel = parse_selector(selector)?;
-    let versions = versions_for(&sel, &opts)?;
-    versions.iter().map(|v| Ok(find(v, &opts)?.go())).collect()
+    let versions = versions_for(&sel, opts)?;
+    versions.iter().map(|v| Ok(find(v, opts)?.go())).collect()
 }
 
 /// Turns a selector into versions, locally when it can.
@@ -570,6 +574,18 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
         for e in rd.filter_map(|e| e.ok()) {
             let name = e.file_name().to_string_lossy().into_owned();
             let leftover = name.starts_with('.') && !name.ends_with(".lock");
+            // A lock file no install holds, of a version not installed (a
+            // failed or refused install left it).
+            if let Some(v) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".lock")) {
+                let idle = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(e.path())
+                    .is_ok_and(|f| f.try_lock().is_ok());
+                if idle && !root.join(v).exists() {
+                    doomed.push(e.path());
+                }
+                continue;
+            }
             let toolchain = name.starts_with("go")
                 && !keep.iter().any(|k| k == &name || format!("go{k}") == name);
             if !(leftover || toolchain) {

@@ -9,6 +9,8 @@ need_pkgs=()
 [ -x /usr/lib/go-1.19/bin/go ] || need_pkgs+=(golang-1.19-go)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
 [ -x /usr/bin/go-12 ] || need_pkgs+=(gccgo-go)
+command -v wine >/dev/null || need_pkgs+=(wine64)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need_pkgs+=(gcc-mingw-w64-x86-64-win32)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "ci/test.sh: installing ${need_pkgs[*]}"
@@ -22,6 +24,8 @@ missing=()
 [ -x /usr/lib/go-1.19/bin/go ] || missing+=(golang-1.19-go)
 command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
 [ -x /usr/bin/go-12 ] || missing+=(gccgo-go)
+command -v wine >/dev/null || missing+=(wine64)
+command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)
 command -v node >/dev/null || missing+=(nodejs)
 command -v go >/dev/null || missing+=(go)
 if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
@@ -40,6 +44,8 @@ echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+echo "== actionlint (CI workflow templates)"
+GOFLAGS=-mod=mod GOTOOLCHAIN=local go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 ci/workflows/*.yml
 echo "== test injectors: gofmt, go vet"
 for m in tests/injectors/*/; do
   (

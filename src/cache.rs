@@ -45,15 +45,18 @@ pub enum Area {
     PrivateGocache,
     /// Injectors built from a Go package, one per toolchain and source state.
     Injectors,
+    /// The private Wine prefix that runs windows/amd64 binaries.
+    Wine,
 }
 
 impl Area {
     /// Every area that holds derived data, which `prune` may remove.
-    pub const DERIVED: [Area; 4] = [
+    pub const DERIVED: [Area; 5] = [
         Area::Probe,
         Area::MatrixBin,
         Area::PrivateGocache,
         Area::Injectors,
+        Area::Wine,
     ];
 
     pub fn dir(self) -> PathBuf {
@@ -64,6 +67,7 @@ impl Area {
             Area::MatrixBin => "matrix-bin",
             Area::PrivateGocache => "gocache-private",
             Area::Injectors => "injectors",
+            Area::Wine => "wine",
         })
     }
 

@@ -30,6 +30,7 @@ mod toolchains;
 mod toolexec;
 mod toolid;
 mod version;
+mod wine;
 
 use std::process::ExitCode;
 

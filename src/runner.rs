@@ -130,6 +130,20 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
                 script: Some((loader, WASI_LOADER)),
             })
         }
+        ("windows", "amd64") if host_arch == "x86_64" && cfg!(target_os = "linux") => {
+            let w = crate::wine::get()?;
+            if !w.shim && crate::wine::needs_shim(goroot) {
+                return Err(format!(
+                    "Go 1.21+ needs ProcessPrng (bcryptprimitives.dll), which Wine 8.0 lacks, and qcompat could not build its replacement into {} (install mingw-w64: x86_64-w64-mingw32-gcc)",
+                    w.prefix.display()
+                ));
+            }
+            Ok(Runner {
+                argv: vec![w.wine.display().to_string()],
+                env: w.env(),
+                script: None,
+            })
+        }
         _ => Err(format!("this machine cannot run {goos}/{goarch} binaries")),
     }
 }

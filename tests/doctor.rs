@@ -15,15 +15,6 @@ fn doctor(go: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     (v, out.status.code().unwrap())
 }
 
-fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {r:#}"))
-}
-
 fn deep_ok(go: &Path, version: &str) {
     let (r, code) = doctor(go, &["--deep"]);
     assert_eq!(code, 0, "{r:#}");

@@ -91,15 +91,6 @@ fn select(go: &Path, toolexec: &str, cache: &Path) -> Value {
     v
 }
 
-fn check<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {r:#}"))
-}
-
 fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
@@ -278,15 +269,6 @@ fn matrix_report_in(
     (r, out)
 }
 
-fn cell<'a>(r: &'a Value, go: &str, platform: &str) -> &'a Value {
-    r["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["go"] == go && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform)
-        .unwrap_or_else(|| panic!("no cell {go} {platform} in {r:#}"))
-}
-
 /// The matrix gives the same verdicts as doctor, lean or not: on go1.19.8 the
 /// host cell is precompiled-std and the cross cell runtime-file; on go1.26.8
 /// both pass in a private GOCACHE. Pins recorded with qcompat's own injector
@@ -419,18 +401,7 @@ fn injector_package_is_built_per_toolchain() {
     assert_eq!(r["injector"]["name"], "moderninjector");
     assert_eq!(r["injector"]["package"], ".");
     assert_eq!(r["injector"]["module"], "example.com/moderninjector");
-    let md = dir.path().join("grid.md");
-    let o = cmd(&[
-        "matrix",
-        "merge",
-        dir.path().join("report.json").to_str().unwrap(),
-        "--markdown",
-        md.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let grid = std::fs::read_to_string(&md).unwrap();
+    let grid = grid_of(&dir.path().join("report.json"));
     assert!(
         grid.contains("go1.27.3: injector built by go1.27.3"),
         "{grid}"

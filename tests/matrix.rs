@@ -7,22 +7,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn cell<'a>(r: &'a Value, go: &str, platform: &str) -> &'a Value {
-    r["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["go"] == go
-                && format!(
-                    "{}/{}",
-                    c["goos"].as_str().unwrap(),
-                    c["goarch"].as_str().unwrap()
-                ) == platform
-        })
-        .unwrap_or_else(|| panic!("no cell {go} {platform}"))
-}
-
 /// A report written as JSON, checked against the report schema.
 fn read_json(p: &Path) -> Value {
     let v = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
@@ -378,34 +362,13 @@ fn shards_merge_back_into_the_whole() {
 fn sigint_writes_a_partial_report() {
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let s = spec(
-        dir.path(),
-        "slow.yaml",
-        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, freebsd/arm64, netbsd/amd64]\nverify: link\njobs: 1\n",
-    );
     let report = dir.path().join("partial.json");
-    // A fresh GOCACHE makes every cell a cold build of several seconds.
-    let mut child = cmd(&[
-        "matrix",
-        "run",
-        s.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ])
-    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
-    .env("QCOMPAT_GO", go126())
-    .env("GOCACHE", dir.path().join("gocache"))
-    .env("TMPDIR", &tmp)
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    // Wait for the first cell to finish, then interrupt the second.
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.starts_with("[1/6]"), "{first}");
+    let mut child = start_slow_run(
+        dir.path(),
+        "[linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, freebsd/arm64, netbsd/amd64]",
+        &report,
+        6,
+    );
     std::thread::sleep(std::time::Duration::from_millis(1500));
     unsafe_sigint(child.id());
     let status = child.wait().unwrap();
@@ -425,6 +388,41 @@ fn sigint_writes_a_partial_report() {
         .map(|e| e.file_name())
         .collect();
     assert!(left.is_empty(), "temp files left: {left:?}");
+}
+
+/// Starts a one-job, link-only run over `platforms` with a fresh GOCACHE
+/// (every cell a cold build of seconds) and TMPDIR `dir/tmp`, and returns
+/// once its first of `cells` cells has finished.
+fn start_slow_run(dir: &Path, platforms: &str, report: &Path, cells: usize) -> std::process::Child {
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let s = spec(
+        dir,
+        "slow.yaml",
+        &format!("toolchains: [local]\nplatforms: {platforms}\nverify: link\njobs: 1\n"),
+    );
+    let mut child = cmd(&[
+        "matrix",
+        "run",
+        s.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", dir.join("gocache"))
+    .env("TMPDIR", &tmp)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with(&format!("[1/{cells}]")), "{first}");
+    // Keep draining stderr so the run never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    child
 }
 
 fn unsafe_sigint(pid: u32) {
@@ -555,18 +553,7 @@ fn user_program_cells() {
         );
     }
     assert!(r["program"].as_str().unwrap().ends_with("./cmd/goid-mode"));
-    let md = dir.path().join("grid.md");
-    let o = cmd(&[
-        "matrix",
-        "merge",
-        report.to_str().unwrap(),
-        "--markdown",
-        md.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let grid = std::fs::read_to_string(&md).unwrap();
+    let grid = grid_of(&report);
     assert!(grid.contains("the program ran and exited 0"), "{grid}");
     assert!(!grid.contains("the probe ran"), "{grid}");
     let bad = spec(
@@ -747,32 +734,13 @@ fn environment_failures_are_not_regressions() {
 fn sigkill_leaves_a_journal_and_nothing_running() {
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let s = spec(
-        dir.path(),
-        "slow.yaml",
-        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64, linux/ppc64le, linux/s390x]\nverify: link\njobs: 1\n",
-    );
     let report = dir.path().join("r.json");
-    let mut child = cmd(&[
-        "matrix",
-        "run",
-        s.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ])
-    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
-    .env("QCOMPAT_GO", go126())
-    .env("GOCACHE", dir.path().join("gocache"))
-    .env("TMPDIR", &tmp)
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.starts_with("[1/4]"), "{first}");
+    let mut child = start_slow_run(
+        dir.path(),
+        "[linux/amd64, linux/arm64, linux/ppc64le, linux/s390x]",
+        &report,
+        4,
+    );
     std::thread::sleep(std::time::Duration::from_millis(1500));
     child.kill().unwrap();
     child.wait().unwrap();

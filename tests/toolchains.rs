@@ -237,6 +237,7 @@ fn server() -> &'static Arc<Server> {
         add("go1.90.6", tarball(&[("go/VERSION", "go1.90.6"), ("/tmp/qcompat-absolute", "x")]), Mode::Normal, None);
         add("go1.90.8", fake_toolchain("go1.90.8"), Mode::Slow, None);
         add("go1.90.10", fake_toolchain("go1.90.10"), Mode::Slow, None);
+        add("go1.90.12", fake_toolchain("go1.90.12"), Mode::Slow, None);
         let with_chain = |version: &str, rest: &[(&str, char, &str)]| {
             let v = format!("{version}\n");
             let mut e = vec![("go/VERSION", 'f', v.as_str()), ("go/bin/go", 'f', "#!/bin/sh\n")];
@@ -506,6 +507,58 @@ fn prune_waits_for_no_install() {
     let i = install.join().unwrap();
     assert!(i.status.success(), "{}", text(&i.stderr));
     assert!(cache.join("toolchains/go1.90.10/bin/go").exists());
+}
+
+/// Ctrl-C while a matrix run downloads its toolchain: exit 130, a report that
+/// says the run was interrupted while preparing, no staging folder left.
+#[test]
+fn sigint_while_a_matrix_downloads_its_toolchain() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let spec = dir.path().join("s.yaml");
+    std::fs::write(&spec, "toolchains: [1.90.12]\nplatforms: [linux/amd64]\n").unwrap();
+    let report = dir.path().join("r.json");
+    let child = cmd(&[
+        "matrix",
+        "run",
+        spec.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", &cache)
+    .env(
+        "QCOMPAT_GO_INDEX",
+        format!("{}?mode=json&include=all", server().base),
+    )
+    .env("QCOMPAT_PROVIDERS", "local,download")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    // The server holds the archive back for 1.5 s: interrupt meanwhile.
+    let start = std::time::Instant::now();
+    while leftovers(&cache).is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!leftovers(&cache).is_empty(), "the download never started");
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["complete"], false);
+    assert!(
+        r["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("interrupted while preparing"),
+        "{r:#}"
+    );
+    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
+    assert!(!cache.join("toolchains/go1.90.12").exists());
 }
 
 #[test]

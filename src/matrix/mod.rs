@@ -494,24 +494,10 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         // Interrupted while resolving toolchains (a download) or building
         // injectors: still leave a report that says so.
         Err(e) if crate::process::interrupted() => {
-            let report = Report {
-                schema: report::SCHEMA,
-                complete: false,
-                started,
-                qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
-                spec: loaded.path.display().to_string(),
-                qcompat_commit: Some(COMMIT.to_string()),
-                toolexec: si.describe(),
-                injector: Some(si.identity()),
-                program: None,
-                shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
-                merged_shards: vec![],
-                toolchains: vec![],
-                notes: vec![format!(
-                    "interrupted while preparing the run ({e:#}); no cell was built"
-                )],
-                cells: vec![],
-            };
+            let mut report = report_head(&loaded, &o, &si, &started, &[]);
+            report.notes = vec![format!(
+                "interrupted while preparing the run ({e:#}); no cell was built"
+            )];
             return finish(&report, &o.outputs, o.pins, o.json, true);
         }
         Err(e) => return Err(e),
@@ -548,27 +534,13 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     // Ctrl-C (and SIGTERM) set process::INTERRUPTED: running builds are
     // stopped and the run ends with a partial report.
 
-    let journal = o.outputs.report.as_ref().map(|p| {
-        Mutex::new(report::Journal::start(
-            p,
-            &Report {
-                schema: report::SCHEMA,
-                complete: false,
-                started: started.clone(),
-                qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
-                spec: loaded.path.display().to_string(),
-                qcompat_commit: Some(COMMIT.to_string()),
-                toolexec: si.describe(),
-                injector: Some(si.identity()),
-                program: program_label(&loaded),
-                shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
-                merged_shards: vec![],
-                toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
-                notes: notes.clone(),
-                cells: vec![],
-            },
-        ))
-    });
+    let mut head = report_head(&loaded, &o, &si, &started, &prepared);
+    head.notes = notes;
+    let journal = o
+        .outputs
+        .report
+        .as_ref()
+        .map(|p| Mutex::new(report::Journal::start(p, &head)));
     // Longest cells first, so that no long cell runs alone at the end while
     // the other workers idle; the report keeps the planned order.
     let order = execution_order(&planned, exec);
@@ -651,20 +623,9 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         .collect();
     let complete = !interrupted && cells.len() == planned.len();
     let mut report = Report {
-        schema: report::SCHEMA,
         complete,
-        started,
-        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
-        spec: loaded.path.display().to_string(),
-        qcompat_commit: Some(COMMIT.to_string()),
-        toolexec: si.describe(),
-        injector: Some(si.identity()),
-        program: program_label(&loaded),
-        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
-        merged_shards: vec![],
-        toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
-        notes,
         cells,
+        ..head
     };
     if interrupted {
         report.notes.push(format!(
@@ -682,12 +643,34 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// The report's `program` field: `DIR PACKAGE`, for a user program.
-fn program_label(loaded: &Loaded) -> Option<String> {
-    loaded
-        .program
-        .as_ref()
-        .map(|(d, p)| format!("{} {p}", d.display()))
+/// A report of this run without cells (the journal's header, the start of
+/// the final report).
+fn report_head(
+    loaded: &Loaded,
+    o: &RunOptions,
+    si: &SpecInjector,
+    started: &str,
+    prepared: &[Prepared],
+) -> Report {
+    Report {
+        schema: report::SCHEMA,
+        complete: false,
+        started: started.to_string(),
+        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        spec: loaded.path.display().to_string(),
+        qcompat_commit: Some(COMMIT.to_string()),
+        toolexec: si.describe(),
+        injector: Some(si.identity()),
+        program: loaded
+            .program
+            .as_ref()
+            .map(|(d, p)| format!("{} {p}", d.display())),
+        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+        merged_shards: vec![],
+        toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
+        notes: vec![],
+        cells: vec![],
+    }
 }
 
 /// Writes the outputs, prints the verdict, and picks the exit code.

@@ -230,3 +230,46 @@ pub fn validate(file: &str, doc: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// doctor's check `id` in a doctor report.
+pub fn check<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {r:#}"))
+}
+
+/// The cell of `go` and `platform` (goos/goarch) in a matrix report.
+pub fn cell<'a>(r: &'a serde_json::Value, go: &str, platform: &str) -> &'a serde_json::Value {
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            let p = format!(
+                "{}/{}",
+                c["goos"].as_str().unwrap_or(""),
+                c["goarch"].as_str().unwrap_or("")
+            );
+            c["go"] == go && p == platform
+        })
+        .unwrap_or_else(|| panic!("no cell {go} {platform} in {r:#}"))
+}
+
+/// The Markdown grid `matrix merge --markdown` renders from a report file.
+pub fn grid_of(report: &Path) -> String {
+    let md = report.with_extension("grid.md");
+    let o = cmd(&[
+        "matrix",
+        "merge",
+        report.to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    std::fs::read_to_string(&md).unwrap()
+}

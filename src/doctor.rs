@@ -313,7 +313,7 @@ fn goflags_check(goflags: &str) -> Check {
             "goflags",
             Level::Warn,
             format!("GOFLAGS runs every build through the toolexec {t:?}: {goflags}"),
-            Some("every build goes through it, and doctor checks it as the injector unless --toolexec names another; qcompat's own builds clear GOFLAGS".into()),
+            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `qcompat select --toolexec {} --format goflags` to keep {t:?}", crate::process::shell_quote(&t))),
         ),
         None => check(
             "goflags",

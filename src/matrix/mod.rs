@@ -205,6 +205,7 @@ fn prepare(
         let mut salted = Some(true);
         let mut built_by = build.as_ref().map(|b| b.built_by.clone());
         let mut diag = crate::diagnosis::Context::default();
+        let goid_type = crate::runtime_layout::read(tc.goroot()).goid_type;
         // Kept binaries are keyed on content: the injector's bytes, the
         // toolchain, the program's sources and the flags.
         let mut key = crate::cache::Key::new("matrix-bin");
@@ -244,13 +245,7 @@ fn prepare(
             if built_by.is_none() {
                 built_by = inj.built_by(&go);
             }
-            diag = crate::live::diag_context(
-                &tc,
-                inj,
-                salted,
-                built_by.clone(),
-                crate::runtime_layout::read(tc.goroot()).goid_type,
-            );
+            diag = crate::live::diag_context(&tc, inj, salted, built_by.clone(), goid_type.clone());
             key.file("injector", &inj.exe).str("command", toolexec);
         }
         if let Some(b) = build.as_ref().filter(|b| b.status == "failed") {
@@ -277,7 +272,7 @@ fn prepare(
                 note,
                 injector_built_by: built_by,
                 injector_build: build,
-                goid_type: crate::runtime_layout::read(tc.goroot()).goid_type,
+                goid_type,
                 linkname: if plan_only || gccgo {
                     None
                 } else {

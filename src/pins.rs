@@ -408,39 +408,45 @@ impl Pins {
         );
         for p in &self.file.pins {
             let goid = p.goid_type.as_deref().unwrap_or("—");
-            match &p.evidence {
-                Some(e) if !e.per_toolchain.is_empty() => {
-                    for t in &e.per_toolchain {
-                        s.push_str(&format!(
-                            "| `{}` | {} | {} | {goid} | {} | {} / {} / {} | {} | {} |\n",
-                            p.go,
-                            p.strategy,
-                            p.linkname,
-                            t.go,
-                            t.linked,
-                            t.executed,
-                            t.skipped,
-                            t.date,
-                            e.commit.as_deref().unwrap_or("—")
-                        ));
-                    }
-                }
-                Some(e) => s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | {} | {} / {} / {} | {} | {} |\n",
-                    p.go,
-                    p.strategy,
-                    p.linkname,
+            let Some(e) = &p.evidence else {
+                s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
+                    p.go, p.strategy, p.linkname
+                ));
+                continue;
+            };
+            // One row per toolchain; evidence recorded before per-toolchain
+            // entries existed is one row of totals.
+            let rows: Vec<(String, u32, u32, u32, &str)> = if e.per_toolchain.is_empty() {
+                vec![(
                     e.toolchains.join(", "),
                     e.platforms_linked,
                     e.platforms_executed,
                     e.platforms_skipped,
-                    e.date,
+                    &e.date,
+                )]
+            } else {
+                e.per_toolchain
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.go.clone(),
+                            t.linked,
+                            t.executed,
+                            t.skipped,
+                            t.date.as_str(),
+                        )
+                    })
+                    .collect()
+            };
+            for (go, linked, executed, skipped, date) in rows {
+                s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {date} | {} |\n",
+                    p.go,
+                    p.strategy,
+                    p.linkname,
                     e.commit.as_deref().unwrap_or("—")
-                )),
-                None => s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
-                    p.go, p.strategy, p.linkname
-                )),
+                ));
             }
         }
         s

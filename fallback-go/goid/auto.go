@@ -3,7 +3,10 @@
 package goid
 
 import (
+	"runtime"
 	_ "unsafe" // for go:linkname
+
+	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
 // injectedFunc is runtime.qcompatGoroutineIDFunc when the injector added it to
@@ -15,17 +18,35 @@ var injectedFunc func() uint64
 
 // idFunc is what ID calls: the injected accessor when there is one, else the
 // runtime.Stack parser. Choosing once, at package initialisation, keeps ID a
-// single indirect call that the compiler inlines into its callers, so ID adds
-// no frame of its own: neither to the injected path (a few nanoseconds) nor to
-// the traceback that runtime.Stack formats on the fallback path (about a
-// microsecond per frame).
+// single indirect call that the compiler inlines into its callers (a few
+// nanoseconds on the injected path).
 var idFunc = pick()
 
 func pick() func() uint64 {
 	if injectedFunc != nil {
 		return injectedFunc
 	}
-	return StackID
+	return hiddenStackID
+}
+
+// hiddenStackID is StackID under a symbol name that tracebacks do not print.
+//
+// runtime.Stack formats every printed frame of the caller's stack, about half
+// a microsecond each, and prints an inlined ID as a frame of its own. The
+// traceback leaves out unexported functions whose symbol starts with
+// "runtime.", so naming this one runtime.qcompatGoidStackID keeps the printed
+// frames to ID and its callers: the count an out-of-line ID that called
+// runtime.Stack itself would print. Nothing in runtime refers to the name; the
+// linker's Go 1.23+ checks concern references to symbols defined in the
+// standard library, and this one is defined here.
+//
+//go:linkname hiddenStackID runtime.qcompatGoidStackID
+//go:noinline
+func hiddenStackID() uint64 {
+	buf := stackBufs.Get().(*[64]byte)
+	id, _ := stackid.Parse(buf[:runtime.Stack(buf[:], false)])
+	stackBufs.Put(buf)
+	return id
 }
 
 // ID returns the current goroutine's ID.

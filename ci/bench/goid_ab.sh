@@ -14,15 +14,18 @@ mkdir -p "$OUT"
 OLD="$(mktemp -d)"
 trap 'git -C "$ROOT" worktree remove --force "$OLD" >/dev/null 2>&1 || rm -rf "$OLD"' EXIT
 git -C "$ROOT" worktree add --detach --quiet "$OLD" "$BASE"
-bench() { # label, tree
-  (cd "$2/fallback-go" && go test -run '^$' -bench '^BenchmarkID(Depth50)?$' \
-    -benchtime "${BENCHTIME:-300ms}" -count 1 ./goid) | awk -v l="$1" '/^Benchmark/ {print l, $1, $3}'
+# Test binaries are built once, so the rounds time the benchmarks alone.
+(cd "$OLD/fallback-go" && go test -c -o "$OUT/goid-old.test" ./goid)
+(cd "$ROOT/fallback-go" && go test -c -o "$OUT/goid-new.test" ./goid)
+bench() { # label
+  "$OUT/goid-$1.test" -test.run '^$' -test.bench '^BenchmarkID(Depth50)?$' \
+    -test.benchtime "${BENCHTIME:-300ms}" -test.count 1 | awk -v l="$1" '/^Benchmark/ {print l, $1, $3}'
 }
 {
   echo "# base $(git -C "$ROOT" rev-parse --short "$BASE"), current $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet -- fallback-go || echo '+dirty'), $(go version)"
-  for _ in $(seq "$COUNT"); do
-    bench old "$OLD"
-    bench new "$ROOT"
+  # The order flips every round, so neither tree always runs first.
+  for round in $(seq "$COUNT"); do
+    if ((round % 2)); then bench old; bench new; else bench new; bench old; fi
   done
 } | tee "$OUT/goid-ab.txt"
 python3 - "$OUT/goid-ab.txt" <<'PY'

@@ -29,16 +29,16 @@ func pick() func() uint64 {
 	return hiddenStackID
 }
 
-// hiddenStackID is StackID under a symbol name that tracebacks do not print.
-//
-// runtime.Stack formats every printed frame of the caller's stack, about half
-// a microsecond each, and prints an inlined ID as a frame of its own. The
-// traceback leaves out unexported functions whose symbol starts with
-// "runtime.", so naming this one runtime.qcompatGoidStackID keeps the printed
-// frames to ID and its callers: the count an out-of-line ID that called
-// runtime.Stack itself would print. Nothing in runtime refers to the name; the
-// linker's Go 1.23+ checks concern references to symbols defined in the
-// standard library, and this one is defined here.
+// The fallback's cost is runtime.Stack formatting every printed frame of the
+// caller's stack, about half a microsecond each; an inlined function is printed
+// as a frame of its own. Tracebacks leave out unexported functions whose symbol
+// starts with "runtime.", so ID and its stack parser take such names: the
+// parser's traceback then prints only ID's callers. Nothing in runtime refers
+// to either name, and Go 1.23+'s linker checks concern references to symbols
+// the standard library defines, not symbols defined here. Profiles show ID as
+// runtime.qcompatGoidID.
+
+// hiddenStackID is StackID under a name tracebacks leave out.
 //
 //go:linkname hiddenStackID runtime.qcompatGoidStackID
 //go:noinline
@@ -50,6 +50,8 @@ func hiddenStackID() uint64 {
 }
 
 // ID returns the current goroutine's ID.
+//
+//go:linkname ID runtime.qcompatGoidID
 func ID() uint64 { return idFunc() }
 
 // Injected reports whether the binary was built through the injector.

@@ -143,6 +143,20 @@ pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
     goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
 }
 
+/// Adds the lean build's flags to a `go build`: no DWARF, no symbol tables
+/// (the same relocations, less work), and `ldflags` in the same `-ldflags`.
+pub fn lean_flags(cmd: &mut std::process::Command, ldflags: &[&str]) {
+    let mut ld = vec!["-s", "-w"];
+    ld.extend(ldflags);
+    cmd.arg("-gcflags=all=-dwarf=false")
+        .arg(format!("-ldflags={}", ld.join(" ")));
+    // The compiler spends a tenth of a cold build collecting garbage; let
+    // each tool grow to 1 GiB before it collects.
+    if std::env::var_os("GOGC").is_none() {
+        cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
+    }
+}
+
 /// Reads the go command's verdict on a failed build for `goos/goarch`.
 pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
     if stderr.contains("relocation target runtime.GoroutineID not defined")
@@ -190,12 +204,7 @@ pub fn run(job: &Job) -> Outcome {
         cmd.arg(format!("-toolexec={t}"));
     }
     if job.lean && !precompiled {
-        cmd.args(["-gcflags=all=-dwarf=false", "-ldflags=-s -w"]);
-        // The compiler spends a tenth of a cold build collecting garbage;
-        // let each tool grow to 1 GiB before it collects.
-        if std::env::var_os("GOGC").is_none() {
-            cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
-        }
+        lean_flags(&mut cmd, &[]);
     }
     cmd.arg(job.package).current_dir(job.module_dir);
     crate::scratch::isolate(&mut cmd);

@@ -77,6 +77,16 @@ struct Prepared {
     /// Where this toolchain's binaries are kept between runs.
     out_dir: PathBuf,
     platforms: Vec<Platform>,
+    /// Whether the run measures this toolchain's linkname policy (a task of
+    /// the worker pool, so it overlaps other toolchains' cells).
+    measure_linkname: bool,
+}
+
+/// Work for the pool.
+#[derive(Clone, Copy)]
+enum Task {
+    Linkname(usize),
+    Cell(usize),
 }
 
 /// A cell to run, or one already decided without building.
@@ -273,12 +283,9 @@ fn prepare(
                 injector_built_by: built_by,
                 injector_build: build,
                 goid_type,
-                linkname: if plan_only || gccgo {
-                    None
-                } else {
-                    crate::linkname::verify(&tc).ok().map(|v| v.policy)
-                },
+                linkname: None,
             },
+            measure_linkname: !plan_only && !gccgo,
             tc,
             injector: inj,
             gocache,
@@ -537,74 +544,98 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         .as_ref()
         .map(|p| Mutex::new(report::Journal::start(p, &head)));
     // Longest cells first, so that no long cell runs alone at the end while
-    // the other workers idle; the report keeps the planned order.
-    let order = execution_order(&planned, exec);
+    // the other workers idle; the report keeps the planned order. The
+    // linkname checks (two host builds each) go before them, in the same
+    // pool, so no toolchain waits for its check before its cells start.
+    let tasks: Vec<Task> = (0..prepared.len())
+        .filter(|&i| prepared[i].measure_linkname)
+        .map(Task::Linkname)
+        .chain(execution_order(&planned, exec).into_iter().map(Task::Cell))
+        .collect();
     let progress = progress::Progress::new(planned.len());
     let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
+    let linkname: Mutex<Vec<Option<crate::linkname::Policy>>> =
+        Mutex::new(vec![None; prepared.len()]);
     let next = AtomicUsize::new(0);
     let timeout = Duration::from_secs(loaded.spec.timeout);
+    let run_cell = |k: usize| -> bool {
+        let c = &planned[k];
+        let p = &prepared[c.toolchain];
+        let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
+        progress.start(k, &name);
+        let outcome = match &c.preset {
+            Some(o) => o.clone(),
+            None => {
+                let wd = work.path().join(c.toolchain.to_string());
+                let job = Job {
+                    go: &p.tc.go.path,
+                    goroot: p.tc.goroot(),
+                    goos: &c.goos,
+                    goarch: &c.goarch,
+                    toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
+                    gocache: p.gocache.as_deref(),
+                    module_dir: &module_dir,
+                    package: &package,
+                    out_dir: &p.out_dir,
+                    work_dir: &wd,
+                    exec,
+                    lean: loaded.spec.lean,
+                    extra_flags: &[],
+                    timeout,
+                    diag: &p.diag,
+                };
+                cell::run(&job)
+            }
+        };
+        if outcome.note.as_deref() == Some("interrupted") {
+            progress.finish(k, &format!("{name}: interrupted"));
+            return false;
+        }
+        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
+        if let Some(d) = &cell.diagnosis {
+            cell.note = Some(d.line());
+        }
+        progress.finish(
+            k,
+            &format!(
+                "{name}: {}{} ({:.1}s)",
+                cell.status.name(),
+                if cell.status == Status::Pass {
+                    format!(" ({})", cell.verified.name())
+                } else {
+                    String::new()
+                },
+                cell.duration_s
+            ),
+        );
+        if let Some(j) = &journal {
+            j.lock().expect("journal lock").record(&cell);
+        }
+        results.lock().expect("results lock")[k] = Some(cell);
+        true
+    };
     std::thread::scope(|s| {
-        for _ in 0..jobs.min(planned.len().max(1)) {
+        for _ in 0..jobs.min(tasks.len().max(1)) {
             s.spawn(|| loop {
                 if crate::process::interrupted() {
                     break;
                 }
-                let Some(&k) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                let Some(&task) = tasks.get(next.fetch_add(1, Ordering::SeqCst)) else {
                     break;
                 };
-                let c = &planned[k];
-                let p = &prepared[c.toolchain];
-                let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
-                progress.start(k, &name);
-                let outcome = match &c.preset {
-                    Some(o) => o.clone(),
-                    None => {
-                        let wd = work.path().join(c.toolchain.to_string());
-                        let job = Job {
-                            go: &p.tc.go.path,
-                            goroot: p.tc.goroot(),
-                            goos: &c.goos,
-                            goarch: &c.goarch,
-                            toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
-                            gocache: p.gocache.as_deref(),
-                            module_dir: &module_dir,
-                            package: &package,
-                            out_dir: &p.out_dir,
-                            work_dir: &wd,
-                            exec,
-                            lean: loaded.spec.lean,
-                            extra_flags: &[],
-                            timeout,
-                            diag: &p.diag,
-                        };
-                        cell::run(&job)
+                match task {
+                    Task::Linkname(i) => {
+                        let policy = crate::linkname::verify(&prepared[i].tc)
+                            .ok()
+                            .map(|v| v.policy);
+                        linkname.lock().expect("linkname lock")[i] = policy;
                     }
-                };
-                if outcome.note.as_deref() == Some("interrupted") {
-                    progress.finish(k, &format!("{name}: interrupted"));
-                    break;
+                    Task::Cell(k) => {
+                        if !run_cell(k) {
+                            break;
+                        }
+                    }
                 }
-                let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
-                if let Some(d) = &cell.diagnosis {
-                    cell.note = Some(d.line());
-                }
-                progress.finish(
-                    k,
-                    &format!(
-                        "{name}: {}{} ({:.1}s)",
-                        cell.status.name(),
-                        if cell.status == Status::Pass {
-                            format!(" ({})", cell.verified.name())
-                        } else {
-                            String::new()
-                        },
-                        cell.duration_s
-                    ),
-                );
-                if let Some(j) = &journal {
-                    j.lock().expect("journal lock").record(&cell);
-                }
-                results.lock().expect("results lock")[k] = Some(cell);
             });
         }
     });
@@ -622,6 +653,13 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         cells,
         ..head
     };
+    for (t, policy) in report
+        .toolchains
+        .iter_mut()
+        .zip(linkname.into_inner().expect("linkname lock"))
+    {
+        t.linkname = policy;
+    }
     if interrupted {
         report.notes.push(format!(
             "interrupted after {} of {} cells; run again to finish (the go build cache keeps what was built)",

@@ -1,12 +1,10 @@
-//! The command line: clap definitions and the dispatch to each module.
+//! The command line: clap definitions, and the dispatch to `commands`.
 
-use crate::{
-    discover, doctor, gocmd, matrix, output, pins, probe, runtime_layout, select, toolchains,
-    toolexec, version,
-};
+use crate::go::gocmd;
+use crate::support::output::Format;
+use crate::{commands, matrix, toolchains};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use output::Format;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -22,24 +20,24 @@ struct Cli {
 
 /// Options every subcommand shares.
 #[derive(Args, Clone)]
-struct Global {
+pub struct Global {
     /// The go command to use
     #[arg(long, global = true, env = "QCOMPAT_GO", value_name = "PATH")]
-    go: Option<PathBuf>,
+    pub go: Option<PathBuf>,
     /// Print one JSON document
     #[arg(long, global = true, conflicts_with = "yaml")]
-    json: bool,
+    pub json: bool,
     /// Print one YAML document
     #[arg(long, global = true)]
-    yaml: bool,
+    pub yaml: bool,
     /// Limit for each go command qcompat runs, in seconds
     #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=604_800))]
-    timeout: u64,
+    pub timeout: u64,
 }
 
 impl Global {
-    fn format(&self) -> Format {
+    pub fn format(&self) -> Format {
         if self.json {
             Format::Json
         } else if self.yaml {
@@ -49,11 +47,11 @@ impl Global {
         }
     }
 
-    fn timeout(&self) -> Duration {
+    pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout)
     }
 
-    fn go(&self) -> Result<gocmd::Go> {
+    pub fn go(&self) -> Result<gocmd::Go> {
         gocmd::Go::locate(self.go.as_deref(), self.timeout())
     }
 }
@@ -130,72 +128,41 @@ enum Cmd {
 
 /// The injector under test, for select and doctor.
 #[derive(Args)]
-struct InjectorArgs {
+pub struct InjectorArgs {
     /// The injector (e.g. `q`, or "/path/inj -flag"); default: the
     /// -toolexec in GOFLAGS, else qcompat's own
     #[arg(long, value_name = "CMD", conflicts_with = "toolexec_package")]
-    toolexec: Option<String>,
+    pub toolexec: Option<String>,
     /// A Go package to build as the injector with the toolchain under test
     /// (e.g. ./cmd/q), instead of a ready command
     #[arg(long, value_name = "PKG")]
-    toolexec_package: Option<String>,
+    pub toolexec_package: Option<String>,
     /// The module directory of --toolexec-package (default: .)
     #[arg(long, value_name = "DIR", requires = "toolexec_package")]
-    toolexec_dir: Option<PathBuf>,
-}
-
-impl InjectorArgs {
-    fn request(&self) -> Result<crate::injector_build::Request> {
-        let package = match &self.toolexec_package {
-            None => None,
-            Some(p) => {
-                let dir = self
-                    .toolexec_dir
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("."));
-                let dir = dir
-                    .canonicalize()
-                    .map_err(|e| anyhow::anyhow!("--toolexec-dir {}: {e}", dir.display()))?;
-                if !dir.join("go.mod").is_file() {
-                    anyhow::bail!(
-                        "--toolexec-dir {} has no go.mod: name the injector's module directory",
-                        dir.display()
-                    );
-                }
-                Some(crate::injector_build::PackageSpec {
-                    dir,
-                    package: p.clone(),
-                })
-            }
-        };
-        Ok(crate::injector_build::Request {
-            command: self.toolexec.clone(),
-            package,
-        })
-    }
+    pub toolexec_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
-struct OutputArgs {
+pub struct OutputArgs {
     /// Write the report (.json, .yaml or .yml)
     #[arg(long, value_name = "FILE")]
-    report: Option<PathBuf>,
+    pub report: Option<PathBuf>,
     /// Write a Markdown grid of platforms by Go versions
     #[arg(long, value_name = "FILE")]
-    markdown: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
     /// Write JUnit XML
     #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
     /// Write a summary for a CI step ($GITHUB_STEP_SUMMARY)
     #[arg(long, value_name = "FILE")]
-    summary_md: Option<PathBuf>,
+    pub summary_md: Option<PathBuf>,
     /// Pins file used to spot regressions (default: $QCOMPAT_PINS, else built in)
     #[arg(long, value_name = "FILE")]
-    pins: Option<PathBuf>,
+    pub pins: Option<PathBuf>,
 }
 
 impl OutputArgs {
-    fn outputs(&self) -> matrix::Outputs {
+    pub fn outputs(&self) -> matrix::Outputs {
         matrix::Outputs {
             report: self.report.clone(),
             markdown: self.markdown.clone(),
@@ -206,7 +173,7 @@ impl OutputArgs {
 }
 
 #[derive(Subcommand)]
-enum MatrixCmd {
+pub enum MatrixCmd {
     /// Run a matrix spec (default: matrix/default.yaml)
     Run {
         spec: Option<PathBuf>,
@@ -246,7 +213,7 @@ enum MatrixCmd {
 }
 
 #[derive(Subcommand)]
-enum PinsCmd {
+pub enum PinsCmd {
     /// Record a complete matrix report's evidence
     Update {
         /// The report (from matrix run or matrix merge)
@@ -273,7 +240,7 @@ enum PinsCmd {
 }
 
 #[derive(Subcommand)]
-enum ToolchainsCmd {
+pub enum ToolchainsCmd {
     /// List toolchains on this machine (or, with --remote, in the release index)
     List {
         /// List the release index's versions instead of this machine's
@@ -305,70 +272,26 @@ enum ToolchainsCmd {
     },
 }
 
-fn load_pins(flag: Option<PathBuf>) -> Result<pins::Pins> {
-    pins::Pins::load(pins::default_path(flag).as_deref())
-}
-
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let g = &cli.global;
     match cli.command {
-        Cmd::Probe { verify } => probe::run(&g.go()?, verify, g.format())?,
+        Cmd::Probe { verify } => commands::probe::run(&g.go()?, verify, g.format())?,
         Cmd::Select {
             offline,
             verify,
             format,
             pins,
             injector,
-        } => {
-            if format.is_some() && (g.json || g.yaml) {
-                anyhow::bail!("--format goflags prints one line of go flags; drop --json/--yaml (or drop --format for the JSON selection)");
-            }
-            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
-            let go = g.go()?;
-            let tc = discover::discover(&go)?;
-            let inj = injector.request()?.choose(&tc)?;
-            let layout = runtime_layout::read(tc.goroot());
-            let mode = if offline {
-                select::Mode::Offline
-            } else if verify {
-                select::Mode::Verify
-            } else {
-                select::Mode::Default
-            };
-            let s = select::select(
-                &tc,
-                &layout,
-                &pins,
-                &inj,
-                select::ask_salted(&tc, &inj),
-                mode,
-                "--offline was given",
-            )?;
-            select::render(&s, g.format(), format.is_some())?;
-        }
+        } => commands::select::run(g, offline, verify, format.is_some(), pins, &injector)?,
         Cmd::Doctor {
             injector,
             deep,
             pins,
-        } => {
-            let pins = pins::Pins::load(pins::default_path(pins).as_deref())?;
-            let injector = injector.request()?;
-            let report = doctor::diagnose(&doctor::Options {
-                go_flag: g.go.as_deref(),
-                timeout: g.timeout(),
-                injector: &injector,
-                deep,
-                pins: &pins,
-            });
-            doctor::render(&report, g.format())?;
-            if !report.ok {
-                return Ok(ExitCode::from(1));
-            }
-        }
-        Cmd::Matrix { cmd } => return matrix_cmd(cmd, g),
-        Cmd::Pins { cmd } => pins_cmd(cmd, g)?,
+        } => return commands::doctor::run(g, &injector, deep, pins),
+        Cmd::Matrix { cmd } => return commands::matrix::run(cmd, g),
+        Cmd::Pins { cmd } => commands::pins::run(cmd, g)?,
         Cmd::Toolchains {
             cmd,
             offline,
@@ -376,177 +299,13 @@ pub fn run() -> Result<ExitCode> {
         } => {
             let mut opts = toolchains::Options::new(offline, g.timeout());
             opts.index_url = toolchains::index::url(index_url.as_deref());
-            toolchains_cmd(cmd, &opts, g)?;
+            commands::toolchains::run(cmd, &opts, g)?;
         }
-        Cmd::Schema { name } => output::write_stdout(crate::schema::get(&name)?)?,
+        Cmd::Schema { name } => {
+            crate::support::output::write_stdout(commands::schema::get(&name)?)?
+        }
         // Handled before clap runs; reached only through odd spellings.
-        Cmd::Toolexec { args } => return Ok(toolexec::main(args)),
+        Cmd::Toolexec { args } => return Ok(crate::inject::toolexec::main(args)),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn default_spec(spec: Option<PathBuf>) -> PathBuf {
-    spec.unwrap_or_else(|| PathBuf::from(matrix::spec::DEFAULT_PATH))
-}
-
-fn matrix_cmd(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {
-    match cmd {
-        MatrixCmd::Run {
-            spec,
-            shard,
-            jobs,
-            offline,
-            out,
-        } => {
-            let shard = shard.map(|s| matrix::report::parse_shard(&s)).transpose()?;
-            let pins = load_pins(out.pins.clone())?;
-            let spec = default_spec(spec);
-            matrix::run(matrix::RunOptions {
-                spec: &spec,
-                go_flag: g.go.as_deref(),
-                go_timeout: g.timeout(),
-                shard,
-                jobs: jobs.map(usize::from),
-                outputs: out.outputs(),
-                pins: &pins,
-                offline,
-                json: g.json,
-            })
-        }
-        MatrixCmd::Plan {
-            spec,
-            shards,
-            format,
-            offline,
-        } => {
-            let pins = load_pins(None)?;
-            let spec = default_spec(spec);
-            matrix::plan(
-                &matrix::RunOptions {
-                    spec: &spec,
-                    go_flag: g.go.as_deref(),
-                    go_timeout: g.timeout(),
-                    shard: None,
-                    jobs: None,
-                    outputs: matrix::Outputs::default(),
-                    pins: &pins,
-                    offline,
-                    json: g.json,
-                },
-                shards,
-                if g.json { "json" } else { &format },
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        MatrixCmd::Merge { reports, out } => {
-            out.outputs().check()?;
-            let pins = load_pins(out.pins.clone())?;
-            let loaded = reports
-                .iter()
-                .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
-                .collect::<Result<Vec<_>>>()?;
-            let merged = matrix::report::merge(loaded)?;
-            matrix::finish(&merged, &out.outputs(), &pins, g.json, false)
-        }
-    }
-}
-
-fn pins_cmd(cmd: PinsCmd, g: &Global) -> Result<()> {
-    match cmd {
-        PinsCmd::Update { from, pins } => {
-            let current = pins::Pins::load(Some(&pins))?;
-            let report = matrix::report::read(&from)?;
-            let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-            let (file, log) = matrix::evidence::update(&current, &report, &today[..10])?;
-            pins::Pins::save(&file, &pins)?;
-            for l in log {
-                crate::outln!("{l}")?;
-            }
-            crate::outln!("wrote {}", pins.display())?;
-        }
-        PinsCmd::Table { pins } => {
-            output::write_stdout(&load_pins(pins)?.markdown_table())?;
-        }
-        PinsCmd::Check { pins, version } => {
-            let p = load_pins(pins)?;
-            match version {
-                None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
-                Some(v) => {
-                    let v = version::parse(
-                        if v.starts_with("go") || v.contains(' ') {
-                            v.clone()
-                        } else {
-                            format!("go{v}")
-                        }
-                        .as_str(),
-                    )?;
-                    match p.find(&v.version) {
-                        Some(m) => output::emit(g.format(), m.pin, |s| {
-                            s.push_str(&format!(
-                                "{} -> pin {:?}: {}\n",
-                                v.raw, m.pin.go, m.pin.strategy
-                            ))
-                        })?,
-                        None => crate::outln!("{}: no pin covers it", v.raw)?,
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn toolchains_cmd(cmd: ToolchainsCmd, opts: &toolchains::Options, g: &Global) -> Result<()> {
-    match cmd {
-        ToolchainsCmd::List { remote } => toolchains::cmd_list(remote, opts, g.format())?,
-        ToolchainsCmd::Path { version } => {
-            // The same selectors as matrix specs: 1.27.3, 1.27.x, supported, local.
-            let roots: Vec<PathBuf> = if version.trim() == "local" {
-                vec![PathBuf::from(&g.go()?.path)]
-            } else {
-                toolchains::resolve_with(&version, opts)?
-            }
-            .into_iter()
-            .map(|bin| {
-                // bin/go -> GOROOT
-                bin.parent()
-                    .and_then(|b| b.parent())
-                    .map(PathBuf::from)
-                    .unwrap_or(bin)
-            })
-            .collect();
-            if g.json {
-                crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
-            } else {
-                for r in roots {
-                    crate::outln!("{}", r.display())?;
-                }
-            }
-        }
-        ToolchainsCmd::Install { version, via } => {
-            let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
-                anyhow::bail!(
-                    "toolchains install takes one exact version such as 1.27.3, not {version:?}"
-                );
-            };
-            let i = if via == "gotoolchain" {
-                toolchains::via_gotoolchain(&version::format_go_name(&v), g.timeout())?
-            } else {
-                toolchains::install_download(&v, opts)?
-            };
-            output::emit(g.format(), &i, |s| {
-                s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
-            })?;
-        }
-        ToolchainsCmd::Prune { keep, dry_run } => {
-            for p in toolchains::prune(&keep, dry_run)? {
-                crate::outln!(
-                    "{} {}",
-                    if dry_run { "would remove" } else { "removed" },
-                    p.display()
-                )?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,36 +1,16 @@
 //! qcompat: will a toolexec-injected `runtime.GoroutineID` work with this Go
 //! toolchain and platform? Probes, proves with real builds, and picks a fallback.
 
-mod cache;
-mod cell;
 mod cli;
-mod companion;
-mod diagnosis;
-mod discover;
-mod doc_error;
-mod doctor;
-mod gocmd;
-mod injector;
-mod injector_build;
-mod linkname;
-mod live;
+mod commands;
+mod go;
+mod inject;
 mod matrix;
-mod output;
-mod paths;
-mod pins;
-mod probe;
-mod probeprog;
-mod process;
-mod runner;
-mod runtime_layout;
-mod schema;
-mod scratch;
-mod select;
+mod policy;
+mod render;
+mod support;
 mod toolchains;
-mod toolexec;
-mod toolid;
-mod version;
-mod wine;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -43,15 +23,15 @@ fn main() -> ExitCode {
         .next()
         .as_deref()
         .and_then(|a| std::path::Path::new(a).file_name())
-        .is_some_and(|n| n == paths::TOOLEXEC_NAME);
+        .is_some_and(|n| n == inject::command::TOOLEXEC_NAME);
     if as_link || args.next().is_some_and(|a| a == "toolexec") {
-        return toolexec::main(args.collect());
+        return inject::toolexec::main(args.collect());
     }
-    process::install_interrupt_handler();
+    support::process::install_interrupt_handler();
     let result = cli::run();
     // Ctrl-C or SIGTERM: children were stopped and temporary files removed
     // on the way out; say so and exit as an interrupted command does.
-    if process::interrupted() {
+    if support::process::interrupted() {
         if let Err(e) = &result {
             eprintln!("qcompat: {e:#}");
         }

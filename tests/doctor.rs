@@ -8,11 +8,7 @@ use std::process::Command;
 fn doctor(go: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     let mut args = vec!["doctor", "--json", "--go", go.to_str().unwrap()];
     args.extend_from_slice(extra);
-    let out = run(&args);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
-    validate("doctor", &v);
-    (v, out.status.code().unwrap())
+    json_of(&mut cmd(&args))
 }
 
 fn deep_ok(go: &Path, version: &str) {

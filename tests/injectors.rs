@@ -64,30 +64,25 @@ fn doctor_in(go: &Path, toolexec: &str, deep: bool, cache: &Path, gocache: Optio
     if let Some(g) = gocache {
         c.env("GOCACHE", g);
     }
-    let out = c.output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
-    validate("doctor", &v);
+    let (v, code) = json_of(&mut c);
     let want = if v["ok"] == true { 0 } else { 1 };
-    assert_eq!(out.status.code(), Some(want), "{v:#}");
+    assert_eq!(code, want, "{v:#}");
     v
 }
 
 fn select(go: &Path, toolexec: &str, cache: &Path) -> Value {
-    let out = cmd(&[
-        "select",
-        "--json",
-        "--go",
-        go.to_str().unwrap(),
-        "--toolexec",
-        toolexec,
-    ])
-    .env("QCOMPAT_CACHE_DIR", cache)
-    .output()
-    .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let v = serde_json::from_slice(&out.stdout).unwrap();
-    validate("selection", &v);
+    let (v, code) = json_of(
+        cmd(&[
+            "select",
+            "--json",
+            "--go",
+            go.to_str().unwrap(),
+            "--toolexec",
+            toolexec,
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache),
+    );
+    assert_eq!(code, 0, "{v:#}");
     v
 }
 

@@ -1,9 +1,9 @@
 //! The matrix report: what every cell did, saved as JSON or YAML, merged
 //! across shards.
 
-use crate::cell::{Outcome, Status, Verified};
-use crate::doc_error;
-use crate::paths::write_atomic;
+use crate::support::doc_error;
+use crate::support::fs::write_atomic;
+use crate::verify::cell::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,46 +29,34 @@ pub struct ToolchainInfo {
     pub injector_built_by: Option<String>,
     /// This toolchain's build of an injector given as a Go package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub injector_build: Option<crate::injector_build::BuildInfo>,
+    pub injector_build: Option<crate::inject::build::BuildInfo>,
     /// `g.goid`'s type in this runtime (`int64`, `uint64`), read from its source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goid_type: Option<String>,
     /// The linker's linkname policy as measured by two throwaway builds
     /// (`probe --verify`), not predicted from the version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linkname: Option<crate::linkname::Policy>,
+    pub linkname: Option<crate::go::linkname::Policy>,
 }
 
+/// One cell of the report: where it ran and what happened there.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Cell {
     pub go: String,
     pub goos: String,
     pub goarch: String,
-    pub status: Status,
-    pub duration_s: f64,
-    pub verified: Verified,
-    pub command: String,
-    pub stderr_excerpt: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// A failed build's class, explanation and fix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
 }
 
 impl Cell {
-    pub fn new(go: &str, goos: &str, goarch: &str, o: Outcome) -> Cell {
+    pub fn new(go: &str, goos: &str, goarch: &str, mut outcome: Outcome) -> Cell {
+        outcome.duration_s = (outcome.duration_s * 1000.0).round() / 1000.0;
         Cell {
             go: go.to_string(),
             goos: goos.to_string(),
             goarch: goarch.to_string(),
-            status: o.status,
-            duration_s: (o.duration_s * 1000.0).round() / 1000.0,
-            verified: o.verified,
-            command: o.command,
-            stderr_excerpt: o.stderr_excerpt,
-            note: o.note,
-            diagnosis: o.diagnosis,
+            outcome,
         }
     }
 
@@ -93,7 +81,7 @@ pub struct Report {
     /// The injector under test's identity (missing in reports written
     /// before it was recorded: qcompat's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub injector: Option<crate::injector::Identity>,
+    pub injector: Option<crate::inject::injector::Identity>,
     /// The spec's `program:` (`DIR PACKAGE`), when not the probe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
@@ -112,13 +100,13 @@ pub struct Report {
 
 impl Report {
     pub fn failures(&self) -> impl Iterator<Item = &Cell> {
-        self.cells.iter().filter(|c| c.status.is_failure())
+        self.cells.iter().filter(|c| c.outcome.status.is_failure())
     }
 
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         let mut m = BTreeMap::new();
         for c in &self.cells {
-            *m.entry(c.status.name()).or_insert(0) += 1;
+            *m.entry(c.outcome.status.name()).or_insert(0) += 1;
         }
         m
     }
@@ -408,7 +396,7 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
     parse().ok_or_else(|| {
         anyhow::anyhow!(
             "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {:?}",
-            crate::doc_error::cut(s)
+            crate::support::doc_error::cut(s)
         )
     })
 }
@@ -424,10 +412,10 @@ mod tests {
             let _ = parse(&s, Kind::Yaml, "r.yaml");
             let _ = parse_shard(&s);
             let _ = crate::toolchains::parse_selector(&s);
-            let _ = crate::pins::Range::parse(&s);
-            let _ = crate::pins::Pins::parse(&s, "p.yaml");
+            let _ = crate::policy::pins::Range::parse(&s);
+            let _ = crate::policy::pins::Pins::parse(&s, "p.yaml");
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
-            let _ = crate::version::parse(&s);
+            let _ = crate::go::version::parse(&s);
         }
 
         #[test]
@@ -435,7 +423,7 @@ mod tests {
             s in "(schema: 1\n)?(pins|toolchains|cells|platforms):( \\[| \\{|\n- )[ -~\n]{0,120}"
         ) {
             let _ = parse(&s, Kind::Yaml, "r.yaml");
-            let _ = crate::pins::Pins::parse(&s, "p.yaml");
+            let _ = crate::policy::pins::Pins::parse(&s, "p.yaml");
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
         }
     }

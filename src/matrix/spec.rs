@@ -1,7 +1,7 @@
 //! Matrix spec files (`matrix/*.yaml`): which toolchains, which platforms,
 //! which injector and program, and how to verify.
 
-use crate::doc_error;
+use crate::support::doc_error;
 use anyhow::{anyhow, bail, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -116,7 +116,7 @@ impl Default for Toolexec {
 pub enum InjectorChoice {
     Builtin,
     Command(String),
-    Package(crate::injector_build::PackageSpec),
+    Package(crate::inject::build::PackageSpec),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -281,7 +281,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                     format!("toolexec: package {package:?} is not a package path; write it like ./cmd/q"),
                 ));
             }
-            InjectorChoice::Package(crate::injector_build::PackageSpec {
+            InjectorChoice::Package(crate::inject::build::PackageSpec {
                 dir,
                 package: package.clone(),
             })

@@ -105,7 +105,7 @@ impl Http {
         let mut delay = self.backoff;
         let mut last = String::new();
         for attempt in 1..=self.attempts {
-            if crate::process::interrupted() {
+            if crate::support::process::interrupted() {
                 bail!("interrupted before GET {url}");
             }
             if attempt > 1 {

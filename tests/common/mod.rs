@@ -107,7 +107,18 @@ pub fn text(b: &[u8]) -> String {
 
 /// Runs qcompat and parses its stdout as JSON, failing with its stderr.
 pub fn json(args: &[&str]) -> serde_json::Value {
-    let out = run(args);
+    json_of(&mut cmd(args)).0
+}
+
+/// Runs a qcompat command and parses its stdout as JSON, failing with its
+/// output; the document is checked against the schema of its subcommand.
+/// Returns the document and the exit code.
+pub fn json_of(c: &mut Command) -> (serde_json::Value, i32) {
+    let out = c.output().expect("run qcompat");
+    let args: Vec<String> = c
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "qcompat {args:?} gave no JSON ({e}); status {}, stderr:\n{}\nstdout:\n{}",
@@ -117,13 +128,13 @@ pub fn json(args: &[&str]) -> serde_json::Value {
         )
     });
     // Every stable output a test reads is checked against its schema.
-    match args.first() {
-        Some(&"probe") => validate("probe", &v),
-        Some(&"select") => validate("selection", &v),
-        Some(&"doctor") => validate("doctor", &v),
+    match args.first().map(String::as_str) {
+        Some("probe") => validate("probe", &v),
+        Some("select") => validate("selection", &v),
+        Some("doctor") => validate("doctor", &v),
         _ => {}
     }
-    v
+    (v, out.status.code().unwrap_or(-1))
 }
 
 /// Writes an executable shell script.

@@ -1,0 +1,53 @@
+//! `qcompat doctor`: run the checks and print them.
+
+use crate::cli::{Global, InjectorArgs};
+use crate::policy::doctor::{self, Level, Report};
+use crate::support::output::{self, Format, Style};
+use anyhow::Result;
+use std::fmt::Write;
+use std::process::ExitCode;
+
+pub fn run(
+    g: &Global,
+    injector: &InjectorArgs,
+    deep: bool,
+    pins: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let pins = super::pins::load(pins)?;
+    let injector = super::injector_request(injector)?;
+    let report = doctor::diagnose(&doctor::Options {
+        go_flag: g.go.as_deref(),
+        timeout: g.timeout(),
+        injector: &injector,
+        deep,
+        pins: &pins,
+    });
+    render(&report, g.format())?;
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn render(r: &Report, format: Format) -> Result<()> {
+    let style = Style::detect();
+    output::emit(format, r, |s| {
+        for c in &r.checks {
+            let tag = match c.status {
+                Level::Ok => style.green("ok  "),
+                Level::Warn => style.yellow("warn"),
+                Level::Fail => style.red("FAIL"),
+            };
+            let _ = writeln!(s, "{tag} {:<12} {}", c.id, c.message);
+            if let Some(f) = &c.fix {
+                let _ = writeln!(s, "     {:<12} fix: {f}", "");
+            }
+        }
+        if let Some(sel) = &r.selection {
+            let _ = writeln!(s);
+            super::select::human(sel, s);
+        }
+        let _ = writeln!(s, "\n{} {}", style.bold("advice:"), r.advice);
+    })
+}

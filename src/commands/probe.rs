@@ -1,0 +1,92 @@
+//! `qcompat probe`: collect one toolchain's facts and print them.
+
+use crate::go::gocmd::Go;
+use crate::go::platforms::Platform;
+use crate::go::probe::{probe, ProbeReport};
+use crate::support::output::{self, Format};
+use anyhow::Result;
+use std::fmt::Write;
+
+pub fn run(go: &Go, verify: bool, format: Format) -> Result<()> {
+    let (_, report) = probe(go, verify)?;
+    output::emit(format, &report, |s| human(&report, s))
+}
+
+fn human(r: &ProbeReport, s: &mut String) {
+    let g = &r.go;
+    let _ = writeln!(s, "go          {} ({})", g.path, g.raw_version);
+    let _ = writeln!(
+        s,
+        "version     {}  compiler {}{}",
+        g.version,
+        g.compiler,
+        if g.devel { "  (devel build)" } else { "" }
+    );
+    let _ = writeln!(s, "goroot      {}", g.goroot);
+    let _ = writeln!(s, "target      {}/{}", g.goos, g.goarch);
+    let _ = writeln!(s, "gocache     {}", g.gocache);
+    if !g.goflags.is_empty() {
+        let _ = writeln!(s, "goflags     {}", g.goflags);
+    }
+    let _ = writeln!(s, "gotoolchain {}", g.gotoolchain);
+    if let Some(n) = &g.toolchain_switch {
+        let _ = writeln!(s, "  note: {n}");
+    }
+    match (&r.runtime.goid_field, &r.runtime.goid_type) {
+        (true, Some(t)) => {
+            let _ = writeln!(s, "runtime     g.goid is {t}");
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "runtime     no g.goid field: {}",
+                r.runtime.problem.as_deref().unwrap_or("unknown layout")
+            );
+        }
+    }
+    let l = &r.linkname;
+    let _ = writeln!(s, "linkname    expected {}", l.expected);
+    match &l.verified {
+        None => {
+            let _ = writeln!(
+                s,
+                "            measured: not verified (pass --verify to build test programs)"
+            );
+        }
+        Some(v) => {
+            let _ = writeln!(
+                s,
+                "            measured {}: pull of runtime.findnull {}, -checklinkname=0 {}",
+                v.policy,
+                if v.pull_unmarked_allowed {
+                    "links"
+                } else {
+                    "refused"
+                },
+                if v.checklinkname_flag {
+                    "accepted"
+                } else {
+                    "rejected"
+                }
+            );
+            if let Some(m) = &v.message {
+                let _ = writeln!(s, "            linker: {m}");
+            }
+        }
+    }
+    if let Some(d) = &l.disagreement {
+        let _ = writeln!(s, "  DISAGREEMENT: {d}");
+    }
+    let first: Vec<String> = r
+        .platforms
+        .iter()
+        .filter(|p| p.first_class)
+        .map(Platform::name)
+        .collect();
+    let _ = writeln!(
+        s,
+        "platforms   {} pairs, first class: {}",
+        r.platforms.len(),
+        first.join(" ")
+    );
+}

@@ -1,0 +1,112 @@
+//! `qcompat toolchains`: list, find, install and prune Go toolchains.
+
+use crate::cli::{Global, ToolchainsCmd};
+use crate::support::output::{self, Format};
+use crate::toolchains::index::{self, Http};
+use crate::toolchains::{self, list_local, Options};
+use anyhow::{bail, Result};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// `toolchains list`.
+pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
+    if remote {
+        if opts.offline {
+            bail!("--remote needs the release index; --offline uses the cache only");
+        }
+        let releases = Http::new(opts.timeout)?.index(&opts.index_url)?;
+        #[derive(Serialize)]
+        struct Remote {
+            version: String,
+            stable: bool,
+            archive: Option<String>,
+        }
+        let rows: Vec<Remote> = releases
+            .iter()
+            .map(|r| Remote {
+                version: r.version.clone(),
+                stable: r.stable,
+                archive: index::host_archive(r).map(|f| f.filename.clone()),
+            })
+            .collect();
+        return output::emit(format, &rows, |s| {
+            for r in &rows {
+                s.push_str(&format!(
+                    "{:<14} {:<8} {}\n",
+                    r.version,
+                    if r.stable { "stable" } else { "unstable" },
+                    r.archive.as_deref().unwrap_or("(no archive for this host)")
+                ));
+            }
+        });
+    }
+    let rows = list_local();
+    output::emit(format, &rows, |s| {
+        if opts.offline {
+            s.push_str("(offline: local toolchains and qcompat's cache only)\n");
+        }
+        for r in &rows {
+            s.push_str(&format!(
+                "{:<12} {:<12} {}\n",
+                r.version,
+                r.source,
+                r.goroot.display()
+            ));
+        }
+    })
+}
+
+pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
+    match cmd {
+        ToolchainsCmd::List { remote } => list(remote, opts, g.format())?,
+        ToolchainsCmd::Path { version } => {
+            // The same selectors as matrix specs: 1.27.3, 1.27.x, supported, local.
+            let roots: Vec<PathBuf> = if version.trim() == "local" {
+                vec![PathBuf::from(&g.go()?.path)]
+            } else {
+                toolchains::resolve_with(&version, opts)?
+            }
+            .into_iter()
+            .map(|bin| {
+                // bin/go -> GOROOT
+                bin.parent()
+                    .and_then(|b| b.parent())
+                    .map(PathBuf::from)
+                    .unwrap_or(bin)
+            })
+            .collect();
+            if g.json {
+                crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
+            } else {
+                for r in roots {
+                    crate::outln!("{}", r.display())?;
+                }
+            }
+        }
+        ToolchainsCmd::Install { version, via } => {
+            let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
+                anyhow::bail!(
+                    "toolchains install takes one exact version such as 1.27.3, not {version:?}"
+                );
+            };
+            let i = if via == "gotoolchain" {
+                toolchains::via_gotoolchain(&crate::go::version::format_go_name(&v), g.timeout())?
+            } else {
+                toolchains::install_download(&v, opts)?
+            };
+            output::emit(g.format(), &i, |s| {
+                s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
+            })?;
+        }
+        ToolchainsCmd::Prune { keep, dry_run } => {
+            for p in toolchains::prune(&keep, dry_run)? {
+                crate::outln!(
+                    "{} {}",
+                    if dry_run { "would remove" } else { "removed" },
+                    p.display()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

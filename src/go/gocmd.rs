@@ -1,0 +1,114 @@
+//! Finding and running the go command.
+//!
+//! Every go command qcompat runs gets `GOTOOLCHAIN=local`, so a go.mod in the
+//! current directory cannot silently hand the work to another toolchain.
+
+use crate::support::process::{self, Captured};
+use anyhow::{bail, Result};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// A go command and the limit on each of its runs.
+#[derive(Debug, Clone)]
+pub struct Go {
+    pub path: PathBuf,
+    pub timeout: Duration,
+}
+
+impl Go {
+    pub fn new(path: PathBuf, timeout: Duration) -> Go {
+        Go { path, timeout }
+    }
+
+    /// Finds the go command: `--go PATH` first, then `$QCOMPAT_GO` (clap fills
+    /// `flag` from it), then `go` on PATH.
+    pub fn locate(flag: Option<&Path>, timeout: Duration) -> Result<Go> {
+        if let Some(p) = flag {
+            if let Some(found) = resolve(p) {
+                return Ok(Go::new(found, timeout));
+            }
+            bail!(
+                "no go command at {} (from --go or $QCOMPAT_GO): point it at a go binary, e.g. $GOROOT/bin/go",
+                p.display()
+            );
+        }
+        if let Some(found) = resolve(Path::new("go")) {
+            return Ok(Go::new(found, timeout));
+        }
+        let path = std::env::var("PATH").unwrap_or_default();
+        bail!(
+            "no go command found: --go was not given, $QCOMPAT_GO is unset, and no `go` is in PATH ({}); install Go or pass --go PATH",
+            if path.is_empty() { "empty" } else { &path }
+        )
+    }
+
+    /// A `go` command with qcompat's fixed environment.
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(&self.path);
+        cmd.args(args).env("GOTOOLCHAIN", "local");
+        cmd
+    }
+
+    /// Runs a prepared command and fails with its stderr when it fails or hangs.
+    pub fn run_ok(&self, cmd: Command) -> Result<Captured> {
+        let shown = process::display_command(&cmd);
+        let c = process::run(cmd, self.timeout)?;
+        if c.timed_out {
+            bail!(
+                "`{shown}` did not finish within {}s (raise --timeout){}",
+                self.timeout.as_secs(),
+                stderr_note(&c.stderr)
+            );
+        }
+        if !c.success() {
+            bail!(
+                "`{shown}` failed ({}){}",
+                c.status.map(|s| s.to_string()).unwrap_or_default(),
+                stderr_note(&c.stderr)
+            );
+        }
+        Ok(c)
+    }
+
+    /// Runs `go ARGS...` and returns its stdout.
+    pub fn output<I, S>(&self, args: I) -> Result<String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Ok(self.run_ok(self.command(args))?.stdout)
+    }
+}
+
+fn stderr_note(stderr: &str) -> String {
+    let t = process::tail(stderr, 2000);
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!(":\n{t}")
+    }
+}
+
+/// Resolves a command name or path the way a shell would.
+pub fn resolve(p: &Path) -> Option<PathBuf> {
+    if p.components().count() > 1 || p.is_absolute() {
+        return is_executable(p).then(|| p.to_path_buf());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(p))
+        .find(|c| is_executable(c))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}

@@ -1,0 +1,201 @@
+//! The linker's `//go:linkname` policy: what the version says to expect, and
+//! (with `--verify`) what throwaway builds show.
+
+use crate::go::discover::Toolchain;
+use crate::go::version::{Compiler, GoVersion};
+use crate::support::scratch;
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Go 1.13-1.22: push linknames exist and pulls into std link.
+    Permissive,
+    /// Go 1.23+: pulls into std must target push-marked symbols.
+    Restricted,
+    /// Before Go 1.13, or not the gc toolchain: no single-argument push.
+    Unsupported,
+}
+
+impl std::fmt::Display for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Policy::Permissive => "permissive",
+            Policy::Restricted => "restricted",
+            Policy::Unsupported => "unsupported",
+        })
+    }
+}
+
+/// The policy the release notes promise for `v`.
+pub fn expected(v: &GoVersion) -> Policy {
+    if v.compiler != Compiler::Gc || !v.at_least(1, 13) {
+        Policy::Unsupported
+    } else if v.at_least(1, 23) {
+        Policy::Restricted
+    } else {
+        Policy::Permissive
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    /// A pull of the unmarked `runtime.findnull` linked.
+    pub pull_unmarked_allowed: bool,
+    /// The linker accepted `-checklinkname=0`.
+    pub checklinkname_flag: bool,
+    /// The linker's message when the pull was refused.
+    pub message: Option<String>,
+    /// The policy these two facts add up to.
+    pub policy: Policy,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Linkname {
+    pub expected: Policy,
+    pub verified: Option<Verified>,
+    /// Set when expected and verified disagree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<String>,
+}
+
+const PULL_PROGRAM: &str = r#"package main
+
+import _ "unsafe" // for go:linkname
+
+// findnull is a runtime function that no //go:linkname marks as linkable.
+//
+//go:linkname findnull runtime.findnull
+func findnull(s *byte) int
+
+func main() {
+	b := []byte("qcompat\x00")
+	println(findnull(&b[0]))
+}
+"#;
+
+/// Builds a program pulling `runtime.findnull`, plain and with `-checklinkname=0`.
+pub fn verify(tc: &Toolchain) -> Result<Verified> {
+    let dir = scratch::module(&[
+        ("go.mod", "module qcompat.invalid/linkname\n\ngo 1.13\n"),
+        ("main.go", PULL_PROGRAM),
+        // An assembly file lets the compiler accept the body-less declaration.
+        ("stub.s", ""),
+    ])?;
+    // Without DWARF and symbol tables the link checks the same references
+    // for less work, except where Go <= 1.19 ships a precompiled host std,
+    // which any -gcflags would make it rebuild.
+    let lean =
+        !crate::go::platforms::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
+    let build = |checklinkname: bool| -> Result<crate::support::process::Captured> {
+        let mut cmd = tc.go.command(["build", "-o"]);
+        cmd.arg(dir.path().join("prog"));
+        let extra: &[&str] = if checklinkname {
+            &[]
+        } else {
+            &["-checklinkname=0"]
+        };
+        if lean {
+            crate::verify::cell::lean_flags(&mut cmd, extra);
+        } else if !extra.is_empty() {
+            cmd.arg(format!("-ldflags={}", extra.join(" ")));
+        }
+        cmd.arg(".").current_dir(dir.path());
+        scratch::isolate(&mut cmd);
+        let c = crate::support::process::run(cmd, tc.go.timeout)?;
+        if c.timed_out {
+            anyhow::bail!(
+                "the linkname test build did not finish within {}s (raise --timeout)",
+                tc.go.timeout.as_secs()
+            );
+        }
+        Ok(c)
+    };
+    let plain = build(true)?;
+    let message = (!plain.success()).then(|| {
+        plain
+            .stderr
+            .lines()
+            .find(|l| l.contains("invalid reference"))
+            .unwrap_or_else(|| plain.stderr.lines().last().unwrap_or(""))
+            .trim()
+            .to_string()
+    });
+    let flagged = build(false)?;
+    let pull_unmarked_allowed = plain.success();
+    let checklinkname_flag = flagged.success();
+    let policy = if pull_unmarked_allowed {
+        Policy::Permissive
+    } else if plain.stderr.contains("invalid reference") {
+        Policy::Restricted
+    } else {
+        Policy::Unsupported
+    };
+    Ok(Verified {
+        pull_unmarked_allowed,
+        checklinkname_flag,
+        message,
+        policy,
+    })
+}
+
+/// Expected beside measured, with any disagreement spelled out.
+pub fn assess(tc: &Toolchain, verify_live: bool) -> Result<Linkname> {
+    let expected = expected(&tc.version);
+    let verified = if verify_live { Some(verify(tc)?) } else { None };
+    let disagreement = verified.as_ref().and_then(|v| {
+        let flag_expected = expected == Policy::Restricted;
+        let mut notes = Vec::new();
+        if v.policy != expected {
+            notes.push(format!(
+                "{} should be {expected} but the builds show {}",
+                tc.version.go_name(),
+                v.policy
+            ));
+        }
+        if v.checklinkname_flag != flag_expected {
+            notes.push(format!(
+                "-checklinkname=0 was expected to be {} but was {}",
+                if flag_expected {
+                    "accepted"
+                } else {
+                    "rejected"
+                },
+                if v.checklinkname_flag {
+                    "accepted"
+                } else {
+                    "rejected"
+                }
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
+    });
+    Ok(Linkname {
+        expected,
+        verified,
+        disagreement,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::go::version::parse;
+
+    #[test]
+    fn expected_by_version() {
+        let e = |s: &str| expected(&parse(s).unwrap());
+        assert_eq!(e("go1.12.17"), Policy::Unsupported);
+        assert_eq!(e("go1.13"), Policy::Permissive);
+        assert_eq!(e("go1.19.8"), Policy::Permissive);
+        assert_eq!(e("go1.22.12"), Policy::Permissive);
+        assert_eq!(e("go1.23rc1"), Policy::Restricted);
+        assert_eq!(e("go1.27.3"), Policy::Restricted);
+        assert_eq!(e("devel go1.30-abcdef Mon"), Policy::Restricted);
+        assert_eq!(
+            e("go version go1.18 gccgo (GCC) 12.2.0 linux/amd64"),
+            Policy::Unsupported
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! A toolchain's GOOS/GOARCH pairs (`go tool dist list`), the ports that
+//! need cgo to link, and where Go <= 1.19 ships a precompiled std.
+
+use super::discover::Toolchain;
+use super::gocmd::Go;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// One GOOS/GOARCH pair from `go tool dist list -json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Platform {
+    #[serde(rename(deserialize = "GOOS"))]
+    pub goos: String,
+    #[serde(rename(deserialize = "GOARCH"))]
+    pub goarch: String,
+    #[serde(rename(deserialize = "CgoSupported"), default)]
+    pub cgo_supported: bool,
+    #[serde(rename(deserialize = "FirstClass"), default)]
+    pub first_class: bool,
+    #[serde(
+        rename(deserialize = "Broken"),
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub broken: bool,
+}
+
+impl Platform {
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.goos, self.goarch)
+    }
+}
+
+/// Runs `go tool dist list -json` (with broken ports when the toolchain has the flag).
+pub fn platforms(go: &Go) -> Result<Vec<Platform>> {
+    let out = go.output(["tool", "dist", "list", "-json"])?;
+    let list: Vec<Platform> = serde_json::from_str(&out)
+        .with_context(|| format!("cannot read `{} tool dist list -json`", go.path.display()))?;
+    Ok(list)
+}
+
+/// Like [`platforms`], with ports the toolchain hides as broken marked `broken`.
+/// The one pair a gccgo toolchain builds for (its go command has no `dist`).
+pub fn host_only(tc: &Toolchain) -> Vec<Platform> {
+    vec![Platform {
+        goos: tc.env.goos.clone(),
+        goarch: tc.env.goarch.clone(),
+        cgo_supported: true,
+        first_class: false,
+        broken: false,
+    }]
+}
+
+pub fn platforms_with_broken(go: &Go) -> Result<Vec<Platform>> {
+    let mut cmd = go.command(["tool", "dist", "list", "-json", "-broken"]);
+    cmd.env("GOFLAGS", "");
+    match go.run_ok(cmd) {
+        Ok(c) => Ok(serde_json::from_str(&c.stdout)
+            .context("cannot read `go tool dist list -json -broken`")?),
+        // Before Go 1.21 there is no -broken flag and no port is hidden.
+        Err(_) => platforms(go),
+    }
+}
+
+/// Whether `goroot` ships a precompiled runtime for `goos/goarch` (Go 1.19
+/// and older install std in `$GOROOT/pkg/<goos>_<goarch>`).
+pub fn precompiled_std(goroot: &Path, goos: &str, goarch: &str) -> bool {
+    goroot
+        .join("pkg")
+        .join(format!("{goos}_{goarch}"))
+        .join("runtime.a")
+        .is_file()
+}
+
+/// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
+pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
+    goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
+}
+
+/// Why a cgo-only port is not linked, after "needs" or "requires".
+pub const CGO_ONLY_WHY: &str = "external (cgo) linking; qcompat builds with CGO_ENABLED=0";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cgo_only_pairs() {
+        assert!(needs_cgo("android", "386"));
+        assert!(needs_cgo("ios", "arm64"));
+        assert!(!needs_cgo("android", "arm64"));
+        assert!(!needs_cgo("linux", "amd64"));
+    }
+}

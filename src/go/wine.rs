@@ -1,0 +1,106 @@
+//! Running windows/amd64 binaries under Wine (Debian's wine64, Wine 8.0).
+//!
+//! qcompat keeps a Wine prefix of its own in its cache, created once under a
+//! lock. Go 1.21 and newer call `ProcessPrng` from bcryptprimitives.dll,
+//! which Wine 8.0 lacks; qcompat builds a small replacement from
+//! `ci/wine/processprng.c` with mingw-w64 (when it is installed) and puts it
+//! in the prefix's system32.
+
+use crate::support::cache::Area;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const SHIM_SOURCE: &str = include_str!("../../ci/wine/processprng.c");
+const SHIM_DLL: &str = "bcryptprimitives.dll";
+const MINGW: &str = "x86_64-w64-mingw32-gcc";
+
+/// A ready prefix: the `wine` command and the environment to run it with.
+#[derive(Debug, Clone)]
+pub struct Wine {
+    pub wine: PathBuf,
+    pub prefix: PathBuf,
+    /// ProcessPrng is there: Go 1.21+ binaries run.
+    pub shim: bool,
+}
+
+impl Wine {
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("WINEPREFIX".into(), self.prefix.display().to_string()),
+            ("WINEDEBUG".into(), "-all".into()),
+        ]
+    }
+}
+
+/// The prefix, set up once per process (and once per cache, under a lock).
+pub fn get() -> Result<Wine, String> {
+    static W: OnceLock<Result<Wine, String>> = OnceLock::new();
+    W.get_or_init(setup).clone()
+}
+
+fn setup() -> Result<Wine, String> {
+    let wine = crate::go::gocmd::resolve(Path::new("wine"))
+        .or_else(|| crate::go::gocmd::resolve(Path::new("wine64")))
+        .ok_or("Wine is not installed (Debian: wine64)")?;
+    let root = Area::Wine.dir();
+    let prefix = root.join("prefix");
+    std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(".lock"))
+        .map_err(|e| format!("cannot open the Wine lock in {}: {e}", root.display()))?;
+    lock.lock()
+        .map_err(|e| format!("cannot lock {}: {e}", root.display()))?;
+    let system32 = prefix.join("drive_c/windows/system32");
+    if !prefix.join("system.reg").exists() {
+        let mut boot = Command::new(&wine);
+        boot.args(["wineboot", "--init"])
+            .env("WINEPREFIX", &prefix)
+            .env("WINEDEBUG", "-all");
+        let out = crate::support::process::run(boot, Duration::from_secs(180))
+            .map_err(|e| format!("cannot start Wine: {e:#}"))?;
+        if !out.success() || !system32.is_dir() {
+            let _ = std::fs::remove_dir_all(&prefix);
+            return Err(format!(
+                "`wine wineboot --init` could not create a prefix in {}: {}",
+                prefix.display(),
+                crate::support::process::tail(&out.stderr, 300)
+            ));
+        }
+    }
+    let dll = system32.join(SHIM_DLL);
+    let shim = dll.is_file() || build_shim(&root, &dll).is_ok();
+    Ok(Wine { wine, prefix, shim })
+}
+
+/// Builds bcryptprimitives.dll with mingw-w64 into the prefix.
+fn build_shim(root: &Path, dll: &Path) -> Result<(), String> {
+    let gcc = crate::go::gocmd::resolve(Path::new(MINGW)).ok_or("mingw-w64 is not installed")?;
+    let src = root.join("processprng.c");
+    std::fs::write(&src, SHIM_SOURCE).map_err(|e| e.to_string())?;
+    let tmp = root.join(format!(".{SHIM_DLL}.{}", std::process::id()));
+    let ok = Command::new(gcc)
+        .args(["-shared", "-O2", "-o"])
+        .arg(&tmp)
+        .arg(&src)
+        .arg("-ladvapi32")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !ok.status.success() {
+        return Err(String::from_utf8_lossy(&ok.stderr).into_owned());
+    }
+    std::fs::rename(&tmp, dll).map_err(|e| e.to_string())
+}
+
+/// Whether a GOROOT's Go needs ProcessPrng (1.21 and newer).
+pub fn needs_shim(goroot: &Path) -> bool {
+    std::fs::read_to_string(goroot.join("VERSION"))
+        .ok()
+        .and_then(|t| crate::go::version::parse(t.lines().next()?.trim()).ok())
+        .is_none_or(|v| v.at_least(1, 21))
+}

@@ -1,0 +1,188 @@
+//! Injectors given as a Go package (`toolexec: {package: ./cmd/q, dir: ../q}`)
+//! are built by each toolchain they are tested with: an injector that reads
+//! export data (q type-checks code) must be at least as new as the Go it
+//! wraps, so one binary cannot serve a multi-version run.
+//!
+//! Builds are kept in the cache keyed on the package's sources (`.go`, `.s`,
+//! `go.mod`, `go.sum` ...) and the toolchain, so a rerun reuses them and a
+//! changed source file rebuilds them.
+
+use crate::go::discover::Toolchain;
+use crate::inject::injector::{Identity, Injector, Source};
+use crate::support::cache::{Area, Key};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A Go package to build as the injector.
+#[derive(Debug, Clone)]
+pub struct PackageSpec {
+    /// The module directory (absolute).
+    pub dir: PathBuf,
+    /// `./cmd/q`
+    pub package: String,
+}
+
+impl PackageSpec {
+    /// The identity every per-toolchain build shares: the package name and a
+    /// hash of its sources, with the module path and git commit when known.
+    pub fn identity(&self) -> Identity {
+        let mut k = Key::new("injector-source");
+        k.tree("src", &self.dir).str("package", &self.package);
+        Identity {
+            name: self.name(),
+            sha256: format!("src-{}", k.hex()),
+            package: Some(self.package.clone()),
+            module: module_path(&self.dir),
+            commit: git_commit(&self.dir),
+        }
+    }
+
+    /// The binary's name: the package's last element (`q` for `./cmd/q`),
+    /// or the module path's for `.`.
+    fn name(&self) -> String {
+        let last = |p: &str| {
+            p.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+                .map(str::to_string)
+        };
+        last(&self.package)
+            .or_else(|| module_path(&self.dir).and_then(|m| last(&m)))
+            .unwrap_or_else(|| "injector".into())
+    }
+}
+
+/// What happened to one toolchain's build of the injector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuildInfo {
+    /// `built`, `reused` (found in the cache) or `failed`.
+    pub status: String,
+    /// The Go that built it (the toolchain itself).
+    pub built_by: String,
+    /// The binary (absent when the build failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The binary's sha256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The go command's message when the build failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Builds (or finds) the injector for `tc`. A failed build is not an error:
+/// it is returned as `Err(BuildInfo)` for the caller to report per toolchain.
+pub fn build(
+    spec: &PackageSpec,
+    tc: &Toolchain,
+) -> Result<std::result::Result<(Injector, BuildInfo), BuildInfo>> {
+    let mut key = Key::new("injector-build");
+    key.tree("src", &spec.dir)
+        .str("package", &spec.package)
+        .toolchain(tc);
+    let dir = Area::Injectors.entry(&key);
+    let bin = dir.join(spec.name());
+    let built_by = tc.version.go_name();
+    let mut status = "reused";
+    if !bin.is_file() {
+        status = "built";
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!(".{}.{}", spec.name(), std::process::id()));
+        let mut cmd = tc.go.command(["build", "-o"]);
+        cmd.arg(&tmp)
+            .arg(&spec.package)
+            .current_dir(&spec.dir)
+            // A host tool, built as its users build it, minus VCS stamping
+            // (which fails outside a checkout or for another owner's folder).
+            .env("GOFLAGS", "-buildvcs=false")
+            .env_remove("GOOS")
+            .env_remove("GOARCH")
+            .env("GOWORK", "off");
+        let out = crate::support::process::run(cmd, tc.go.timeout)?;
+        if !out.success() {
+            let _ = std::fs::remove_file(&tmp);
+            let message = if out.timed_out {
+                format!("timed out after {}s", tc.go.timeout.as_secs())
+            } else {
+                crate::support::process::excerpt(&out.stderr, 800)
+            };
+            return Ok(Err(BuildInfo {
+                status: "failed".into(),
+                built_by,
+                path: None,
+                sha256: None,
+                message: Some(message),
+            }));
+        }
+        std::fs::rename(&tmp, &bin)
+            .with_context(|| format!("cannot move the built injector to {}", bin.display()))?;
+    }
+    let command = bin.to_string_lossy().into_owned();
+    let mut inj = Injector::from_command(&command, Source::Flag)?;
+    let info = BuildInfo {
+        status: status.into(),
+        built_by,
+        path: Some(command),
+        sha256: Some(inj.id.sha256.clone()),
+        message: None,
+    };
+    // Every toolchain's build is the same injector: name it by its sources.
+    inj.id = spec.identity();
+    Ok(Ok((inj, info)))
+}
+
+/// The `module` line of `dir/go.mod`.
+fn module_path(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("go.mod")).ok()?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("module "))
+        .map(|m| m.trim().trim_matches('"').to_string())
+}
+
+/// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the
+/// work tree has changes).
+fn git_commit(dir: &Path) -> Option<String> {
+    let run = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let head = run(&["rev-parse", "HEAD"])?;
+    let dirty = run(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
+    Some(if dirty { format!("{head}+dirty") } else { head })
+}
+
+/// The injector a command line asks for: `--toolexec CMD`, or
+/// `--toolexec-package PKG [--toolexec-dir DIR]` (built by the toolchain under
+/// test), else the one in GOFLAGS, else qcompat's own.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub command: Option<String>,
+    pub package: Option<PackageSpec>,
+}
+
+impl Request {
+    pub fn choose(&self, tc: &Toolchain) -> Result<Injector> {
+        let Some(p) = &self.package else {
+            return Injector::choose(self.command.as_deref(), &tc.env.goflags);
+        };
+        match build(p, tc)? {
+            Ok((inj, _)) => Ok(inj),
+            Err(info) => anyhow::bail!(
+                "the injector package {} in {} cannot be built by {}: {}",
+                p.package,
+                p.dir.display(),
+                info.built_by,
+                info.message.unwrap_or_default()
+            ),
+        }
+    }
+}

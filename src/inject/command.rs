@@ -1,0 +1,50 @@
+//! How to run qcompat's own injector: as `qcompat toolexec`, or through the
+//! `qcompat-toolexec` link, a single word that fits GOFLAGS.
+
+use crate::support::shell::go_word;
+use std::path::PathBuf;
+
+/// Under this name the binary is the injector itself (see main), so
+/// `-toolexec=/path/qcompat-toolexec` is a single word, which GOFLAGS needs:
+/// the go command splits GOFLAGS on spaces and honours no quotes.
+pub const TOOLEXEC_NAME: &str = "qcompat-toolexec";
+
+/// A `qcompat-toolexec` symlink to this binary in qcompat's cache, made or
+/// refreshed (atomically, by a rename) when missing or stale.
+pub fn toolexec_link() -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
+    let dir = crate::support::cache::Area::Bin.dir();
+    let link = dir.join(TOOLEXEC_NAME);
+    if std::fs::read_link(&link).is_ok_and(|t| t == exe) {
+        return Ok(link);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(".{TOOLEXEC_NAME}.{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(&exe, &tmp)
+        .and_then(|()| std::fs::rename(&tmp, &link))
+        .with_context(|| format!("cannot link {} to {}", link.display(), exe.display()))?;
+    Ok(link)
+}
+
+/// The words for `go build -toolexec=...` that run this very binary as the
+/// injector. The go command splits the value on white space, and a word that
+/// starts with a quote runs to the same quote (no escapes).
+pub fn self_toolexec() -> anyhow::Result<String> {
+    let exe = std::env::current_exe()?;
+    let text = exe.to_string_lossy();
+    if let Some(w) = go_word(&text) {
+        return Ok(format!("{w} toolexec"));
+    }
+    // A path with white space and both quote characters cannot be one word:
+    // the qcompat-toolexec link in the cache is the injector on its own.
+    let link = toolexec_link()?;
+    go_word(&link.to_string_lossy()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "qcompat's path {} and its cache {} both hold white space and both quote characters: the go command cannot be given either as -toolexec; move qcompat or set QCOMPAT_CACHE_DIR",
+            exe.display(),
+            link.display()
+        )
+    })
+}

@@ -1,0 +1,298 @@
+//! The injector under test: the `-toolexec` command a user builds with.
+//!
+//! Verdicts must hold for the injector the user runs (q's, garble's, one of
+//! their own), not only for qcompat's. This module resolves that command to
+//! an executable, gives it a content identity (so a binary replaced in place
+//! is a different injector), and reads what can be known without a build:
+//! which Go built it.
+
+use crate::support::cache::{file_sha256, Key};
+use crate::support::shell::split_words;
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Where the injector under test came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// `--toolexec` on the command line (or a spec's `toolexec:`).
+    Flag,
+    /// `-toolexec=` in the user's GOFLAGS.
+    Goflags,
+    /// qcompat's own injector, used when nothing else is named.
+    Builtin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Injector {
+    /// The `-toolexec` value, as the go command will be given it.
+    pub command: String,
+    /// The executable it starts (symlinks resolved).
+    pub exe: PathBuf,
+    /// qcompat's own injector (this binary, under any of its names).
+    pub builtin: bool,
+    pub source: Source,
+    /// Content identity: see [`Injector::id`].
+    pub id: Identity,
+}
+
+/// Who an injector is, for reports, pins and cache keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `builtin`, or the executable's file name (`q`, `garble`).
+    pub name: String,
+    /// For qcompat's own: `builtin-<salt>` (the salt hashes qcompat's version
+    /// and the injected file). Otherwise the sha256 of the executable, and
+    /// for a script, of the files it names by absolute path.
+    pub sha256: String,
+    /// For an injector built from a Go package per toolchain: the package,
+    /// its module and (when its folder is a git checkout) the commit. The
+    /// sha256 is then a hash of its sources, the same for every toolchain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+impl Identity {
+    /// qcompat's own injector.
+    pub fn builtin() -> Identity {
+        Identity {
+            name: "builtin".into(),
+            sha256: format!("builtin-{}", crate::inject::companion::salt()),
+            ..Identity::default()
+        }
+    }
+
+    /// Evidence from qcompat's own injector applies to any qcompat build (the
+    /// pins ship inside the binary); another injector's only to the same bytes.
+    pub fn same_injector(&self, other: &Identity) -> bool {
+        if self.name == "builtin" || other.name == "builtin" {
+            return self.name == other.name;
+        }
+        self.sha256 == other.sha256
+    }
+}
+
+impl Injector {
+    /// qcompat's own injector.
+    pub fn builtin() -> Result<Injector> {
+        let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
+        Ok(Injector {
+            command: crate::inject::command::self_toolexec()?,
+            exe,
+            builtin: true,
+            source: Source::Builtin,
+            id: Identity::builtin(),
+        })
+    }
+
+    /// The injector a `-toolexec` value names. The first word is looked up in
+    /// PATH as the go command would; the command must exist now.
+    pub fn from_command(command: &str, source: Source) -> Result<Injector> {
+        let words = split_words(command);
+        let Some(first) = words.first() else {
+            bail!("the toolexec command is empty: name an injector, e.g. --toolexec q");
+        };
+        let exe = find_executable(first).with_context(|| {
+            format!("toolexec {command:?}: {first:?} is not an executable file (nor found in PATH)")
+        })?;
+        let exe = exe.canonicalize().unwrap_or(exe);
+        let me = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.canonicalize().ok());
+        if me.as_deref() == Some(exe.as_path()) {
+            let mut b = Injector::builtin()?;
+            b.command = command.to_string();
+            b.source = source;
+            return Ok(b);
+        }
+        let name = exe
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| first.clone());
+        let mut key = Key::new("injector");
+        key.file("exe", &exe);
+        for w in &words[1..] {
+            key.str("arg", w);
+        }
+        for dep in script_dependencies(&exe) {
+            key.file(&dep.display().to_string(), &dep);
+        }
+        Ok(Injector {
+            command: command.to_string(),
+            builtin: false,
+            source,
+            id: Identity {
+                name,
+                sha256: full_hex(&key, &exe),
+                ..Identity::default()
+            },
+            exe,
+        })
+    }
+
+    /// The injector under test: `--toolexec` when given, else the one in
+    /// GOFLAGS, else qcompat's own.
+    pub fn choose(flag: Option<&str>, goflags: &str) -> Result<Injector> {
+        if let Some(c) = flag {
+            return Injector::from_command(c, Source::Flag);
+        }
+        if let Some(c) = toolexec_in_goflags(goflags) {
+            return Injector::from_command(&c, Source::Goflags)
+                .with_context(|| format!("the -toolexec in GOFLAGS ({goflags:?})"));
+        }
+        Injector::builtin()
+    }
+
+    /// A short human name: `qcompat's injector` or `"q"`.
+    pub fn describe(&self) -> String {
+        if self.builtin {
+            "qcompat's injector".into()
+        } else {
+            format!("the injector {:?}", self.command)
+        }
+    }
+
+    /// The Go release that built the injector (`go version -m` on it), for
+    /// injectors that are Go binaries; None for scripts and on any doubt.
+    pub fn built_by(&self, go: &crate::go::gocmd::Go) -> Option<String> {
+        if self.builtin {
+            return None;
+        }
+        let mut cmd = go.command(["version"]);
+        cmd.arg(&self.exe);
+        let out = crate::support::process::run(cmd, go.timeout).ok()?;
+        if !out.success() {
+            return None;
+        }
+        // `/path/q: go1.26.8`
+        let v = out.stdout.lines().next()?.rsplit(": ").next()?.trim();
+        v.starts_with("go").then(|| v.to_string())
+    }
+}
+
+/// The injector's identity as a 64-hex string (a full sha256 when it is a
+/// single file, so it can be checked with `sha256sum`).
+fn full_hex(key: &Key, exe: &Path) -> String {
+    if script_dependencies(exe).is_empty() {
+        if let Some(h) = file_sha256(exe) {
+            return h;
+        }
+    }
+    key.hex()
+}
+
+/// The `-toolexec=` value in a GOFLAGS string (the last one wins, as in the
+/// go command).
+pub fn toolexec_in_goflags(goflags: &str) -> Option<String> {
+    split_words(goflags)
+        .iter()
+        .filter_map(|w| {
+            w.strip_prefix("-toolexec=")
+                .or_else(|| w.strip_prefix("--toolexec="))
+                .map(str::to_string)
+        })
+        .next_back()
+}
+
+fn find_executable(word: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let ok = |p: &Path| {
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if word.contains('/') {
+        let p = PathBuf::from(word);
+        return ok(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(word))
+        .find(|p| ok(p))
+}
+
+/// For a script (`#!`), the files it names by absolute path (its interpreter
+/// aside): a wrapper's identity must change when what it wraps changes.
+fn script_dependencies(exe: &Path) -> Vec<PathBuf> {
+    let Ok(bytes) = std::fs::read(exe) else {
+        return vec![];
+    };
+    if !bytes.starts_with(b"#!") || bytes.len() > 1 << 20 {
+        return vec![];
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let mut deps: Vec<PathBuf> = text
+        .lines()
+        .skip(1)
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || "\"'`;|&()<>=".contains(c)))
+        .filter(|w| w.starts_with('/') && w.len() > 1)
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .collect();
+    deps.sort();
+    deps.dedup();
+    deps.truncate(16);
+    deps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goflags_toolexec() {
+        assert_eq!(
+            toolexec_in_goflags("-buildvcs=false -toolexec=/opt/q").as_deref(),
+            Some("/opt/q")
+        );
+        assert_eq!(
+            toolexec_in_goflags("'-toolexec=/a b/qcompat toolexec'").as_deref(),
+            Some("/a b/qcompat toolexec")
+        );
+        assert_eq!(toolexec_in_goflags("-tags=x"), None);
+    }
+
+    #[test]
+    fn identity_follows_content_and_wrapped_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("inner");
+        std::fs::write(&inner, "v1").unwrap();
+        let wrapper = dir.path().join("wrap");
+        std::fs::write(
+            &wrapper,
+            format!("#!/bin/sh\nexec {} \"$@\"\n", inner.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let c = wrapper.to_str().unwrap();
+        let a = Injector::from_command(c, Source::Flag).unwrap();
+        assert_eq!(a.id.name, "wrap");
+        assert!(!a.builtin);
+        std::fs::write(&inner, "v2").unwrap();
+        let b = Injector::from_command(c, Source::Flag).unwrap();
+        assert_ne!(a.id, b.id, "the wrapped file changed");
+        assert!(!a.id.same_injector(&b.id));
+        let err = Injector::from_command("/nonexistent/q", Source::Flag).unwrap_err();
+        assert!(format!("{err:#}").contains("/nonexistent/q"));
+        assert!(Injector::from_command("  ", Source::Flag).is_err());
+    }
+
+    #[test]
+    fn builtin_matches_builtin_only() {
+        let id = |name: &str, sha: &str| Identity {
+            name: name.into(),
+            sha256: sha.into(),
+            ..Identity::default()
+        };
+        let b = id("builtin", "builtin-1");
+        let b2 = id("builtin", "builtin-2");
+        let q = id("q", "builtin-1");
+        assert!(b.same_injector(&b2));
+        assert!(!b.same_injector(&q));
+    }
+}

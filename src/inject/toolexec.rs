@@ -1,0 +1,258 @@
+//! `qcompat toolexec TOOL ARGS...`: the injector, run by the go command as
+//! `-toolexec="qcompat toolexec"` for every compile, asm, link and vet.
+//!
+//! Only two invocations are touched: `compile -V=full` (salted, see
+//! [`companion::salt_version_line`]) and the compile of package runtime (the
+//! companion file is appended). Everything else is exec'd unchanged, so exit
+//! status, signals and output are the tool's own.
+
+use crate::inject::companion;
+use anyhow::{bail, Context, Result};
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+/// Entry point; `args` are the words after `toolexec`.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("qcompat toolexec: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<OsString>) -> Result<ExitCode> {
+    const USAGE: &str = "usage: go build -toolexec=\"qcompat toolexec\" ./... (the go command then runs `qcompat toolexec TOOL ARGS...` for every tool; see README.md)";
+    let Some((tool, rest)) = args.split_first() else {
+        bail!("{USAGE}");
+    };
+    if tool == "--help" || tool == "-h" || tool == "help" {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let compiler = tool_name(tool) == "compile";
+    if compiler && rest.len() == 1 && rest[0] == "-V=full" {
+        return version(tool, rest);
+    }
+    if compiler && is_runtime_compile(rest)? {
+        return compile_runtime(tool, rest);
+    }
+    let err = Command::new(tool).args(rest).exec();
+    Err(err).with_context(|| format!("cannot run {}", Path::new(tool).display()))
+}
+
+/// `compile` for `compile`, `/x/compile` and `compile.exe`.
+fn tool_name(tool: &OsStr) -> String {
+    let base = Path::new(tool)
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    base.strip_suffix(".exe")
+        .map(str::to_string)
+        .unwrap_or(base)
+}
+
+fn version(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
+    let out = Command::new(tool)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", Path::new(tool).display()))?;
+    let line = String::from_utf8_lossy(&out.stdout);
+    let text = if std::env::var_os(companion::NO_SALT_ENV).is_some_and(|v| v == "1") {
+        line.into_owned()
+    } else {
+        companion::salt_version_line(&line, &companion::salt())
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(exit_code(out.status))
+}
+
+/// Whether a compile's flags (response files expanded) say `-p runtime`.
+pub fn is_runtime_compile(args: &[OsString]) -> Result<bool> {
+    let words = expand_args(args, 0)?;
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if w == "-p" || w == "--p" {
+            return Ok(it.next().is_some_and(|p| p == "runtime"));
+        }
+        if let Some(p) = w.strip_prefix("-p=").or_else(|| w.strip_prefix("--p=")) {
+            return Ok(p == "runtime");
+        }
+    }
+    Ok(false)
+}
+
+/// Expands `@file` arguments the way the Go tools do: one argument per line,
+/// with `\\` and `\n` escapes.
+fn expand_args(args: &[OsString], depth: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for a in args {
+        let a = a.to_string_lossy();
+        match a.strip_prefix('@') {
+            Some(file) if depth < 8 => {
+                // Read only to find `-p runtime`: a file that cannot be read
+                // is the compiler's to complain about, and bytes that are not
+                // UTF-8 (a path in another encoding) do not hide the flag.
+                let Ok(bytes) = std::fs::read(file) else {
+                    out.push(a.into_owned());
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&bytes).replace('\r', "");
+                let lines: Vec<OsString> = text
+                    .trim()
+                    .split('\n')
+                    .map(|l| OsString::from(decode_arg(l)))
+                    .collect();
+                out.extend(expand_args(&lines, depth + 1)?);
+            }
+            _ => out.push(a.into_owned()),
+        }
+    }
+    Ok(out)
+}
+
+fn decode_arg(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The pid of the compiler while it runs, for the signal forwarder.
+static CHILD: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forward(sig: libc::c_int) {
+    let pid = CHILD.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe {
+            libc::kill(pid, sig);
+        }
+    }
+}
+
+fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
+    let dir = tempfile::Builder::new()
+        .prefix("qcompat-runtime-")
+        .tempdir()
+        .context("cannot create a temporary directory for the companion file")?;
+    let file = dir.path().join(companion::FILE_NAME);
+    std::fs::write(&file, companion::SOURCE)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
+    // The go command lists source files last; one more file joins them.
+    let mut child = Command::new(tool)
+        .args(args)
+        .arg(&file)
+        .spawn()
+        .with_context(|| format!("cannot run {}", Path::new(tool).display()))?;
+    CHILD.store(child.id() as i32, Ordering::SeqCst);
+    // Pass interrupts on to the compiler instead of dying before clean-up.
+    let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+        // SAFETY: installing a handler that only calls kill(2).
+        unsafe {
+            libc::signal(sig, handler);
+        }
+    }
+    let status = child.wait().context("waiting for the compiler")?;
+    if keep {
+        let kept = dir.keep();
+        eprintln!(
+            "qcompat toolexec: kept {}",
+            kept.join(companion::FILE_NAME).display()
+        );
+    } else {
+        drop(dir);
+    }
+    if let Some(sig) = status.signal() {
+        // Die the way the compiler died, so the go command sees the same.
+        // SAFETY: resetting to the default action and raising a signal.
+        unsafe {
+            libc::signal(sig, libc::SIG_DFL);
+            libc::raise(sig);
+        }
+    }
+    Ok(exit_code(status))
+}
+
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    match status.code() {
+        Some(c) => ExitCode::from(c.clamp(0, 255) as u8),
+        None => ExitCode::from(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn response_files_with_odd_bytes_or_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let rsp = dir.path().join("args.rsp");
+        std::fs::write(&rsp, b"-o\nx\xff\xfe.a\n-p\nruntime\n/src/caf\xe9.go\n").unwrap();
+        let at = format!("@{}", rsp.display());
+        assert!(is_runtime_compile(&os(&[&at])).unwrap());
+        let missing = format!("@{}", dir.path().join("nope").display());
+        assert!(!is_runtime_compile(&os(&[&missing])).unwrap());
+    }
+
+    #[test]
+    fn finds_runtime_in_any_order() {
+        assert!(is_runtime_compile(&os(&["-o", "x.a", "-p", "runtime", "-std", "a.go"])).unwrap());
+        assert!(is_runtime_compile(&os(&["-std", "-p=runtime", "a.go"])).unwrap());
+        assert!(!is_runtime_compile(&os(&["-p", "runtime/internal/sys", "a.go"])).unwrap());
+        assert!(!is_runtime_compile(&os(&["-p", "main", "runtime.go"])).unwrap());
+        assert!(!is_runtime_compile(&os(&["-V=full"])).unwrap());
+    }
+
+    #[test]
+    fn reads_response_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let rsp = dir.path().join("args");
+        std::fs::write(&rsp, "-o\nx.a\n-p\nruntime\n-D\nsome\\\\path\n").unwrap();
+        let arg = format!("@{}", rsp.display());
+        assert!(is_runtime_compile(&os(&[&arg, "a.go"])).unwrap());
+        std::fs::write(&rsp, "-p\nmain\n").unwrap();
+        assert!(!is_runtime_compile(&os(&[&arg])).unwrap());
+        // Unreadable: not ours to judge; the compiler reports it.
+        assert!(!is_runtime_compile(&os(&["@/nonexistent/rsp"])).unwrap());
+        assert_eq!(decode_arg("a\\nb\\\\c"), "a\nb\\c");
+    }
+
+    #[test]
+    fn tool_names() {
+        assert_eq!(
+            tool_name(OsStr::new("/go/pkg/tool/linux_amd64/compile")),
+            "compile"
+        );
+        assert_eq!(tool_name(OsStr::new("C:/go/compile.exe")), "compile");
+        assert_eq!(tool_name(OsStr::new("link")), "link");
+    }
+}

@@ -1,0 +1,445 @@
+//! From a spec to cells: resolve the toolchains, prepare each (platforms,
+//! injector, private GOCACHE, where binaries are kept), list the cells with
+//! the ones decided without building, split them into shards, and order them.
+
+use super::report::{self, ToolchainInfo};
+use super::spec::{self, CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
+use super::RunOptions;
+use crate::go::discover::{self, Toolchain};
+use crate::go::gocmd::Go;
+use crate::go::platforms::Platform;
+use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
+use crate::inject::build::{BuildInfo, PackageSpec};
+use crate::inject::injector::Injector;
+use crate::verify::cell::{Outcome, Status, Verified};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// One toolchain of the run, with what the cells need from it.
+pub(super) struct Prepared {
+    pub(super) tc: Toolchain,
+    pub(super) info: ToolchainInfo,
+    /// The injector its cells build through (None: it could not be built).
+    pub(super) injector: Option<Injector>,
+    pub(super) gocache: Option<PathBuf>,
+    /// What failure diagnoses need to know about this toolchain.
+    pub(super) diag: crate::verify::diagnosis::Context,
+    /// Where this toolchain's binaries are kept between runs.
+    pub(super) out_dir: PathBuf,
+    pub(super) platforms: Vec<Platform>,
+    /// Whether the run measures this toolchain's linkname policy (a task of
+    /// the worker pool, so it overlaps other toolchains' cells).
+    pub(super) measure_linkname: bool,
+}
+
+/// A cell to run, or one already decided without building.
+pub(super) struct Planned {
+    pub(super) toolchain: usize,
+    pub(super) goos: String,
+    pub(super) goarch: String,
+    pub(super) preset: Option<Outcome>,
+}
+
+fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>> {
+    match entry {
+        ToolchainEntry::Selector(s) if s == "local" => {
+            Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
+        }
+        ToolchainEntry::Path { path } => {
+            let bin = path.join("bin/go");
+            if bin.is_file() {
+                Ok(vec![bin])
+            } else if path.is_file() {
+                Ok(vec![path.clone()])
+            } else {
+                bail!(
+                    "toolchain path {} is neither a GOROOT (no bin/go) nor a go binary",
+                    path.display()
+                )
+            }
+        }
+        ToolchainEntry::Selector(s) => crate::toolchains::resolve_many(s, o.offline, o.go_timeout),
+    }
+}
+
+/// The injector under test of a spec: one for the whole run, or a Go
+/// package each toolchain builds for itself.
+pub(super) enum SpecInjector {
+    Fixed(Injector),
+    Package(PackageSpec),
+}
+
+impl SpecInjector {
+    pub(super) fn identity(&self) -> crate::inject::injector::Identity {
+        match self {
+            SpecInjector::Fixed(i) => i.id.clone(),
+            SpecInjector::Package(p) => p.identity(),
+        }
+    }
+
+    /// The report's `toolexec` field.
+    pub(super) fn describe(&self) -> String {
+        match self {
+            SpecInjector::Fixed(i) if i.builtin => "builtin".into(),
+            SpecInjector::Fixed(i) => i.command.clone(),
+            SpecInjector::Package(p) => {
+                format!(
+                    "package {} in {} (built per toolchain)",
+                    p.package,
+                    p.dir.display()
+                )
+            }
+        }
+    }
+}
+
+/// The injector for one toolchain: the spec's own, or that toolchain's build
+/// of the spec's package (None with the build's failure).
+fn injector_for(
+    si: &SpecInjector,
+    tc: &Toolchain,
+) -> Result<(Option<Injector>, Option<BuildInfo>)> {
+    Ok(match si {
+        SpecInjector::Fixed(i) => (Some(i.clone()), None),
+        SpecInjector::Package(p) => match crate::inject::build::build(p, tc)? {
+            Ok((i, info)) => (Some(i), Some(info)),
+            Err(info) => (None, Some(info)),
+        },
+    })
+}
+
+/// Resolves the toolchains and, unless `plan_only`, what their cells need:
+/// the injector (built per toolchain when the spec names a package), its
+/// cache policy and the kept-binary folder.
+pub(super) fn prepare(
+    loaded: &Loaded,
+    o: &RunOptions,
+    si: &SpecInjector,
+    plan_only: bool,
+) -> Result<(Vec<Prepared>, Vec<String>)> {
+    let mut bins: Vec<PathBuf> = Vec::new();
+    for e in &loaded.spec.toolchains {
+        for b in resolve_entry(e, o)
+            .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?
+        {
+            let canon = b.canonicalize().unwrap_or(b);
+            if !bins.contains(&canon) {
+                bins.push(canon);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let mut all_known: Vec<String> = Vec::new();
+    for bin in bins {
+        let go = Go::new(bin, o.go_timeout);
+        let tc = discover::discover(&go)?;
+        let gccgo = tc.version.compiler == crate::go::version::Compiler::Gccgo;
+        let known = if gccgo {
+            crate::go::platforms::host_only(&tc)
+        } else {
+            crate::go::platforms::platforms_with_broken(&go)?
+        };
+        all_known.extend(known.iter().map(Platform::name));
+        // A gccgo column must not read as the gc release of its language.
+        let name = if gccgo {
+            tc.version.raw.clone()
+        } else {
+            tc.version.go_name()
+        };
+        let platforms = choose_platforms(loaded, &known, &name, &mut notes);
+        let (inj, build) = if plan_only || gccgo {
+            (None, None)
+        } else {
+            injector_for(si, &tc)?
+        };
+        let mut gocache = None;
+        let mut note = None;
+        let mut salted = Some(true);
+        let mut built_by = build.as_ref().map(|b| b.built_by.clone());
+        let mut diag = crate::verify::diagnosis::Context::default();
+        let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
+        // Kept binaries are keyed on content: the injector's bytes, the
+        // toolchain, the program's sources and the flags.
+        let mut key = crate::support::cache::Key::new("matrix-bin");
+        key.toolchain(&tc)
+            .str("lean", if loaded.spec.lean { "1" } else { "0" });
+        match &loaded.program {
+            Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
+            None => key.str("program", "probe"),
+        };
+        if let Some(inj) = &inj {
+            let toolexec = inj.command.as_str();
+            if !inj.builtin {
+                let check =
+                    crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
+                        .with_context(|| {
+                            format!(
+                        "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                        loaded.path.display()
+                    )
+                        })?;
+                salted = Some(check.altered);
+                if !check.altered {
+                    let dir = crate::verify::live::private_gocache(&tc, inj);
+                    let mut n = format!(
+                        "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                        dir.display()
+                    );
+                    if !tc.version.at_least(1, 20) {
+                        n.push_str(&format!(
+                            "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
+                        ));
+                    }
+                    note = Some(n);
+                    gocache = Some(dir);
+                }
+            }
+            if built_by.is_none() {
+                built_by = inj.built_by(&go);
+            }
+            diag = crate::verify::live::diag_context(
+                &tc,
+                inj,
+                salted,
+                built_by.clone(),
+                goid_type.clone(),
+            );
+            key.file("injector", &inj.exe).str("command", toolexec);
+        }
+        if let Some(b) = build.as_ref().filter(|b| b.status == "failed") {
+            note = Some(format!(
+                "the injector cannot be built by {name}: {}",
+                b.message
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .find(|l| !l.starts_with('#'))
+                    .unwrap_or("")
+            ));
+        }
+        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key);
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("cannot create {}", out_dir.display()))?;
+        out.push(Prepared {
+            out_dir,
+            info: ToolchainInfo {
+                go: name,
+                path: go.path.display().to_string(),
+                goroot: tc.env.goroot.clone(),
+                private_gocache: gocache.is_some(),
+                note,
+                injector_built_by: built_by,
+                injector_build: build,
+                goid_type,
+                linkname: None,
+            },
+            measure_linkname: !plan_only && !gccgo,
+            tc,
+            injector: inj,
+            gocache,
+            diag,
+            platforms,
+        });
+    }
+    if let PlatformChoice::List(list) = &loaded.platforms {
+        for p in list {
+            if !all_known.contains(p) {
+                bail!(
+                    "{}: platform {p} is not a port of any chosen toolchain (see `go tool dist list`)",
+                    loaded.path.display()
+                );
+            }
+        }
+    }
+    Ok((out, notes))
+}
+
+fn choose_platforms(
+    loaded: &Loaded,
+    known: &[Platform],
+    go: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Platform> {
+    let mut chosen: Vec<Platform> = match &loaded.platforms {
+        PlatformChoice::All => known.iter().filter(|p| !p.broken).cloned().collect(),
+        PlatformChoice::FirstClass => known
+            .iter()
+            .filter(|p| p.first_class && !p.broken)
+            .cloned()
+            .collect(),
+        PlatformChoice::List(list) => list
+            .iter()
+            .filter_map(|name| {
+                let found = known.iter().find(|p| &p.name() == name).cloned();
+                if found.is_none() {
+                    notes.push(format!("{name} is not a port of {go}: no cell"));
+                }
+                found
+            })
+            .collect(),
+    };
+    chosen.retain(|p| loaded.wanted(&p.name()));
+    chosen
+}
+
+/// Every cell of the run, in a stable order (toolchain, then platform).
+pub(super) fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned> {
+    let mut cells = Vec::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let mut plats = p.platforms.clone();
+        plats.sort_by_key(Platform::name);
+        for plat in plats {
+            let preset = if p.tc.version.compiler == crate::go::version::Compiler::Gccgo {
+                Some(skip(
+                    Status::SkipGccgo,
+                    format!(
+                        "{} is gccgo: its runtime has no gc g.goid and gccgo allows //go:linkname only on functions, so there is nothing to inject; fallback-go's default build uses runtime.Stack under gccgo",
+                        p.info.go
+                    ),
+                ))
+            } else if let Some(b) = p
+                .info
+                .injector_build
+                .as_ref()
+                .filter(|b| b.status == "failed")
+            {
+                Some(skip(
+                    Status::SkipInjector,
+                    format!(
+                        "the injector could not be built by {}: {}",
+                        p.info.go,
+                        b.message.as_deref().unwrap_or("")
+                    ),
+                ))
+            } else if plat.broken {
+                Some(skip(
+                    Status::SkipBroken,
+                    format!("{} marks {} as broken", p.info.go, plat.name()),
+                ))
+            } else if loaded.spec.cgo_only == CgoOnly::Skip && needs_cgo(&plat.goos, &plat.goarch) {
+                Some(skip(
+                    Status::SkipCgo,
+                    format!(
+                        "{} requires {CGO_ONLY_WHY} (set cgo_only: build to try)",
+                        plat.name()
+                    ),
+                ))
+            } else {
+                None
+            };
+            cells.push(Planned {
+                toolchain: i,
+                goos: plat.goos.clone(),
+                goarch: plat.goarch.clone(),
+                preset,
+            });
+        }
+    }
+    cells
+}
+
+fn skip(status: Status, note: String) -> Outcome {
+    Outcome {
+        status,
+        verified: Verified::Link,
+        duration_s: 0.0,
+        command: String::new(),
+        stderr_excerpt: String::new(),
+        note: Some(note),
+        diagnosis: None,
+    }
+}
+
+/// Keeps the cells of shard `i` of `n` (round-robin, so shards get a mix).
+pub(super) fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
+    match shard {
+        None => cells,
+        Some((i, n)) => cells
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % n == i - 1)
+            .map(|(_, c)| c)
+            .collect(),
+    }
+}
+
+/// Cell indexes in the order to run them: the most expected work first
+/// (wasm builds are the largest and run under Node; qemu runs are slow;
+/// decided cells cost nothing), planned order among equals.
+pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
+    let weight = |c: &Planned| -> u32 {
+        if c.preset.is_some() {
+            return 0;
+        }
+        let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
+        match (c.goarch.as_str(), runs_here) {
+            ("wasm", _) => 4,
+            ("amd64" | "386", true) => 2,
+            (_, true) => 3,
+            _ => 1,
+        }
+    };
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));
+    order
+}
+
+/// The injector under test of a spec.
+pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
+    Ok(match &loaded.injector {
+        InjectorChoice::Builtin => SpecInjector::Fixed(Injector::builtin()?),
+        InjectorChoice::Command(c) => SpecInjector::Fixed(
+            Injector::from_command(c, crate::inject::injector::Source::Flag)
+                .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
+        ),
+        InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
+    })
+}
+
+/// `matrix plan`: the shards a CI matrix should run, with their cell counts.
+pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
+    if shards == 0 || shards > report::MAX_SHARDS {
+        bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
+    }
+    let loaded = spec::load(o.spec)?;
+    let si = injector(&loaded)?;
+    let (prepared, _) = prepare(&loaded, o, &si, true)?;
+    let total = plan_cells(&prepared, &loaded).len();
+    let include: Vec<serde_json::Value> = (1..=shards)
+        .map(|i| {
+            let n = shard((0..total).collect(), Some((i, shards))).len();
+            serde_json::json!({"shard": format!("{i}/{shards}"), "index": i, "total": shards, "cells": n})
+        })
+        .collect();
+    match format {
+        "github" => crate::outln!("{}", serde_json::json!({ "include": include }))?,
+        "json" => crate::outln!("{}", serde_json::to_string_pretty(&include)?)?,
+        _ => {
+            for s in &include {
+                crate::outln!(
+                    "shard {}: {} cells",
+                    s["shard"].as_str().unwrap_or(""),
+                    s["cells"]
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition() {
+        let all: Vec<usize> = (0..10).collect();
+        let mut seen: Vec<usize> = (1..=3)
+            .flat_map(|i| shard(all.clone(), Some((i, 3))))
+            .collect();
+        seen.sort();
+        assert_eq!(seen, all);
+        assert_eq!(shard(all.clone(), Some((2, 3))), vec![1, 4, 7]);
+    }
+}

@@ -1,0 +1,281 @@
+//! The worker pool: runs the planned cells (and each toolchain's linkname
+//! check), longest first, records each cell in the journal as it ends, stops
+//! cleanly on Ctrl-C, and hands the report to the reporter.
+
+use super::plan::{execution_order, injector, plan_cells, prepare, shard, Prepared, SpecInjector};
+use super::report::{self, Cell, Report};
+use super::spec::{self, Loaded, VerifyMode};
+use super::{RunOptions, COMMIT};
+use crate::render::verdict::finish;
+use crate::verify::cell::{self, Job, Status};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Work for the pool.
+#[derive(Clone, Copy)]
+enum Task {
+    Linkname(usize),
+    Cell(usize),
+}
+
+const WORK_PREFIX: &str = "qcompat-matrix-";
+
+/// Removes `qcompat-matrix-*` work folders in the temp dir whose run is gone
+/// (its `pid` names no live process); those of live runs stay. Returns them.
+pub fn reclaim_stale_work_dirs() -> Vec<PathBuf> {
+    let mut gone = Vec::new();
+    let Ok(rd) = std::fs::read_dir(std::env::temp_dir()) else {
+        return gone;
+    };
+    for e in rd.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
+            continue;
+        }
+        let pid = std::fs::read_to_string(e.path().join("pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok());
+        // No pid file yet: a run that is just starting, or one that died
+        // before writing it; leave it unless it is an hour old.
+        let stale = match pid {
+            Some(pid) => !crate::support::process::alive(pid),
+            None => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(3600)),
+        };
+        if stale && std::fs::remove_dir_all(e.path()).is_ok() {
+            gone.push(e.path());
+        }
+    }
+    gone
+}
+
+fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+pub fn run(o: RunOptions) -> Result<ExitCode> {
+    o.outputs.check()?;
+    let loaded = spec::load(o.spec)?;
+    let si = injector(&loaded)?;
+    let started = now_rfc3339();
+    let (prepared, notes) = match prepare(&loaded, &o, &si, false) {
+        Ok(p) => p,
+        // Interrupted while resolving toolchains (a download) or building
+        // injectors: still leave a report that says so.
+        Err(e) if crate::support::process::interrupted() => {
+            let mut report = report_head(&loaded, &o, &si, &started, &[]);
+            report.notes = vec![format!(
+                "interrupted while preparing the run ({e:#}); no cell was built"
+            )];
+            return finish(&report, &o.outputs, o.pins, o.json, true);
+        }
+        Err(e) => return Err(e),
+    };
+    let planned = shard(plan_cells(&prepared, &loaded), o.shard);
+    let (module_dir, package) = match &loaded.program {
+        Some((d, p)) => (d.clone(), p.clone()),
+        None => (
+            crate::verify::probeprog::materialize()?,
+            crate::verify::probeprog::PACKAGE.to_string(),
+        ),
+    };
+    let jobs = o
+        .jobs
+        .or(loaded.spec.jobs)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+        .max(1);
+    reclaim_stale_work_dirs();
+    let exec = loaded.spec.verify == VerifyMode::Exec;
+    let work = tempfile::Builder::new()
+        .prefix(WORK_PREFIX)
+        .tempdir()
+        .context("cannot create a work directory")?;
+    // Whose folder this is: a later run or `prune` removes it once this
+    // process is gone (after a SIGKILL nothing else would).
+    std::fs::write(work.path().join("pid"), std::process::id().to_string())?;
+    for i in 0..prepared.len() {
+        std::fs::create_dir_all(work.path().join(i.to_string()))?;
+    }
+    // Ctrl-C (and SIGTERM) set process::INTERRUPTED: running builds are
+    // stopped and the run ends with a partial report.
+
+    let mut head = report_head(&loaded, &o, &si, &started, &prepared);
+    head.notes = notes;
+    let journal = o
+        .outputs
+        .report
+        .as_ref()
+        .map(|p| Mutex::new(report::Journal::start(p, &head)));
+    // Longest cells first, so that no long cell runs alone at the end while
+    // the other workers idle; the report keeps the planned order. The
+    // linkname checks (two host builds each) go before them, in the same
+    // pool, so no toolchain waits for its check before its cells start.
+    let tasks: Vec<Task> = (0..prepared.len())
+        .filter(|&i| prepared[i].measure_linkname)
+        .map(Task::Linkname)
+        .chain(execution_order(&planned, exec).into_iter().map(Task::Cell))
+        .collect();
+    let progress = crate::render::progress::Progress::new(planned.len());
+    let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
+    let linkname: Mutex<Vec<Option<crate::go::linkname::Policy>>> =
+        Mutex::new(vec![None; prepared.len()]);
+    let next = AtomicUsize::new(0);
+    let timeout = Duration::from_secs(loaded.spec.timeout);
+    let run_cell = |k: usize| -> bool {
+        let c = &planned[k];
+        let p = &prepared[c.toolchain];
+        let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
+        progress.start(k, &name);
+        let outcome = match &c.preset {
+            Some(o) => o.clone(),
+            None => {
+                let wd = work.path().join(c.toolchain.to_string());
+                let job = Job {
+                    go: &p.tc.go.path,
+                    goroot: p.tc.goroot(),
+                    goos: &c.goos,
+                    goarch: &c.goarch,
+                    toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
+                    gocache: p.gocache.as_deref(),
+                    module_dir: &module_dir,
+                    package: &package,
+                    out_dir: &p.out_dir,
+                    work_dir: &wd,
+                    exec,
+                    lean: loaded.spec.lean,
+                    extra_flags: &[],
+                    timeout,
+                    diag: &p.diag,
+                };
+                cell::run(&job)
+            }
+        };
+        if outcome.note.as_deref() == Some("interrupted") {
+            progress.finish(k, &format!("{name}: interrupted"));
+            return false;
+        }
+        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
+        if let Some(d) = &cell.outcome.diagnosis {
+            cell.outcome.note = Some(d.line());
+        }
+        progress.finish(
+            k,
+            &format!(
+                "{name}: {}{} ({:.1}s)",
+                cell.outcome.status.name(),
+                if cell.outcome.status == Status::Pass {
+                    format!(" ({})", cell.outcome.verified.name())
+                } else {
+                    String::new()
+                },
+                cell.outcome.duration_s
+            ),
+        );
+        if let Some(j) = &journal {
+            j.lock().expect("journal lock").record(&cell);
+        }
+        results.lock().expect("results lock")[k] = Some(cell);
+        true
+    };
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(tasks.len().max(1)) {
+            s.spawn(|| loop {
+                if crate::support::process::interrupted() {
+                    break;
+                }
+                let Some(&task) = tasks.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    break;
+                };
+                match task {
+                    Task::Linkname(i) => {
+                        let policy = crate::go::linkname::verify(&prepared[i].tc)
+                            .ok()
+                            .map(|v| v.policy);
+                        linkname.lock().expect("linkname lock")[i] = policy;
+                    }
+                    Task::Cell(k) => {
+                        if !run_cell(k) {
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    progress.done();
+    let interrupted = crate::support::process::interrupted();
+    let cells: Vec<Cell> = results
+        .into_inner()
+        .expect("results lock")
+        .into_iter()
+        .flatten()
+        .collect();
+    let complete = !interrupted && cells.len() == planned.len();
+    let mut report = Report {
+        complete,
+        cells,
+        ..head
+    };
+    for (t, policy) in report
+        .toolchains
+        .iter_mut()
+        .zip(linkname.into_inner().expect("linkname lock"))
+    {
+        t.linkname = policy;
+    }
+    if interrupted {
+        report.notes.push(format!(
+            "interrupted after {} of {} cells; run again to finish (the go build cache keeps what was built)",
+            report.cells.len(),
+            planned.len()
+        ));
+    }
+    drop(work);
+    let code = finish(&report, &o.outputs, o.pins, o.json, interrupted)?;
+    // Written: the journal has served its purpose.
+    if let Some(j) = journal {
+        j.into_inner().expect("journal lock").close();
+    }
+    Ok(code)
+}
+
+/// A report of this run without cells (the journal's header, the start of
+/// the final report).
+fn report_head(
+    loaded: &Loaded,
+    o: &RunOptions,
+    si: &SpecInjector,
+    started: &str,
+    prepared: &[Prepared],
+) -> Report {
+    Report {
+        schema: report::SCHEMA,
+        complete: false,
+        started: started.to_string(),
+        qcompat_version: env!("CARGO_PKG_VERSION").to_string(),
+        spec: loaded.path.display().to_string(),
+        qcompat_commit: Some(COMMIT.to_string()),
+        toolexec: si.describe(),
+        injector: Some(si.identity()),
+        program: loaded
+            .program
+            .as_ref()
+            .map(|(d, p)| format!("{} {p}", d.display())),
+        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+        merged_shards: vec![],
+        toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
+        notes: vec![],
+        cells: vec![],
+    }
+}

@@ -1,0 +1,519 @@
+//! `qcompat doctor`: one report a user can act on, read by `q doctor` through
+//! `--json` (a stable interface: see README.md).
+
+use crate::go::discover;
+use crate::go::gocmd::Go;
+use crate::go::linkname::{self, Policy};
+use crate::go::runtime_layout::{self, RuntimeLayout};
+use crate::go::version::Compiler;
+use crate::inject::injector::Injector;
+use crate::policy::pins::Pins;
+use crate::policy::select::{self, Mode, Selection};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub status: Level,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub ok: bool,
+    pub checks: Vec<Check>,
+    pub selection: Option<Selection>,
+    pub advice: String,
+}
+
+fn check(id: &'static str, status: Level, message: String, fix: Option<String>) -> Check {
+    Check {
+        id,
+        status,
+        message,
+        fix,
+    }
+}
+
+pub struct Options<'a> {
+    pub go_flag: Option<&'a Path>,
+    pub timeout: std::time::Duration,
+    pub injector: &'a crate::inject::build::Request,
+    pub deep: bool,
+    pub pins: &'a Pins,
+}
+
+/// Runs doctor's checks, in the order they are shown; a check that makes the
+/// rest meaningless (no go, no toolchain, no injector) ends the list.
+pub fn diagnose(o: &Options) -> Report {
+    let mut checks = Vec::new();
+    let Some((go, tc)) = toolchain(o, &mut checks) else {
+        return finish(checks, None, None);
+    };
+    checks.push(check(
+        "go",
+        Level::Ok,
+        format!("{} ({})", go.path.display(), tc.version.raw),
+        None,
+    ));
+    checks.push(version_check(&tc, o.pins));
+    checks.push(compiler_check(&tc));
+    let layout = runtime_layout::read(tc.goroot());
+    checks.push(runtime_check(&tc, &layout));
+    checks.extend(linkname_check(&tc));
+    checks.push(goflags_check(&tc.env.goflags));
+    if let Some(n) = &tc.toolchain_switch {
+        checks.push(check(
+            "gotoolchain",
+            Level::Warn,
+            n.clone(),
+            Some(
+                "pin the toolchain (GOTOOLCHAIN=local) or check the switched-to version with --go"
+                    .into(),
+            ),
+        ));
+    }
+    checks.push(gocache_check(&tc.env.gocache));
+
+    // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
+    let inj = match o.injector.choose(&tc) {
+        Ok(i) => i,
+        Err(e) => {
+            checks.push(check(
+                "toolexec",
+                Level::Fail,
+                format!("{e:#}"),
+                Some(
+                    "pass --toolexec with an injector that exists (a path, or a name in PATH), or --toolexec-package with a package this Go can build; meanwhile -tags=qcompat_stack needs no injector"
+                        .into(),
+                ),
+            ));
+            return finish(checks, None, None);
+        }
+    };
+    let precompiled =
+        crate::go::platforms::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
+    // An injector named by the user (or GOFLAGS) is asked for its tool ID,
+    // even qcompat's own under another spelling.
+    let mut salted = Some(true);
+    if inj.source != crate::inject::injector::Source::Builtin {
+        let (c, s) = toolid_check(&tc, &inj.command, inj.builtin, precompiled, o.timeout);
+        checks.push(c);
+        salted = s;
+    }
+    if let Some(c) = injector_go_check(&tc, &inj) {
+        checks.push(c);
+    }
+
+    // Selection, with the live check under --deep.
+    let mode = if o.deep { Mode::Verify } else { Mode::Offline };
+    let selection = match select::select(
+        &tc,
+        &layout,
+        o.pins,
+        &inj,
+        salted,
+        mode,
+        "doctor builds only with --deep",
+    ) {
+        Ok(s) => {
+            if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
+                checks.push(deep_check(&inj, live));
+            }
+            Some(s)
+        }
+        Err(e) => {
+            checks.push(check("selection", Level::Fail, format!("{e:#}"), None));
+            None
+        }
+    };
+    finish(checks, selection, Some(&inj))
+}
+
+/// Finds the go command and reads its toolchain; on failure, the checks say
+/// why and what to do.
+fn toolchain(o: &Options, checks: &mut Vec<Check>) -> Option<(Go, discover::Toolchain)> {
+    let go = match Go::locate(o.go_flag, o.timeout) {
+        Ok(g) => g,
+        Err(e) => {
+            checks.push(check(
+                "go",
+                Level::Fail,
+                format!("{e:#}"),
+                Some("install Go (https://go.dev/doc/install) or pass --go /path/to/go".into()),
+            ));
+            return None;
+        }
+    };
+    let tc = match discover::discover(&go) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            // The go command refuses to start without a usable build cache.
+            if msg.contains("build cache") {
+                checks.push(check("go", Level::Ok, go.path.display().to_string(), None));
+                checks.push(check(
+                    "gocache",
+                    Level::Fail,
+                    msg,
+                    Some("unset GOCACHE or point it at a writable directory".into()),
+                ));
+            } else {
+                checks.push(check(
+                    "go",
+                    Level::Fail,
+                    format!("{} does not run: {msg}", go.path.display()),
+                    Some("check that this go installation works: `go env`".into()),
+                ));
+            }
+            return None;
+        }
+    };
+    Some((go, tc))
+}
+
+/// The version against the pins: tested, a rule nothing tested, or untested.
+fn version_check(tc: &discover::Toolchain, pins: &Pins) -> Check {
+    let name = tc.version.go_name();
+    let v = &tc.version.version;
+    let gccgo = tc.version.compiler == Compiler::Gccgo;
+    match pins.find(v) {
+        _ if gccgo => check(
+            "version",
+            Level::Ok,
+            format!("{name} (gccgo, language version from its release tags); the pins are about gc toolchains"),
+            None,
+        ),
+        Some(m) => match &m.pin.evidence {
+            Some(e) => check(
+                "version",
+                Level::Ok,
+                format!(
+                    "{name} is covered by pin {:?} ({}), tested with {} on {}",
+                    m.pin.go,
+                    m.pin.strategy,
+                    e.toolchains.join(", "),
+                    e.date
+                ),
+                None,
+            ),
+            None => check(
+                "version",
+                Level::Warn,
+                format!(
+                    "{name} matches pin {:?} ({}) in {}, a rule that no matrix run tested",
+                    m.pin.go, m.pin.strategy, pins.source
+                ),
+                Some("run `qcompat doctor --deep` to check this toolchain live".into()),
+            ),
+        },
+        None if pins.newer_than_all(v) => check(
+            "version",
+            Level::Warn,
+            format!("{name} is newer than every pin in {}: nothing has verified the injector with it yet (untested)", pins.source),
+            Some(format!("run `qcompat doctor --deep` (or `qcompat select`) to verify it live, and a matrix run plus `qcompat pins update` to pin it{}", PINS_OUTSIDE)),
+        ),
+        None => check(
+            "version",
+            Level::Warn,
+            format!("{name} is in no tested minor: no pin in {} covers it (untested)", pins.source),
+            Some(format!("verify live with `qcompat doctor --deep` or `qcompat select`{}", PINS_OUTSIDE)),
+        ),
+    }
+}
+
+fn compiler_check(tc: &discover::Toolchain) -> Check {
+    if tc.version.compiler == Compiler::Gc {
+        check("compiler", Level::Ok, "gc".into(), None)
+    } else {
+        check(
+            "compiler",
+            Level::Ok,
+            format!(
+                "{}: the injector needs gc's compiler; goroutine IDs will come from runtime.Stack (build with the gc toolchain to use the injected accessor)",
+                tc.version.compiler
+            ),
+            None,
+        )
+    }
+}
+
+fn runtime_check(tc: &discover::Toolchain, layout: &RuntimeLayout) -> Check {
+    let gccgo = tc.version.compiler == Compiler::Gccgo;
+    match (&layout.goid_field, &layout.goid_type) {
+        _ if gccgo => check(
+            "runtime",
+            Level::Ok,
+            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from runtime.Stack".into(),
+            None,
+        ),
+        (true, Some(t)) => check("runtime", Level::Ok, format!("g.goid is {t}"), None),
+        _ => check(
+            "runtime",
+            Level::Warn,
+            format!(
+                "no g.goid found: {}",
+                layout.problem.as_deref().unwrap_or("unknown layout")
+            ),
+            Some("the stack fallback will be used; report this Go version to qcompat".into()),
+        ),
+    }
+}
+
+fn linkname_check(tc: &discover::Toolchain) -> Option<Check> {
+    let name = tc.version.go_name();
+    let gccgo = tc.version.compiler == Compiler::Gccgo;
+    match linkname::expected(&tc.version) {
+        _ if gccgo => None,
+        Policy::Permissive => Some(check("linkname", Level::Ok, format!("{name} links pull references into std freely"), None)),
+        Policy::Restricted => Some(check("linkname", Level::Ok, format!("{name} restricts pulls into std to push-marked symbols; the injected file marks runtime.GoroutineID with //go:linkname, so it links"), None)),
+        Policy::Unsupported => Some(check("linkname", Level::Warn, format!("{name} has no single-argument //go:linkname (Go 1.13+): the runtime cannot export GoroutineID"), Some("upgrade to Go 1.13 or later, or use the stack fallback (-tags=qcompat_stack)".into()))),
+    }
+}
+
+/// The live check's verdict under --deep.
+fn deep_check(inj: &Injector, live: &crate::verify::live::Live) -> Check {
+    if live.passed() {
+        check(
+            "deep",
+            Level::Ok,
+            format!(
+                "built and ran the probe through {}: {}",
+                inj.describe(),
+                live.outcome.note.clone().unwrap_or_default()
+            ),
+            None,
+        )
+    } else {
+        let d = live.diagnosis();
+        check(
+            "deep",
+            Level::Fail,
+            format!(
+                "the probe built through {} gave {}{}",
+                inj.describe(),
+                live.summary(),
+                d.map(|d| format!(". {} ({})", d.explanation, d.class.name()))
+                    .unwrap_or_default()
+            ),
+            Some(d.map(|d| d.fix.clone()).unwrap_or_else(|| {
+                "build with -tags=qcompat_stack until this is resolved; `qcompat select --verify --json` shows the command and its output".into()
+            })),
+        )
+    }
+}
+
+fn goflags_check(goflags: &str) -> Check {
+    match crate::inject::injector::toolexec_in_goflags(goflags) {
+        Some(t)
+            if Path::new(crate::support::shell::split_words(&t).first().map_or("", |w| w.as_str()))
+                .file_name()
+                .is_some_and(|n| n == crate::inject::command::TOOLEXEC_NAME) =>
+        {
+            check(
+                "goflags",
+                Level::Ok,
+                format!("GOFLAGS runs every build through qcompat's injector: {goflags}"),
+                None,
+            )
+        }
+        Some(t) => check(
+            "goflags",
+            Level::Warn,
+            format!("GOFLAGS runs every build through the toolexec {t:?}: {goflags}"),
+            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `qcompat select --toolexec {} --format goflags` to keep {t:?}", crate::support::shell::shell_quote(&t))),
+        ),
+        None => check(
+            "goflags",
+            Level::Ok,
+            if goflags.is_empty() {
+                "GOFLAGS is empty".into()
+            } else {
+                format!("GOFLAGS={goflags}")
+            },
+            None,
+        ),
+    }
+}
+
+/// Where pins live for a user outside qcompat's repository: the built-in
+/// pins are compiled in, so `pins update` needs a file of one's own.
+const PINS_OUTSIDE: &str = " (outside qcompat's repository, keep your own pins file and pass it with --pins or $QCOMPAT_PINS)";
+
+fn gocache_check(gocache: &str) -> Check {
+    // The go command reports a relative GOCACHE as "off": say why.
+    if let Some(set) = std::env::var_os("GOCACHE").filter(|v| !v.is_empty()) {
+        if gocache == "off" && set != "off" && !Path::new(&set).is_absolute() {
+            return check(
+                "gocache",
+                Level::Fail,
+                format!(
+                    "GOCACHE={} is not an absolute path, so the go command disables the build cache",
+                    set.to_string_lossy()
+                ),
+                Some("set GOCACHE to an absolute path, or unset it".into()),
+            );
+        }
+    }
+    if gocache.is_empty() || gocache == "off" {
+        return check(
+            "gocache",
+            Level::Fail,
+            format!(
+                "GOCACHE is {:?}: the go command needs a build cache",
+                gocache
+            ),
+            Some("unset GOCACHE or point it at a writable directory".into()),
+        );
+    }
+    let dir = Path::new(gocache);
+    let probe = std::fs::create_dir_all(dir).and_then(|_| tempfile::tempfile_in(dir).map(|_| ()));
+    match probe {
+        Ok(()) => check("gocache", Level::Ok, format!("{gocache} is writable"), None),
+        Err(e) => check(
+            "gocache",
+            Level::Fail,
+            format!("cannot write in GOCACHE {gocache}: {e}"),
+            Some("fix its permissions or set GOCACHE to a writable directory".into()),
+        ),
+    }
+}
+
+/// Whether the injector alters `compile -V=full`, with the fix that works
+/// for this toolchain; also returns what was learned (None: not asked).
+fn toolid_check(
+    tc: &discover::Toolchain,
+    toolexec: &str,
+    inj_builtin: bool,
+    precompiled: bool,
+    timeout: std::time::Duration,
+) -> (Check, Option<bool>) {
+    match crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
+        // A chain in front of qcompat's injector passes qcompat's salted line
+        // through: its builds share cache entries with qcompat-only builds.
+        Ok(c) if c.altered
+            && !inj_builtin
+            && c.injected.trim_end()
+                == crate::inject::companion::salt_version_line(&c.plain, &crate::inject::companion::salt()).trim_end() =>
+        {
+            (check(
+                "toolexec-id",
+                Level::Warn,
+                format!("{toolexec:?} answers `compile -V=full` with qcompat's own salted line ({:?}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", c.injected),
+                Some("let the outer injector alter the line itself (append its own salt), or give its builds a GOCACHE of their own".into()),
+            ), Some(true))
+        }
+        Ok(c) if c.altered => (check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None), Some(true)),
+        Ok(c) if precompiled => (check(
+            "toolexec-id",
+            Level::Warn,
+            format!(
+                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}), and {} ships runtime precompiled in $GOROOT/pkg for this host: the go command links that runtime.a and never runs this injector for runtime, so a build fails with `relocation target runtime.GoroutineID not defined` even with a fresh GOCACHE (precompiled-std); cross builds do run it",
+                c.plain,
+                tc.version.go_name()
+            ),
+            Some("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `qcompat doctor --deep` shows whether the injector's runtime file compiles when it does run".into()),
+        ), Some(false)),
+        Ok(c) => (check(
+            "toolexec-id",
+            Level::Warn,
+            format!(
+                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined` (shared-cache)",
+                c.plain
+            ),
+            Some("give injected builds their own GOCACHE (GOCACHE=$HOME/.cache/go-build-injected), or use an injector that alters `compile -V=full` (as qcompat's, garble and orchestrion do)".into()),
+        ), Some(false)),
+        Err(e) => (check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())), None),
+    }
+}
+
+/// An injector built by an older Go than the toolchain it wraps crashes when
+/// it reads newer export data (as type-checking injectors such as q do).
+fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> {
+    let by = inj.built_by(&tc.go)?;
+    let name = tc.version.go_name();
+    let older = crate::go::version::parse(&by)
+        .ok()
+        .is_some_and(|b| b.minor_line() < tc.version.minor_line());
+    Some(if older {
+        check(
+            "toolexec-go",
+            Level::Warn,
+            format!("{:?} was built by {by}, an older Go than {name}: an injector that reads export data (type-checks code, as q does) crashes with `export data version ... is greater than maximum supported` (export-data)", inj.command),
+            Some(format!("rebuild the injector with {name} (`go install` it with this toolchain)")),
+        )
+    } else {
+        check(
+            "toolexec-go",
+            Level::Ok,
+            format!("{:?} was built by {by}", inj.command),
+            None,
+        )
+    })
+}
+
+fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
+    let ok = checks.iter().all(|c| c.status != Level::Fail);
+    let advice = match (&selection, inj) {
+        (Some(s), Some(inj)) if s.toolexec_required => {
+            let mut a = if inj.builtin {
+                format!(
+                    "build with -tags={} and -toolexec=\"qcompat toolexec\"; `export GOFLAGS=\"$(qcompat select --format goflags)\"` sets both",
+                    s.build_tags.join(",")
+                )
+            } else {
+                format!(
+                    "build with -tags={} and -toolexec={}, the injector checked here (one -toolexec per build: keep it as the only one)",
+                    s.build_tags.join(","),
+                    crate::support::shell::shell_quote(&inj.command)
+                )
+            };
+            if s.needs_own_gocache {
+                a.push_str("; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own");
+            }
+            a
+        }
+        (Some(s), _) if s.reasons.iter().any(|r| r.starts_with("gccgo ")) => {
+            "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
+        }
+        (Some(s), inj) => {
+            let mut a = format!(
+                "build with -tags={}: goroutine IDs come from runtime.Stack",
+                s.build_tags.join(",")
+            );
+            if let Some(inj) = inj.filter(|i| !i.builtin) {
+                a.push_str(&format!(
+                    "; {} may still be needed for its other rewrites. `qcompat toolexec` replaces it only for a program that uses nothing from it but runtime.GoroutineID",
+                    inj.describe()
+                ));
+            }
+            a
+        }
+        (None, _) => {
+            "no selection could be made; -tags=qcompat_stack works with any toolchain and needs no injector".to_string()
+        }
+    };
+    let advice = if ok {
+        advice
+    } else {
+        format!("fix the failed checks above; until then, {advice}")
+    };
+    Report {
+        schema: 1,
+        ok,
+        checks,
+        selection,
+        advice,
+    }
+}

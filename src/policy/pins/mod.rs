@@ -1,0 +1,623 @@
+//! `matrix/pins.yaml`: which goroutine-ID strategy is verified for which Go
+//! versions, with the evidence behind it.
+
+pub mod update;
+
+use crate::go::linkname::Policy;
+use anyhow::{bail, Context, Result};
+use semver::{Op, Version, VersionReq};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+/// The pins shipped with this qcompat (the repository's matrix/pins.yaml).
+pub const BUILTIN: &str = include_str!("../../../matrix/pins.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Build through the injector and call runtime.GoroutineID.
+    Injected,
+    /// Parse runtime.Stack: public API only, works everywhere.
+    Stack,
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Strategy::Injected => "injected",
+            Strategy::Stack => "stack",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinsFile {
+    pub schema: u32,
+    pub pins: Vec<Pin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// A semver requirement such as ">=1.23.0, <1.28.0".
+    pub go: String,
+    pub strategy: Strategy,
+    /// The linkname policy seen for these versions (measured with two
+    /// throwaway builds when the pin comes from a matrix run).
+    pub linkname: Policy,
+    /// `g.goid`'s type on the toolchains tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goid_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Toolchains the strategy was verified with, e.g. go1.27.3.
+    pub toolchains: Vec<String>,
+    /// GOOS/GOARCH pairs that linked through the injector.
+    pub platforms_linked: u32,
+    /// Of those, the pairs whose probe also ran and returned the right IDs.
+    pub platforms_executed: u32,
+    /// Pairs that could not be built without cgo (skipped).
+    #[serde(default)]
+    pub platforms_skipped: u32,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub qcompat_version: String,
+    /// The injector the evidence was produced with. Missing in files written
+    /// before it was recorded, which only qcompat's own injector produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector: Option<crate::inject::injector::Identity>,
+    /// The qcompat commit that ran the matrix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// What each toolchain showed; the totals above add these up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_toolchain: Vec<ToolchainEvidence>,
+}
+
+/// One toolchain's part of a pin's evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolchainEvidence {
+    /// The exact toolchain, e.g. go1.23.9.
+    pub go: String,
+    pub linked: u32,
+    pub executed: u32,
+    pub skipped: u32,
+    /// YYYY-MM-DD of the run.
+    pub date: String,
+}
+
+impl Evidence {
+    /// The injector behind this evidence (qcompat's own when unrecorded).
+    pub fn injector_name(&self) -> &str {
+        self.injector
+            .as_ref()
+            .map_or("builtin", |i| i.name.as_str())
+    }
+
+    /// Whether this evidence speaks for the injector `id`.
+    pub fn is_for(&self, id: &crate::inject::injector::Identity) -> bool {
+        match &self.injector {
+            Some(mine) => mine.same_injector(id),
+            None => id.name == "builtin",
+        }
+    }
+}
+
+/// A version interval parsed from a pin's requirement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    pub req: VersionReq,
+    lo: Option<Bound>,
+    hi: Option<Bound>,
+}
+
+impl Range {
+    pub fn parse(text: &str) -> Result<Range, String> {
+        if text.trim().is_empty() || text.contains('*') {
+            return Err(format!(
+                "{text:?} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)"
+            ));
+        }
+        let req =
+            VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
+        if req.comparators.is_empty() {
+            return Err(format!(
+                "{text:?} bounds no version: write >=X.Y.Z and/or <X.Y.Z"
+            ));
+        }
+        let mut lo: Option<Bound> = None;
+        let mut hi: Option<Bound> = None;
+        for c in &req.comparators {
+            let (Some(minor), Some(patch)) = (c.minor, c.patch) else {
+                return Err(format!(
+                    "{text:?}: write full versions such as >=1.23.0 (partial versions are ambiguous)"
+                ));
+            };
+            let v = Version {
+                major: c.major,
+                minor,
+                patch,
+                pre: c.pre.clone(),
+                build: Default::default(),
+            };
+            let (new_lo, new_hi) = match c.op {
+                Op::Exact => (Some((v.clone(), true)), Some((v, true))),
+                Op::Greater => (Some((v, false)), None),
+                Op::GreaterEq => (Some((v, true)), None),
+                Op::Less => (None, Some((v, false))),
+                Op::LessEq => (None, Some((v, true))),
+                _ => {
+                    return Err(format!(
+                        "{text:?}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *"
+                    ))
+                }
+            };
+            if let Some(n) = new_lo {
+                if lo.as_ref().is_none_or(|l| tighter_lo(&n, l)) {
+                    lo = Some(n);
+                }
+            }
+            if let Some(n) = new_hi {
+                if hi.as_ref().is_none_or(|h| tighter_hi(&n, h)) {
+                    hi = Some(n);
+                }
+            }
+        }
+        let r = Range { req, lo, hi };
+        if r.is_empty() {
+            return Err(format!("{text:?} matches no version"));
+        }
+        Ok(r)
+    }
+
+    pub fn contains(&self, v: &Version) -> bool {
+        let v = Version {
+            build: Default::default(),
+            ..v.clone()
+        };
+        let above = match &self.lo {
+            None => true,
+            Some((l, incl)) => v > *l || (*incl && v == *l),
+        };
+        let below = match &self.hi {
+            None => true,
+            Some((h, incl)) => v < *h || (*incl && v == *h),
+        };
+        above && below
+    }
+
+    /// Whether any comparator names exactly this pre-release.
+    fn names(&self, v: &Version) -> bool {
+        self.req.comparators.iter().any(|c| {
+            c.major == v.major
+                && c.minor == Some(v.minor)
+                && c.patch == Some(v.patch)
+                && c.pre == v.pre
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        match (&self.lo, &self.hi) {
+            (Some((l, li)), Some((h, hi))) => match l.cmp(h) {
+                Ordering::Greater => true,
+                Ordering::Equal => !(*li && *hi),
+                Ordering::Less => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether some Go version would match both ranges. Pre-releases match
+    /// the pin that names them before any other, so the comparison is made
+    /// among releases, plus exact pre-release pins against each other.
+    pub fn overlaps(&self, other: &Range) -> bool {
+        let (a, b) = (self.releases_only(), other.releases_only());
+        if !a.is_empty() && !b.is_empty() && a.overlaps_raw(&b) {
+            return true;
+        }
+        // A pre-release that both ranges name and contain would match
+        // whichever pin comes first.
+        self.named_prereleases()
+            .chain(other.named_prereleases())
+            .any(|p| self.names(&p) && self.contains(&p) && other.names(&p) && other.contains(&p))
+    }
+
+    fn named_prereleases(&self) -> impl Iterator<Item = Version> + '_ {
+        self.req
+            .comparators
+            .iter()
+            .filter(|c| !c.pre.is_empty())
+            .map(|c| Version {
+                major: c.major,
+                minor: c.minor.unwrap_or(0),
+                patch: c.patch.unwrap_or(0),
+                pre: c.pre.clone(),
+                build: Default::default(),
+            })
+    }
+
+    /// The range seen by release versions: a pre-release bound X-pre becomes
+    /// X, included as a lower bound and excluded as an upper one.
+    fn releases_only(&self) -> Range {
+        // A pre-release bound X-pre admits X itself from below, not from above.
+        let release = |b: &Option<Bound>, incl_if_pre: bool| {
+            b.as_ref().map(|(v, incl)| {
+                if v.pre.is_empty() {
+                    (v.clone(), *incl)
+                } else {
+                    (Version::new(v.major, v.minor, v.patch), incl_if_pre)
+                }
+            })
+        };
+        Range {
+            req: VersionReq::STAR,
+            lo: release(&self.lo, true),
+            hi: release(&self.hi, false),
+        }
+    }
+
+    fn overlaps_raw(&self, other: &Range) -> bool {
+        !Range {
+            req: VersionReq::STAR,
+            lo: tightest(&self.lo, &other.lo, tighter_lo),
+            hi: tightest(&self.hi, &other.hi, tighter_hi),
+        }
+        .is_empty()
+    }
+
+    /// The highest version the range admits, when bounded above.
+    pub fn upper(&self) -> Option<&Version> {
+        self.hi.as_ref().map(|(v, _)| v)
+    }
+}
+
+/// A range bound: the version and whether it is included.
+type Bound = (Version, bool);
+
+/// The tighter of two optional bounds; a missing bound is no constraint.
+fn tightest(
+    a: &Option<Bound>,
+    b: &Option<Bound>,
+    tighter: fn(&Bound, &Bound) -> bool,
+) -> Option<Bound> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if tighter(x, y) { x } else { y }.clone()),
+        (x, y) => x.clone().or_else(|| y.clone()),
+    }
+}
+
+fn tighter_lo(a: &Bound, b: &Bound) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && !a.1 && b.1)
+}
+
+fn tighter_hi(a: &Bound, b: &Bound) -> bool {
+    a.0 < b.0 || (a.0 == b.0 && !a.1 && b.1)
+}
+
+/// A loaded, checked pins file.
+#[derive(Debug, Clone)]
+pub struct Pins {
+    pub source: String,
+    pub file: PinsFile,
+    ranges: Vec<Range>,
+}
+
+/// Which pin covers a version, if any.
+#[derive(Debug, Clone)]
+pub struct Match<'a> {
+    pub pin: &'a Pin,
+    pub index: usize,
+}
+
+impl Pins {
+    /// Loads `path`, or the built-in pins when `path` is None.
+    pub fn load(path: Option<&Path>) -> Result<Pins> {
+        match path {
+            None => Pins::parse(BUILTIN, "built-in matrix/pins.yaml"),
+            Some(p) => {
+                let text = crate::support::doc_error::read_document(p, "pins file", 1 << 20)?;
+                Pins::parse(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    pub fn parse(text: &str, source: &str) -> Result<Pins> {
+        crate::support::doc_error::check_depth(source, text)?;
+        let file: PinsFile = serde_yaml::from_str(text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)",
+                crate::support::doc_error::yaml(source, &e)
+            )
+        })?;
+        if file.schema != 1 {
+            bail!(
+                "{source}: schema {} is not supported (expected 1)",
+                file.schema
+            );
+        }
+        let mut ranges = Vec::new();
+        // The line of each pin's `go:` key, in order, so a duplicated or
+        // empty range is reported where it stands.
+        let go_lines: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with("go:"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        let line_of_pin = |i: usize, go: &str| {
+            go_lines
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| crate::support::doc_error::line_of(text, go))
+        };
+        for (i, pin) in file.pins.iter().enumerate() {
+            let line = line_of_pin(i, &pin.go);
+            let r = Range::parse(&pin.go).map_err(|e| anyhow::anyhow!("{source}:{line}: {e}"))?;
+            for (j, earlier) in ranges.iter().enumerate() {
+                if r.overlaps(earlier) {
+                    let other: &Pin = &file.pins[j];
+                    bail!(
+                        "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
+                        pin.go,
+                        other.go,
+                        line_of_pin(j, &other.go)
+                    );
+                }
+            }
+            ranges.push(r);
+        }
+        Ok(Pins {
+            source: source.to_string(),
+            file,
+            ranges,
+        })
+    }
+
+    /// The pin for `v`. A pre-release or devel build matches a pin that names
+    /// it exactly, else the pins of its release (1.21.0-rc.2 as 1.21.0).
+    pub fn find(&self, v: &Version) -> Option<Match<'_>> {
+        let hit = |want: &Version, exact: bool| {
+            self.ranges
+                .iter()
+                .position(|r| (!exact || r.names(want)) && r.contains(want))
+        };
+        let index = if v.pre.is_empty() {
+            hit(v, false)
+        } else {
+            hit(v, true).or_else(|| hit(&Version::new(v.major, v.minor, v.patch), false))
+        }?;
+        Some(Match {
+            pin: &self.file.pins[index],
+            index,
+        })
+    }
+
+    /// The pins as a Markdown table: one row per pin, with what was measured
+    /// and the evidence per toolchain.
+    pub fn markdown_table(&self) -> String {
+        let mut s = String::from(
+            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | date | qcompat commit |\n|---|---|---|---|---|---|---|---|\n",
+        );
+        for p in &self.file.pins {
+            let goid = p.goid_type.as_deref().unwrap_or("—");
+            let Some(e) = &p.evidence else {
+                s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
+                    p.go, p.strategy, p.linkname
+                ));
+                continue;
+            };
+            // One row per toolchain; evidence recorded before per-toolchain
+            // entries existed is one row of totals.
+            let rows: Vec<(String, u32, u32, u32, &str)> = if e.per_toolchain.is_empty() {
+                vec![(
+                    e.toolchains.join(", "),
+                    e.platforms_linked,
+                    e.platforms_executed,
+                    e.platforms_skipped,
+                    &e.date,
+                )]
+            } else {
+                e.per_toolchain
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.go.clone(),
+                            t.linked,
+                            t.executed,
+                            t.skipped,
+                            t.date.as_str(),
+                        )
+                    })
+                    .collect()
+            };
+            for (go, linked, executed, skipped, date) in rows {
+                s.push_str(&format!(
+                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {date} | {} |\n",
+                    p.go,
+                    p.strategy,
+                    p.linkname,
+                    e.commit.as_deref().unwrap_or("—")
+                ));
+            }
+        }
+        s
+    }
+
+    /// Whether `v` is newer than everything the pins cover.
+    pub fn newer_than_all(&self, v: &Version) -> bool {
+        let release = Version::new(v.major, v.minor, v.patch);
+        self.ranges
+            .iter()
+            .all(|r| r.upper().is_some_and(|u| release >= *u) && !r.contains(&release))
+    }
+
+    /// Writes the pins to `path` atomically (temp file, then rename).
+    pub fn save(file: &PinsFile, path: &Path) -> Result<()> {
+        let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see README.md.\n";
+        let text = format!("{header}{}", serde_yaml::to_string(file)?);
+        Pins::parse(&text, &path.display().to_string())
+            .context("refusing to write invalid pins")?;
+        crate::support::fs::write_atomic(path, &text)
+    }
+}
+
+/// The 1-based line where `needle` first appears (0 when it does not).
+/// Where pins are read from: `--pins`, else `$QCOMPAT_PINS`, else built in.
+pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
+    // An empty QCOMPAT_PINS means "not set", as for most variables.
+    flag.or_else(|| {
+        std::env::var_os("QCOMPAT_PINS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn builtin_pins_load() {
+        let p = Pins::load(None).unwrap();
+        assert_eq!(
+            p.find(&v("1.19.8")).unwrap().pin.strategy,
+            Strategy::Injected
+        );
+        assert_eq!(p.find(&v("1.12.17")).unwrap().pin.strategy, Strategy::Stack);
+        assert_eq!(
+            p.find(&v("1.27.3")).unwrap().pin.linkname,
+            Policy::Restricted
+        );
+        assert!(p.find(&v("1.30.0")).is_none());
+        assert!(p.newer_than_all(&v("1.30.0")));
+        assert!(!p.newer_than_all(&v("1.26.0")));
+    }
+
+    #[test]
+    fn bad_ranges_and_their_lines() {
+        let head = "schema: 1\npins:\n";
+        let pin =
+            |go: &str| format!("- go: {go:?}\n  strategy: injected\n  linkname: restricted\n");
+        let err = |body: String| {
+            Pins::parse(&format!("{head}{body}"), "p.yaml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(pin("*")).contains("p.yaml:3:"), "{}", err(pin("*")));
+        assert!(err(pin("")).contains("p.yaml:3:"), "{}", err(pin("")));
+        // A duplicated range is reported on its second line.
+        let dup = err(format!(
+            "{}{}",
+            pin(">=1.23.0, <1.24.0"),
+            pin(">=1.23.0, <1.24.0")
+        ));
+        assert!(
+            dup.contains("p.yaml:6:") && dup.contains("(line 3)"),
+            "{dup}"
+        );
+        // Two ranges that both name and contain a pre-release overlap.
+        let pre = err(format!(
+            "{}{}",
+            pin("=1.28.0-rc.1"),
+            pin(">=1.28.0-rc.1, <1.28.0-rc.3")
+        ));
+        assert!(pre.contains("overlaps"), "{pre}");
+        // An exact pre-release pin beside its release's range is fine.
+        Pins::parse(
+            &format!("{head}{}{}", pin("=1.28.0-rc.1"), pin(">=1.28.0, <1.29.0")),
+            "p.yaml",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn prereleases_match_their_minor() {
+        let text = "schema: 1\npins:\n- go: \">=1.23.0, <1.28.0\"\n  strategy: injected\n  linkname: restricted\n- go: \"=1.28.0-rc.1\"\n  strategy: stack\n  linkname: restricted\n";
+        let p = Pins::parse(text, "t.yaml").unwrap();
+        assert_eq!(p.find(&v("1.25.0-rc.2")).unwrap().index, 0);
+        assert_eq!(p.find(&v("1.27.0-devel.abc")).unwrap().index, 0);
+        assert_eq!(p.find(&v("1.28.0-rc.1")).unwrap().index, 1);
+        assert!(p.find(&v("1.28.0-rc.2")).is_none());
+        assert!(p.find(&v("1.28.0")).is_none());
+    }
+
+    #[test]
+    fn bad_files_name_file_and_line() {
+        let syntax = "schema: 1\npins:\n  - go: [\n";
+        let e = Pins::parse(syntax, "p.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("p.yaml:"), "{e}");
+        assert!(e.contains("expected"), "{e}");
+
+        let unknown =
+            "schema: 1\npins:\n- go: \">=1.13.0\"\n  strategy: magic\n  linkname: permissive\n";
+        let e = Pins::parse(unknown, "p.yaml").unwrap_err().to_string();
+        assert!(e.contains("p.yaml:4") && e.contains("magic"), "{e}");
+
+        let overlap = "schema: 1\npins:\n- go: \">=1.13.0, <1.24.0\"\n  strategy: injected\n  linkname: permissive\n- go: \">=1.23.0\"\n  strategy: injected\n  linkname: restricted\n";
+        let e = Pins::parse(overlap, "p.yaml").unwrap_err().to_string();
+        assert!(
+            e.contains("p.yaml:6") && e.contains("overlaps") && e.contains("line 3"),
+            "{e}"
+        );
+
+        let tilde =
+            "schema: 1\npins:\n- go: \"~1.13.0\"\n  strategy: injected\n  linkname: permissive\n";
+        assert!(Pins::parse(tilde, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("p.yaml:3"));
+        let empty = "schema: 1\npins:\n- go: \">=1.20.0, <1.13.0\"\n  strategy: injected\n  linkname: permissive\n";
+        assert!(Pins::parse(empty, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("matches no version"));
+        let extra = "schema: 1\npins: []\nextra: 1\n";
+        assert!(Pins::parse(extra, "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("extra"));
+        assert!(Pins::parse("schema: 2\npins: []\n", "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .contains("schema 2"));
+    }
+
+    #[test]
+    fn touching_ranges_do_not_overlap() {
+        let a = Range::parse(">=1.13.0, <1.23.0").unwrap();
+        let b = Range::parse(">=1.23.0").unwrap();
+        let c = Range::parse("<=1.23.0").unwrap();
+        assert!(!a.overlaps(&b));
+        assert!(b.overlaps(&c));
+        assert!(a.overlaps(&c));
+        let rc = Range::parse("=1.28.0-rc.1").unwrap();
+        assert!(!rc.overlaps(&Range::parse(">=1.23.0, <1.28.0").unwrap()));
+        assert!(!rc.overlaps(&Range::parse(">=1.28.0").unwrap()));
+        assert!(rc.overlaps(&Range::parse("=1.28.0-rc.1").unwrap()));
+    }
+
+    #[test]
+    fn save_round_trips() {
+        let p = Pins::load(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pins.yaml");
+        Pins::save(&p.file, &path).unwrap();
+        let again = Pins::load(Some(&path)).unwrap();
+        assert_eq!(again.file, p.file);
+    }
+}

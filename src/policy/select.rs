@@ -1,0 +1,592 @@
+//! `qcompat select`: which goroutine-ID strategy to build with, for the
+//! injector under test, from the pins, the static facts and (when needed) a
+//! live build through that injector.
+//!
+//! [`decide`] is a pure function of [`Facts`] and a verifier, so its decision
+//! table is unit-tested without building anything.
+
+use crate::go::discover::Toolchain;
+use crate::go::linkname::{self, Policy};
+use crate::go::runtime_layout::RuntimeLayout;
+use crate::go::version::Compiler;
+use crate::inject::injector::Injector;
+use crate::policy::pins::{Pins, Strategy};
+use crate::verify::diagnosis::Class;
+use crate::verify::live::Live;
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Pins and the static facts only.
+    Offline,
+    /// Pins; a live check only when no pin speaks for this version and injector.
+    Default,
+    /// Always check live and compare with the pin.
+    Verify,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Selection {
+    pub schema: u32,
+    pub go_version: String,
+    pub strategy: Strategy,
+    pub build_tags: Vec<String>,
+    pub toolexec_required: bool,
+    /// A pin covers this version *for this injector*.
+    pub pinned: bool,
+    /// The pin's range when one covers the version.
+    pub pin: Option<String>,
+    /// null: no live check ran; true/false: its result.
+    pub verified: Option<bool>,
+    pub reasons: Vec<String>,
+    /// The injector the selection is for (its -toolexec value).
+    pub toolexec: String,
+    /// The injector's identity (`builtin`, or a name and sha256).
+    pub injector: crate::inject::injector::Identity,
+    /// The injector leaves `-V=full` unchanged: injected builds need a
+    /// GOCACHE of their own.
+    pub needs_own_gocache: bool,
+    /// `tested`: a pin whose evidence comes from a matrix run of this
+    /// version's minor with this injector covers it; `untested` otherwise
+    /// (then only a live check, `verified`, speaks for it).
+    pub coverage: Coverage,
+    /// The class of the failure that decided against injection, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Class>,
+    /// The live check's details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<Live>,
+}
+
+impl Selection {
+    /// The go command flags that build with this selection. With a one-word
+    /// `toolexec` (the qcompat-toolexec link, `q`) the line also works as
+    /// GOFLAGS; otherwise it is shell-quoted for `eval`.
+    pub fn goflags(&self, toolexec: &str) -> String {
+        let mut s = format!("-tags={}", self.build_tags.join(","));
+        if self.toolexec_required {
+            s.push(' ');
+            s.push_str(&crate::support::shell::shell_quote(&format!(
+                "-toolexec={toolexec}"
+            )));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    Tested,
+    Untested,
+}
+
+/// What the pins say about this version.
+#[derive(Debug, Clone)]
+pub struct PinFacts {
+    pub range: String,
+    pub strategy: Strategy,
+    pub note: Option<String>,
+    /// ` (verified with go1.27.3 on 2026-11-26)`
+    pub evidence: String,
+    /// The pin's evidence was produced with the injector under test (a
+    /// `stack` pin speaks for every injector).
+    pub for_this_injector: bool,
+    /// The injector behind the evidence, for the reason when it is another.
+    pub evidence_injector: String,
+    /// The pin cites a matrix run (evidence), not only a rule.
+    pub has_evidence: bool,
+}
+
+/// What is known about the injector without a build.
+#[derive(Debug, Clone)]
+pub struct InjectorFacts {
+    pub command: String,
+    pub id: crate::inject::injector::Identity,
+    /// `qcompat's injector` / `the injector "q"`
+    pub describe: String,
+    /// It alters `compile -V=full` (None: could not be asked).
+    pub salted: Option<bool>,
+    /// The toolchain links a precompiled runtime for this host (Go <= 1.19).
+    pub precompiled_host_std: bool,
+}
+
+/// Everything [`decide`] looks at.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub go_name: String,
+    pub go_version: String,
+    pub compiler: Compiler,
+    pub goid_field: bool,
+    pub layout_problem: Option<String>,
+    pub expected: Policy,
+    pub pin: Option<PinFacts>,
+    pub pins_source: String,
+    pub injector: InjectorFacts,
+    /// Why no live check runs in offline mode, for the reason text
+    /// (`--offline was given`, `doctor builds only with --deep`).
+    pub offline_why: String,
+}
+
+impl Facts {
+    pub fn gather(
+        tc: &Toolchain,
+        layout: &RuntimeLayout,
+        pins: &Pins,
+        inj: &Injector,
+        salted: Option<bool>,
+        offline_why: &str,
+    ) -> Facts {
+        let pin = pins.find(&tc.version.version).map(|m| {
+            let ev = m.pin.evidence.as_ref();
+            PinFacts {
+                range: m.pin.go.clone(),
+                strategy: m.pin.strategy,
+                note: m.pin.note.clone(),
+                evidence: ev
+                    .map(|e| format!(" (verified with {} on {})", e.toolchains.join(", "), e.date))
+                    .unwrap_or_default(),
+                for_this_injector: m.pin.strategy == Strategy::Stack
+                    || ev.is_none_or(|e| e.is_for(&inj.id)),
+                evidence_injector: ev
+                    .map(|e| e.injector_name().to_string())
+                    .unwrap_or_else(|| "builtin".into()),
+                has_evidence: ev.is_some(),
+            }
+        });
+        Facts {
+            go_name: tc.version.go_name(),
+            go_version: tc.version.version.to_string(),
+            compiler: tc.version.compiler,
+            goid_field: layout.goid_field,
+            layout_problem: layout.problem.clone(),
+            expected: linkname::expected(&tc.version),
+            pin,
+            pins_source: pins.source.clone(),
+            injector: InjectorFacts {
+                command: inj.command.clone(),
+                id: inj.id.clone(),
+                describe: inj.describe(),
+                salted,
+                precompiled_host_std: crate::go::platforms::precompiled_std(
+                    tc.goroot(),
+                    &tc.env.gohostos,
+                    &tc.env.gohostarch,
+                ),
+            },
+            offline_why: offline_why.to_string(),
+        }
+    }
+}
+
+fn selection(f: &Facts, strategy: Strategy) -> Selection {
+    Selection {
+        schema: 1,
+        go_version: f.go_version.clone(),
+        strategy,
+        build_tags: vec![],
+        toolexec_required: false,
+        pinned: false,
+        pin: None,
+        verified: None,
+        reasons: vec![],
+        toolexec: f.injector.command.clone(),
+        injector: f.injector.id.clone(),
+        needs_own_gocache: false,
+        coverage: if f
+            .pin
+            .as_ref()
+            .is_some_and(|p| p.for_this_injector && p.has_evidence)
+        {
+            Coverage::Tested
+        } else {
+            Coverage::Untested
+        },
+        failure: None,
+        live: None,
+    }
+}
+
+fn finish(mut s: Selection) -> Selection {
+    let (tag, toolexec) = match s.strategy {
+        Strategy::Injected => ("qcompat_injected", true),
+        Strategy::Stack => ("qcompat_stack", false),
+    };
+    s.build_tags = vec![tag.to_string()];
+    s.toolexec_required = toolexec;
+    s.needs_own_gocache = toolexec && s.needs_own_gocache;
+    s
+}
+
+/// Decides the strategy. `verify` runs the live check when the table asks
+/// for one; its error is the selection's error.
+pub fn decide(
+    f: &Facts,
+    mode: Mode,
+    verify: &mut dyn FnMut() -> Result<Live>,
+) -> Result<Selection> {
+    let name = &f.go_name;
+    let inj = &f.injector;
+    if f.compiler != Compiler::Gc {
+        let mut s = selection(f, Strategy::Stack);
+        s.reasons.push(format!(
+            "{} is not the gc toolchain: the injector only works with gc's compiler",
+            f.compiler
+        ));
+        return Ok(finish(s));
+    }
+    if !f.goid_field {
+        let mut s = selection(f, Strategy::Stack);
+        s.reasons.push(format!(
+            "the runtime has no g.goid field ({}): nothing to inject",
+            f.layout_problem.as_deref().unwrap_or("unknown layout")
+        ));
+        return Ok(finish(s));
+    }
+    let mut s = selection(f, Strategy::Stack);
+    let pin = f.pin.as_ref();
+    let pin_applies = pin.is_some_and(|p| p.for_this_injector);
+    match pin {
+        Some(p) if p.for_this_injector => {
+            s.strategy = p.strategy;
+            s.pinned = true;
+            s.pin = Some(p.range.clone());
+            s.reasons.push(format!(
+                "{name} matches pin {:?} in {}: {}{}",
+                p.range, f.pins_source, p.strategy, p.evidence
+            ));
+            if let Some(n) = &p.note {
+                s.reasons.push(n.clone());
+            }
+        }
+        Some(p) => {
+            s.pin = Some(p.range.clone());
+            s.reasons.push(format!(
+                "{name} matches pin {:?} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+                p.range,
+                f.pins_source,
+                if p.evidence_injector == "builtin" { "qcompat's own injector".to_string() } else { format!("the injector {:?}", p.evidence_injector) },
+                inj.describe
+            ));
+        }
+        None if f.expected == Policy::Unsupported => {
+            s.reasons.push(format!(
+                "{name} predates the single-argument //go:linkname (Go 1.13): the runtime cannot export GoroutineID"
+            ));
+            return Ok(finish(s));
+        }
+        None => {}
+    }
+    // What the static facts already show about this injector.
+    if inj.salted == Some(false) {
+        s.needs_own_gocache = true;
+        if inj.precompiled_host_std {
+            s.reasons.push(format!(
+                "{} leaves `compile -V=full` unchanged and {name} links its precompiled runtime for this host, so the injector never runs for runtime (precompiled-std): pass -a, or use an injector that alters -V=full",
+                inj.describe
+            ));
+        } else {
+            s.reasons.push(format!(
+                "{} leaves `compile -V=full` unchanged: its builds need a GOCACHE of their own, or a plain runtime.a from the shared cache is linked (shared-cache)",
+                inj.describe
+            ));
+        }
+    }
+    let live_wanted = match mode {
+        Mode::Offline => false,
+        Mode::Default => !pin_applies,
+        Mode::Verify => true,
+    };
+    if !live_wanted {
+        if inj.salted == Some(false) && inj.precompiled_host_std {
+            s.strategy = Strategy::Stack;
+            s.failure = Some(Class::PrecompiledStd);
+        } else if !pin_applies {
+            s.strategy = Strategy::Stack;
+            let untested = if pin.is_none() {
+                format!("no pin covers {name}")
+            } else {
+                format!("nothing has verified {} with {name}", inj.describe)
+            };
+            s.reasons.push(format!(
+                "{untested} and {}: falling back to stack (a live check would build through the injector)",
+                f.offline_why
+            ));
+        }
+        return Ok(finish(s));
+    }
+    let live = verify()?;
+    let passed = live.passed();
+    s.verified = Some(passed);
+    if passed {
+        if !pin_applies {
+            s.strategy = Strategy::Injected;
+            s.reasons.push(format!(
+                "{}a live build through {} linked and returned the right IDs",
+                if pin.is_none() {
+                    format!("no pin covers {name}; ")
+                } else {
+                    String::new()
+                },
+                inj.describe
+            ));
+        } else if s.strategy == Strategy::Stack {
+            s.reasons.push(
+                "the live check passed, which contradicts the pin's stack strategy: the pin is kept; update the pins after a matrix run".to_string(),
+            );
+        } else {
+            s.reasons.push(format!(
+                "a live build through {} confirmed the pin",
+                inj.describe
+            ));
+        }
+    } else {
+        let mut why = format!(
+            "the live build through {} gave {}",
+            inj.describe,
+            live.summary()
+        );
+        if let Some(d) = live.diagnosis() {
+            s.failure = Some(d.class);
+            why.push_str(&format!(". {}. Fix: {}", d.explanation, d.fix));
+        }
+        if s.pinned && s.strategy == Strategy::Injected {
+            s.reasons.push(format!(
+                "{why}; this contradicts the pin, falling back to stack"
+            ));
+        } else {
+            s.reasons.push(format!("{why}; falling back to stack"));
+        }
+        s.strategy = Strategy::Stack;
+    }
+    s.live = Some(live);
+    Ok(finish(s))
+}
+
+/// Whether the injector alters `compile -V=full` (None: it could not be
+/// asked). Costs two `-V=full` runs, except for qcompat's own.
+pub fn ask_salted(tc: &Toolchain, inj: &Injector) -> Option<bool> {
+    if inj.builtin && std::env::var_os(crate::inject::companion::NO_SALT_ENV).is_none() {
+        return Some(true);
+    }
+    crate::inject::toolid::check(
+        std::path::Path::new(&tc.env.gotooldir),
+        &inj.command,
+        tc.go.timeout,
+    )
+    .ok()
+    .map(|c| c.altered)
+}
+
+/// Gathers the facts for `tc` and `inj` and decides, running the live check
+/// through `inj` when the table asks for one.
+pub fn select(
+    tc: &Toolchain,
+    layout: &RuntimeLayout,
+    pins: &Pins,
+    inj: &Injector,
+    salted: Option<bool>,
+    mode: Mode,
+    offline_why: &str,
+) -> Result<Selection> {
+    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why);
+    decide(&facts, mode, &mut || {
+        let cx = crate::verify::live::diag_context(
+            tc,
+            inj,
+            salted,
+            inj.built_by(&tc.go),
+            layout.goid_type.clone(),
+        );
+        crate::verify::live::check(tc, inj, &cx)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inject::injector::Identity;
+    use crate::verify::cell::{Outcome, Status, Verified};
+    use crate::verify::diagnosis::Diagnosis;
+
+    fn facts(
+        minor: u64,
+        pin: Option<(Strategy, bool)>,
+        builtin: bool,
+        salted: Option<bool>,
+    ) -> Facts {
+        Facts {
+            go_name: format!("go1.{minor}.1"),
+            go_version: format!("1.{minor}.1"),
+            compiler: Compiler::Gc,
+            goid_field: true,
+            layout_problem: None,
+            expected: if minor >= 23 {
+                Policy::Restricted
+            } else {
+                Policy::Permissive
+            },
+            pin: pin.map(|(strategy, for_this_injector)| PinFacts {
+                range: ">=1.13.0, <1.28.0".into(),
+                strategy,
+                note: None,
+                evidence: String::new(),
+                for_this_injector,
+                evidence_injector: "builtin".into(),
+                has_evidence: true,
+            }),
+            pins_source: "pins.yaml".into(),
+            injector: InjectorFacts {
+                command: if builtin {
+                    "qcompat toolexec".into()
+                } else {
+                    "q".into()
+                },
+                id: Identity {
+                    name: if builtin {
+                        "builtin".into()
+                    } else {
+                        "q".into()
+                    },
+                    sha256: "ab".repeat(32),
+                    ..Identity::default()
+                },
+                describe: if builtin {
+                    "qcompat's injector".into()
+                } else {
+                    "the injector \"q\"".into()
+                },
+                salted,
+                precompiled_host_std: minor <= 19,
+            },
+            offline_why: "--offline was given".into(),
+        }
+    }
+
+    fn live(status: Status, class: Option<Class>) -> Live {
+        Live {
+            outcome: Outcome {
+                status,
+                verified: Verified::Exec,
+                duration_s: 0.1,
+                command: "go build".into(),
+                stderr_excerpt: String::new(),
+                note: None,
+                diagnosis: class.map(|class| Diagnosis {
+                    class,
+                    evidence: "e".into(),
+                    explanation: "x".into(),
+                    fix: "f".into(),
+                }),
+            },
+            private_gocache: false,
+            with_a: None,
+        }
+    }
+
+    /// Runs decide with a verifier that must (or must not) be called.
+    fn run(f: &Facts, mode: Mode, result: Option<Live>) -> Selection {
+        let mut called = false;
+        let s = decide(f, mode, &mut || {
+            called = true;
+            Ok(result.clone().expect("no live check expected"))
+        })
+        .unwrap();
+        assert_eq!(called, result.is_some(), "live check called: {called}");
+        s
+    }
+
+    /// Facts, mode, live result -> strategy, pinned, verified, failure class.
+    type Row = (
+        Facts,
+        Mode,
+        Option<Live>,
+        Strategy,
+        bool,
+        Option<bool>,
+        Option<Class>,
+    );
+
+    #[test]
+    fn decision_table() {
+        use Mode::*;
+        use Strategy::*;
+        let pass = || Some(live(Status::Pass, None));
+        // (facts, mode, live result) -> (strategy, pinned, verified, failure)
+        #[rustfmt::skip]
+        let rows: Vec<Row> = vec![
+            // qcompat's own injector, pinned: the pin decides offline and by default.
+            (facts(26, Some((Injected, true)), true, Some(true)), Offline, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Some(true)), Default, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Some(true)), Verify, pass(), Injected, true, Some(true), None),
+            // A failing live check overrides an injected pin.
+            (facts(26, Some((Injected, true)), true, Some(true)), Verify, Some(live(Status::FailRelocation, Some(Class::NotInjected))), Stack, true, Some(false), Some(Class::NotInjected)),
+            // No pin: offline falls back; default checks live.
+            (facts(30, None, true, Some(true)), Offline, None, Stack, false, None, None),
+            (facts(30, None, true, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            // Another injector: the builtin's pin does not vouch for it.
+            (facts(26, Some((Injected, false)), false, Some(true)), Offline, None, Stack, false, None, None),
+            (facts(26, Some((Injected, false)), false, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            // A stack pin speaks for every injector.
+            (facts(12, Some((Stack, true)), false, Some(true)), Default, None, Stack, true, None, None),
+            // Unsalted on Go <= 1.19: precompiled std, known without building.
+            (facts(19, Some((Injected, false)), false, Some(false)), Offline, None, Stack, false, None, Some(Class::PrecompiledStd)),
+            (facts(19, Some((Injected, false)), false, Some(false)), Default, Some(live(Status::FailBuild, Some(Class::RuntimeFile))), Stack, false, Some(false), Some(Class::RuntimeFile)),
+            // Unsalted on 1.20+: works in a GOCACHE of its own.
+            (facts(26, Some((Injected, false)), false, Some(false)), Verify, pass(), Injected, false, Some(true), None),
+            // A wrong ID at run time.
+            (facts(27, None, false, Some(true)), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
+        ];
+        for (i, (f, mode, l, strategy, pinned, verified, failure)) in rows.into_iter().enumerate() {
+            let s = run(&f, mode, l);
+            assert_eq!(
+                (s.strategy, s.pinned, s.verified, s.failure),
+                (strategy, pinned, verified, failure),
+                "row {i}: {:#?}",
+                s.reasons
+            );
+            assert_eq!(s.toolexec_required, strategy == Injected, "row {i}");
+            assert!(!s.reasons.is_empty(), "row {i}");
+        }
+    }
+
+    #[test]
+    fn unsalted_needs_its_own_cache_and_says_why() {
+        let s = run(
+            &facts(26, None, false, Some(false)),
+            Mode::Default,
+            Some(live(Status::Pass, None)),
+        );
+        assert!(s.needs_own_gocache);
+        assert!(
+            s.reasons.iter().any(|r| r.contains("shared-cache")),
+            "{:?}",
+            s.reasons
+        );
+        let s = run(&facts(19, None, false, Some(false)), Mode::Offline, None);
+        assert!(
+            s.reasons.iter().any(|r| r.contains("pass -a")),
+            "{:?}",
+            s.reasons
+        );
+        assert!(
+            !s.reasons.iter().any(|r| r.contains("GOCACHE of their own")),
+            "{:?}",
+            s.reasons
+        );
+    }
+
+    #[test]
+    fn gccgo_and_old_go() {
+        let mut f = facts(18, None, true, Some(true));
+        f.compiler = Compiler::Gccgo;
+        let s = run(&f, Mode::Verify, None);
+        assert_eq!(s.strategy, Strategy::Stack);
+        let mut f = facts(12, None, true, Some(true));
+        f.expected = Policy::Unsupported;
+        let s = run(&f, Mode::Verify, None);
+        assert_eq!(s.strategy, Strategy::Stack);
+        assert!(s.reasons[0].contains("predates"));
+    }
+}

@@ -1,0 +1,316 @@
+//! Reports for people and CI: a Markdown grid, JUnit XML (one testsuite per Go
+//! version, one testcase per platform) and a CI step summary.
+
+use crate::matrix::report::{Cell, Report};
+use crate::verify::cell::{Status, Verified};
+use quick_xml::escape::escape;
+use std::fmt::Write;
+
+/// How a cell reads in a grid.
+fn label(c: &Cell) -> String {
+    match (c.outcome.status, c.outcome.verified) {
+        (Status::Pass, Verified::Exec) => "✅ exec".into(),
+        (Status::Pass, Verified::Link) => "🔗 link".into(),
+        (Status::SkipCgo, _) => "⏭ cgo".into(),
+        (Status::SkipBroken, _) => "⏭ broken".into(),
+        (Status::SkipInjector, _) => "⏭ injector".into(),
+        (Status::SkipGccgo, _) => "⏭ gccgo".into(),
+        (Status::Timeout, _) => "⏱ timeout".into(),
+        (s, _) => format!("❌ {}", s.name()),
+    }
+}
+
+/// A grid of platforms (rows) by Go versions (columns).
+pub fn markdown(r: &Report) -> String {
+    let versions = r.versions();
+    let mut platforms: Vec<String> = Vec::new();
+    for c in &r.cells {
+        let p = c.platform();
+        if !platforms.contains(&p) {
+            platforms.push(p);
+        }
+    }
+    platforms.sort();
+    let mut s = String::new();
+    let _ = writeln!(s, "# qcompat matrix\n");
+    let _ = writeln!(
+        s,
+        "Injector `{}`, spec `{}`, started {}{}.\n",
+        r.toolexec,
+        r.spec,
+        r.started,
+        if r.complete {
+            ""
+        } else {
+            " — **incomplete**"
+        }
+    );
+    let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
+    let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
+    for p in &platforms {
+        let row: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                r.cells
+                    .iter()
+                    .find(|c| &c.go == v && &c.platform() == p)
+                    .map(label)
+                    .unwrap_or_else(|| "—".into())
+            })
+            .collect();
+        let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
+    }
+    let ran = if r.program.is_some() {
+        "the program ran and exited 0"
+    } else {
+        "the probe ran with the right IDs"
+    };
+    let _ = writeln!(
+        s,
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; — : not a port of that toolchain."
+    );
+    for t in r
+        .toolchains
+        .iter()
+        .filter(|t| t.private_gocache || t.note.is_some())
+    {
+        let _ = writeln!(
+            s,
+            "\n- {}: {}",
+            t.go,
+            md(t.note.as_deref().unwrap_or("built with a private GOCACHE"))
+        );
+    }
+    if let Some(id) = &r.injector {
+        let mut line = format!("\nInjector under test: `{}`", r.toolexec);
+        if id.name != "builtin" {
+            line.push_str(&format!(" ({}, sha256 {}", id.name, id.sha256));
+            if let Some(m) = &id.module {
+                line.push_str(&format!(", module {m}"));
+            }
+            if let Some(c) = &id.commit {
+                line.push_str(&format!(", commit {c}"));
+            }
+            line.push(')');
+        }
+        let _ = writeln!(s, "{line}.");
+        for t in &r.toolchains {
+            if let Some(b) = &t.injector_build {
+                let _ = writeln!(
+                    s,
+                    "- {}: injector {} by {}{}",
+                    t.go,
+                    if b.status == "failed" {
+                        "not built"
+                    } else {
+                        "built"
+                    },
+                    b.built_by,
+                    b.sha256
+                        .as_deref()
+                        .map(|h| format!(" (sha256 {})", &h[..12.min(h.len())]))
+                        .unwrap_or_default()
+                );
+            } else if let Some(by) = &t.injector_built_by {
+                let _ = writeln!(s, "- {}: injector built by {by}", t.go);
+            }
+        }
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "- {}", md(n));
+    }
+    s
+}
+
+/// Text from tools (compiler output, panics, notes) made safe for XML 1.0:
+/// ANSI escape sequences and characters XML cannot hold are dropped.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ params final-byte; other escapes: ESC + one char.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for f in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&f) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+            continue;
+        }
+        let ok = matches!(c, '\t' | '\n' | '\r')
+            || (c >= ' ' && c != '\u{7f}' && c != '\u{fffe}' && c != '\u{ffff}');
+        if ok {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escaped, clean text for JUnit.
+fn xml(text: &str) -> String {
+    escape(clean(text).as_str()).into_owned()
+}
+
+/// Text for one line of Markdown (a table cell, a list item, a step
+/// summary): no raw HTML, no table breaks, no line breaks.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push('\''),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub actions).
+pub fn junit(r: &Report) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let fails = r.failures().count();
+    let total: f64 = r.cells.iter().map(|c| c.outcome.duration_s).sum();
+    let _ = writeln!(
+        s,
+        "<testsuites name=\"qcompat-matrix\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" time=\"{total:.3}\">",
+        r.cells.len()
+    );
+    for v in r.versions() {
+        let cells: Vec<&Cell> = r.cells.iter().filter(|c| c.go == v).collect();
+        let f = cells
+            .iter()
+            .filter(|c| c.outcome.status.is_failure())
+            .count();
+        let sk = cells.iter().filter(|c| c.outcome.status.is_skip()).count();
+        let t: f64 = cells.iter().map(|c| c.outcome.duration_s).sum();
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"{sk}\" time=\"{t:.3}\" timestamp=\"{}\">",
+            escape(v.as_str()),
+            cells.len(),
+            escape(r.started.as_str())
+        );
+        for c in cells {
+            let _ = write!(
+                s,
+                "    <testcase classname=\"qcompat.matrix.{}\" name=\"{}\" time=\"{:.3}\"",
+                escape(c.go.as_str()),
+                escape(c.platform().as_str()),
+                c.outcome.duration_s
+            );
+            let body = format!("{}\n\n{}", c.outcome.command, c.outcome.stderr_excerpt);
+            if c.outcome.status.is_failure() {
+                let _ =
+                    writeln!(
+                    s,
+                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                    c.outcome.status.name(),
+                    xml(&first_line(&c.outcome.stderr_excerpt, c.outcome.status.name())),
+                    xml(&body)
+                );
+            } else if c.outcome.status.is_skip() {
+                let _ = writeln!(
+                    s,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    xml(c.outcome.note.as_deref().unwrap_or(c.outcome.status.name()))
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    ">\n      <system-out>{}</system-out>\n    </testcase>",
+                    xml(&format!(
+                        "verified: {}\n{}",
+                        c.outcome.verified.name(),
+                        c.outcome.note.as_deref().unwrap_or("")
+                    ))
+                );
+            }
+        }
+        let _ = writeln!(s, "  </testsuite>");
+    }
+    s.push_str("</testsuites>\n");
+    s
+}
+
+fn first_line(text: &str, fallback: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.starts_with("..."))
+        .unwrap_or(fallback)
+        .trim()
+        .to_string()
+}
+
+/// A short summary for a CI step (counts, failures, then the grid).
+pub fn summary(r: &Report) -> String {
+    let mut s = String::new();
+    let counts = r.counts();
+    let fails = r.failures().count();
+    let _ = writeln!(
+        s,
+        "## qcompat matrix: {}\n",
+        if fails == 0 && r.complete {
+            "all cells pass".to_string()
+        } else if fails == 0 {
+            "incomplete".to_string()
+        } else {
+            format!("{fails} failing cell(s)")
+        }
+    );
+    let _ = writeln!(s, "| status | cells |\n|---|---|");
+    for (k, v) in &counts {
+        let _ = writeln!(s, "| {k} | {v} |");
+    }
+    if fails > 0 {
+        let _ = writeln!(s, "\n### Failures\n");
+        for c in r.failures() {
+            let _ = writeln!(
+                s,
+                "- **{} {}**: {} — {}",
+                c.go,
+                c.platform(),
+                c.outcome.status.name(),
+                md(&first_line(&c.outcome.stderr_excerpt, ""))
+            );
+        }
+    }
+    let _ = writeln!(s, "\n<details><summary>Grid</summary>\n");
+    s.push_str(&markdown(r));
+    let _ = writeln!(s, "\n</details>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_output_is_safe_in_xml_and_markdown() {
+        let nasty = "\u{1b}[31merror\u{1b}[0m: a\u{0}b | <script>x</script>\nnext `code`";
+        let x = xml(nasty);
+        assert!(!x.contains('\u{1b}') && !x.contains('\u{0}'), "{x:?}");
+        assert!(x.contains("error: ab"), "{x:?}");
+        assert!(x.contains("&lt;script&gt;"), "{x:?}");
+        let doc = format!("<?xml version=\"1.0\"?><r>{x}</r>");
+        let mut reader = quick_xml::Reader::from_str(&doc);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed: {e}: {doc}"),
+            }
+        }
+        let m = md(nasty);
+        assert!(!m.contains('\n') && !m.contains("<script>"), "{m:?}");
+        assert!(m.contains("\\|"), "{m:?}");
+    }
+}

@@ -1,0 +1,10 @@
+//! Plumbing every stage uses: the cache layout, files, processes, shell
+//! words, output, scratch modules and document errors.
+
+pub mod cache;
+pub mod doc_error;
+pub mod fs;
+pub mod output;
+pub mod process;
+pub mod scratch;
+pub mod shell;

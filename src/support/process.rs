@@ -1,0 +1,323 @@
+//! Running child processes with a timeout, captured output, and cancellation.
+//!
+//! Every child gets its own process group so that a timeout or Ctrl-C can stop
+//! the whole tree (`go build` starts compile, asm and link children).
+
+use crate::support::shell::shell_quote;
+use anyhow::{Context, Result};
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
+
+/// What a finished (or stopped) child left behind.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+    pub duration: Duration,
+    pub timed_out: bool,
+    pub cancelled: bool,
+}
+
+impl Captured {
+    /// Exited 0 within the deadline, pipes included.
+    pub fn success(&self) -> bool {
+        !self.timed_out && !self.cancelled && self.status.is_some_and(|s| s.success())
+    }
+}
+
+/// At most about `max` bytes of a tool's output that keep what explains a
+/// failure: the first lines (the go command's `# pkg` header, the first
+/// errors, a panic's message) and the last ones (the linker's verdict).
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.trim_end();
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut head_end = max / 2;
+    while !s.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    // End the head at a line break when one is near.
+    let head = &s[..head_end];
+    let head = match head.rfind('\n') {
+        Some(i) if i > head.len() / 2 => &head[..i],
+        _ => head,
+    };
+    format!(
+        "{head}\n...\n{}",
+        tail(s, max - max / 2).trim_start_matches("...")
+    )
+}
+
+/// The last `max` bytes of `s`, starting at a line boundary when one is near.
+pub fn tail(s: &str, max: usize) -> String {
+    let s = s.trim_end();
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut start = s.len() - max;
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    let cut = &s[start..];
+    match cut.find('\n') {
+        Some(i) if i < cut.len() / 2 => format!("...\n{}", &cut[i + 1..]),
+        _ => format!("...{cut}"),
+    }
+}
+
+/// Set by Ctrl-C (SIGINT) or SIGTERM for every command: running children are
+/// stopped, and the command winds down and exits 130.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the one interrupt handler qcompat has (not for the injector,
+/// which forwards signals to the compiler itself).
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// A pipe reader whose bytes stay readable when it has to be abandoned (a
+/// process outside our group may hold the pipe open for ever).
+fn reader(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, mpsc::Receiver<()>) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel();
+    let b = buf.clone();
+    thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => b
+                    .lock()
+                    .expect("pipe buffer")
+                    .extend_from_slice(&chunk[..n]),
+            }
+        }
+        let _ = tx.send(());
+    });
+    (buf, rx)
+}
+
+/// Runs `cmd` to completion, or until `timeout` passes or the user
+/// interrupts, in which case its whole process group is stopped. The deadline
+/// covers the pipes too: a grandchild that keeps stdout or stderr open (a
+/// daemon, a backgrounded process) cannot hold the caller past it.
+pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // If qcompat is killed outright (SIGKILL), the child goes too instead
+    // of building on as an orphan. (The signal follows the spawning thread,
+    // which waits here for as long as the child runs.)
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; nothing else runs in the child
+    // between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let start = Instant::now();
+    let deadline = start.checked_add(timeout);
+    let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {program}"))?;
+    let pgid = child.id() as i32;
+    let (out_buf, out_done) = reader(child.stdout.take().expect("piped stdout"));
+    let (err_buf, err_done) = reader(child.stderr.take().expect("piped stderr"));
+    let mut timed_out = false;
+    let mut cancelled = false;
+    let status = loop {
+        if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
+            break Some(status);
+        }
+        if interrupted() {
+            cancelled = true;
+        } else if past_deadline() {
+            timed_out = true;
+        } else {
+            continue;
+        }
+        stop_group(pgid, &mut child);
+        break None;
+    };
+    // The leader is gone; its group (or a process that left it) may still
+    // hold the pipes. Wait for them until the deadline, then stop the group.
+    let pipes = [&out_done, &err_done];
+    let mut closed = [false; 2];
+    let mut grace_until: Option<Instant> = None;
+    loop {
+        for (rx, c) in pipes.iter().zip(closed.iter_mut()) {
+            if !*c && !matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty)) {
+                *c = true;
+            }
+        }
+        if closed.iter().all(|c| *c) {
+            break;
+        }
+        match grace_until {
+            Some(g) if Instant::now() >= g => break, // abandon the readers
+            Some(_) => {}
+            None if interrupted() || past_deadline() || status.is_none() => {
+                if status.is_some() {
+                    if interrupted() {
+                        cancelled = true;
+                    } else {
+                        timed_out = true;
+                    }
+                }
+                signal_group(pgid, libc::SIGKILL);
+                grace_until = Some(Instant::now() + Duration::from_secs(1));
+            }
+            None => {}
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let take = |b: &Arc<Mutex<Vec<u8>>>| {
+        String::from_utf8_lossy(&b.lock().expect("pipe buffer")).into_owned()
+    };
+    Ok(Captured {
+        status,
+        stdout: take(&out_buf),
+        stderr: take(&err_buf),
+        duration: start.elapsed(),
+        timed_out,
+        cancelled,
+    })
+}
+
+/// Asks the group to stop (so the go command and the injector remove their
+/// temporary files), then kills whatever is left after a grace period.
+fn stop_group(pgid: i32, child: &mut std::process::Child) {
+    signal_group(pgid, libc::SIGINT);
+    let grace = Instant::now() + Duration::from_secs(5);
+    let _ = child.wait_timeout(Duration::from_secs(5));
+    while group_alive(pgid) && Instant::now() < grace {
+        thread::sleep(Duration::from_millis(20));
+    }
+    signal_group(pgid, libc::SIGKILL);
+    let _ = child.wait();
+}
+
+/// Whether process `pid` is alive.
+pub fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+/// Whether any process of the group is still running.
+fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+fn signal_group(pgid: i32, sig: libc::c_int) {
+    // SAFETY: kill(2) with a negative pid signals a process group we created.
+    unsafe {
+        libc::kill(-pgid, sig);
+    }
+}
+
+/// Shell-quotes a command line for reports and error messages.
+pub fn display_command(cmd: &Command) -> String {
+    let mut parts: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| {
+            v.map(|v| {
+                format!(
+                    "{}={}",
+                    k.to_string_lossy(),
+                    shell_quote(&v.to_string_lossy())
+                )
+            })
+        })
+        .collect();
+    parts.push(shell_quote(&cmd.get_program().to_string_lossy()));
+    parts.extend(cmd.get_args().map(|a| shell_quote(&a.to_string_lossy())));
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_kills_the_group() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 30 & sleep 30; echo never"]);
+        let c = run(cmd, Duration::from_millis(300)).unwrap();
+        assert!(c.timed_out);
+        assert!(c.status.is_none());
+        assert!(c.duration < Duration::from_secs(10));
+        assert!(!c.stdout.contains("never"));
+    }
+
+    /// A grandchild that keeps stdout open, in the group or out of it
+    /// (setsid), cannot hold the caller past the deadline.
+    #[test]
+    fn deadline_holds_with_grandchildren_on_the_pipes() {
+        for script in ["sleep 30 & echo started", "setsid sleep 30 & echo started"] {
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", script]);
+            let c = run(cmd, Duration::from_millis(700)).unwrap();
+            assert!(c.timed_out, "{script}");
+            assert!(!c.success(), "{script}");
+            assert!(
+                c.duration < Duration::from_secs(4),
+                "{script}: {:?}",
+                c.duration
+            );
+            assert_eq!(c.stdout, "started\n", "{script}");
+        }
+    }
+
+    #[test]
+    fn captures_both_streams() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let c = run(cmd, Duration::from_secs(10)).unwrap();
+        assert_eq!(c.stdout, "out\n");
+        assert_eq!(c.stderr, "err\n");
+        assert_eq!(c.status.unwrap().code(), Some(3));
+        assert!(!c.success());
+    }
+
+    #[test]
+    fn excerpt_keeps_the_panic_and_the_verdict() {
+        let mut s =
+            String::from("# runtime\npanic: cannot decode \"fmt\", export data version 5\n");
+        for i in 0..200 {
+            s.push_str(&format!("\tframe {i} /usr/lib/go/src/x.go:1\n"));
+        }
+        s.push_str("exit status 2\n");
+        let e = excerpt(&s, 600);
+        assert!(e.len() < 700, "{}", e.len());
+        assert!(e.contains("panic: cannot decode"), "{e}");
+        assert!(e.ends_with("exit status 2"), "{e}");
+        assert_eq!(excerpt("short\n", 600), "short");
+    }
+
+    #[test]
+    fn tail_keeps_the_end() {
+        let s = "line one\nline two\nline three\n";
+        assert_eq!(tail(s, 100), s.trim_end());
+        assert!(tail(s, 12).ends_with("line three"));
+    }
+}

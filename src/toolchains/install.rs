@@ -1,0 +1,239 @@
+//! Installing a toolchain: through the go command (`GOTOOLCHAIN=goX.Y.Z`),
+//! or from the release index: download, check size and sha256, extract into
+//! a temporary directory, rename into qcompat's cache.
+
+use super::extract;
+use super::index::{self, Http, Retry};
+use super::local::goroot_version;
+use super::selector::{nearest, release_version};
+use super::{cache_root, Installed, Options};
+use crate::go::version::format_go_name;
+use anyhow::{anyhow, bail, Context, Result};
+use semver::Version;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Asks the go command for a toolchain: it downloads the
+/// `golang.org/toolchain` module through GOPROXY, checked against GOSUMDB.
+pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed> {
+    let go = crate::go::gocmd::resolve(Path::new("go"))
+        .ok_or_else(|| anyhow!("no go on PATH to ask for {name}"))?;
+    let mut cmd = std::process::Command::new(go);
+    cmd.args(["env", "GOROOT"]).env("GOTOOLCHAIN", name);
+    let c = crate::support::process::run(cmd, timeout)?;
+    if !c.success() {
+        bail!(
+            "GOTOOLCHAIN={name} go env GOROOT failed: {}",
+            crate::support::process::tail(&c.stderr, 600)
+        );
+    }
+    let goroot = PathBuf::from(c.stdout.trim());
+    let got = goroot_version(&goroot).unwrap_or_default();
+    if got != name {
+        bail!(
+            "the go command gave {} ({got}) when asked for {name}",
+            goroot.display()
+        );
+    }
+    Ok(Installed {
+        version: name.to_string(),
+        goroot,
+        source: "gotoolchain".into(),
+    })
+}
+
+/// Downloads, verifies and unpacks `v` into the cache (once, under a lock).
+pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
+    let name = format_go_name(v);
+    let root = cache_root();
+    let dest = root.join(&name);
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+    let lock_path = root.join(format!(".{name}.lock"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    // Another process may have finished the install while we waited.
+    if dest.join("bin/go").is_file() {
+        return Ok(Installed {
+            version: name,
+            goroot: dest,
+            source: "cache".into(),
+        });
+    }
+    if opts.offline {
+        bail!(
+            "{name} is not in the cache ({}) and --offline forbids downloading it",
+            root.display()
+        );
+    }
+    let http = Http::new(opts.timeout)?;
+    let releases = http.index(&opts.index_url)?;
+    let release = releases
+        .iter()
+        .find(|r| release_version(r).as_ref() == Some(v))
+        .ok_or_else(|| {
+            anyhow!(
+                "{name} is not in the index {}: {}",
+                opts.index_url,
+                nearest(v, &releases)
+            )
+        })?;
+    let file = index::host_archive(release).ok_or_else(|| {
+        anyhow!(
+            "{name} has no archive for {}-{} in the index",
+            index::host_os(),
+            index::host_arch()
+        )
+    })?;
+    check_archive_name(&file.filename, &name, &opts.index_url)?;
+    let url = archive_url(&opts.index_url, &file.filename);
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}-"))
+        .tempdir_in(&root)
+        .context("cannot create a staging directory")?;
+    // A fixed name: the index's `filename` never becomes a path.
+    let archive = staging.path().join("archive.tar.gz");
+    download(&http, &url, &archive, file.size, &file.sha256)?;
+    let unpacked = staging.path().join("go");
+    std::fs::create_dir(&unpacked)?;
+    let f = std::fs::File::open(&archive)?;
+    extract::tar_gz(f, &unpacked).with_context(|| format!("cannot unpack {url}"))?;
+    let got = goroot_version(&unpacked).unwrap_or_default();
+    if got != name || !unpacked.join("bin/go").is_file() {
+        bail!(
+            "{url} does not hold {name} (VERSION says {got:?}, bin/go present: {})",
+            unpacked.join("bin/go").is_file()
+        );
+    }
+    std::fs::rename(&unpacked, &dest)
+        .with_context(|| format!("cannot move the toolchain into {}", dest.display()))?;
+    drop(staging);
+    Ok(Installed {
+        version: name,
+        goroot: dest,
+        source: "cache".into(),
+    })
+}
+
+/// The index names the archive; a mirror must not be able to steer where it
+/// goes or what URL is asked for: only `goX.Y.Z.<os>-<arch>.tar.gz`.
+fn check_archive_name(filename: &str, name: &str, index_url: &str) -> Result<()> {
+    let plain = filename
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !plain || !filename.starts_with(&format!("{name}.")) || !filename.ends_with(".tar.gz") {
+        bail!(
+            "the index {index_url} names the archive {filename:?} for {name}; expected a plain file name like {name}.linux-amd64.tar.gz (refusing it)"
+        );
+    }
+    Ok(())
+}
+
+/// Archives sit beside the index: https://go.dev/dl/go1.22.5.linux-amd64.tar.gz.
+fn archive_url(index_url: &str, filename: &str) -> String {
+    // Strip the query, then any file name (a mirror may serve index.json).
+    let base = index_url.split('?').next().unwrap_or(index_url);
+    let dir = match base.rfind('/') {
+        Some(i) if i + 1 < base.len() && !base[..i].ends_with('/') => &base[..=i],
+        _ => base,
+    };
+    format!("{}/{filename}", dir.trim_end_matches('/'))
+}
+
+/// Streams `url` to `dest`, checking size and sha256, with a progress bar on
+/// a terminal. Short bodies and resets are retried.
+fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Result<()> {
+    use std::io::IsTerminal;
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(size);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        b.set_message(url.rsplit('/').next().unwrap_or(url).to_string());
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    http.get_with(url, |mut resp| {
+        bar.set_position(0);
+        let mut out = std::fs::File::create(dest)
+            .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut got: u64 = 0;
+        loop {
+            let n = resp.read(&mut buf).map_err(|e| {
+                Retry::Again(format!(
+                    "the connection failed after {got} of {size} bytes: {}",
+                    index::describe_io(&e)
+                ))
+            })?;
+            if n == 0 {
+                break;
+            }
+            if crate::support::process::interrupted() {
+                return Err(Retry::Fatal(anyhow!("interrupted while downloading {url}")));
+            }
+            got += n as u64;
+            if got > size {
+                return Err(Retry::Fatal(anyhow!(
+                    "{url} is larger than the {size} bytes the index gives"
+                )));
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n])
+                .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
+            bar.inc(n as u64);
+        }
+        if got != size {
+            return Err(Retry::Again(format!("got {got} of {size} bytes")));
+        }
+        let sum = hex::encode(hasher.finalize());
+        if !sum.eq_ignore_ascii_case(sha256) {
+            return Err(Retry::Fatal(anyhow!(
+                "sha256 mismatch for {url}: the index says {sha256}, the download is {sum}"
+            )));
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_names_are_plain() {
+        let ok = |f: &str| check_archive_name(f, "go1.22.5", "idx").is_ok();
+        assert!(ok("go1.22.5.linux-amd64.tar.gz"));
+        assert!(ok("go1.22.5.linux-armv6l.tar.gz"));
+        for bad in [
+            "../../x",
+            "/abs/x",
+            "go1.22.5.linux-amd64.tar.gz/../../x",
+            "go1.22.5/../x.tar.gz",
+            "go1.22.6.linux-amd64.tar.gz",
+            "go1.22.5.linux-amd64.zip",
+            "",
+        ] {
+            assert!(!ok(bad), "{bad}");
+        }
+        assert_eq!(
+            archive_url("http://h/dl/?mode=json&include=all", "go.tgz"),
+            "http://h/dl/go.tgz"
+        );
+    }
+}

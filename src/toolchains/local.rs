@@ -1,0 +1,82 @@
+//! Toolchains already on this machine: the go on PATH, `~/sdk/go*`,
+//! `/usr/lib/go-*`, `/usr/local/go*`, the go command's downloads in
+//! GOMODCACHE, and qcompat's cache.
+
+use super::index::{self};
+use super::{cache_root, Installed};
+use crate::go::version::{self};
+use std::path::{Path, PathBuf};
+
+/// The version a GOROOT holds, from its VERSION file.
+pub(super) fn goroot_version(goroot: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(goroot.join("VERSION")).ok()?;
+    let first = text.lines().next()?.trim().to_string();
+    version::parse(&first).ok()?;
+    Some(first)
+}
+
+fn push(out: &mut Vec<Installed>, goroot: PathBuf, source: &str) {
+    let goroot = goroot.canonicalize().unwrap_or(goroot);
+    if !goroot.join("bin/go").is_file() || out.iter().any(|i| i.goroot == goroot) {
+        return;
+    }
+    if let Some(v) = goroot_version(&goroot) {
+        out.push(Installed {
+            version: v,
+            goroot,
+            source: source.to_string(),
+        });
+    }
+}
+
+fn glob_dirs(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Every toolchain this machine already has.
+pub fn list_local() -> Vec<Installed> {
+    let mut out = Vec::new();
+    if let Some(go) = crate::go::gocmd::resolve(Path::new("go")) {
+        let real = go.canonicalize().unwrap_or(go);
+        if let Some(root) = real.parent().and_then(Path::parent) {
+            push(&mut out, root.to_path_buf(), "path");
+        }
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if let Some(h) = &home {
+        for d in glob_dirs(&h.join("sdk"), "go") {
+            push(&mut out, d, "sdk");
+        }
+    }
+    for d in glob_dirs(Path::new("/usr/lib"), "go-") {
+        push(&mut out, d, "system");
+    }
+    for d in glob_dirs(Path::new("/usr/local"), "go") {
+        push(&mut out, d, "system");
+    }
+    let modcache = std::env::var_os("GOMODCACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("GOPATH").map(|p| PathBuf::from(p).join("pkg/mod")))
+        .or_else(|| home.as_ref().map(|h| h.join("go/pkg/mod")));
+    if let Some(m) = modcache {
+        let suffix = format!(".{}-{}", index::host_os(), index::host_arch());
+        for d in glob_dirs(&m.join("golang.org"), "toolchain@v0.0.1-go") {
+            if d.to_string_lossy().ends_with(&suffix) {
+                push(&mut out, d, "gotoolchain");
+            }
+        }
+    }
+    for d in glob_dirs(&cache_root(), "go") {
+        push(&mut out, d, "cache");
+    }
+    out
+}

@@ -1,0 +1,188 @@
+//! Selectors (`1.27.3`, `1.27.x`, `supported`) and the versions they name in
+//! a release index.
+
+use super::index::Release;
+use crate::go::version::{self, format_go_name};
+use anyhow::{anyhow, bail, Result};
+use semver::Version;
+
+/// A version selector: `1.22.5`, `go1.22.5`, `1.22.x`, `supported`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selector {
+    Exact(Version),
+    Minor(u64, u64),
+    Supported,
+}
+
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Selector::Exact(v) => f.write_str(&format_go_name(v)),
+            Selector::Minor(a, b) => write!(f, "{a}.{b}.x"),
+            Selector::Supported => f.write_str("supported"),
+        }
+    }
+}
+
+pub fn parse_selector(s: &str) -> Result<Selector> {
+    let t = s.trim();
+    if t == "supported" {
+        return Ok(Selector::Supported);
+    }
+    let bare = t.strip_prefix("go").unwrap_or(t);
+    if let Some(minor) = bare.strip_suffix(".x") {
+        let (a, b) = minor
+            .split_once('.')
+            .ok_or_else(|| anyhow!("version selector {s:?}: write MAJOR.MINOR.x, e.g. 1.22.x"))?;
+        let a = a
+            .parse()
+            .map_err(|_| anyhow!("version selector {s:?}: bad major version"))?;
+        let b = b
+            .parse()
+            .map_err(|_| anyhow!("version selector {s:?}: bad minor version"))?;
+        return Ok(Selector::Minor(a, b));
+    }
+    let bad = || {
+        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x) or `supported`")
+    };
+    let v = version::parse(&format!("go{bare}")).map_err(|_| bad())?;
+    // Only what names one release exactly: `1.26.8alpha1` or `1.26.8-bigcorp`
+    // must not quietly become go1.26.8.
+    let name = format_go_name(&v.version);
+    let same = name == format!("go{bare}")
+        || (v.version.pre.is_empty() && v.version.patch == 0 && name == format!("go{bare}.0"))
+        || (v.version.pre.is_empty()
+            && v.version.patch == 0
+            && format!("{name}.0") == format!("go{bare}"));
+    if !same || !v.version.build.is_empty() || v.devel || !v.experiments.is_empty() {
+        return Err(bad());
+    }
+    Ok(Selector::Exact(v.version))
+}
+
+pub(super) fn release_version(r: &Release) -> Option<Version> {
+    version::parse(&r.version).ok().map(|v| v.version)
+}
+
+/// Versions a selector stands for, newest first.
+pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version>> {
+    let stable: Vec<Version> = releases
+        .iter()
+        .filter(|r| r.stable)
+        .filter_map(release_version)
+        .collect();
+    match sel {
+        Selector::Exact(v) => Ok(vec![v.clone()]),
+        Selector::Minor(a, b) => {
+            let best = stable
+                .iter()
+                .filter(|v| v.major == *a && v.minor == *b)
+                .max()
+                .cloned()
+                .ok_or_else(|| anyhow!("no stable go{a}.{b} release in the index"))?;
+            Ok(vec![best])
+        }
+        Selector::Supported => {
+            let mut minors: Vec<(u64, u64)> = stable.iter().map(|v| (v.major, v.minor)).collect();
+            minors.sort();
+            minors.dedup();
+            let newest: Vec<(u64, u64)> = minors.into_iter().rev().take(2).collect();
+            if newest.is_empty() {
+                bail!("the index lists no stable release");
+            }
+            Ok(newest
+                .iter()
+                .filter_map(|(a, b)| {
+                    stable
+                        .iter()
+                        .filter(|v| v.major == *a && v.minor == *b)
+                        .max()
+                        .cloned()
+                })
+                .collect())
+        }
+    }
+}
+
+/// The versions nearest to `v` that the index has, for error messages.
+pub(super) fn nearest(v: &Version, releases: &[Release]) -> String {
+    let mut all: Vec<Version> = releases.iter().filter_map(release_version).collect();
+    all.sort();
+    let key = |x: &Version| {
+        let d = |a: u64, b: u64| a.abs_diff(b);
+        (
+            d(x.major, v.major),
+            d(x.minor, v.minor),
+            d(x.patch, v.patch),
+        )
+    };
+    all.sort_by_key(key);
+    let near: Vec<String> = all.iter().take(3).map(format_go_name).collect();
+    if near.is_empty() {
+        "the index is empty".into()
+    } else {
+        format!("nearest: {}", near.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(v: &str, stable: bool) -> Release {
+        Release {
+            version: v.into(),
+            stable,
+            files: vec![],
+        }
+    }
+
+    #[test]
+    fn selectors_name_one_release_exactly() {
+        for ok in [
+            "1.26.8",
+            "go1.26.8",
+            "1.21rc2",
+            "go1.20",
+            "1.20.0",
+            "1.22.x",
+            "supported",
+        ] {
+            parse_selector(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "1.26.8alpha1",
+            "1.26.8-bigcorp",
+            "1.26.8rc1",
+            "1.26.8 X:foo",
+            "devel",
+            "1.2.3.4",
+            "",
+        ] {
+            assert!(parse_selector(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn selectors() {
+        let idx = vec![
+            rel("go1.28rc1", false),
+            rel("go1.27.3", true),
+            rel("go1.27.2", true),
+            rel("go1.26.8", true),
+            rel("go1.25.1", true),
+        ];
+        let e = |s: &str| expand(&parse_selector(s).unwrap(), &idx).unwrap();
+        assert_eq!(
+            e("supported"),
+            vec![Version::new(1, 27, 3), Version::new(1, 26, 8)]
+        );
+        assert_eq!(e("1.27.x"), vec![Version::new(1, 27, 3)]);
+        assert_eq!(e("go1.22.5"), vec![Version::new(1, 22, 5)]);
+        assert!(expand(&parse_selector("1.24.x").unwrap(), &idx).is_err());
+        assert!(parse_selector("latest").is_err());
+        assert!(parse_selector("1.x").is_err());
+        let n = nearest(&Version::new(1, 27, 9), &idx);
+        assert!(n.contains("go1.27.3"), "{n}");
+    }
+}

@@ -1,0 +1,140 @@
+//! The live check: build and run the probe for this host through the
+//! injector under test, the way its users build (no lean flags, their
+//! GOCACHE when the injector keeps its own cache entries), and explain a
+//! failure.
+
+use crate::go::discover::Toolchain;
+use crate::inject::injector::Injector;
+use crate::support::cache::{Area, Key};
+use crate::verify::cell::{self, Job, Outcome, Status, Verified};
+use crate::verify::diagnosis::{self, Class, Diagnosis};
+use anyhow::Result;
+use serde::Serialize;
+
+/// What the live check found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Live {
+    /// The build and run as a user of the injector does it.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// The injector leaves `-V=full` unchanged, so the check used a GOCACHE
+    /// of its own (a shared one would link plain runtime.a files).
+    pub private_gocache: bool,
+    /// When the injector never ran for runtime (precompiled std), the same
+    /// build with `-a`, to learn whether the injector works when it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_a: Option<Outcome>,
+}
+
+impl Live {
+    pub fn passed(&self) -> bool {
+        self.outcome.status == Status::Pass && self.outcome.verified == Verified::Exec
+    }
+
+    /// The diagnosis that decides: the `-a` build's when it found a deeper
+    /// problem (the injector's file does not compile), else the first one.
+    pub fn diagnosis(&self) -> Option<&Diagnosis> {
+        let first = self.outcome.diagnosis.as_ref();
+        match (
+            first,
+            self.with_a.as_ref().and_then(|o| o.diagnosis.as_ref()),
+        ) {
+            (Some(f), Some(a)) if f.class == Class::PrecompiledStd => Some(a),
+            (f, _) => f,
+        }
+    }
+
+    /// One line: status and the go command's decisive line, and what the
+    /// build with `-a` gave when it ran.
+    pub fn summary(&self) -> String {
+        let line = |o: &Outcome| {
+            let l = match &o.diagnosis {
+                Some(d) => d.evidence.clone(),
+                None => o
+                    .stderr_excerpt
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            };
+            if l.is_empty() {
+                o.status.name().to_string()
+            } else {
+                format!("{} (`{l}`)", o.status.name())
+            }
+        };
+        match &self.with_a {
+            Some(a) => format!("{}; with -a, {}", line(&self.outcome), line(a)),
+            None => line(&self.outcome),
+        }
+    }
+}
+
+/// What the diagnosis needs to know about a toolchain and an injector.
+pub fn diag_context(
+    tc: &Toolchain,
+    inj: &Injector,
+    salted: Option<bool>,
+    built_by: Option<String>,
+    goid_type: Option<String>,
+) -> diagnosis::Context {
+    diagnosis::Context {
+        go: tc.version.go_name(),
+        salted,
+        precompiled_std: false,
+        private_gocache: false,
+        builtin: inj.builtin,
+        injector_built_by: built_by,
+        goid_type,
+    }
+}
+
+/// A GOCACHE of its own for an injector that does not salt its tool ID, keyed
+/// on the injector's content and the toolchain.
+pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> std::path::PathBuf {
+    let mut k = Key::new("gocache-private");
+    k.str("injector", &inj.id.sha256)
+        .str("command", &inj.command)
+        .toolchain(tc);
+    Area::PrivateGocache.entry(&k)
+}
+
+/// Builds and runs the probe for the host through `inj`.
+pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<Live> {
+    let module = crate::verify::probeprog::materialize()?;
+    let work = crate::support::scratch::module(&[])?;
+    let salted = cx.salted;
+    let gocache = (salted == Some(false)).then(|| private_gocache(tc, inj));
+    let run = |extra: &[&str]| {
+        let job = Job {
+            go: &tc.go.path,
+            goroot: tc.goroot(),
+            goos: &tc.env.gohostos,
+            goarch: &tc.env.gohostarch,
+            toolexec: Some(&inj.command),
+            gocache: gocache.as_deref(),
+            module_dir: &module,
+            package: crate::verify::probeprog::PACKAGE,
+            out_dir: work.path(),
+            work_dir: work.path(),
+            exec: true,
+            lean: false,
+            extra_flags: extra,
+            timeout: tc.go.timeout,
+            diag: cx,
+        };
+        cell::run(&job)
+    };
+    let outcome = run(&[]);
+    let with_a = outcome
+        .diagnosis
+        .as_ref()
+        .filter(|d| d.class == Class::PrecompiledStd)
+        .map(|_| run(&["-a"]));
+    Ok(Live {
+        outcome,
+        private_gocache: gocache.is_some(),
+        with_a,
+    })
+}

@@ -40,13 +40,38 @@ pub struct ToolchainInfo {
 }
 
 /// One cell of the report: where it ran and what happened there.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Cell {
     pub go: String,
     pub goos: String,
     pub goarch: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+}
+
+/// Written by hand only to keep the report's key order (duration before
+/// `verified`, as reports have always had it); the fields are the outcome's.
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let o = &self.outcome;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("go", &self.go)?;
+        m.serialize_entry("goos", &self.goos)?;
+        m.serialize_entry("goarch", &self.goarch)?;
+        m.serialize_entry("status", &o.status)?;
+        m.serialize_entry("duration_s", &o.duration_s)?;
+        m.serialize_entry("verified", &o.verified)?;
+        m.serialize_entry("command", &o.command)?;
+        m.serialize_entry("stderr_excerpt", &o.stderr_excerpt)?;
+        if let Some(n) = &o.note {
+            m.serialize_entry("note", n)?;
+        }
+        if let Some(d) = &o.diagnosis {
+            m.serialize_entry("diagnosis", d)?;
+        }
+        m.end()
+    }
 }
 
 impl Cell {

@@ -113,8 +113,8 @@ pub struct Job<'a> {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
     pub status: Status,
-    pub duration_s: f64,
     pub verified: Verified,
+    pub duration_s: f64,
     pub command: String,
     pub stderr_excerpt: String,
     /// Why a linked cell was not executed, or the probe's verdict line.

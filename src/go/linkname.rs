@@ -77,6 +77,14 @@ func main() {
 
 /// Builds a program pulling `runtime.findnull`, plain and with `-checklinkname=0`.
 pub fn verify(tc: &Toolchain) -> Result<Verified> {
+    verify_through(tc, None)
+}
+
+/// [`verify`], building through `toolexec` when given. Only for an injector
+/// known to leave the linker's flags alone (qcompat's own): the matrix uses
+/// it so the check shares the runtime its host cell compiles through the
+/// same injector, instead of compiling another one.
+pub fn verify_through(tc: &Toolchain, toolexec: Option<&str>) -> Result<Verified> {
     let dir = scratch::module(&[
         ("go.mod", "module qcompat.invalid/linkname\n\ngo 1.13\n"),
         ("main.go", PULL_PROGRAM),
@@ -91,6 +99,9 @@ pub fn verify(tc: &Toolchain) -> Result<Verified> {
     let build = |checklinkname: bool| -> Result<crate::support::process::Captured> {
         let mut cmd = tc.go.command(["build", "-o"]);
         cmd.arg(dir.path().join("prog"));
+        if let Some(t) = toolexec {
+            cmd.arg(format!("-toolexec={t}"));
+        }
         let extra: &[&str] = if checklinkname {
             &[]
         } else {

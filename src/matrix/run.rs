@@ -6,6 +6,7 @@ use super::plan::{execution_order, injector, plan_cells, prepare, shard, Prepare
 use super::report::{self, Cell, Report};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
+use crate::go::linkname::{self, Policy};
 use crate::render::verdict::finish;
 use crate::verify::cell::{self, Job, Status};
 use anyhow::{Context, Result};
@@ -20,6 +21,22 @@ use std::time::Duration;
 enum Task {
     Linkname(usize),
     Cell(usize),
+}
+
+/// A toolchain's linkname policy, measured by two throwaway host builds.
+/// Through qcompat's own injector (salted, so in the shared GOCACHE) they
+/// reuse the runtime the host cell compiles with the same flags; if that
+/// build fails for another reason than the policy, the plain check decides.
+fn linkname_policy(p: &Prepared) -> Option<Policy> {
+    let own = p
+        .injector
+        .as_ref()
+        .filter(|i| i.builtin && p.gocache.is_none())
+        .map(|i| i.command.as_str());
+    match own.map(|t| linkname::verify_through(&p.tc, Some(t))) {
+        Some(Ok(v)) if v.policy != Policy::Unsupported => Some(v.policy),
+        _ => linkname::verify(&p.tc).ok().map(|v| v.policy),
+    }
 }
 
 const WORK_PREFIX: &str = "qcompat-matrix-";
@@ -199,9 +216,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 };
                 match task {
                     Task::Linkname(i) => {
-                        let policy = crate::go::linkname::verify(&prepared[i].tc)
-                            .ok()
-                            .map(|v| v.policy);
+                        let policy = linkname_policy(&prepared[i]);
                         linkname.lock().expect("linkname lock")[i] = policy;
                     }
                     Task::Cell(k) => {

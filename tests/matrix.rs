@@ -7,13 +7,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A report written as JSON, checked against the report schema.
-fn read_json(p: &Path) -> Value {
-    let v = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-    validate("report", &v);
-    v
-}
-
 /// A spec file in `dir` whose `path:` toolchain points at Debian's go1.19.
 fn spec(dir: &Path, name: &str, body: &str) -> PathBuf {
     let p = dir.join(name);
@@ -71,7 +64,7 @@ fn ci_small_spec_runs_for_real() {
         text(&o.stdout),
         text(&o.stderr)
     );
-    let r = read_json(&out("r.json"));
+    let r = read_doc(&out("r.json"), "report");
     assert_eq!(r["schema"], 1);
     assert_eq!(r["complete"], true);
     assert_eq!(r["cells"].as_array().unwrap().len(), 12);
@@ -289,7 +282,7 @@ fn shards_merge_back_into_the_whole() {
         junit.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let m = read_json(&merged);
+    let m = read_doc(&merged, "report");
     assert_eq!(m["complete"], true);
     assert_eq!(m["cells"].as_array().unwrap().len(), 5);
     assert_eq!(m["merged_shards"], serde_json::json!(["1/2", "2/2"]));
@@ -315,7 +308,7 @@ fn shards_merge_back_into_the_whole() {
         .iter()
         .map(|c| format!("{} {}", c["goos"], c["status"]))
         .collect();
-    let mut b: Vec<String> = read_json(&whole)["cells"]
+    let mut b: Vec<String> = read_doc(&whole, "report")["cells"]
         .as_array()
         .unwrap()
         .iter()
@@ -335,7 +328,7 @@ fn shards_merge_back_into_the_whole() {
         part.to_str().unwrap(),
     ]);
     assert!(o.status.success());
-    let p = read_json(&part);
+    let p = read_doc(&part, "report");
     assert_eq!(p["complete"], false);
     assert!(p["notes"][0].as_str().unwrap().contains("2/2"));
     let o = run(&[
@@ -373,7 +366,7 @@ fn sigint_writes_a_partial_report() {
     unsafe_sigint(child.id());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
-    let r = read_json(&report);
+    let r = read_doc(&report, "report");
     assert_eq!(r["complete"], false);
     let n = r["cells"].as_array().unwrap().len();
     assert!((1..6).contains(&n), "{n} cells");
@@ -535,7 +528,7 @@ fn user_program_cells() {
     let report = dir.path().join("r.json");
     let o = run_spec(&s, &report, &dir.path().join("cache"));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let r = read_json(&report);
+    let r = read_doc(&report, "report");
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&r, "go1.26.8", p);
         assert_eq!(c["status"], "pass", "{c:#}");
@@ -646,7 +639,7 @@ fn native_exec_with_odd_cache_paths() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(s.exists());
-    let r = read_json(&dir.path().join("r.json"));
+    let r = read_doc(&dir.path().join("r.json"), "report");
     let c = cell(&r, "go1.26.8", "linux/amd64");
     assert_eq!(c["verified"], "exec", "{c:#}");
     let all = serde_json::to_string(&r).unwrap();
@@ -689,7 +682,7 @@ fn qcompat_under_a_quoted_path() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let r = read_json(&report);
+    let r = read_doc(&report, "report");
     assert_eq!(cell(&r, "go1.26.8", "linux/amd64")["status"], "pass");
 }
 
@@ -720,7 +713,7 @@ fn environment_failures_are_not_regressions() {
     let err = text(&o.stderr);
     assert!(!err.contains("qcompat: regression:"), "{err}");
     assert!(err.contains("because of this machine"), "{err}");
-    let r = read_json(&report);
+    let r = read_doc(&report, "report");
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&r, "go1.26.8", p);
         assert_eq!(c["diagnosis"]["class"], "environment", "{c:#}");
@@ -777,7 +770,7 @@ fn sigkill_leaves_a_journal_and_nothing_running() {
         &dir.path().join("cache"),
     );
     assert!(o.status.code().is_some(), "{}", text(&o.stderr));
-    let r = read_json(&merged);
+    let r = read_doc(&merged, "report");
     assert_eq!(r["complete"], false);
     assert!(!r["cells"].as_array().unwrap().is_empty(), "{r:#}");
     // The dead run's work folder is reclaimed by the next prune.
@@ -822,7 +815,7 @@ fn every_minor_small_matrix() {
         &dir.path().join("cache"),
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let r = read_json(&report);
+    let r = read_doc(&report, "report");
     for (_, go) in every_minor() {
         for p in ["linux/amd64", "linux/arm64", "js/wasm"] {
             let c = cell(&r, go, p);

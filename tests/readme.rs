@@ -146,16 +146,11 @@ fn q_section_commands_run() {
     assert_eq!(run("app-auto"), "mode=stack id=1\n");
     assert_eq!(run("app-stack"), "mode=stack id=1\n");
     assert_eq!(run("app-injected"), "mode=injected id=1\n");
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(proj.join("doctor-deep.json")).unwrap())
-            .unwrap();
-    validate("doctor", &doc);
+    let doc = read_doc(&proj.join("doctor-deep.json"), "doctor");
     assert_eq!(doc["ok"], true, "{doc:#}");
     assert_eq!(doc["selection"]["strategy"], "injected");
     assert_eq!(doc["selection"]["verified"], true);
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(proj.join("matrix.json")).unwrap()).unwrap();
-    validate("report", &m);
+    let m = read_doc(&proj.join("matrix.json"), "report");
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&m, "go1.26.8", p);
         assert_eq!(c["status"], "pass", "{c:#}");

@@ -27,9 +27,6 @@ pub(super) struct Prepared {
     /// Where this toolchain's binaries are kept between runs.
     pub(super) out_dir: PathBuf,
     pub(super) platforms: Vec<Platform>,
-    /// Whether the run measures this toolchain's linkname policy (a task of
-    /// the worker pool, so it overlaps other toolchains' cells).
-    pub(super) measure_linkname: bool,
 }
 
 /// A cell to run, or one already decided without building.
@@ -234,7 +231,6 @@ pub(super) fn prepare(
                 goid_type,
                 linkname: None,
             },
-            measure_linkname: !plan_only && !gccgo,
             tc,
             injector: inj,
             gocache,

@@ -139,14 +139,14 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     // linkname checks (two host builds each) go before them, in the same
     // pool, so no toolchain waits for its check before its cells start.
     let tasks: Vec<Task> = (0..prepared.len())
-        .filter(|&i| prepared[i].measure_linkname)
+        // gccgo has no gc linker to measure.
+        .filter(|&i| prepared[i].tc.version.compiler != crate::go::version::Compiler::Gccgo)
         .map(Task::Linkname)
         .chain(execution_order(&planned, exec).into_iter().map(Task::Cell))
         .collect();
     let progress = crate::render::progress::Progress::new(planned.len());
     let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
-    let linkname: Mutex<Vec<Option<crate::go::linkname::Policy>>> =
-        Mutex::new(vec![None; prepared.len()]);
+    let linkname: Mutex<Vec<Option<Policy>>> = Mutex::new(vec![None; prepared.len()]);
     let next = AtomicUsize::new(0);
     let timeout = Duration::from_secs(loaded.spec.timeout);
     let run_cell = |k: usize| -> bool {

@@ -137,6 +137,15 @@ pub fn json_of(c: &mut Command) -> (serde_json::Value, i32) {
     (v, out.status.code().unwrap_or(-1))
 }
 
+/// A JSON document a qcompat command wrote to `path`, checked against the
+/// shipped schema `schema`.
+pub fn read_doc(path: &Path, schema: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    validate(schema, &v);
+    v
+}
+
 /// Writes an executable shell script.
 pub fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;

@@ -99,7 +99,12 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
             })?;
         }
         ToolchainsCmd::Prune { keep, dry_run } => {
-            for p in toolchains::prune(&keep, dry_run)? {
+            let mut gone = toolchains::prune(&keep, dry_run)?;
+            // Work folders of matrix runs that died are the matrix's to know.
+            if !dry_run {
+                gone.extend(crate::matrix::reclaim_stale_work_dirs());
+            }
+            for p in gone {
                 crate::outln!(
                     "{} {}",
                     if dry_run { "would remove" } else { "removed" },

@@ -112,3 +112,17 @@ fn is_executable(p: &Path) -> bool {
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         .unwrap_or(false)
 }
+
+/// Adds the lean build's flags to a `go build`: no DWARF, no symbol tables
+/// (the same relocations, less work), and `ldflags` in the same `-ldflags`.
+pub fn lean_flags(cmd: &mut Command, ldflags: &[&str]) {
+    let mut ld = vec!["-s", "-w"];
+    ld.extend(ldflags);
+    cmd.arg("-gcflags=all=-dwarf=false")
+        .arg(format!("-ldflags={}", ld.join(" ")));
+    // The compiler spends a tenth of a cold build collecting garbage; let
+    // each tool grow to 1 GiB before it collects.
+    if std::env::var_os("GOGC").is_none() {
+        cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
+    }
+}

@@ -108,7 +108,7 @@ pub fn verify_through(tc: &Toolchain, toolexec: Option<&str>) -> Result<Verified
             &["-checklinkname=0"]
         };
         if lean {
-            crate::verify::cell::lean_flags(&mut cmd, extra);
+            crate::go::gocmd::lean_flags(&mut cmd, extra);
         } else if !extra.is_empty() {
             cmd.arg(format!("-ldflags={}", extra.join(" ")));
         }

@@ -84,8 +84,5 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
         }
     }
     drop(held);
-    if !dry_run {
-        doomed.extend(crate::matrix::reclaim_stale_work_dirs());
-    }
     Ok(doomed)
 }

@@ -131,20 +131,6 @@ const EXCERPT: usize = 1500;
 /// with fewer did not check what it claims.
 pub const PROBE_CHECKS: u32 = 9;
 
-/// Adds the lean build's flags to a `go build`: no DWARF, no symbol tables
-/// (the same relocations, less work), and `ldflags` in the same `-ldflags`.
-pub fn lean_flags(cmd: &mut std::process::Command, ldflags: &[&str]) {
-    let mut ld = vec!["-s", "-w"];
-    ld.extend(ldflags);
-    cmd.arg("-gcflags=all=-dwarf=false")
-        .arg(format!("-ldflags={}", ld.join(" ")));
-    // The compiler spends a tenth of a cold build collecting garbage; let
-    // each tool grow to 1 GiB before it collects.
-    if std::env::var_os("GOGC").is_none() {
-        cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
-    }
-}
-
 /// Reads the go command's verdict on a failed build for `goos/goarch`.
 pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
     if stderr.contains("relocation target runtime.GoroutineID not defined")
@@ -192,7 +178,7 @@ pub fn run(job: &Job) -> Outcome {
         cmd.arg(format!("-toolexec={t}"));
     }
     if job.lean && !precompiled {
-        lean_flags(&mut cmd, &[]);
+        crate::go::gocmd::lean_flags(&mut cmd, &[]);
     }
     cmd.arg(job.package).current_dir(job.module_dir);
     crate::support::scratch::isolate(&mut cmd);

@@ -430,6 +430,41 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
 mod tests {
     use super::*;
 
+    /// Cell's hand-written Serialize names the outcome's fields one by one:
+    /// a field added to Outcome must reach the report too.
+    #[test]
+    fn cell_json_has_every_outcome_field() {
+        use crate::verify::cell::{Status, Verified};
+        use crate::verify::diagnosis::{Class, Diagnosis};
+        let outcome = Outcome {
+            status: Status::FailBuild,
+            verified: Verified::Link,
+            duration_s: 1.5,
+            command: "go build".into(),
+            stderr_excerpt: "e".into(),
+            note: Some("n".into()),
+            diagnosis: Some(Diagnosis {
+                class: Class::RuntimeFile,
+                evidence: "e".into(),
+                explanation: "x".into(),
+                fix: "f".into(),
+            }),
+        };
+        let keys = |v: serde_json::Value| -> Vec<String> {
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        let cell =
+            serde_json::to_value(Cell::new("go1.26.8", "linux", "amd64", outcome.clone())).unwrap();
+        let mut want = keys(serde_json::to_value(&outcome).unwrap());
+        want.extend(["go", "goos", "goarch"].map(String::from));
+        let mut got = keys(cell.clone());
+        want.sort();
+        got.sort();
+        assert_eq!(got, want);
+        let back: Cell = serde_json::from_value(cell).unwrap();
+        assert_eq!(back.outcome, outcome);
+    }
+
     proptest::proptest! {
         #[test]
         fn parsers_never_panic(s in "\\PC{0,200}") {

@@ -302,6 +302,16 @@ fn shards_merge_back_into_the_whole() {
         &cache,
     );
     assert!(o.status.success());
+    // One linkname check and five builds on a worker per core: all but the
+    // last (cores - 1) tasks build on one thread.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let narrow = read_doc(&whole, "report")["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["command"].as_str().unwrap().contains("GOMAXPROCS=1 "))
+        .count();
+    assert_eq!(narrow, 6usize.saturating_sub(cores), "cores: {cores}");
     let mut a: Vec<String> = m["cells"]
         .as_array()
         .unwrap()

@@ -7,7 +7,9 @@
 # toolchains, runs the longest cells first, skips the cgo-only ports it knows
 # cannot link, and also measures each toolchain's linkname policy.
 # Goals: cold <= 0.9x the same-flags loop; warm rerun < 5% of the cold run.
-# Takes about half an hour.
+# The runner builds on one thread per build while every core has a build
+# (GOMAXPROCS=1, see go/gocmd.rs); the loop leaves that to the go command.
+# Takes about 25 minutes a round (ROUNDS=2 for a verdict, LOOP1=1: +13).
 source "$(dirname "$0")/common.sh"
 bash ci/toolchains.sh >/dev/null
 GOTOOLCHAIN=go1.27.3 go env GOROOT >/dev/null # make sure 1.27.3 is on disk
@@ -33,25 +35,63 @@ build_lean() { # go, goos/goarch: one cell with the runner's flags
 }
 export -f build_lean; export probe work QCOMPAT
 
-timeit() { local s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; python3 -c "print(f'{$(date +%s.%N)-$s:.1f}')"; }
-lean_loop() {
-  for go in "${gos[@]}"; do
-    "$go" tool dist list | xargs -P2 -I{} bash -c 'build_lean "$0" {}' "$go"
-  done
-}
+# The loop as a script would be: xargs once per toolchain.
+printf '%s\n' "${gos[@]}" > "$work/gos"
+cat > "$work/loop.sh" <<'LOOP'
+while read -r go; do
+  "$go" tool dist list | xargs -P2 -I{} bash -c 'build_lean "$0" {}' "$go"
+done < "$work/gos"
+LOOP
 runner() { "$QCOMPAT" matrix run "$spec" --offline --report "$work/report-$1.json" --markdown "$OUT/matrix-all-$1.md"; }
+export -f runner; export spec OUT
 
-export GOCACHE="$work/cache-lean"
-t_lean=$(timeit lean_loop); echo "cold same-flags xargs -P2, toolchain by toolchain: $t_lean s"
-export GOCACHE="$work/cache-qcompat"
-t_cold=$(timeit runner cold); echo "cold qcompat matrix run: $t_cold s"
-t_warm=$(timeit runner warm); echo "warm qcompat matrix run: $t_warm s"
-python3 - "$work/report-cold.json" <<'PY'
+# Variants alternate (round 1: loop first; round 2: runner first ...), each
+# on a fresh GOCACHE, so a slow stretch of this shared machine does not land
+# on one side only. LOOP1=1 adds, in round 1, the loop with GOMAXPROCS=1:
+# what a script gets by narrowing its builds the way the runner does.
+# /usr/bin/time gives each variant's CPU time beside its wall time.
+timed() { # name, command...: prints "name wall user+sys" to the results
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err-$name" || true
+  read -r wall user sys < <(tail -1 "$work/time")
+  echo "$name $wall $(python3 -c "print(f'{$user+$sys:.1f}')")" | tee -a "$work/results"
+}
+cold_runner() {
+  export GOCACHE="$work/cache-runner"; rm -rf "$GOCACHE" "$QCOMPAT_CACHE_DIR"
+  timed "runner-$1" bash -c 'runner "$0"' "cold-$1"
+  timed "warm-$1" bash -c 'runner "$0"' "warm-$1"
+  rm -rf "$GOCACHE"
+}
+cold_loop() { # name, env...
+  local name=$1; shift
+  export GOCACHE="$work/cache-lean"; rm -rf "$GOCACHE"
+  timed "$name" env "$@" bash "$work/loop.sh"
+  rm -rf "$GOCACHE"
+}
+echo "variant wall_s cpu_s" > "$work/results"
+for r in $(seq 1 "${ROUNDS:-1}"); do
+  if [ $((r % 2)) = 1 ]; then cold_loop "loop-$r" GOTOOLCHAIN=local; cold_runner "$r"
+  else cold_runner "$r"; cold_loop "loop-$r" GOTOOLCHAIN=local; fi
+  if [ "$r" = 1 ] && [ "${LOOP1:-0}" = 1 ]; then cold_loop "loop1-$r" GOMAXPROCS=1; fi
+done
+cat "$work/results"
+python3 - "$work/report-cold-1.json" <<'PY'
 import json, sys, collections
 r = json.load(open(sys.argv[1]))
 print("cells:", len(r["cells"]), dict(collections.Counter(c["status"] for c in r["cells"])))
 print("linkname:", {t["go"]: t["linkname"] for t in r["toolchains"]})
 PY
-echo "toolchains: ${#gos[@]}; qcompat $(git rev-parse --short HEAD)"
-echo "cold: qcompat $(ratio "$t_cold" "$t_lean")x the same-flags loop (goal <= 0.9)"
-echo "warm rerun: $(python3 -c "print(f'{100*$t_warm/$t_cold:.1f}')")% of the cold run (goal < 5%)"
+echo "toolchains: ${#gos[@]}; qcompat $(git rev-parse --short HEAD); rounds: ${ROUNDS:-1}"
+python3 - "$work/results" <<'PY'
+import sys, statistics as st
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+of = lambda p: [(float(w), float(c)) for n, w, c in rows if n.split("-")[0] == p]
+loop, run, warm, loop1 = of("loop"), of("runner"), of("warm"), of("loop1")
+for r, (l, q) in enumerate(zip(loop, run), 1):
+    print(f"round {r}: runner {q[0]:.1f} s / same-flags loop {l[0]:.1f} s = {q[0]/l[0]:.2f}x wall, {q[1]/l[1]:.2f}x CPU")
+mw = lambda xs: st.mean(x[0] for x in xs)
+print(f"cold: qcompat {mw(run)/mw(loop):.2f}x the same-flags loop, mean of {len(run)} rounds (goal <= 0.9)")
+if loop1:
+    print(f"cold: qcompat {run[0][0]/loop1[0][0]:.2f}x the loop with GOMAXPROCS=1 (round 1)")
+print("warm rerun: " + ", ".join(f"{100*w[0]/q[0]:.1f}%" for w, q in zip(warm, run)) + " of the cold run (goal < 5%)")
+PY

@@ -77,14 +77,19 @@ func main() {
 
 /// Builds a program pulling `runtime.findnull`, plain and with `-checklinkname=0`.
 pub fn verify(tc: &Toolchain) -> Result<Verified> {
-    verify_through(tc, None)
+    verify_through(tc, None, false)
 }
 
 /// [`verify`], building through `toolexec` when given. Only for an injector
 /// known to leave the linker's flags alone (qcompat's own): the matrix uses
 /// it so the check shares the runtime its host cell compiles through the
-/// same injector, instead of compiling another one.
-pub fn verify_through(tc: &Toolchain, toolexec: Option<&str>) -> Result<Verified> {
+/// same injector, instead of compiling another one; `single_threaded` as
+/// for its cells ([`crate::go::gocmd::single_threaded`]).
+pub fn verify_through(
+    tc: &Toolchain,
+    toolexec: Option<&str>,
+    single_threaded: bool,
+) -> Result<Verified> {
     let dir = scratch::module(&[
         ("go.mod", "module qcompat.invalid/linkname\n\ngo 1.13\n"),
         ("main.go", PULL_PROGRAM),
@@ -111,6 +116,9 @@ pub fn verify_through(tc: &Toolchain, toolexec: Option<&str>) -> Result<Verified
             crate::go::gocmd::lean_flags(&mut cmd, extra);
         } else if !extra.is_empty() {
             cmd.arg(format!("-ldflags={}", extra.join(" ")));
+        }
+        if single_threaded {
+            crate::go::gocmd::single_threaded(&mut cmd);
         }
         cmd.arg(".").current_dir(dir.path());
         scratch::isolate(&mut cmd);

@@ -2,7 +2,9 @@
 //! check), longest first, records each cell in the journal as it ends, stops
 //! cleanly on Ctrl-C, and hands the report to the reporter.
 
-use super::plan::{execution_order, injector, plan_cells, prepare, shard, Prepared, SpecInjector};
+use super::plan::{
+    execution_order, injector, plan_cells, prepare, shard, single_threaded, Prepared, SpecInjector,
+};
 use super::report::{self, Cell, Report};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
@@ -27,13 +29,13 @@ enum Task {
 /// Through qcompat's own injector (salted, so in the shared GOCACHE) they
 /// reuse the runtime the host cell compiles with the same flags; if that
 /// build fails for another reason than the policy, the plain check decides.
-fn linkname_policy(p: &Prepared) -> Option<Policy> {
+fn linkname_policy(p: &Prepared, single_threaded: bool) -> Option<Policy> {
     let own = p
         .injector
         .as_ref()
         .filter(|i| i.builtin && p.gocache.is_none())
         .map(|i| i.command.as_str());
-    match own.map(|t| linkname::verify_through(&p.tc, Some(t))) {
+    match own.map(|t| linkname::verify_through(&p.tc, Some(t), single_threaded)) {
         Some(Ok(v)) if v.policy != Policy::Unsupported => Some(v.policy),
         _ => linkname::verify(&p.tc).ok().map(|v| v.policy),
     }
@@ -149,7 +151,15 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     let linkname: Mutex<Vec<Option<Policy>>> = Mutex::new(vec![None; prepared.len()]);
     let next = AtomicUsize::new(0);
     let timeout = Duration::from_secs(loaded.spec.timeout);
-    let run_cell = |k: usize| -> bool {
+    let narrow = single_threaded(
+        &tasks
+            .iter()
+            .map(|t| !matches!(t, Task::Cell(k) if planned[*k].preset.is_some()))
+            .collect::<Vec<_>>(),
+        jobs,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    );
+    let run_cell = |k: usize, single_threaded: bool| -> bool {
         let c = &planned[k];
         let p = &prepared[c.toolchain];
         let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
@@ -172,6 +182,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                     exec,
                     lean: loaded.spec.lean,
                     extra_flags: &[],
+                    single_threaded,
                     timeout,
                     diag: &p.diag,
                 };
@@ -211,16 +222,18 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
                 if crate::support::process::interrupted() {
                     break;
                 }
-                let Some(&task) = tasks.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                let taken = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&task) = tasks.get(taken) else {
                     break;
                 };
+                let narrow = narrow[taken];
                 match task {
                     Task::Linkname(i) => {
-                        let policy = linkname_policy(&prepared[i]);
+                        let policy = linkname_policy(&prepared[i], narrow);
                         linkname.lock().expect("linkname lock")[i] = policy;
                     }
                     Task::Cell(k) => {
-                        if !run_cell(k) {
+                        if !run_cell(k, narrow) {
                             break;
                         }
                     }

@@ -103,6 +103,9 @@ pub struct Job<'a> {
     pub lean: bool,
     /// Extra go build flags (`-a`).
     pub extra_flags: &'a [&'a str],
+    /// Build on one thread (see [`crate::go::gocmd::single_threaded`]): for
+    /// a pool that keeps every core busy with other cells.
+    pub single_threaded: bool,
     pub timeout: Duration,
     /// What the failure diagnosis needs to know beyond the output.
     pub diag: &'a crate::verify::diagnosis::Context,
@@ -179,6 +182,9 @@ pub fn run(job: &Job) -> Outcome {
     }
     if job.lean && !precompiled {
         crate::go::gocmd::lean_flags(&mut cmd, &[]);
+    }
+    if job.single_threaded {
+        crate::go::gocmd::single_threaded(&mut cmd);
     }
     cmd.arg(job.package).current_dir(job.module_dir);
     crate::support::scratch::isolate(&mut cmd);

@@ -121,6 +121,7 @@ pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<
             exec: true,
             lean: false,
             extra_flags: extra,
+            single_threaded: false,
             timeout: tc.go.timeout,
             diag: cx,
         };

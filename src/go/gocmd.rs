@@ -118,9 +118,9 @@ fn is_executable(p: &Path) -> bool {
 /// compiler compile one function at a time (`-c=1`). Parallelism inside one
 /// build costs CPU (threads handing work over, a package graph that is
 /// serial for long stretches); when other builds keep every core busy
-/// anyway, one thread per build gets through more of them: 0.84x the wall
-/// time and CPU time of `xargs -P2` on one toolchain's 47 cross builds. The
-/// cache keys do not change. A GOMAXPROCS the user set is kept.
+/// anyway, one thread per build gets through more of them (README,
+/// `ci/bench/matrix_all.sh`). The cache keys do not change. A GOMAXPROCS the
+/// user set is kept.
 pub fn single_threaded(cmd: &mut Command) {
     if std::env::var_os("GOMAXPROCS").is_none() {
         cmd.env("GOMAXPROCS", "1");

@@ -47,8 +47,9 @@ export -f runner; export spec OUT
 
 # Variants alternate (round 1: loop first; round 2: runner first ...), each
 # on a fresh GOCACHE, so a slow stretch of this shared machine does not land
-# on one side only. LOOP1=1 adds, in round 1, the loop with GOMAXPROCS=1:
-# what a script gets by narrowing its builds the way the runner does.
+# on one side only; FROM=2 ROUNDS=2 runs one round, runner first. LOOP1=1
+# adds, in round 1, the loop with GOMAXPROCS=1: what a script gets by
+# narrowing its builds the way the runner does.
 # /usr/bin/time gives each variant's CPU time beside its wall time.
 timed() { # name, command...: prints "name wall user+sys" to the results
   local name=$1; shift
@@ -69,25 +70,25 @@ cold_loop() { # name, env...
   rm -rf "$GOCACHE"
 }
 echo "variant wall_s cpu_s" > "$work/results"
-for r in $(seq 1 "${ROUNDS:-1}"); do
+for r in $(seq "${FROM:-1}" "${ROUNDS:-1}"); do
   if [ $((r % 2)) = 1 ]; then cold_loop "loop-$r" GOTOOLCHAIN=local; cold_runner "$r"
   else cold_runner "$r"; cold_loop "loop-$r" GOTOOLCHAIN=local; fi
   if [ "$r" = 1 ] && [ "${LOOP1:-0}" = 1 ]; then cold_loop "loop1-$r" GOMAXPROCS=1; fi
 done
 cat "$work/results"
-python3 - "$work/report-cold-1.json" <<'PY'
+python3 - "$(ls "$work"/report-cold-*.json | head -1)" <<'PY'
 import json, sys, collections
 r = json.load(open(sys.argv[1]))
 print("cells:", len(r["cells"]), dict(collections.Counter(c["status"] for c in r["cells"])))
 print("linkname:", {t["go"]: t["linkname"] for t in r["toolchains"]})
 PY
 echo "toolchains: ${#gos[@]}; qcompat $(git rev-parse --short HEAD); rounds: ${ROUNDS:-1}"
-python3 - "$work/results" <<'PY'
+python3 - "$work/results" "${FROM:-1}" <<'PY'
 import sys, statistics as st
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
 of = lambda p: [(float(w), float(c)) for n, w, c in rows if n.split("-")[0] == p]
 loop, run, warm, loop1 = of("loop"), of("runner"), of("warm"), of("loop1")
-for r, (l, q) in enumerate(zip(loop, run), 1):
+for r, (l, q) in enumerate(zip(loop, run), int(sys.argv[2])):
     print(f"round {r}: runner {q[0]:.1f} s / same-flags loop {l[0]:.1f} s = {q[0]/l[0]:.2f}x wall, {q[1]/l[1]:.2f}x CPU")
 mw = lambda xs: st.mean(x[0] for x in xs)
 print(f"cold: qcompat {mw(run)/mw(loop):.2f}x the same-flags loop, mean of {len(run)} rounds (goal <= 0.9)")

@@ -116,8 +116,8 @@ fn is_executable(p: &Path) -> bool {
 /// Runs the go command and the tools it starts on one thread: `GOMAXPROCS=1`
 /// makes the go command build one package at a time (`-p 1`) and the
 /// compiler compile one function at a time (`-c=1`). Parallelism inside one
-/// build costs CPU (threads handing work over, a package graph that is
-/// serial for long stretches); when other builds keep every core busy
+/// build costs CPU (threads handing work over, more threads than cores);
+/// when other builds keep every core busy
 /// anyway, one thread per build gets through more of them (README,
 /// `ci/bench/matrix_all.sh`). The cache keys do not change. A GOMAXPROCS the
 /// user set is kept.

@@ -105,15 +105,8 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
             crate::verify::probeprog::PACKAGE.to_string(),
         ),
     };
-    let jobs = o
-        .jobs
-        .or(loaded.spec.jobs)
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        })
-        .max(1);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let jobs = o.jobs.or(loaded.spec.jobs).unwrap_or(cores).max(1);
     reclaim_stale_work_dirs();
     let exec = loaded.spec.verify == VerifyMode::Exec;
     let work = tempfile::Builder::new()
@@ -157,7 +150,7 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
             .map(|t| !matches!(t, Task::Cell(k) if planned[*k].preset.is_some()))
             .collect::<Vec<_>>(),
         jobs,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cores,
     );
     let run_cell = |k: usize, single_threaded: bool| -> bool {
         let c = &planned[k];

@@ -4,36 +4,18 @@
 # GOOS/GOARCH pair, link only, through qcompat's injector, cold (a fresh
 # GOCACHE each), then the runner's warm rerun. The loop runs xargs once per
 # toolchain, as a shell script would; the runner keeps one pool across
-# toolchains, runs the longest cells first, skips the cgo-only ports it knows
-# cannot link, and also measures each toolchain's linkname policy.
+# toolchains, runs the longest cells first, and also measures each
+# toolchain's linkname policy. Both build every pair, the cgo-only ports too
+# (here.yaml keeps `cgo_only: build`: their link fails after the compile).
 # Goals: cold <= 0.9x the same-flags loop; warm rerun < 5% of the cold run.
 # The runner builds on one thread per build while every core has a build
 # (GOMAXPROCS=1, see go/gocmd.rs); the loop leaves that to the go command.
 # Takes about 25 minutes a round (ROUNDS=2 for a verdict, LOOP1=1: +13).
 source "$(dirname "$0")/common.sh"
-bash ci/toolchains.sh >/dev/null
-GOTOOLCHAIN=go1.27.3 go env GOROOT >/dev/null # make sure 1.27.3 is on disk
-gos=(/usr/lib/go-1.19/bin/go)
-for v in 1.21.13 1.22.10 1.23.9 1.24.11 1.25.5; do gos+=("$HOME/sdk/go$v/bin/go"); done
-gos+=("$(command -v go)" "$(GOTOOLCHAIN=go1.27.3 go env GOROOT)/bin/go")
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
-probe="$ROOT/fallback-go"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-export QCOMPAT_CACHE_DIR="$work/qcompat-cache"
+source "$(dirname "$0")/matrix_common.sh"
 spec="$work/all.yaml"
 sed 's/^verify: exec/verify: link/' matrix/here.yaml > "$spec"
 grep -q '^verify: link' "$spec"
-
-build_lean() { # go, goos/goarch: one cell with the runner's flags
-  local goos=${2%/*} goarch=${2#*/} flags=()
-  # As the runner does: no -gcflags where Go <= 1.19 ships a precompiled std.
-  [ -f "$("$1" env GOROOT)/pkg/${goos}_${goarch}/runtime.a" ] ||
-    flags=(-gcflags=all=-dwarf=false "-ldflags=-s -w")
-  cd "$probe" && GOOS=$goos GOARCH=$goarch GOGC=off GOMEMLIMIT=1GiB "$1" build \
-    -o "$work/lean-$(basename "$(dirname "$(dirname "$1")")")-$goos-$goarch" \
-    "-toolexec=$QCOMPAT toolexec" "${flags[@]}" ./cmd/qcompat-probe >/dev/null 2>&1 || true
-}
-export -f build_lean; export probe work QCOMPAT
 
 # The loop as a script would be: xargs once per toolchain.
 printf '%s\n' "${gos[@]}" > "$work/gos"
@@ -51,12 +33,6 @@ export -f runner; export spec OUT
 # adds, in round 1, the loop with GOMAXPROCS=1: what a script gets by
 # narrowing its builds the way the runner does.
 # /usr/bin/time gives each variant's CPU time beside its wall time.
-timed() { # name, command...: prints "name wall user+sys" to the results
-  local name=$1; shift
-  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err-$name" || true
-  read -r wall user sys < <(tail -1 "$work/time")
-  echo "$name $wall $(python3 -c "print(f'{$user+$sys:.1f}')")" | tee -a "$work/results"
-}
 cold_runner() {
   export GOCACHE="$work/cache-runner"; rm -rf "$GOCACHE" "$QCOMPAT_CACHE_DIR"
   timed "runner-$1" bash -c 'runner "$0"' "cold-$1"
@@ -69,7 +45,6 @@ cold_loop() { # name, env...
   timed "$name" env "$@" bash "$work/loop.sh"
   rm -rf "$GOCACHE"
 }
-echo "variant wall_s cpu_s" > "$work/results"
 for r in $(seq "${FROM:-1}" "${ROUNDS:-1}"); do
   if [ $((r % 2)) = 1 ]; then cold_loop "loop-$r" GOTOOLCHAIN=local; cold_runner "$r"
   else cold_runner "$r"; cold_loop "loop-$r" GOTOOLCHAIN=local; fi

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The runner against the same-flags `xargs -P2` loop, paired toolchain by
+# toolchain so that this shared VM's drift (the same work has taken 616 s
+# and 821 s within an hour) cancels out. For each of the eight toolchains
+# the two run back to back in an ABBA block (runner, loop, loop, runner; the
+# next toolchain BAAB), each cold: a fresh GOCACHE and qcompat cache. Drift
+# slower than a block (about 5 minutes) hits both sides alike.
+# Each runner run covers one toolchain, so the runner's one pool across
+# toolchains brings it nothing here: against matrix_all.sh's eight-toolchain
+# run this favours the loop. Both build every pair, link only, through
+# qcompat's injector, with the runner's flags.
+# Goal (from #10): the runner's total <= 0.9x the loop's. About 45 minutes;
+# REPEATS=1 runs AB/BA only (about 23); ONLY="0 6" runs the first and the
+# seventh toolchain only.
+source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/matrix_common.sh"
+
+loop() { "$1" tool dist list | xargs -P2 -I{} bash -c 'build_lean "$0" {}' "$1"; }
+runner() { # go, name
+  printf 'toolchains:\n  - path: %s\nplatforms: all\nverify: link\n' \
+    "$("$1" env GOROOT)" > "$work/spec.yaml"
+  "$QCOMPAT" matrix run "$work/spec.yaml" --offline --report "$work/report-$2.json"
+}
+export -f loop runner
+cold() { # variant, toolchain index
+  export GOCACHE="$work/cache"; rm -rf "$GOCACHE" "$QCOMPAT_CACHE_DIR"
+  local go=${gos[$2]} name="$1-$2-$((++n))"
+  timed "$name" bash -c "$1 \"\$0\" \"\$1\"" "$go" "$name"
+  rm -rf "$GOCACHE"
+}
+n=0
+for i in ${ONLY:-${!gos[@]}}; do
+  if [ $((i % 2)) = 0 ]; then order=(runner loop loop runner); else order=(loop runner runner loop); fi
+  [ "${REPEATS:-2}" = 1 ] && order=("${order[@]:0:2}")
+  for v in "${order[@]}"; do cold "$v" "$i"; done
+done
+echo "qcompat $(git rev-parse --short HEAD); toolchains: ${#gos[@]}"
+python3 - "$work/results" "$work" "${gos[@]}" <<'PY'
+import collections, glob, json, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+gos = sys.argv[3:]
+by = collections.defaultdict(lambda: collections.defaultdict(list))
+for name, wall, cpu in rows:
+    v, i, _ = name.split("-")
+    by[int(i)][v].append((float(wall), float(cpu)))
+tot = {v: [0.0, 0.0] for v in ("runner", "loop")}
+for i in sorted(by):
+    s = {v: [sum(x[k] for x in by[i][v]) for k in (0, 1)] for v in ("runner", "loop")}
+    for v in s:
+        tot[v][0] += s[v][0]; tot[v][1] += s[v][1]
+    print(f"{gos[i]}: runner {s['runner'][0]:.1f} s / loop {s['loop'][0]:.1f} s = "
+          f"{s['runner'][0]/s['loop'][0]:.2f}x wall, {s['runner'][1]/s['loop'][1]:.2f}x CPU")
+status = collections.Counter(c["status"] for f in glob.glob(sys.argv[2] + "/report-*.json")
+                             for c in json.load(open(f))["cells"])
+print("runner cells:", dict(status))
+print(f"total: runner {tot['runner'][0]:.1f} s (CPU {tot['runner'][1]:.0f} s), "
+      f"loop {tot['loop'][0]:.1f} s (CPU {tot['loop'][1]:.0f} s): "
+      f"{tot['runner'][0]/tot['loop'][0]:.3f}x wall, {tot['runner'][1]/tot['loop'][1]:.3f}x CPU (goal <= 0.9)")
+PY

@@ -11,7 +11,7 @@
 # qcompat's injector, with the runner's flags.
 # Goal (from #10): the runner's total <= 0.9x the loop's. About 45 minutes;
 # REPEATS=1 runs AB/BA only (about 23); ONLY="0 6" runs the first and the
-# seventh toolchain only.
+# seventh toolchain only; FLIP=1 starts every block with the other variant.
 source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/matrix_common.sh"
 
@@ -28,9 +28,16 @@ cold() { # variant, toolchain index
   timed "$name" bash -c "$1 \"\$0\" \"\$1\"" "$go" "$name"
   rm -rf "$GOCACHE"
 }
+warm_up() { # toolchain index: one unmeasured build, so that neither side
+  # of the block reads the toolchain's files from disk
+  GOCACHE="$work/warm" build_lean "${gos[$1]}" "$(go env GOHOSTOS)/$(go env GOHOSTARCH)"
+  rm -rf "$work/warm"
+}
 n=0
 for i in ${ONLY:-${!gos[@]}}; do
-  if [ $((i % 2)) = 0 ]; then order=(runner loop loop runner); else order=(loop runner runner loop); fi
+  warm_up "$i"
+  # FLIP=1 swaps every block's order, for a second run to pool with the first.
+  if [ $(((i + ${FLIP:-0}) % 2)) = 0 ]; then order=(runner loop loop runner); else order=(loop runner runner loop); fi
   [ "${REPEATS:-2}" = 1 ] && order=("${order[@]:0:2}")
   for v in "${order[@]}"; do cold "$v" "$i"; done
 done

@@ -16,9 +16,10 @@ build_lean() { # go, goos/goarch: one cell with the runner's flags
   # As the runner does: no -gcflags where Go <= 1.19 ships a precompiled std.
   [ -f "$("$1" env GOROOT)/pkg/${goos}_${goarch}/runtime.a" ] ||
     flags=(-gcflags=all=-dwarf=false "-ldflags=-s -w")
-  cd "$probe" && GOOS=$goos GOARCH=$goarch GOGC=off GOMEMLIMIT=1GiB "$1" build \
+  # A subshell: the caller keeps its directory (go1.19 has no `build -C`).
+  (cd "$probe" && GOOS=$goos GOARCH=$goarch GOGC=off GOMEMLIMIT=1GiB "$1" build \
     -o "$work/lean-$(basename "$(dirname "$(dirname "$1")")")-$goos-$goarch" \
-    "-toolexec=$QCOMPAT toolexec" "${flags[@]}" ./cmd/qcompat-probe >/dev/null 2>&1 || true
+    "-toolexec=$QCOMPAT toolexec" "${flags[@]}" ./cmd/qcompat-probe >/dev/null 2>&1) || true
 }
 export -f build_lean; export probe work QCOMPAT
 

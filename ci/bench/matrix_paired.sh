@@ -4,13 +4,13 @@
 # and 821 s within an hour) cancels out. For each of the eight toolchains
 # the two run back to back in an ABBA block (runner, loop, loop, runner; the
 # next toolchain BAAB), each cold: a fresh GOCACHE and qcompat cache. Drift
-# slower than a block (about 5 minutes) hits both sides alike.
+# slower than a block (about 6 minutes) hits both sides alike.
 # Each runner run covers one toolchain, so the runner's one pool across
 # toolchains brings it nothing here: against matrix_all.sh's eight-toolchain
 # run this favours the loop. Both build every pair, link only, through
 # qcompat's injector, with the runner's flags.
-# Goal (from #10): the runner's total <= 0.9x the loop's. About 45 minutes;
-# REPEATS=1 runs AB/BA only (about 23); ONLY="0 6" runs the first and the
+# Goal (from #10): the runner's total <= 0.9x the loop's. About 50 minutes;
+# REPEATS=1 runs AB/BA only (about 25); ONLY="0 6" runs the first and the
 # seventh toolchain only; FLIP=1 starts every block with the other variant.
 source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/matrix_common.sh"

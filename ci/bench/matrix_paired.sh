@@ -42,25 +42,11 @@ for i in ${ONLY:-${!gos[@]}}; do
   for v in "${order[@]}"; do cold "$v" "$i"; done
 done
 echo "qcompat $(git rev-parse --short HEAD); toolchains: ${#gos[@]}"
-python3 - "$work/results" "$work" "${gos[@]}" <<'PY'
+for i in "${!gos[@]}"; do echo "toolchain $i: ${gos[$i]}"; done
+python3 - "$work" <<'PY'
 import collections, glob, json, sys
-rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
-gos = sys.argv[3:]
-by = collections.defaultdict(lambda: collections.defaultdict(list))
-for name, wall, cpu in rows:
-    v, i, _ = name.split("-")
-    by[int(i)][v].append((float(wall), float(cpu)))
-tot = {v: [0.0, 0.0] for v in ("runner", "loop")}
-for i in sorted(by):
-    s = {v: [sum(x[k] for x in by[i][v]) for k in (0, 1)] for v in ("runner", "loop")}
-    for v in s:
-        tot[v][0] += s[v][0]; tot[v][1] += s[v][1]
-    print(f"{gos[i]}: runner {s['runner'][0]:.1f} s / loop {s['loop'][0]:.1f} s = "
-          f"{s['runner'][0]/s['loop'][0]:.2f}x wall, {s['runner'][1]/s['loop'][1]:.2f}x CPU")
-status = collections.Counter(c["status"] for f in glob.glob(sys.argv[2] + "/report-*.json")
+status = collections.Counter(c["status"] for f in glob.glob(sys.argv[1] + "/report-*.json")
                              for c in json.load(open(f))["cells"])
 print("runner cells:", dict(status))
-print(f"total: runner {tot['runner'][0]:.1f} s (CPU {tot['runner'][1]:.0f} s), "
-      f"loop {tot['loop'][0]:.1f} s (CPU {tot['loop'][1]:.0f} s): "
-      f"{tot['runner'][0]/tot['loop'][0]:.3f}x wall, {tot['runner'][1]/tot['loop'][1]:.3f}x CPU (goal <= 0.9)")
 PY
+python3 "$ROOT/ci/bench/matrix_paired_pool.py" "$work/results"

@@ -27,14 +27,16 @@ for path in sys.argv[1:]:
         tot[v][0] += float(p[1])
         tot[v][1] += float(p[2])
     blocks += [b["runner"] / b["loop"] for b in run.values() if len(b) == 2]
-if len(blocks) < 2:
-    sys.exit("matrix_paired_pool.py: fewer than two complete blocks in " + " ".join(sys.argv[1:]))
+if not blocks:
+    sys.exit("matrix_paired_pool.py: no complete block (runner and loop of one toolchain) in "
+             + " ".join(sys.argv[1:]))
 print("toolchain runner_s loop_s ratio")
 for i in sorted(per):
     print(f"{i} {per[i]['runner']:.1f} {per[i]['loop']:.1f} {per[i]['runner'] / per[i]['loop']:.3f}")
 r, lo = tot["runner"], tot["loop"]
 print(f"total: runner {r[0]:.1f} s (CPU {r[1]:.0f} s), loop {lo[0]:.1f} s (CPU {lo[1]:.0f} s): "
       f"{r[0] / lo[0]:.3f}x wall, {r[1] / lo[1]:.3f}x CPU (goal <= 0.9)")
-sd = st.stdev(blocks)
-print(f"blocks: {len(blocks)}, ratio mean {st.mean(blocks):.3f}, sd {sd:.3f}, "
-      f"standard error {sd / len(blocks) ** 0.5:.3f}, range {min(blocks):.3f}-{max(blocks):.3f}")
+if len(blocks) > 1:  # a spread needs two blocks (ONLY=0 gives one)
+    sd = st.stdev(blocks)
+    print(f"blocks: {len(blocks)}, ratio mean {st.mean(blocks):.3f}, sd {sd:.3f}, "
+          f"standard error {sd / len(blocks) ** 0.5:.3f}, range {min(blocks):.3f}-{max(blocks):.3f}")

@@ -85,7 +85,7 @@ enum Cmd {
     Doctor {
         #[command(flatten)]
         injector: InjectorArgs,
-        /// Also build and run the probe program through the injector
+        /// Also build and run the probe program (and --program) through the injector
         #[arg(long)]
         deep: bool,
         /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
@@ -140,6 +140,11 @@ pub struct InjectorArgs {
     /// The module directory of --toolexec-package (default: .)
     #[arg(long, value_name = "DIR", requires = "toolexec_package")]
     pub toolexec_dir: Option<PathBuf>,
+    /// Your program (module folder, and package in it: DIR or DIR:PKG):
+    /// checked beside the probe, and built through the injector by the live
+    /// check; the verdict says whether it works with this injector here
+    #[arg(long, value_name = "DIR[:PKG]")]
+    pub program: Option<String>,
 }
 
 #[derive(Args)]

@@ -22,6 +22,7 @@ pub fn run(
     let pins = super::pins::load(pins)?;
     let go = g.go()?;
     let tc = discover::discover(&go)?;
+    let program = super::program(injector)?;
     let inj = super::injector_request(injector)?.choose(&tc)?;
     let layout = runtime_layout::read(tc.goroot());
     let mode = if offline {
@@ -39,6 +40,7 @@ pub fn run(
         select::ask_salted(&tc, &inj),
         mode,
         "--offline was given",
+        program.as_ref(),
     )?;
     render(&s, g.format(), goflags_only)
 }
@@ -89,8 +91,9 @@ pub fn human(s: &Selection, out: &mut String) {
             "qcompat toolexec (built in)".to_string()
         } else {
             format!(
-                "{} (sha256 {})",
+                "{} ({} {})",
                 s.toolexec,
+                s.injector.hash_label(),
                 &s.injector.sha256[..12.min(s.injector.sha256.len())]
             )
         }
@@ -111,5 +114,20 @@ pub fn human(s: &Selection, out: &mut String) {
     );
     for r in &s.reasons {
         let _ = writeln!(out, "  - {r}");
+    }
+    if let Some(p) = &s.program {
+        let works = match p.works {
+            Some(true) => "works",
+            Some(false) => "does not work",
+            None => "not shown",
+        };
+        let _ = writeln!(
+            out,
+            "program     {} {}: {works}",
+            p.facts.dir, p.facts.package
+        );
+        if let Some(f) = &p.fix {
+            let _ = writeln!(out, "  fix: {f}");
+        }
     }
 }

@@ -67,9 +67,9 @@ pub(super) enum SpecInjector {
 }
 
 impl SpecInjector {
-    pub(super) fn identity(&self) -> crate::inject::injector::Identity {
+    pub(super) fn identity(&self) -> Result<crate::inject::injector::Identity> {
         match self {
-            SpecInjector::Fixed(i) => i.id.clone(),
+            SpecInjector::Fixed(i) => Ok(i.id.clone()),
             SpecInjector::Package(p) => p.identity(),
         }
     }

@@ -52,6 +52,8 @@ pub struct Options<'a> {
     pub injector: &'a crate::inject::build::Request,
     pub deep: bool,
     pub pins: &'a Pins,
+    /// The user's program (`--program`).
+    pub program: Option<&'a crate::verify::program::Program>,
 }
 
 /// Runs doctor's checks, in the order they are shown; a check that makes the
@@ -126,6 +128,7 @@ pub fn diagnose(o: &Options) -> Report {
         salted,
         mode,
         "doctor builds only with --deep",
+        o.program,
     ) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {

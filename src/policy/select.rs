@@ -13,6 +13,7 @@ use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
 use crate::verify::diagnosis::Class;
 use crate::verify::live::Live;
+use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -57,6 +58,30 @@ pub struct Selection {
     /// The live check's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<Live>,
+    /// The user's program (`--program`): what it uses, whether it builds
+    /// and runs with this injector here, and the fix when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<ProgramVerdict>,
+}
+
+/// Whether the user's program works with the injector under test.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramVerdict {
+    #[serde(flatten)]
+    pub facts: ProgramFacts,
+    /// The live check built (and ran) it.
+    pub built: bool,
+    /// true: built and ran through the injector; false: it cannot work here
+    /// as things stand; null: not built, nothing shown.
+    pub works: Option<bool>,
+    /// The class of the failure, when the injector is the cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Class>,
+    /// One sentence a person reads: what was found.
+    pub verdict: String,
+    /// What to do, when something is to be done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 impl Selection {
@@ -127,6 +152,8 @@ pub struct Facts {
     /// Why no live check runs in offline mode, for the reason text
     /// (`--offline was given`, `doctor builds only with --deep`).
     pub offline_why: String,
+    /// The user's program, when one is named.
+    pub program: Option<ProgramFacts>,
 }
 
 impl Facts {
@@ -137,6 +164,7 @@ impl Facts {
         inj: &Injector,
         salted: Option<bool>,
         offline_why: &str,
+        program: Option<ProgramFacts>,
     ) -> Facts {
         let pin = pins.find(&tc.version.version).map(|m| {
             let ev = m.pin.evidence.as_ref();
@@ -176,6 +204,7 @@ impl Facts {
                 ),
             },
             offline_why: offline_why.to_string(),
+            program,
         }
     }
 }
@@ -205,6 +234,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         },
         failure: None,
         live: None,
+        program: None,
     }
 }
 
@@ -215,13 +245,157 @@ fn finish(mut s: Selection) -> Selection {
     };
     s.build_tags = vec![tag.to_string()];
     s.toolexec_required = toolexec;
-    s.needs_own_gocache = toolexec && s.needs_own_gocache;
     s
 }
 
-/// Decides the strategy. `verify` runs the live check when the table asks
-/// for one; its error is the selection's error.
+/// Decides the strategy, and for a named program whether it works. `verify`
+/// runs the live check when the table asks for one; its error is the
+/// selection's error.
 pub fn decide(
+    f: &Facts,
+    mode: Mode,
+    verify: &mut dyn FnMut() -> Result<Live>,
+) -> Result<Selection> {
+    let mut s = decide_strategy(f, mode, verify)?;
+    if let Some(p) = &f.program {
+        let v = program_verdict(f, &mut s, p);
+        s.program = Some(v);
+    }
+    Ok(finish(s))
+}
+
+/// The program's verdict from its facts and the live check's build of it.
+/// A program with a fallback falls back with the strategy; one that pulls
+/// `runtime.GoroutineID` itself has none, and is told what would fix it.
+fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) -> ProgramVerdict {
+    let inj = &f.injector.describe;
+    let name = &f.go_name;
+    let uses = if p.pulls_accessor {
+        "pulls runtime.GoroutineID itself, so it has no fallback: it builds only through the injector"
+    } else if p.fallback {
+        "uses fallback-go's goid, so it also builds without the injector (-tags=qcompat_stack)"
+    } else {
+        "uses neither fallback-go's goid nor runtime.GoroutineID"
+    };
+    let mut v = ProgramVerdict {
+        facts: p.clone(),
+        built: false,
+        works: None,
+        failure: None,
+        verdict: String::new(),
+        fix: None,
+    };
+    if let Some(b) = &p.blocked {
+        v.works = Some(false);
+        match b {
+            crate::verify::program::Blocked::GoTooOld { requires, .. } => {
+                v.verdict = format!("{name} cannot build the program: its go.mod requires go >= {requires}, whatever the injector");
+                v.fix = Some(format!("build it with Go {requires} or newer (this is {name}), or lower the program's go line"));
+            }
+            crate::verify::program::Blocked::Load { message } => {
+                v.verdict = format!("{name} cannot load the program: {}", first_line(message));
+                v.fix =
+                    Some("fix the program so that `go build` loads it, then check again".into());
+            }
+        }
+        s.reasons.push(format!("program: {}", v.verdict));
+        return v;
+    }
+    let built = s.live.as_ref().and_then(|l| l.program.as_ref());
+    match built {
+        Some(o) if o.status == crate::verify::cell::Status::Pass => {
+            v.built = true;
+            v.works = Some(true);
+            v.verdict = format!("the program built and ran through {inj}; it {uses}");
+        }
+        Some(o) => {
+            v.built = true;
+            v.works = Some(false);
+            v.failure = o.diagnosis.as_ref().map(|d| d.class);
+            let line = o
+                .diagnosis
+                .as_ref()
+                .map(|d| format!("{} ({})", d.explanation, d.class.name()))
+                .unwrap_or_else(|| format!("`{}`", last_line(&o.stderr_excerpt)));
+            v.verdict = format!(
+                "the program built through {inj} gave {}: {line}",
+                o.status.name()
+            );
+            v.fix = o.diagnosis.as_ref().map(|d| d.fix.clone()).or_else(|| {
+                Some(
+                    "`qcompat select --verify --json` shows the build command and its output"
+                        .into(),
+                )
+            });
+            if s.strategy == Strategy::Injected {
+                s.strategy = Strategy::Stack;
+                s.failure = s.failure.or(v.failure);
+                s.reasons.push(format!(
+                    "the probe passed, but {}; falling back to stack",
+                    v.verdict
+                ));
+            }
+            if p.pulls_accessor {
+                v.verdict.push_str(&format!("; it {uses}"));
+            }
+        }
+        None => {
+            let injected = s.strategy == Strategy::Injected;
+            v.verdict = format!(
+                "the program was not built ({}); it {uses}",
+                if s.live.is_some() {
+                    "the live check built the probe only"
+                } else {
+                    f.offline_why.as_str()
+                }
+            );
+            if p.pulls_accessor && !injected {
+                v.works = Some(false);
+                v.verdict = format!(
+                    "the program {uses}, and nothing shows that {inj} works with {name} here"
+                );
+                v.fix = Some(
+                    "check it live (`doctor --deep --program`), and follow that check's fix; its own fallback would be fallback-go's goid".into(),
+                );
+            } else if !p.fallback && !p.pulls_accessor {
+                v.verdict = format!("the program {uses}: this selection does not concern it");
+            } else {
+                v.fix = Some(
+                    "check it live: `doctor --deep --program` builds it through the injector"
+                        .into(),
+                );
+            }
+        }
+    }
+    if !p.pulls_accessor && !p.fallback {
+        // Nothing of ours in it: a verdict on goid would mislead.
+    } else if p.pulls_accessor && v.works == Some(false) && s.strategy == Strategy::Stack {
+        s.reasons.push(format!(
+            "program: {}: -tags=qcompat_stack does not help it",
+            v.verdict
+        ));
+    } else {
+        s.reasons.push(format!("program: {}", v.verdict));
+    }
+    v
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+/// The strategy for fallback-go's `goid` with this injector.
+fn decide_strategy(
     f: &Facts,
     mode: Mode,
     verify: &mut dyn FnMut() -> Result<Live>,
@@ -234,7 +408,7 @@ pub fn decide(
             "{} is not the gc toolchain: the injector only works with gc's compiler",
             f.compiler
         ));
-        return Ok(finish(s));
+        return Ok(s);
     }
     if !f.goid_field {
         let mut s = selection(f, Strategy::Stack);
@@ -242,7 +416,7 @@ pub fn decide(
             "the runtime has no g.goid field ({}): nothing to inject",
             f.layout_problem.as_deref().unwrap_or("unknown layout")
         ));
-        return Ok(finish(s));
+        return Ok(s);
     }
     let mut s = selection(f, Strategy::Stack);
     let pin = f.pin.as_ref();
@@ -274,7 +448,7 @@ pub fn decide(
             s.reasons.push(format!(
                 "{name} predates the single-argument //go:linkname (Go 1.13): the runtime cannot export GoroutineID"
             ));
-            return Ok(finish(s));
+            return Ok(s);
         }
         None => {}
     }
@@ -314,7 +488,7 @@ pub fn decide(
                 f.offline_why
             ));
         }
-        return Ok(finish(s));
+        return Ok(s);
     }
     let live = verify()?;
     let passed = live.passed();
@@ -361,7 +535,7 @@ pub fn decide(
         s.strategy = Strategy::Stack;
     }
     s.live = Some(live);
-    Ok(finish(s))
+    Ok(s)
 }
 
 /// Whether the injector alters `compile -V=full` (None: it could not be
@@ -389,8 +563,10 @@ pub fn select(
     salted: Option<bool>,
     mode: Mode,
     offline_why: &str,
+    program: Option<&Program>,
 ) -> Result<Selection> {
-    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why);
+    let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
+    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why, pfacts.clone());
     decide(&facts, mode, &mut || {
         let cx = crate::verify::live::diag_context(
             tc,
@@ -399,7 +575,7 @@ pub fn select(
             inj.built_by(&tc.go),
             layout.goid_type.clone(),
         );
-        crate::verify::live::check(tc, inj, &cx)
+        crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()))
     })
 }
 
@@ -461,6 +637,7 @@ mod tests {
                 precompiled_host_std: minor <= 19,
             },
             offline_why: "--offline was given".into(),
+            program: None,
         }
     }
 
@@ -482,6 +659,7 @@ mod tests {
             },
             private_gocache: false,
             with_a: None,
+            program: None,
         }
     }
 

@@ -94,6 +94,10 @@ pub struct ToolchainEvidence {
     pub skipped: u32,
     /// YYYY-MM-DD of the run.
     pub date: String,
+    /// For an injector built per toolchain: the sha256 of this toolchain's
+    /// build, so that the very binary the run tested is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector_sha256: Option<String>,
 }
 
 impl Evidence {
@@ -101,14 +105,23 @@ impl Evidence {
     pub fn injector_name(&self) -> &str {
         self.injector
             .as_ref()
-            .map_or("builtin", |i| i.name.as_str())
+            .map_or(crate::inject::injector::BUILTIN_NAME, |i| i.name.as_str())
     }
 
-    /// Whether this evidence speaks for the injector `id`.
+    /// Whether this evidence speaks for the injector `id`: the same injector
+    /// (see [`Identity::same_injector`](crate::inject::injector::Identity)),
+    /// or one of the binaries the run built and tested.
     pub fn is_for(&self, id: &crate::inject::injector::Identity) -> bool {
         match &self.injector {
-            Some(mine) => mine.same_injector(id),
-            None => id.name == "builtin",
+            Some(mine) => {
+                mine.same_injector(id)
+                    || (!id.is_builtin()
+                        && self
+                            .per_toolchain
+                            .iter()
+                            .any(|t| t.injector_sha256.as_deref() == Some(id.sha256.as_str())))
+            }
+            None => id.is_builtin(),
         }
     }
 }

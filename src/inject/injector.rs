@@ -151,6 +151,18 @@ impl Injector {
             format!("toolexec {command:?}: {first:?} is not an executable file (nor found in PATH)")
         })?;
         let exe = exe.canonicalize().unwrap_or(exe);
+        // A relative path would name another file once the go command runs
+        // the injector from a package's folder: make it absolute.
+        let command = if first.contains('/') && !first.starts_with('/') {
+            std::iter::once(exe.to_string_lossy().into_owned())
+                .chain(words[1..].iter().cloned())
+                .map(|w| crate::support::shell::go_word(&w).unwrap_or(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            command.to_string()
+        };
+        let command = command.as_str();
         let me = std::env::current_exe()
             .ok()
             .and_then(|p| p.canonicalize().ok());

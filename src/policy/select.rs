@@ -46,8 +46,12 @@ pub struct Selection {
     /// The injector's identity (`builtin`, or a name and sha256).
     pub injector: crate::inject::injector::Identity,
     /// The injector leaves `-V=full` unchanged: injected builds need a
-    /// GOCACHE of their own.
+    /// GOCACHE of their own (whatever the strategy: it is about the injector).
     pub needs_own_gocache: bool,
+    /// That GOCACHE: the one the live check uses for this injector and
+    /// toolchain (`select --format env` exports it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gocache: Option<String>,
     /// `tested`: a pin whose evidence comes from a matrix run of this
     /// version's minor with this injector covers it; `untested` otherwise
     /// (then only a live check, `verified`, speaks for it).
@@ -87,9 +91,16 @@ pub struct ProgramVerdict {
 impl Selection {
     /// The go command flags that build with this selection. With a one-word
     /// `toolexec` (the qcompat-toolexec link, `q`) the line also works as
-    /// GOFLAGS; otherwise it is shell-quoted for `eval`.
-    pub fn goflags(&self, toolexec: &str) -> String {
-        let mut s = format!("-tags={}", self.build_tags.join(","));
+    /// GOFLAGS; otherwise it is shell-quoted for `eval`. The build tags
+    /// already in `goflags` are kept in the line's `-tags=`: the go command
+    /// keeps only the last `-tags`, so appending the line must not drop them.
+    pub fn goflags(&self, toolexec: &str, goflags: &str) -> String {
+        let mut tags: Vec<String> = tags_in_goflags(goflags)
+            .into_iter()
+            .filter(|t| !t.starts_with("qcompat_"))
+            .collect();
+        tags.extend(self.build_tags.iter().cloned());
+        let mut s = format!("-tags={}", tags.join(","));
         if self.toolexec_required {
             s.push(' ');
             s.push_str(&crate::support::shell::shell_quote(&format!(
@@ -98,6 +109,42 @@ impl Selection {
         }
         s
     }
+
+    /// GOFLAGS as a whole: `goflags` without its `-tags` (merged into the
+    /// line) and, when this selection names the injector, without its
+    /// `-toolexec` (a build has one), then the line.
+    pub fn full_goflags(&self, toolexec: &str, goflags: &str) -> String {
+        let mut words: Vec<String> = crate::support::shell::split_words(goflags)
+            .into_iter()
+            .filter(|w| !is_flag(w, "tags") && !(self.toolexec_required && is_flag(w, "toolexec")))
+            .map(|w| crate::support::shell::shell_quote(&w))
+            .collect();
+        words.push(self.goflags(toolexec, goflags));
+        words.join(" ")
+    }
+}
+
+/// Whether a GOFLAGS word sets flag `name` (`-name=`, `--name=`).
+fn is_flag(word: &str, name: &str) -> bool {
+    let w = word.trim_start_matches('-');
+    word.starts_with('-') && (w == name || w.starts_with(&format!("{name}=")))
+}
+
+/// The build tags GOFLAGS sets (its last `-tags=`, as the go command reads
+/// it; comma- or space-separated).
+pub fn tags_in_goflags(goflags: &str) -> Vec<String> {
+    crate::support::shell::split_words(goflags)
+        .iter()
+        .filter(|w| is_flag(w, "tags"))
+        .filter_map(|w| w.split_once('=').map(|(_, v)| v.to_string()))
+        .next_back()
+        .map(|v| {
+            v.split([',', ' '])
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -235,6 +282,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         failure: None,
         live: None,
         program: None,
+        gocache: None,
     }
 }
 
@@ -567,7 +615,7 @@ pub fn select(
 ) -> Result<Selection> {
     let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
     let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why, pfacts.clone());
-    decide(&facts, mode, &mut || {
+    let mut s = decide(&facts, mode, &mut || {
         let cx = crate::verify::live::diag_context(
             tc,
             inj,
@@ -576,7 +624,12 @@ pub fn select(
             layout.goid_type.clone(),
         );
         crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()))
-    })
+    })?;
+    if s.needs_own_gocache {
+        let dir = crate::verify::live::private_gocache(tc, inj);
+        s.gocache = Some(dir.display().to_string());
+    }
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -753,6 +806,25 @@ mod tests {
             "{:?}",
             s.reasons
         );
+    }
+
+    #[test]
+    fn goflags_keep_the_users_tags() {
+        let s = run(
+            &facts(26, Some((Strategy::Injected, true)), false, Some(true)),
+            Mode::Offline,
+            None,
+        );
+        assert_eq!(
+            s.goflags("q", "-tags=netgo,qcompat_stack -mod=mod"),
+            "-tags=netgo,qcompat_injected -toolexec=q"
+        );
+        assert_eq!(s.goflags("q", ""), "-tags=qcompat_injected -toolexec=q");
+        assert_eq!(
+            s.full_goflags("q", "-mod=mod -tags=a,b -toolexec=/old/inj"),
+            "-mod=mod -tags=a,b,qcompat_injected -toolexec=q"
+        );
+        assert_eq!(tags_in_goflags("-tags=x -tags=y,z"), ["y", "z"]);
     }
 
     #[test]

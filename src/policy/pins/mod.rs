@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// The pins shipped with this qcompat (the repository's matrix/pins.yaml).
 pub const BUILTIN: &str = include_str!("../../../matrix/pins.yaml");
 
+/// How messages name the built-in pins: a user of q has no matrix/pins.yaml.
+pub const BUILTIN_SOURCE: &str = "qcompat's built-in pins";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
@@ -336,7 +339,7 @@ impl Pins {
     /// Loads `path`, or the built-in pins when `path` is None.
     pub fn load(path: Option<&Path>) -> Result<Pins> {
         match path {
-            None => Pins::parse(BUILTIN, "built-in matrix/pins.yaml"),
+            None => Pins::parse(BUILTIN, BUILTIN_SOURCE),
             Some(p) => {
                 let text = crate::support::doc_error::read_document(p, "pins file", 1 << 20)?;
                 Pins::parse(&text, &p.display().to_string())

@@ -64,11 +64,24 @@ fn schemas_catch_removed_and_retyped_fields() {
     validate("pins", &serde_json::to_value(pins).unwrap());
 }
 
-/// The README's section for q runs as written: in a scratch project whose
-/// `q` is the stand-in injector of tests/injectors/modern (built from its
-/// `cmd/q`), with this repository as `qcompat/`.
+/// The README's section for q runs as written, with a `q` that salts
+/// `-V=full` (tests/injectors/modern).
 #[test]
-fn q_section_commands_run() {
+fn q_section_commands_run_salted() {
+    q_section_commands_run("modern", "main.go");
+}
+
+/// ... and with one that leaves it unchanged, as q does
+/// (tests/injectors/qlike's cmd/q).
+#[test]
+fn q_section_commands_run_unsalted() {
+    q_section_commands_run("qlike", "cmd/q/main.go");
+}
+
+/// Runs the README's q commands in a scratch project whose `q` is built from
+/// tests/injectors/STAND_IN (its FILE is also the project's `cmd/q`), with
+/// this repository as `qcompat/`.
+fn q_section_commands_run(stand_in: &str, file: &str) {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let (start, end) = ("<!-- q-commands -->\n", "<!-- /q-commands -->");
     let a = readme.find(start).expect("README has <!-- q-commands -->") + start.len();
@@ -91,11 +104,8 @@ fn q_section_commands_run() {
         "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/qcompat/qcompat/fallback-go/goid\"\n)\n\nfunc main() { fmt.Printf(\"mode=%s id=%d\\n\", goid.CurrentMode(), goid.ID()) }\n",
     )
     .unwrap();
-    std::fs::copy(
-        repo().join("tests/injectors/modern/main.go"),
-        proj.join("cmd/q/main.go"),
-    )
-    .unwrap();
+    let src = repo().join("tests/injectors").join(stand_in);
+    std::fs::copy(src.join(file), proj.join("cmd/q/main.go")).unwrap();
     std::fs::write(
         proj.join(".github/qcompat.yaml"),
         "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {package: ./cmd/q, dir: ..}\nprogram: {dir: .., package: .}\nverify: exec\n",
@@ -107,8 +117,11 @@ fn q_section_commands_run() {
     let q = std::process::Command::new(&go)
         .args(["build", "-o"])
         .arg(bin.join("q"))
-        .arg(".")
-        .current_dir(repo().join("tests/injectors/modern"))
+        .arg(match std::path::Path::new(file).parent() {
+            Some(d) if !d.as_os_str().is_empty() => format!("./{}", d.display()),
+            _ => ".".to_string(),
+        })
+        .current_dir(&src)
         .env("GOTOOLCHAIN", "local")
         .env("GOFLAGS", "")
         .output()
@@ -150,6 +163,13 @@ fn q_section_commands_run() {
     assert_eq!(doc["ok"], true, "{doc:#}");
     assert_eq!(doc["selection"]["strategy"], "injected");
     assert_eq!(doc["selection"]["verified"], true);
+    assert_eq!(doc["selection"]["program"]["works"], true, "{doc:#}");
+    assert_eq!(doc["selection"]["program"]["fallback"], true, "{doc:#}");
+    assert_eq!(
+        doc["selection"]["needs_own_gocache"],
+        stand_in == "qlike",
+        "{doc:#}"
+    );
     let m = read_doc(&proj.join("matrix.json"), "report");
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&m, "go1.26.8", p);

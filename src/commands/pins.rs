@@ -16,7 +16,13 @@ pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
 pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
     match cmd {
         PinsCmd::Update { from, pins } => {
-            let current = Pins::load(Some(&pins))?;
+            // A first adoption starts from no pins: a missing or empty file.
+            let fresh = !std::fs::metadata(&pins).is_ok_and(|m| m.len() > 0);
+            let current = if fresh {
+                Pins::parse("schema: 1\npins: []\n", &pins.display().to_string())?
+            } else {
+                Pins::load(Some(&pins))?
+            };
             let report = crate::matrix::report::read(&from)?;
             let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
             let (file, log) = crate::policy::pins::update::update(&current, &report, &today[..10])?;

@@ -195,13 +195,21 @@ fn seed_injector_on_go126_and_go127() {
 
 /// Two injectors that both add runtime.GoroutineID. The chain answers
 /// `-V=full` with qcompat's salted line, so it shares cache entries with
-/// qcompat-only builds: a GOCACHE of the test's own keeps their runtime.a out.
+/// qcompat-only builds: the user's GOCACHE, warmed by a qcompat-only build,
+/// must not answer its live check or its matrix cells.
 #[test]
 fn chained_injectors_are_recognised() {
     let cache = tempfile::tempdir().unwrap();
     let gocache = cache.path().join("go-build");
     let inj = injector("convert", &go126(), "go126");
     let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
+    // A qcompat-only live build leaves its runtime.a in the user's GOCACHE.
+    let (warm, _) = json_of(
+        cmd(&["select", "--json", "--verify", "--go", go126().to_str().unwrap()])
+            .env("QCOMPAT_CACHE_DIR", cache.path())
+            .env("GOCACHE", &gocache),
+    );
+    assert_eq!(warm["verified"], true, "{warm:#}");
     let r = doctor_in(&go126(), &chained, true, cache.path(), Some(&gocache));
     let id = check(&r, "toolexec-id");
     assert_eq!(id["status"], "warn", "{id:#}");
@@ -215,6 +223,8 @@ fn chained_injectors_are_recognised() {
         s(&deep["message"]).contains("chained-injectors"),
         "{deep:#}"
     );
+    assert_eq!(deep["class"], "chained-injectors", "{deep:#}");
+    assert_eq!(r["selection"]["live"]["private_gocache"], true);
     assert!(s(&deep["fix"]).contains("one injector own"), "{deep:#}");
     assert_eq!(r["selection"]["failure"], "chained-injectors");
 

@@ -68,9 +68,9 @@ fn build_q(w: &Path, go: &Path, out: &Path) {
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
-fn q(c: &mut Command, cache: &Path) -> (Value, i32) {
+fn q(mut c: Command, cache: &Path) -> (Value, i32) {
     c.env("QCOMPAT_CACHE_DIR", cache).env("GOFLAGS", "");
-    json_of(c)
+    json_of(&mut c)
 }
 
 #[test]

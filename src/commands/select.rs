@@ -32,6 +32,12 @@ pub fn run(
     let pins = super::pins::load(pins)?;
     let go = g.go()?;
     let tc = discover::discover(&go)?;
+    if let Err(words) = go.check_goflags(&tc.env.goflags) {
+        anyhow::bail!(
+            "the go command refuses GOFLAGS={}: {words}; every go build fails so: remove or correct that flag, then select again",
+            tc.env.goflags
+        );
+    }
     let program = super::program(injector)?;
     let inj = super::injector_request(injector)?.choose(&tc)?;
     let layout = runtime_layout::read(tc.goroot());

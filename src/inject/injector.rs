@@ -215,8 +215,20 @@ impl Injector {
     pub fn describe(&self) -> String {
         if self.builtin {
             "qcompat's injector".into()
+        } else if let Some(p) = &self.id.package {
+            // Not the cache path of qcompat's build: the user has their own.
+            format!("the injector {:?} (built from {p})", self.id.name)
         } else {
             format!("the injector {:?}", self.command)
+        }
+    }
+
+    /// How to name it in advice: the command, or for one built from a
+    /// package, its name as the user installs it.
+    pub fn advice_name(&self) -> String {
+        match &self.id.package {
+            Some(_) => self.id.name.clone(),
+            None => self.command.clone(),
         }
     }
 

@@ -177,6 +177,10 @@ pub(super) fn prepare(
                     )
                         })?;
                 salted = Some(check.altered);
+                // As for the live check: another injector's cells never
+                // share the user's GOCACHE (a chain that passes qcompat's
+                // salted line through would reuse qcompat's runtime.a).
+                gocache = Some(crate::verify::live::private_gocache(&tc, inj));
                 if !check.altered {
                     let dir = crate::verify::live::private_gocache(&tc, inj);
                     let mut n = format!(

@@ -92,7 +92,16 @@ pub fn diagnose(o: &Options) -> Report {
     let layout = runtime_layout::read(tc.goroot());
     checks.push(runtime_check(&tc, &layout));
     checks.extend(linkname_check(&tc));
-    checks.push(goflags_check(&tc.env.goflags, chosen.as_ref().ok()));
+    checks.push(match go.check_goflags(&tc.env.goflags) {
+        Ok(()) => goflags_check(&tc.env.goflags, chosen.as_ref().ok()),
+        Err(words) => check(
+            "goflags",
+            Level::Fail,
+            format!("the go command refuses GOFLAGS={}: {words}; every go build fails so", tc.env.goflags),
+            Some("remove or correct that flag in GOFLAGS (`go env -w GOFLAGS=...` if it is set there)".into()),
+        )
+        .class(Some(Class::Environment)),
+    });
     if let Some(n) = &tc.toolchain_switch {
         checks.push(check(
             "gotoolchain",
@@ -551,6 +560,12 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> 
     })
 }
 
+/// Whether qcompat's cache can be written (the goflags line needs its link).
+fn cache_writable() -> bool {
+    let root = crate::support::cache::root();
+    std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok()
+}
+
 fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
     let ok = checks.iter().all(|c| c.status != Level::Fail);
     let me = self_name();
@@ -560,20 +575,30 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
     let mut advice = match (&selection, inj) {
         (Some(s), Some(inj)) if s.toolexec_required => {
             let tags = s.build_tags.join(",");
-            let mut a = if inj.builtin {
+            let mut a = if inj.builtin && !cache_writable() {
+                format!(
+                    "build with -tags={tags} and -toolexec=\"{me} toolexec\" on the go command line: qcompat's cache {} cannot be written, so `select --format goflags` cannot make the one-word link GOFLAGS needs (set QCOMPAT_CACHE_DIR to a writable folder to use it)",
+                    crate::support::cache::root().display()
+                )
+            } else if inj.builtin {
                 format!(
                     "build with -tags={tags} and -toolexec=\"{me} toolexec\"; `eval \"$({me} select --format env)\"` sets both in GOFLAGS and keeps what GOFLAGS held"
                 )
             } else {
-                let t = crate::support::shell::shell_quote(&inj.command);
+                let t = crate::support::shell::shell_quote(&inj.advice_name());
+                let built = if inj.id.package.is_some() {
+                    " (your build of it; this check built its own)"
+                } else {
+                    ""
+                };
                 format!(
-                    "build with -tags={tags} and -toolexec={t}, the injector checked here (one -toolexec per build: keep it as the only one)"
+                    "build with -tags={tags} and -toolexec={t}{built}, the injector checked here (one -toolexec per build: keep it as the only one)"
                 )
             };
             if s.needs_own_gocache && !inj.builtin {
                 a.push_str(&format!(
                     "; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own: `eval \"$({me} select --toolexec {} --format env)\"` sets GOFLAGS and GOCACHE",
-                    crate::support::shell::shell_quote(&inj.command)
+                    crate::support::shell::shell_quote(&inj.advice_name())
                 ));
             }
             a

@@ -13,6 +13,7 @@ use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
 use crate::verify::diagnosis::Class;
 use crate::verify::live::Live;
+use crate::verify::probeprog::DefaultBuild;
 use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
@@ -62,6 +63,10 @@ pub struct Selection {
     /// The live check's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<Live>,
+    /// The path fallback-go's default build (no tags) takes through this
+    /// injector: known for qcompat's own, seen by the live check otherwise
+    /// (null: not known).
+    pub default_build: Option<DefaultBuild>,
     /// The user's program (`--program`): what it uses, whether it builds
     /// and runs with this injector here, and the fix when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,6 +288,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         live: None,
         program: None,
         gocache: None,
+        default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
     }
 }
 
@@ -305,12 +311,37 @@ pub fn decide(
     verify: &mut dyn FnMut() -> Result<Live>,
 ) -> Result<Selection> {
     let mut s = decide_strategy(f, mode, verify)?;
+    default_build(&mut s);
     if let Some(p) = &f.program {
         let v = program_verdict(f, &mut s, p);
         s.program = Some(v);
     }
     Ok(finish(s))
 }
+
+/// What the live probe showed of fallback-go's default build, and the advice
+/// when it takes the stack path with an injector that works.
+fn default_build(s: &mut Selection) {
+    let seen = s
+        .live
+        .as_ref()
+        .filter(|l| l.passed())
+        .and_then(|l| l.outcome.note.as_deref())
+        .and_then(crate::verify::probeprog::parse_line)
+        .and_then(|p| p.default_build);
+    if seen.is_some() {
+        s.default_build = seen;
+    }
+    if s.default_build == Some(DefaultBuild::Stack) && s.strategy == Strategy::Injected {
+        s.reasons.push(format!(
+            "default build: stack with this injector: fallback-go's goid without tags detects an injector by runtime.{DETECTED_VAR}, which {} does not define; build with -tags=qcompat_injected (as this selection says), or have the injector define that variable (README: \"How the default build detects an injector\")",
+            s.toolexec
+        ));
+    }
+}
+
+/// The variable fallback-go's default build looks for.
+pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
 
 /// The program's verdict from its facts and the live check's build of it.
 /// A program with a fallback falls back with the strategy; one that pulls

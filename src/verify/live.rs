@@ -18,8 +18,8 @@ pub struct Live {
     /// The build and run as a user of the injector does it.
     #[serde(flatten)]
     pub outcome: Outcome,
-    /// The injector leaves `-V=full` unchanged, so the check used a GOCACHE
-    /// of its own (a shared one would link plain runtime.a files).
+    /// The check used a GOCACHE of its own: it does for every injector but
+    /// qcompat's (see [`check`]).
     pub private_gocache: bool,
     /// When the injector never ran for runtime (precompiled std), the same
     /// build with `-a`, to learn whether the injector works when it runs.
@@ -115,8 +115,12 @@ pub fn check(
 ) -> Result<Live> {
     let probe = crate::verify::probeprog::materialize()?;
     let work = crate::support::scratch::module(&[])?;
-    let salted = cx.salted;
-    let gocache = (salted == Some(false)).then(|| private_gocache(tc, inj));
+    // Another injector's build is never checked in the shared GOCACHE: one
+    // that leaves `-V=full` unchanged would link plain runtime.a files, and
+    // one that passes another's salted line through (a chain in front of
+    // qcompat's) would be answered by that injector's cache entries. The
+    // cache is keyed on the whole command, so each chain has its own.
+    let gocache = (!inj.builtin).then(|| private_gocache(tc, inj));
     let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         let job = Job {
             go: &tc.go.path,

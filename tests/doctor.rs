@@ -272,19 +272,32 @@ fn failing_checks_exit_1_and_bad_input_exits_2() {
     assert_eq!(code, 1, "{r:#}");
     let g = check(&r, "goflags");
     assert_eq!(g["status"], "fail", "{g:#}");
-    assert!(g["message"].as_str().unwrap().contains("unknown flag -bogusflag"), "{g:#}");
+    assert!(
+        g["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown flag -bogusflag"),
+        "{g:#}"
+    );
     // A cache qcompat cannot write: the advice names what works there.
     let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
     c.env("QCOMPAT_CACHE_DIR", "/proc/version/qcompat");
     let (r, _) = json_of(&mut c);
     let a = r["advice"].as_str().unwrap();
-    assert!(a.contains("cannot be written") && a.contains(" toolexec\" on the go command line"), "{a}");
+    assert!(
+        a.contains("cannot be written") && a.contains(" toolexec\" on the go command line"),
+        "{a}"
+    );
     let out = cmd(&["select", "--offline", "--go", go126().to_str().unwrap()])
         .env("GOFLAGS", "-bogusflag")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown flag -bogusflag"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown flag -bogusflag"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let human = cmd(&["doctor", "--go", go126().to_str().unwrap()])
         .env_remove("NO_COLOR")

@@ -205,9 +205,15 @@ fn chained_injectors_are_recognised() {
     let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
     // A qcompat-only live build leaves its runtime.a in the user's GOCACHE.
     let (warm, _) = json_of(
-        cmd(&["select", "--json", "--verify", "--go", go126().to_str().unwrap()])
-            .env("QCOMPAT_CACHE_DIR", cache.path())
-            .env("GOCACHE", &gocache),
+        cmd(&[
+            "select",
+            "--json",
+            "--verify",
+            "--go",
+            go126().to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path())
+        .env("GOCACHE", &gocache),
     );
     assert_eq!(warm["verified"], true, "{warm:#}");
     let r = doctor_in(&go126(), &chained, true, cache.path(), Some(&gocache));

@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A git checkout of the q-like module, as q's maintainer has one.
+fn git(w: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+}
+
 fn checkout(dir: &Path) -> PathBuf {
     let w = dir.join("q");
     copy_tree(&repo().join("tests/injectors/qlike"), &w);
@@ -93,6 +102,21 @@ fn q_adopts_qcompat_end_to_end() {
     )
     .unwrap();
 
+    // q commits its spec; its CI runs the matrix at that commit.
+    git(&w, &["add", "-A"]);
+    git(
+        &w,
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "spec",
+        ],
+    );
+
     // The release matrix in two shards, merged, as q's CI runs it.
     let mut shards = vec![];
     for i in 1..=2 {
@@ -144,8 +168,14 @@ fn q_adopts_qcompat_end_to_end() {
         assert_eq!(c["verified"], "exec");
     }
 
+    // q's maintainer builds bin/q from the commit the run tested: its bytes
+    // differ from the matrix's build (VCS stamping), its build info names
+    // the module and commit the evidence records.
+    let bin = dir.path().join("bin");
+    build_q(&w, &go126, &bin.join("q"));
+
     // First adoption: pins update into a file that does not exist yet.
-    let pins = w.join(".github/qcompat-pins.yaml");
+    let pins = dir.path().join("qcompat-pins.yaml");
     let o = cmd(&[
         "pins",
         "update",
@@ -162,11 +192,6 @@ fn q_adopts_qcompat_end_to_end() {
     validate("pins", &serde_json::to_value(&p).unwrap());
     assert_eq!(p["pins"].as_sequence().unwrap().len(), 2, "{p:?}");
 
-    // q's maintainer builds bin/q from the same clean commit: its bytes
-    // differ from the matrix's build (VCS stamping), its build info names
-    // the module and commit the evidence recorded.
-    let bin = dir.path().join("bin");
-    build_q(&w, &go126, &bin.join("q"));
     let q_bin = bin.join("q");
     let qs = q_bin.to_str().unwrap();
     let (s, code) = q(
@@ -298,15 +323,6 @@ fn q_adopts_qcompat_end_to_end() {
     // already left a plain runtime.a, GOFLAGS alone fails; with the lines'
     // GOCACHE the program builds and runs.
     let gocache = dir.path().join("usual-gocache");
-    let o = Command::new(&go126)
-        .args(["build", "-o", "/dev/null", "./cmd/q"])
-        .current_dir(&w)
-        .env("GOCACHE", &gocache)
-        .env("GOFLAGS", "")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
     let lines = |format: &str| {
         let o = cmd(&[
             "select",
@@ -354,6 +370,8 @@ fn q_adopts_qcompat_end_to_end() {
             .output()
             .unwrap()
     };
+    let warm = shell("go build -o /dev/null ./cmd/q");
+    assert!(warm.status.success(), "{}", text(&warm.stderr));
     let plain = shell(&format!(
         "export GOFLAGS=\"$GOFLAGS {}\"; go build -o app ./example/app",
         goflags.trim()

@@ -54,7 +54,8 @@ impl Go {
         }
         let mut cmd = self.command(["list", "-f", "{{.Name}}", "runtime"]);
         // Outside any module, so only GOFLAGS can make it fail.
-        cmd.current_dir(std::env::temp_dir()).env("GO111MODULE", "off");
+        cmd.current_dir(std::env::temp_dir())
+            .env("GO111MODULE", "off");
         match process::run(cmd, self.timeout) {
             Ok(out) if !out.success() && out.stderr.contains("GOFLAGS") => Err(out
                 .stderr

@@ -43,7 +43,9 @@ impl PackageSpec {
             package: Some(self.package.clone()),
             module: module_path(&self.dir),
             commit: git_commit(&self.dir),
-            version: None,
+            // A run at a tagged commit speaks for `go install PKG@TAG` builds,
+            // which carry the version and no VCS stamp.
+            version: git_tag(&self.dir),
         })
     }
 
@@ -150,6 +152,27 @@ pub fn module_path(dir: &Path) -> Option<String> {
     text.lines()
         .find_map(|l| l.trim().strip_prefix("module "))
         .map(|m| m.trim().trim_matches('"').to_string())
+}
+
+/// The semver tag at `HEAD` (`v1.4.0`), when the work tree is clean. Tags
+/// of a module in a subfolder carry its path (`sub/v1.4.0`): not matched.
+fn git_tag(dir: &Path) -> Option<String> {
+    let commit = git_commit(dir)?;
+    if commit.ends_with("+dirty") {
+        return None;
+    }
+    let out = std::process::Command::new("git")
+        .args(["tag", "--points-at", "HEAD"])
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .find(|t| t.starts_with('v') && semver::Version::parse(&t[1..]).is_ok())
+        .map(str::to_string)
 }
 
 /// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the

@@ -92,7 +92,9 @@ impl Identity {
         let clean = |c: &Option<String>| c.clone().filter(|c| !c.ends_with("+dirty"));
         let same_commit =
             clean(&self.commit).is_some() && clean(&self.commit) == clean(&other.commit);
-        let same_version = self.version.is_some() && self.version == other.version;
+        // Go 1.24+ stamps a pseudo-version from VCS, `+dirty` when modified.
+        let same_version =
+            clean(&self.version).is_some() && clean(&self.version) == clean(&other.version);
         same_module && (same_commit || same_version)
     }
 

@@ -123,7 +123,7 @@ pub fn next(releases: &[Release]) -> Option<Version> {
         .iter()
         .filter(|r| !r.stable)
         .filter_map(release_version)
-        .filter(|v| is_prerelease(v))
+        .filter(is_prerelease)
         .filter(|v| newest_stable.as_ref().is_none_or(|s| v > s))
         .max()
 }

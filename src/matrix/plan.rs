@@ -121,7 +121,7 @@ pub(super) fn prepare(
             .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
         if found.is_empty() {
             // `next` between a release and the next rc: nothing to run.
-            notes.push(format!("toolchain {e}: nothing fits in the release index (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
+            notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
         }
         for b in found {
             let canon = b.canonicalize().unwrap_or(b);
@@ -435,7 +435,7 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
                 let found = crate::toolchains::resolve_without_download(s, &opts)
                     .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
                 if found.is_empty() {
-                    eprintln!("qcompat: {s}: no toolchain in the release index fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells");
+                    eprintln!("qcompat: {s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells");
                 }
                 for (v, here) in found {
                     match here {

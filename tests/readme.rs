@@ -233,4 +233,14 @@ fn nightly_workflow_and_its_spec() {
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v[0]["cells"].as_u64().unwrap() > 0, "{v:#}");
+    let o = cmd(&["toolchains", "path", "next", "--offline"])
+        .env("QCOMPAT_PROVIDERS", "local")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no toolchain fits"),
+        "{}",
+        text(&o.stderr)
+    );
 }

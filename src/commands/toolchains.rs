@@ -93,6 +93,9 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
                     .unwrap_or(bin)
             })
             .collect();
+            if roots.is_empty() {
+                eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
+            }
             if g.json {
                 crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
             } else {

@@ -486,3 +486,37 @@ fn wrong_ids_fail_the_run() {
         }
     }
 }
+
+/// An injector whose `compile -V=full` answer the go command refuses fails
+/// doctor's toolexec-id check with the go command's words, and its matrix
+/// cells carry a class of their own (bad-tool-id).
+#[test]
+fn garbage_tool_id_fails_doctor_and_is_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    let inj = script(
+        dir.path(),
+        "garbage-inj",
+        "if [ \"$2\" = -V=full ]; then echo garbage; exit 0; fi\nexec \"$@\"\n",
+    );
+    let cache = dir.path().join("cache");
+    let r = doctor(&go126(), inj.to_str().unwrap(), false, &cache);
+    assert_eq!(r["ok"], false, "{r:#}");
+    let c = check(&r, "toolexec-id");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        s(&c["message"])
+            .contains("parsing buildID from go tool compile -V=full: unexpected output"),
+        "{c:#}"
+    );
+    let (r, out) = matrix_report(
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\nverify: link\n",
+            inj.display()
+        ),
+        dir.path(),
+        &cache,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let c = cell(&r, "go1.26.8", "linux/amd64");
+    assert_eq!(c["diagnosis"]["class"], "bad-tool-id", "{c:#}");
+}

@@ -216,3 +216,51 @@ fn command_line_forms() {
     assert!(o.status.success());
     assert!(text(&o.stdout).contains("-toolexec=\"qcompat toolexec\""));
 }
+
+/// The workflow's nightly run: scheduled, with `supported` and `next` from
+/// the shipped nightly spec, against the repository's pins. Offline here,
+/// `next` finds no pre-release and the plan says so instead of failing.
+#[test]
+fn nightly_workflow_and_its_spec() {
+    let wf = std::fs::read_to_string(repo().join("ci/workflows/qcompat-matrix.yml")).unwrap();
+    assert!(wf.contains("schedule:") && wf.contains(".github/qcompat-nightly.yaml"));
+    assert!(
+        wf.matches("--pins \"$PINS\"").count() >= 2,
+        "run and merge both read the pins"
+    );
+    let spec = std::fs::read_to_string(repo().join("matrix/nightly.yaml")).unwrap();
+    assert!(spec.contains("toolchains: [supported, next]"));
+    go127();
+    let o = cmd(&[
+        "matrix",
+        "plan",
+        "matrix/nightly.yaml",
+        "--offline",
+        "--shards",
+        "2",
+        "--format",
+        "json",
+    ])
+    .current_dir(repo())
+    .env("QCOMPAT_PROVIDERS", "local")
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("next: no toolchain fits"),
+        "{}",
+        text(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0]["cells"].as_u64().unwrap() > 0, "{v:#}");
+    let o = cmd(&["toolchains", "path", "next", "--offline"])
+        .env("QCOMPAT_PROVIDERS", "local")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no toolchain fits"),
+        "{}",
+        text(&o.stderr)
+    );
+}

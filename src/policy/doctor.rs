@@ -8,7 +8,7 @@ use crate::go::runtime_layout::{self, RuntimeLayout};
 use crate::go::version::Compiler;
 use crate::inject::command::self_name;
 use crate::inject::injector::Injector;
-use crate::policy::pins::Pins;
+use crate::policy::pins::{Pins, Strategy};
 use crate::policy::select::{self, Mode, Selection};
 use crate::verify::diagnosis::Class;
 use serde::Serialize;
@@ -258,6 +258,12 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins, inj: Option<&Injector>) 
             None,
         ),
         Some(m) => match &m.pin.evidence {
+            Some(e) if m.pin.strategy == Strategy::Injected && e.untested_for(v).is_some() => check(
+                "version",
+                Level::Warn,
+                format!("{name} matches pin {:?} ({}) in {}, but {}", m.pin.go, m.pin.strategy, pins.source, e.untested_for(v).unwrap_or_default()),
+                Some(format!("run `qcompat doctor --deep` to check it live, and a matrix run of {name} plus `qcompat pins update` to pin it{PINS_OUTSIDE}")),
+            ),
             Some(e) => check(
                 "version",
                 Level::Ok,
@@ -496,6 +502,13 @@ fn toolid_check(
     timeout: std::time::Duration,
 ) -> (Check, Option<bool>) {
     match crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
+        // The go command refuses the line: every build through it fails.
+        Ok(c) if c.rejected.is_some() => (check(
+            "toolexec-id",
+            Level::Fail,
+            format!("{toolexec:?} answers `compile -V=full` with {:?}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", c.injected, c.rejected.unwrap_or_default()),
+            Some(format!("the injector must print the compiler's line ({:?}) with a field appended, or, on a devel toolchain, with the buildID= field last", c.plain)),
+        ), Some(true)),
         // A chain in front of qcompat's injector passes qcompat's salted line
         // through: its builds share cache entries with qcompat-only builds.
         Ok(c) if c.altered

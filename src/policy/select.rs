@@ -174,6 +174,10 @@ pub struct PinFacts {
     pub evidence_injector: String,
     /// The pin cites a matrix run (evidence), not only a rule.
     pub has_evidence: bool,
+    /// Why the evidence does not speak for this exact version (a
+    /// pre-release or devel build it does not name; a release tested only
+    /// as a pre-release): see `Evidence::untested_for`.
+    pub untested: Option<String>,
 }
 
 /// What is known about the injector without a build.
@@ -233,6 +237,9 @@ impl Facts {
                     .map(|e| e.injector_name().to_string())
                     .unwrap_or_else(|| "builtin".into()),
                 has_evidence: ev.is_some(),
+                untested: ev
+                    .filter(|_| m.pin.strategy == Strategy::Injected)
+                    .and_then(|e| e.untested_for(&tc.version.version)),
             }
         });
         Facts {
@@ -278,7 +285,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         coverage: if f
             .pin
             .as_ref()
-            .is_some_and(|p| p.for_this_injector && p.has_evidence)
+            .is_some_and(|p| p.for_this_injector && p.has_evidence && p.untested.is_none())
         {
             Coverage::Tested
         } else {
@@ -499,8 +506,17 @@ fn decide_strategy(
     }
     let mut s = selection(f, Strategy::Stack);
     let pin = f.pin.as_ref();
-    let pin_applies = pin.is_some_and(|p| p.for_this_injector);
+    let pin_applies = pin.is_some_and(|p| p.for_this_injector && p.untested.is_none());
     match pin {
+        Some(p) if p.for_this_injector && p.untested.is_some() => {
+            s.pin = Some(p.range.clone());
+            s.reasons.push(format!(
+                "{name} matches pin {:?} in {}, but {}: the pin does not vouch for it",
+                p.range,
+                f.pins_source,
+                p.untested.as_deref().unwrap_or_default()
+            ));
+        }
         Some(p) if p.for_this_injector => {
             s.strategy = p.strategy;
             s.pinned = true;
@@ -695,6 +711,7 @@ mod tests {
                 for_this_injector,
                 evidence_injector: "builtin".into(),
                 has_evidence: true,
+                untested: None,
             }),
             pins_source: "pins.yaml".into(),
             injector: InjectorFacts {
@@ -869,5 +886,27 @@ mod tests {
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
         assert!(s.reasons[0].contains("predates"));
+    }
+
+    #[test]
+    fn a_pin_that_does_not_name_a_prerelease_does_not_decide() {
+        let mut f = facts(27, Some((Strategy::Injected, true)), true, Some(true));
+        f.pin.as_mut().unwrap().untested = Some("tested with go1.27.3 only".into());
+        let s = run(&f, Mode::Offline, None);
+        assert_eq!(
+            (s.strategy, s.pinned, s.coverage),
+            (Strategy::Stack, false, Coverage::Untested)
+        );
+        assert!(
+            s.reasons[0].contains("tested with go1.27.3 only"),
+            "{:?}",
+            s.reasons
+        );
+        // By default it is checked live, as an unpinned version is.
+        let s = run(&f, Mode::Default, Some(live(Status::Pass, None)));
+        assert_eq!(
+            (s.strategy, s.coverage),
+            (Strategy::Injected, Coverage::Untested)
+        );
     }
 }

@@ -31,6 +31,8 @@ pub enum Class {
     /// The machine, not the injector: no usable build cache, work folder or
     /// disk space.
     Environment,
+    /// The go command refused the injector's `compile -V=full` line.
+    BadToolId,
 }
 
 impl Class {
@@ -44,6 +46,7 @@ impl Class {
             Class::NotInjected => "not-injected",
             Class::Linkname => "linkname",
             Class::Environment => "environment",
+            Class::BadToolId => "bad-tool-id",
         }
     }
 }
@@ -107,6 +110,14 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             evidence: l.to_string(),
             explanation: "the go command could not work on this machine (build cache, work folder or disk): the injector was never tried".into(),
             fix: "make GOCACHE and TMPDIR writable with free space, then run again".into(),
+        });
+    }
+    if let Some(l) = find("parsing buildID from") {
+        return Some(Diagnosis {
+            class: Class::BadToolId,
+            evidence: l.to_string(),
+            explanation: "the go command refused the injector's answer to `compile -V=full` (not `compile version ...`, or a devel line whose last field is not buildID=), so no package was built".into(),
+            fix: "the injector must print the compiler's `-V=full` line unchanged or with a field appended, and on devel toolchains keep `buildID=` the last field (salt its content instead)".into(),
         });
     }
     if let Some(l) = find("export data version").or_else(|| find("cannot decode \"")) {
@@ -294,6 +305,13 @@ mod tests {
             Some(Class::Linkname)
         );
         assert_eq!(c("./main.go:3:1: syntax error", &cx(None, false)), None);
+        assert_eq!(
+            c(
+                "go: parsing buildID from go tool compile -V=full: unexpected output:\n\tgarbage\n",
+                &cx(Some(true), false)
+            ),
+            Some(Class::BadToolId)
+        );
         assert_eq!(
             c(
                 "failed to initialize build cache at /x: mkdir /x: permission denied",

@@ -129,6 +129,52 @@ impl Evidence {
     }
 }
 
+impl Evidence {
+    /// Why this evidence does not speak for the exact version `v`, or None
+    /// when it does. A release is vouched for by any release its pin's
+    /// evidence names (the pin is one minor); a pre-release or devel build
+    /// only by evidence naming that very version, since go1.27.3's run says
+    /// nothing about go1.27rc1 or a build from tip. A release whose pin holds
+    /// only pre-release evidence is untested until the release itself runs.
+    pub fn untested_for(&self, v: &Version) -> Option<String> {
+        let named: Vec<(String, Option<Version>)> = self
+            .toolchains
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    crate::go::version::parse(t).ok().map(|g| g.version),
+                )
+            })
+            .collect();
+        let name = crate::go::version::format_go_name(v);
+        if !v.pre.is_empty() {
+            if named.iter().any(|(_, n)| n.as_ref() == Some(v)) {
+                return None;
+            }
+            let what = if v.pre.as_str().starts_with("devel") {
+                "a devel build"
+            } else {
+                "a pre-release"
+            };
+            return Some(format!(
+                "{name} is {what} and the pin's evidence names {}, not {name} (untested)",
+                self.toolchains.join(", ")
+            ));
+        }
+        if named
+            .iter()
+            .any(|(_, n)| n.as_ref().is_some_and(|n| n.pre.is_empty()))
+        {
+            return None;
+        }
+        Some(format!(
+            "tested with {} only: {name} itself has not been run (untested)",
+            self.toolchains.join(", ")
+        ))
+    }
+}
+
 /// A version interval parsed from a pin's requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Range {
@@ -570,6 +616,48 @@ mod tests {
         assert_eq!(p.find(&v("1.28.0-rc.1")).unwrap().index, 1);
         assert!(p.find(&v("1.28.0-rc.2")).is_none());
         assert!(p.find(&v("1.28.0")).is_none());
+    }
+
+    fn evidence(toolchains: &[&str]) -> Evidence {
+        Evidence {
+            toolchains: toolchains.iter().map(|t| t.to_string()).collect(),
+            platforms_linked: 1,
+            platforms_executed: 1,
+            platforms_skipped: 0,
+            date: "2026-12-01".into(),
+            qcompat_version: "0".into(),
+            injector: None,
+            commit: None,
+            per_toolchain: vec![],
+        }
+    }
+
+    #[test]
+    fn prereleases_need_evidence_of_their_own() {
+        let stable = evidence(&["go1.27.3"]);
+        assert_eq!(stable.untested_for(&v("1.27.4")), None);
+        let rc = stable.untested_for(&v("1.27.0-rc.1")).unwrap();
+        assert!(
+            rc.contains("go1.27rc1 is a pre-release") && rc.contains("go1.27.3"),
+            "{rc}"
+        );
+        let dev = stable.untested_for(&v("1.27.0-devel.abc1234")).unwrap();
+        assert!(
+            dev.contains("go1.27-devel_abc1234 is a devel build"),
+            "{dev}"
+        );
+        let only_rc = evidence(&["go1.28rc1"]);
+        assert_eq!(only_rc.untested_for(&v("1.28.0-rc.1")), None);
+        assert!(only_rc.untested_for(&v("1.28.0-rc.2")).is_some());
+        assert!(only_rc.untested_for(&v("1.28.0-beta.1")).is_some());
+        let fin = only_rc.untested_for(&v("1.28.0")).unwrap();
+        assert!(fin.starts_with("tested with go1.28rc1 only"), "{fin}");
+        let both = evidence(&["go1.28rc1", "go1.28.0"]);
+        assert_eq!(both.untested_for(&v("1.28.1")), None);
+        assert_eq!(
+            evidence(&["go1.28-devel_abc"]).untested_for(&v("1.28.0-devel.abc")),
+            None
+        );
     }
 
     #[test]

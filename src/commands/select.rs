@@ -54,9 +54,11 @@ pub fn run(
         &pins,
         &inj,
         select::ask_salted(&tc, &inj),
-        mode,
-        "--offline was given",
-        program.as_ref(),
+        select::Ask {
+            mode,
+            offline_why: "--offline was given",
+            program: program.as_ref(),
+        },
     )?;
     match line {
         Some(l) => lines(&s, l, &tc.env.goflags),

@@ -61,13 +61,8 @@ fn package_dir(module_dir: &Path, module: &str, package: &str) -> Option<PathBuf
         ""
     } else if let Some(r) = package.strip_prefix("./") {
         r
-    } else if let Some(r) = package
-        .strip_prefix(module)
-        .and_then(|r| r.strip_prefix('/'))
-    {
-        r
     } else {
-        return None;
+        package.strip_prefix(module)?.strip_prefix('/')?
     };
     if rel.split('/').any(|c| c == "..") {
         return None;

@@ -62,7 +62,7 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
 /// The injector under test of a spec: one for the whole run, or a Go
 /// package each toolchain builds for itself.
 pub(super) enum SpecInjector {
-    Fixed(Injector),
+    Fixed(Box<Injector>),
     Package(PackageSpec),
 }
 
@@ -97,7 +97,7 @@ fn injector_for(
     tc: &Toolchain,
 ) -> Result<(Option<Injector>, Option<BuildInfo>)> {
     Ok(match si {
-        SpecInjector::Fixed(i) => (Some(i.clone()), None),
+        SpecInjector::Fixed(i) => (Some(i.as_ref().clone()), None),
         SpecInjector::Package(p) => match crate::inject::build::build(p, tc)? {
             Ok((i, info)) => (Some(i), Some(info)),
             Err(info) => (None, Some(info)),
@@ -411,11 +411,11 @@ pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec
 /// The injector under test of a spec.
 pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
     Ok(match &loaded.injector {
-        InjectorChoice::Builtin => SpecInjector::Fixed(Injector::builtin()?),
-        InjectorChoice::Command(c) => SpecInjector::Fixed(
+        InjectorChoice::Builtin => SpecInjector::Fixed(Box::new(Injector::builtin()?)),
+        InjectorChoice::Command(c) => SpecInjector::Fixed(Box::new(
             Injector::from_command(c, crate::inject::injector::Source::Flag)
                 .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
-        ),
+        )),
         InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
     })
 }

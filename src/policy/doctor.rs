@@ -149,9 +149,11 @@ pub fn diagnose(o: &Options) -> Report {
         o.pins,
         &inj,
         salted,
-        mode,
-        "doctor builds only with --deep",
-        o.program,
+        select::Ask {
+            mode,
+            offline_why: "doctor builds only with --deep",
+            program: o.program,
+        },
     ) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {

@@ -121,7 +121,7 @@ impl Selection {
     pub fn full_goflags(&self, toolexec: &str, goflags: &str) -> String {
         let mut words: Vec<String> = crate::support::shell::split_words(goflags)
             .into_iter()
-            .filter(|w| !is_flag(w, "tags") && !(self.toolexec_required && is_flag(w, "toolexec")))
+            .filter(|w| !(is_flag(w, "tags") || self.toolexec_required && is_flag(w, "toolexec")))
             .map(|w| crate::support::shell::shell_quote(&w))
             .collect();
         words.push(self.goflags(toolexec, goflags));
@@ -648,6 +648,15 @@ pub fn ask_salted(tc: &Toolchain, inj: &Injector) -> Option<bool> {
     .map(|c| c.altered)
 }
 
+/// How a caller asks for a selection: the mode, why an offline mode builds
+/// nothing (for the reason text), and the user's program if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub mode: Mode,
+    pub offline_why: &'a str,
+    pub program: Option<&'a Program>,
+}
+
 /// Gathers the facts for `tc` and `inj` and decides, running the live check
 /// through `inj` when the table asks for one.
 pub fn select(
@@ -656,10 +665,13 @@ pub fn select(
     pins: &Pins,
     inj: &Injector,
     salted: Option<bool>,
-    mode: Mode,
-    offline_why: &str,
-    program: Option<&Program>,
+    ask: Ask,
 ) -> Result<Selection> {
+    let Ask {
+        mode,
+        offline_why,
+        program,
+    } = ask;
     let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
     let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why, pfacts.clone());
     let mut s = decide(&facts, mode, &mut || {

@@ -139,7 +139,7 @@ pub fn facts(tc: &Toolchain, p: &Program) -> ProgramFacts {
 fn pulls_accessor(file: &Path) -> bool {
     std::fs::read_to_string(file).is_ok_and(|t| {
         t.lines().any(|l| {
-            let mut w = l.trim().split_whitespace();
+            let mut w = l.split_whitespace();
             w.next() == Some("//go:linkname")
                 && w.nth(1)
                     .is_some_and(|target| target == "runtime.GoroutineID")

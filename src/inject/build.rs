@@ -82,7 +82,7 @@ pub fn build(
     key.tree("src", &spec.dir)
         .str("package", &spec.package)
         .toolchain(tc);
-    let dir = Area::Injectors.entry(&key);
+    let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();
     let mut status = "reused";

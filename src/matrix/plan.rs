@@ -178,7 +178,7 @@ pub(super) fn prepare(
                         })?;
                 salted = Some(check.altered);
                 if !check.altered {
-                    let dir = crate::verify::live::private_gocache(&tc, inj);
+                    let dir = crate::verify::live::private_gocache(&tc, inj)?;
                     let mut n = format!(
                         "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                         dir.display()
@@ -215,7 +215,7 @@ pub(super) fn prepare(
                     .unwrap_or("")
             ));
         }
-        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key);
+        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("cannot create {}", out_dir.display()))?;
         out.push(Prepared {

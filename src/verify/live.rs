@@ -92,7 +92,7 @@ pub fn diag_context(
 
 /// A GOCACHE of its own for an injector that does not salt its tool ID, keyed
 /// on the injector's content and the toolchain.
-pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> std::path::PathBuf {
+pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> Result<std::path::PathBuf> {
     let mut k = Key::new("gocache-private");
     k.str("injector", &inj.id.sha256)
         .str("command", &inj.command)
@@ -105,7 +105,10 @@ pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<
     let module = crate::verify::probeprog::materialize()?;
     let work = crate::support::scratch::module(&[])?;
     let salted = cx.salted;
-    let gocache = (salted == Some(false)).then(|| private_gocache(tc, inj));
+    let gocache = match salted {
+        Some(false) => Some(private_gocache(tc, inj)?),
+        _ => None,
+    };
     let run = |extra: &[&str]| {
         let job = Job {
             go: &tc.go.path,

@@ -21,8 +21,7 @@ pub const MAX_ENTRIES: u64 = 250_000;
 pub fn unpack_budget(archive_size: u64) -> u64 {
     archive_size
         .saturating_mul(MAX_RATIO)
-        .max(RATIO_FLOOR)
-        .min(MAX_UNPACKED)
+        .clamp(RATIO_FLOOR, MAX_UNPACKED)
 }
 
 /// Counts what the tar reader consumed and whether it met the end of the
@@ -449,6 +448,49 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn budgets_follow_size_with_a_floor_and_a_ceiling() {
+        assert_eq!(unpack_budget(1000), RATIO_FLOOR);
+        assert_eq!(unpack_budget(70 << 20), 1400 << 20);
+        assert_eq!(unpack_budget(500 << 20), MAX_UNPACKED);
+        assert_eq!(unpack_budget(u64::MAX), MAX_UNPACKED);
+    }
+
+    /// A tar cut after a whole entry, a tar followed by junk, and a second
+    /// gzip member are refused; the same tar whole is accepted.
+    #[test]
+    fn requires_the_end_of_the_tar_and_of_the_gzip_stream() {
+        use std::io::Write;
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b).unwrap();
+            e.finish().unwrap()
+        };
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(3);
+        h.set_path("go/VERSION").unwrap();
+        h.set_cksum();
+        b.append(&h, &b"abc"[..]).unwrap();
+        let whole = b.into_inner().unwrap();
+        let cut = &whole[..1024];
+        let try_ = |a: &[u8]| {
+            let d = tempfile::tempdir().unwrap();
+            tar_gz(a, a.len() as u64, d.path()).map_err(|e| e.to_string())
+        };
+        try_(&gz(&whole)).unwrap();
+        assert!(try_(&gz(cut)).unwrap_err().contains("end-of-archive"));
+        let mut junk = whole.clone();
+        junk.extend_from_slice(&[1u8; 512]);
+        assert!(try_(&gz(&junk)).unwrap_err().contains("zero blocks"));
+        let mut two = gz(&whole);
+        two.extend(gz(cut));
+        assert!(try_(&two).unwrap_err().contains("after its gzip stream"));
+        let whole_gz = gz(&whole);
+        let e = try_(&whole_gz[..whole_gz.len() - 4]).unwrap_err();
+        assert!(e.contains("damaged or cut short"), "{e}");
     }
 
     #[test]

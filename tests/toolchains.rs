@@ -267,8 +267,8 @@ fn gzip(b: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-/// A whole toolchain whose one file unpacks to 80 MiB of zeros (about 80 KB
-/// compressed: a thousand times its size).
+/// A whole toolchain with a file of 80 MiB of zeros: past the 64 MiB floor,
+/// and far more than 20 times the archive's size.
 fn bomb(version: &str) -> Vec<u8> {
     let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
         Vec::new(),
@@ -907,6 +907,17 @@ fn leftovers_of_killed_installs_are_reclaimed() {
         std::fs::create_dir_all(root.join(s).join("go/src")).unwrap();
     }
     std::fs::write(root.join(".go1.92.6.lock"), "").unwrap();
+    // A dry run only says what would go.
+    let o = tc(&cache, &["prune", "--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).matches("would remove").count(),
+        4,
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(root.join(".go1.92.6.lock").exists());
+    assert!(root.join(".go1.92.6-aaaa").exists());
     let o = tc(&cache, &["prune"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(

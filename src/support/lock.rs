@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub struct LockFile {
     file: File,
     path: PathBuf,
+    /// Whether dropping it removes the file (the usual case).
+    remove: bool,
 }
 
 impl LockFile {
@@ -29,6 +31,7 @@ impl LockFile {
                 return Ok(LockFile {
                     file,
                     path: path.to_path_buf(),
+                    remove: true,
                 });
             }
         }
@@ -49,9 +52,18 @@ impl LockFile {
                 return Ok(Some(LockFile {
                     file,
                     path: path.to_path_buf(),
+                    remove: true,
                 }));
             }
         }
+    }
+}
+
+impl LockFile {
+    /// Releases the lock and leaves the file (for a look that must change
+    /// nothing, such as `prune --dry-run`).
+    pub fn release_keeping_file(mut self) {
+        self.remove = false;
     }
 }
 
@@ -59,7 +71,7 @@ impl Drop for LockFile {
     fn drop(&mut self) {
         // Removed while held, so no one can lock this file after us and
         // believe it guards anything.
-        if still_there(&self.file, &self.path) {
+        if self.remove && still_there(&self.file, &self.path) {
             let _ = std::fs::remove_file(&self.path);
         }
     }

@@ -105,7 +105,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             // A lock file no install holds goes when the lock below is
             // released; one an install holds stays.
             Some(Entry::Lock(v)) => {
-                if lock(&mut locks, &root, &v)? && !root.join(&v).exists() {
+                if lock(&mut locks, &root, &v, dry_run)? && !root.join(&v).exists() {
                     doomed.push(path);
                 }
                 continue;
@@ -120,7 +120,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
         if installed && (kept || unused.is_none()) {
             continue;
         }
-        if !lock(&mut locks, &root, &version)? {
+        if !lock(&mut locks, &root, &version, dry_run)? {
             continue;
         }
         doomed.push(path);
@@ -154,18 +154,32 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    drop(locks);
+    for held in locks.into_values().flatten() {
+        if dry_run {
+            held.release_keeping_file();
+        }
+    }
     drop(unused);
     Ok(doomed)
 }
 
 /// Takes `version`'s install lock unless this prune already tried; false
-/// when an install holds it (said once).
-fn lock(locks: &mut HashMap<String, Option<LockFile>>, root: &Path, version: &str) -> Result<bool> {
+/// when an install holds it (said once). A dry run creates no lock file:
+/// where there is none, no install is under way.
+fn lock(
+    locks: &mut HashMap<String, Option<LockFile>>,
+    root: &Path,
+    version: &str,
+    dry_run: bool,
+) -> Result<bool> {
     if let Some(held) = locks.get(version) {
         return Ok(held.is_some());
     }
-    let held = LockFile::try_acquire(&root.join(format!(".{version}.lock")))?;
+    let path = root.join(format!(".{version}.lock"));
+    if dry_run && !path.exists() {
+        return Ok(true);
+    }
+    let held = LockFile::try_acquire(&path)?;
     if held.is_none() {
         eprintln!("qcompat: {version} is being installed by another qcompat; left alone");
     }

@@ -85,7 +85,8 @@ pub fn lock_unused() -> Result<Option<std::fs::File>> {
 /// The folders of the cache. `prune` removes every one but `Bin`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// The `qcompat-toolexec` link (see `paths::toolexec_link`).
+    /// `qcompat-toolexec` links, one folder per qcompat binary (see
+    /// `inject::command::toolexec_link`).
     Bin,
     /// Installed toolchains (`goX.Y.Z`), their locks and staging folders.
     Toolchains,

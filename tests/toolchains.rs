@@ -6,7 +6,7 @@ use common::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +20,8 @@ enum Mode {
     FailFirst,
     Stall,
     Slow,
+    /// Headers, then one byte every 100 ms for up to 20 s.
+    Trickle,
 }
 
 struct Served {
@@ -65,6 +67,13 @@ impl Server {
             }
         }
         let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        // An index served a byte at a time: each try must end in --timeout.
+        if path.starts_with("/trickle/") {
+            let body = self.index.lock().unwrap().clone();
+            let _ = write!(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            trickle(&mut conn, body.as_bytes());
+            return;
+        }
         // An index that never ends: qcompat must cap what it reads.
         if path.starts_with("/endless/") {
             let _ = write!(
@@ -116,6 +125,10 @@ impl Server {
                 let _ = conn.write_all(&f.body[..10]);
                 std::thread::sleep(Duration::from_secs(20));
             }
+            Mode::Trickle => {
+                let _ = conn.write_all(head.as_bytes());
+                trickle(&mut conn, &f.body);
+            }
             _ => {
                 if f.mode == Mode::Slow {
                     std::thread::sleep(Duration::from_millis(1500));
@@ -127,8 +140,12 @@ impl Server {
     }
 
     fn add(&self, name: &str, body: Vec<u8>, mode: Mode) -> Arc<Served> {
+        self.add_shared(name, Arc::new(body), mode)
+    }
+
+    fn add_shared(&self, name: &str, body: Arc<Vec<u8>>, mode: Mode) -> Arc<Served> {
         let s = Arc::new(Served {
-            body: Arc::new(body),
+            body,
             mode,
             hits: AtomicUsize::new(0),
         });
@@ -137,6 +154,16 @@ impl Server {
             .unwrap()
             .insert(name.to_string(), s.clone());
         s
+    }
+}
+
+/// Sends `body` one byte every 100 ms, for at most 20 s.
+fn trickle(conn: &mut TcpStream, body: &[u8]) {
+    for b in body.iter().take(200) {
+        if conn.write_all(&[*b]).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -201,11 +228,68 @@ const CHAIN: [(&str, char, &str); 5] = [
     ("go/L4", 'l', "L3/.."),
 ];
 
+/// The files that make a tree a toolchain (VERSION, bin/go, src/runtime,
+/// the host's compile), and no more.
+fn fake_files(version: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("go/VERSION", format!("{version}\ntime 2026-01-01\n")),
+        ("go/bin/go", "#!/bin/sh\necho fake\n".into()),
+        ("go/src/runtime/extern.go", "package runtime\n".into()),
+        ("go/pkg/tool/linux_amd64/compile", "#!/bin/sh\n".into()),
+    ]
+}
+
 fn fake_toolchain(version: &str) -> Vec<u8> {
-    tarball(&[
-        ("go/VERSION", &format!("{version}\ntime 2026-01-01\n")),
-        ("go/bin/go", "#!/bin/sh\necho fake\n"),
-    ])
+    let files = fake_files(version);
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, d)| (*p, d.as_str())).collect();
+    tarball(&refs)
+}
+
+/// A tar (not compressed) of `entries`, without its end-of-archive blocks.
+fn bare_tar(entries: &[(&str, String)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (path, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o755);
+        h.set_path(path).unwrap();
+        h.set_cksum();
+        out.extend_from_slice(h.as_bytes());
+        out.extend_from_slice(data.as_bytes());
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out
+}
+
+fn gzip(b: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+/// A whole toolchain with a file of 80 MiB of zeros: past the 64 MiB floor,
+/// and far more than 20 times the archive's size.
+fn bomb(version: &str) -> Vec<u8> {
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, data) in fake_files(version) {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o755);
+        h.set_path(path).unwrap();
+        h.set_cksum();
+        b.append(&h, data.as_bytes()).unwrap();
+    }
+    let n = 80u64 << 20;
+    let mut h = tar::Header::new_gnu();
+    h.set_size(n);
+    h.set_mode(0o644);
+    h.set_path("go/zeros").unwrap();
+    h.set_cksum();
+    b.append(&h, std::io::repeat(0).take(n)).unwrap();
+    b.into_inner().unwrap().finish().unwrap()
 }
 
 /// The server, with an index of: the real go1.19.8 and one version per fault.
@@ -213,7 +297,7 @@ fn server() -> &'static Arc<Server> {
     static S: OnceLock<Arc<Server>> = OnceLock::new();
     S.get_or_init(|| {
         let s = Server::start();
-        let real = real_go119_archive();
+        let real = real_go119_archive().to_vec();
         let mut releases = vec![];
         let mut add = |version: &str, body: Vec<u8>, mode: Mode, sha_override: Option<String>| {
             let file = format!("{version}.linux-amd64.tar.gz");
@@ -249,6 +333,19 @@ fn server() -> &'static Arc<Server> {
         add("go1.91.2", with_chain("go1.91.2", &[("go/hl", 'h', "go/L4/secret")]), Mode::Normal, None);
         add("go1.91.3", with_chain("go1.91.3", &[("go/L4/private", 'd', "")]), Mode::Normal, None);
         add("go1.91.4", with_chain("go1.91.4", &[]), Mode::Normal, None);
+        add("go1.92.1", bomb("go1.92.1"), Mode::Normal, None);
+        // Every file of a toolchain, but the tar's end blocks are missing.
+        add("go1.92.2", gzip(&bare_tar(&fake_files("go1.92.2"))), Mode::Normal, None);
+        // A whole first gzip member, then a second one.
+        let mut two = fake_toolchain("go1.92.3");
+        two.extend(gzip(&bare_tar(&[("go/extra", "x".into())])));
+        add("go1.92.3", two, Mode::Normal, None);
+        // A well-formed archive of VERSION and bin/go only.
+        add("go1.92.4", tarball(&[("go/VERSION", "go1.92.4\n"), ("go/bin/go", "#!/bin/sh\n")]), Mode::Normal, None);
+        add("go1.92.5", fake_toolchain("go1.92.5"), Mode::Trickle, None);
+        add("go1.92.6", fake_toolchain("go1.92.6"), Mode::Normal, None);
+        add("go1.92.7", fake_toolchain("go1.92.7"), Mode::Normal, None);
+        add("go1.90.14", fake_toolchain("go1.90.14"), Mode::Slow, None);
         // The index names a file outside the cache.
         let body = fake_toolchain("go1.91.5");
         releases.push(json!({"version": "go1.91.5", "stable": true, "files": [
@@ -264,14 +361,34 @@ fn server() -> &'static Arc<Server> {
 }
 
 /// Debian's go1.19.8 tree packed the way go.dev packs releases (top dir go/).
-fn real_go119_archive() -> Vec<u8> {
-    go119();
-    let out = std::process::Command::new("sh")
-        .args(["-c", "tar -chf - -C /usr/lib --exclude=go-1.19/test --transform 's,^go-1.19,go,' go-1.19 | gzip -1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    out.stdout
+fn real_go119_archive() -> &'static Arc<Vec<u8>> {
+    static A: OnceLock<Arc<Vec<u8>>> = OnceLock::new();
+    A.get_or_init(|| {
+        go119();
+        let out = std::process::Command::new("sh")
+            .args(["-c", "tar -chf - -C /usr/lib --exclude=go-1.19/test --transform 's,^go-1.19,go,' go-1.19 | gzip -1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        Arc::new(out.stdout)
+    })
+}
+
+/// A second server whose index holds only the real go1.19.8, for tests that
+/// must not add to the first one's download counts.
+fn server119() -> &'static Arc<Server> {
+    static S: OnceLock<Arc<Server>> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = Server::start();
+        let body = real_go119_archive().clone();
+        let file = "go1.19.8.linux-amd64.tar.gz";
+        *s.index.lock().unwrap() = json!([{"version": "go1.19.8", "stable": true, "files": [
+            {"filename": file, "os": "linux", "arch": "amd64", "version": "go1.19.8",
+             "sha256": sha(&body), "size": body.len(), "kind": "archive"}]}])
+        .to_string();
+        s.add_shared(file, body, Mode::Normal);
+        s
+    })
 }
 
 fn tc(cache: &Path, args: &[&str]) -> std::process::Output {
@@ -355,6 +472,14 @@ fn network_and_archive_faults() {
         ("1.90.6", &[], "absolute path"),
         ("1.90.7", &[], "404"),
         ("1.90.9", &[], "nearest: go1.90.8"),
+        ("1.92.1", &[], "unpacks to more than 64 MiB"),
+        ("1.92.2", &[], "no end-of-archive marker"),
+        ("1.92.3", &[], "data after its gzip stream"),
+        (
+            "1.92.4",
+            &[],
+            "no src/runtime, no pkg/tool/linux_amd64/compile",
+        ),
     ];
     for (v, extra, want) in cases {
         let mut args = vec!["install", v];
@@ -364,12 +489,24 @@ fn network_and_archive_faults() {
         let err = text(&o.stderr);
         assert!(err.contains(want), "{v}: {err}");
         assert!(!err.contains("panicked"));
+        if v.starts_with("1.92") {
+            // The error names the archive.
+            assert!(
+                err.contains(&format!("go{v}.linux-amd64.tar.gz")),
+                "{v}: {err}"
+            );
+        }
         assert!(
             !cache.join("toolchains").join(format!("go{v}")).exists(),
             "{v} left an install"
         );
+        // Nothing at all is left: no staging folder, no lock file.
+        let names: Vec<String> = std::fs::read_dir(cache.join("toolchains"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.is_empty(), "{v} left {names:?}");
     }
-    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
     assert!(!Path::new("/tmp/qcompat-absolute").exists());
     // 500 then 200: retried and installed.
     let o = tc(&cache, &["install", "1.90.3"]);
@@ -382,8 +519,8 @@ fn network_and_archive_faults() {
     let o = tc(&cache, &["list", "--offline"]);
     assert!(text(&o.stdout).contains("offline"));
     assert!(text(&o.stdout).contains("go1.90.3"));
-    // Failed installs leave lock files; prune removes the idle ones.
-    assert!(cache.join("toolchains/.go1.90.2.lock").exists());
+    // A lock file an older qcompat left: prune removes the idle ones.
+    std::fs::write(cache.join("toolchains/.go1.90.2.lock"), "").unwrap();
     let o = tc(&cache, &["prune", "--keep", "go1.90.3"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(!cache.join("toolchains/.go1.90.2.lock").exists());
@@ -611,6 +748,300 @@ fn gotoolchain_provider_go127() {
         .collect();
     for v in ["go1.26.8", "go1.19.8", "go1.27.3"] {
         assert!(versions.contains(&v), "{versions:?}");
+    }
+}
+
+/// A server that trickles (one byte every 100 ms) is cut off: with
+/// `--timeout 2` each try ends within its deadline, and the four tries
+/// bound the command, for an archive and for the index.
+#[test]
+fn trickling_servers_are_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    server(); // built before the clock starts
+    let start = std::time::Instant::now();
+    let index = std::thread::spawn({
+        let cache = cache.clone();
+        move || {
+            let start = std::time::Instant::now();
+            let o = cmd(&["toolchains", "list", "--remote", "--timeout", "2"])
+                .env("QCOMPAT_CACHE_DIR", &cache)
+                .env(
+                    "QCOMPAT_GO_INDEX",
+                    format!("{}trickle/", server().base.trim_end_matches("dl/")),
+                )
+                .env("QCOMPAT_RETRY_BASE_MS", "50")
+                .output()
+                .unwrap();
+            (o, start.elapsed())
+        }
+    });
+    let o = tc(&cache, &["install", "1.92.5", "--timeout", "2"]);
+    let took = start.elapsed();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("failed after 4 attempts"), "{err}");
+    assert!(
+        err.contains("slower than") || err.contains("timed out"),
+        "{err}"
+    );
+    // 4 tries of at most 2 s, and 0.35 s of backoff.
+    assert!(took < Duration::from_secs(12), "{took:?}");
+    assert!(!cache.join("toolchains/go1.92.5").exists());
+    let (o, took) = index.join().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("failed after 4 attempts"), "{err}");
+    assert!(took < Duration::from_secs(12), "{took:?}");
+}
+
+/// Ctrl-C while the real go1.19.8 archive is being unpacked: exit 130 and
+/// nothing installed. Then a prune killed while it deletes that toolchain
+/// leaves nothing that resolves, and the next prune finishes the job.
+#[test]
+fn interrupted_unpack_and_killed_prune_leave_nothing_that_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut child = cmd(&["toolchains", "install", "1.19.8"])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .env(
+            "QCOMPAT_GO_INDEX",
+            format!("{}?mode=json&include=all", server119().base),
+        )
+        .env("QCOMPAT_PROVIDERS", "local,download")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first unpacked entries in the staging folder.
+    let unpacking = || {
+        std::fs::read_dir(cache.join("toolchains"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| std::fs::read_dir(e.path().join("go")).is_ok_and(|mut rd| rd.next().is_some()))
+    };
+    let start = std::time::Instant::now();
+    while !unpacking() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(unpacking(), "the unpacking never started");
+    signal(child.id(), "-INT");
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(!cache.join("toolchains/go1.19.8").exists(), "{err}");
+    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
+
+    // The same tree in the cache (copied: quicker than unpacking it
+    // again), then a prune SIGKILLed while it deletes it.
+    let goroot = cache.join("toolchains/go1.19.8");
+    let o = std::process::Command::new("cp")
+        .arg("-rL")
+        .arg("/usr/lib/go-1.19")
+        .arg(&goroot)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let in_cache = || {
+        let o = tc(&cache, &["list", "--offline", "--json"]);
+        let l: Value = serde_json::from_slice(&o.stdout).unwrap();
+        l.as_array().unwrap().iter().any(|r| r["source"] == "cache")
+    };
+    assert!(in_cache());
+    let count = |p: &Path| {
+        let o = std::process::Command::new("find").arg(p).output().unwrap();
+        o.stdout.iter().filter(|&&b| b == b'\n').count()
+    };
+    let whole = count(&goroot);
+    let child = cmd(&["toolchains", "prune"])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .spawn()
+        .unwrap();
+    // Kill it as soon as the GOROOT changes (deleting its ~14,000 files
+    // takes longer than a few `find`s).
+    let start = std::time::Instant::now();
+    while goroot.exists() && count(&goroot) == whole && start.elapsed() < Duration::from_secs(10) {}
+    signal(child.id(), "-KILL");
+    let _ = { child }.wait();
+    // Either untouched or gone from its name: never a partial GOROOT.
+    if goroot.exists() {
+        assert_eq!(count(&goroot), whole);
+    }
+    assert!(goroot.exists() || !in_cache());
+    let o = tc(&cache, &["prune"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let names: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".trash-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    assert!(!goroot.exists());
+}
+
+fn signal(pid: u32, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+/// What killed installs and prunes left: several staging folders of one
+/// version (prune must not wait for itself), a toolchain folder without
+/// bin/go or without src/runtime (never resolved, and no obstacle to the
+/// next install).
+#[test]
+fn leftovers_of_killed_installs_are_reclaimed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let root = cache.join("toolchains");
+    for s in [".go1.92.6-aaaa", ".go1.92.6-bbbb", ".go1.92.6-cccc"] {
+        std::fs::create_dir_all(root.join(s).join("go/src")).unwrap();
+    }
+    std::fs::write(root.join(".go1.92.6.lock"), "").unwrap();
+    // A dry run only says what would go.
+    let o = tc(&cache, &["prune", "--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).matches("would remove").count(),
+        4,
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(root.join(".go1.92.6.lock").exists());
+    assert!(root.join(".go1.92.6-aaaa").exists());
+    let o = tc(&cache, &["prune"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stderr).contains("being installed"),
+        "{}",
+        text(&o.stderr)
+    );
+    let names: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+    assert!(names.is_empty(), "{names:?}");
+
+    // An install reclaims a dead install's staging folder of its version.
+    std::fs::create_dir_all(root.join(".go1.92.6-dead/go")).unwrap();
+    let o = tc(&cache, &["install", "1.92.6"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(leftovers(&cache).is_empty(), "{:?}", leftovers(&cache));
+
+    // A toolchain folder that lost bin/go: the next install replaces it.
+    std::fs::remove_file(root.join("go1.92.6/bin/go")).unwrap();
+    let o = tc(&cache, &["install", "1.92.6"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not a whole toolchain"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(root.join("go1.92.6/bin/go").is_file());
+
+    // One that lost src/runtime (half deleted) is not resolved.
+    std::fs::remove_dir_all(root.join("go1.92.6/src/runtime")).unwrap();
+    let o = tc(&cache, &["path", "1.92.6", "--offline"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+}
+
+/// `prune` during a matrix run leaves what the run uses (its probe and kept
+/// binaries, the toolchains) alone, and says so.
+#[test]
+fn prune_leaves_a_running_matrix_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let o = tc(&cache, &["install", "1.92.7"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for area in ["probe/x", "matrix-bin/x"] {
+        std::fs::create_dir_all(cache.join(area)).unwrap();
+    }
+    let spec = dir.path().join("s.yaml");
+    std::fs::write(&spec, "toolchains: [1.90.14]\nplatforms: [linux/amd64]\n").unwrap();
+    let child = cmd(&["matrix", "run", spec.to_str().unwrap()])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .env(
+            "QCOMPAT_GO_INDEX",
+            format!("{}?mode=json&include=all", server().base),
+        )
+        .env("QCOMPAT_PROVIDERS", "local,download")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server holds the archive back for 1.5 s: prune meanwhile.
+    let start = std::time::Instant::now();
+    while leftovers(&cache).is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!leftovers(&cache).is_empty(), "the run never started");
+    let o = tc(&cache, &["prune"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("is using"), "{}", text(&o.stderr));
+    assert!(cache.join("probe/x").exists());
+    assert!(cache.join("matrix-bin/x").exists());
+    assert!(cache.join("toolchains/go1.92.7/bin/go").exists());
+    signal(child.id(), "-INT");
+    let _ = { child }.wait();
+    // Once it has ended, prune removes them.
+    let o = tc(&cache, &["prune"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!cache.join("matrix-bin").exists());
+    assert!(!cache.join("toolchains/go1.92.7").exists());
+}
+
+/// Without HOME and XDG_CACHE_HOME there is no cache: a shared folder such
+/// as /tmp/.cache/qcompat is never used; the error names QCOMPAT_CACHE_DIR.
+#[test]
+fn no_home_means_no_shared_cache() {
+    for args in [
+        &["toolchains", "install", "1.92.6"][..],
+        &["select", "--offline", "--format", "goflags"],
+    ] {
+        let o = cmd(args)
+            .env_remove("HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("QCOMPAT_CACHE_DIR")
+            .env("GOCACHE", std::env::temp_dir().join("qcompat-test-gocache"))
+            .env("QCOMPAT_GO", go126())
+            .env(
+                "QCOMPAT_GO_INDEX",
+                format!("{}?mode=json&include=all", server().base),
+            )
+            .env("QCOMPAT_PROVIDERS", "local,download")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(err.contains("QCOMPAT_CACHE_DIR"), "{args:?}: {err}");
+        assert!(!text(&o.stdout).contains("/tmp/.cache"), "{args:?}");
+    }
+}
+
+/// An unknown provider is refused by every toolchains command before it
+/// reads anything (the index URL here has no server behind it).
+#[test]
+fn bogus_providers_are_refused_before_the_network() {
+    for args in [&["list"][..], &["list", "--remote"], &["path", "1.22.x"]] {
+        let mut full = vec!["toolchains"];
+        full.extend_from_slice(args);
+        let o = cmd(&full)
+            .env("QCOMPAT_PROVIDERS", "bogus")
+            .env("QCOMPAT_GO_INDEX", "http://127.0.0.1:9/")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("local, gotoolchain, download"),
+            "{args:?}: {err}"
+        );
     }
 }
 

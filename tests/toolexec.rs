@@ -343,6 +343,46 @@ fn fallback_go_tests_go121_to_go125() {
     }
 }
 
+/// Two qcompat binaries sharing one cache each get a `qcompat-toolexec`
+/// link of their own: one printing its GOFLAGS line never repoints the
+/// other's.
+#[test]
+fn each_binary_keeps_its_own_toolexec_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut bins = Vec::new();
+    for name in ["a", "b"] {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        let bin = d.join("qcompat");
+        std::fs::copy(qcompat(), &bin).unwrap();
+        bins.push(bin);
+    }
+    let line = |bin: &Path| {
+        let o = Command::new(bin)
+            .args(["select", "--offline", "--format", "goflags"])
+            .env("QCOMPAT_GO", go126())
+            .env("QCOMPAT_CACHE_DIR", &cache)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let l = String::from_utf8_lossy(&o.stdout).trim_end().to_string();
+        PathBuf::from(l.split("-toolexec=").nth(1).unwrap())
+    };
+    let a = line(&bins[0]);
+    let b = line(&bins[1]);
+    assert_ne!(a, b);
+    assert_eq!(line(&bins[0]), a);
+    for (link, bin) in [(&a, &bins[0]), (&b, &bins[1])] {
+        assert_eq!(
+            std::fs::read_link(link).unwrap(),
+            *bin,
+            "{}",
+            link.display()
+        );
+    }
+}
+
 /// Both devel shapes build through the injector: the salt goes into the
 /// buildID's content, which stays the last field (Go 1.25+'s go command
 /// rejects anything after it on a line whose third field contains `devel`).

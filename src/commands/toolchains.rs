@@ -75,6 +75,11 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
 }
 
 pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
+    // Before any lookup or network use: `list` would otherwise pass over a
+    // bad QCOMPAT_PROVIDERS in silence.
+    if !matches!(cmd, ToolchainsCmd::Prune { .. }) {
+        opts.check_providers()?;
+    }
     match cmd {
         ToolchainsCmd::List { remote } => list(remote, opts, g.format())?,
         ToolchainsCmd::Path { version } => {

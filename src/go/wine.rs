@@ -44,7 +44,7 @@ fn setup() -> Result<Wine, String> {
     let wine = crate::go::gocmd::resolve(Path::new("wine"))
         .or_else(|| crate::go::gocmd::resolve(Path::new("wine64")))
         .ok_or("Wine is not installed (Debian: wine64)")?;
-    let root = Area::Wine.dir();
+    let root = Area::Wine.dir().map_err(|e| format!("{e:#}"))?;
     let prefix = root.join("prefix");
     std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     let lock = std::fs::OpenOptions::new()

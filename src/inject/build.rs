@@ -94,7 +94,7 @@ pub fn build(
     key.str("src", &identity.sha256)
         .str("package", &spec.package)
         .toolchain(tc);
-    let dir = Area::Injectors.entry(&key);
+    let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();
     let mut status = "reused";

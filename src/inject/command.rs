@@ -10,11 +10,13 @@ use std::path::PathBuf;
 pub const TOOLEXEC_NAME: &str = "qcompat-toolexec";
 
 /// A `qcompat-toolexec` symlink to this binary in qcompat's cache, made or
-/// refreshed (atomically, by a rename) when missing or stale.
+/// refreshed (atomically, by a rename) when missing or stale. Each binary
+/// has its own (`bin/<hash of its path>/qcompat-toolexec`): with one shared
+/// link, two qcompat installs would each repoint the other's GOFLAGS line.
 pub fn toolexec_link() -> anyhow::Result<PathBuf> {
     use anyhow::Context;
     let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
-    let dir = crate::support::cache::Area::Bin.dir();
+    let dir = link_dir(&crate::support::cache::Area::Bin.dir()?, &exe);
     let link = dir.join(TOOLEXEC_NAME);
     if std::fs::read_link(&link).is_ok_and(|t| t == exe) {
         return Ok(link);
@@ -26,6 +28,15 @@ pub fn toolexec_link() -> anyhow::Result<PathBuf> {
         .and_then(|()| std::fs::rename(&tmp, &link))
         .with_context(|| format!("cannot link {} to {}", link.display(), exe.display()))?;
     Ok(link)
+}
+
+/// The folder of `exe`'s link below `bin`, named for the binary's path (its
+/// identity as an install: rebuilt in place, it keeps its link).
+fn link_dir(bin: &std::path::Path, exe: &std::path::Path) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let mut k = crate::support::cache::Key::new("toolexec-link");
+    k.bytes("exe", exe.as_os_str().as_bytes());
+    bin.join(k.hex())
 }
 
 /// The words for `go build -toolexec=...` that run this very binary as the

@@ -184,9 +184,9 @@ pub(super) fn prepare(
                 // As for the live check: another injector's cells never
                 // share the user's GOCACHE (a chain that passes qcompat's
                 // salted line through would reuse qcompat's runtime.a).
-                gocache = Some(crate::verify::live::private_gocache(&tc, inj));
+                let dir = crate::verify::live::private_gocache(&tc, inj)?;
+                gocache = Some(dir.clone());
                 if !check.altered {
-                    let dir = crate::verify::live::private_gocache(&tc, inj);
                     let mut n = format!(
                         "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                         dir.display()
@@ -197,7 +197,6 @@ pub(super) fn prepare(
                         ));
                     }
                     note = Some(n);
-                    gocache = Some(dir);
                 }
             }
             if built_by.is_none() {
@@ -223,7 +222,7 @@ pub(super) fn prepare(
                     .unwrap_or("")
             ));
         }
-        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key);
+        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("cannot create {}", out_dir.display()))?;
         out.push(Prepared {

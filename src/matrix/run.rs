@@ -81,6 +81,9 @@ fn now_rfc3339() -> String {
 
 pub fn run(o: RunOptions) -> Result<ExitCode> {
     o.outputs.check()?;
+    // From here to the end, `prune` leaves the cache's build areas and
+    // toolchains alone (asking for a derived area marks the cache in use).
+    crate::support::cache::Area::MatrixBin.dir()?;
     let loaded = spec::load(o.spec)?;
     let si = injector(&loaded)?;
     let started = now_rfc3339();

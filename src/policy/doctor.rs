@@ -577,8 +577,9 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> 
 
 /// Whether qcompat's cache can be written (the goflags line needs its link).
 fn cache_writable() -> bool {
-    let root = crate::support::cache::root();
-    std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok()
+    crate::support::cache::root().is_ok_and(|root| {
+        std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok()
+    })
 }
 
 fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
@@ -593,7 +594,9 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
             let mut a = if inj.builtin && !cache_writable() {
                 format!(
                     "build with -tags={tags} and -toolexec=\"{me} toolexec\" on the go command line: qcompat's cache {} cannot be written, so `select --format goflags` cannot make the one-word link GOFLAGS needs (set QCOMPAT_CACHE_DIR to a writable folder to use it)",
-                    crate::support::cache::root().display()
+                    crate::support::cache::root()
+                        .map(|r| r.display().to_string())
+                        .unwrap_or_else(|e| format!("({e:#})"))
                 )
             } else if inj.builtin {
                 format!(

@@ -686,7 +686,7 @@ pub fn select(
     })?;
     if s.needs_own_gocache {
         let dir = crate::verify::live::private_gocache(tc, inj);
-        s.gocache = Some(dir.display().to_string());
+        s.gocache = Some(dir?.display().to_string());
     }
     Ok(s)
 }

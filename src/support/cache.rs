@@ -6,34 +6,87 @@
 //! and the flags. A key built from paths would let an injector replaced in
 //! place (as `go install` does) reuse what its predecessor built.
 
+use anyhow::{bail, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// `$QCOMPAT_CACHE_DIR`, else `$XDG_CACHE_HOME/qcompat`, else
 /// `~/.cache/qcompat`, made absolute (binaries kept there are run by path,
-/// from other working directories).
-pub fn root() -> PathBuf {
-    let r = relative_root();
-    std::path::absolute(&r).unwrap_or(r)
+/// from other working directories). With none of the three there is no
+/// cache: a shared fallback such as `/tmp/.cache/qcompat` would let another
+/// user of the machine plant the toolchains and the injector qcompat runs.
+pub fn root() -> Result<PathBuf> {
+    let r = relative_root()?;
+    Ok(std::path::absolute(&r).unwrap_or(r))
 }
 
-fn relative_root() -> PathBuf {
-    if let Some(d) = std::env::var_os("QCOMPAT_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
+fn relative_root() -> Result<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|d| !d.is_empty());
+    if let Some(d) = var("QCOMPAT_CACHE_DIR") {
+        return Ok(PathBuf::from(d));
     }
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d).join("qcompat");
+    if let Some(d) = var("XDG_CACHE_HOME") {
+        return Ok(PathBuf::from(d).join("qcompat"));
     }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join(".cache").join("qcompat")
+    match var("HOME") {
+        Some(home) => Ok(PathBuf::from(home).join(".cache").join("qcompat")),
+        None => bail!(
+            "qcompat has no cache directory: HOME and XDG_CACHE_HOME are unset; set QCOMPAT_CACHE_DIR to a folder only you can write (a shared folder such as /tmp would let other users plant what qcompat runs)"
+        ),
+    }
+}
+
+/// The file a process holds a shared lock on while it uses the derived
+/// areas (a matrix run, a live check); `prune` leaves them alone while any
+/// process holds it.
+const IN_USE: &str = ".in-use.lock";
+
+/// Takes the shared in-use lock once for the life of this process (waiting
+/// while a `prune` holds it exclusively). A cache that cannot hold the lock
+/// file (read-only) is used without it.
+fn mark_in_use(root: &Path) {
+    static HELD: OnceLock<Option<std::fs::File>> = OnceLock::new();
+    HELD.get_or_init(|| {
+        std::fs::create_dir_all(root).ok()?;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(root.join(IN_USE))
+            .ok()?;
+        f.lock_shared().ok()?;
+        Some(f)
+    });
+}
+
+/// For `prune`: the in-use lock held exclusively, or None while another
+/// process uses the derived areas.
+pub fn lock_unused() -> Result<Option<std::fs::File>> {
+    use anyhow::Context;
+    let root = root()?;
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+    let path = root.join(IN_USE);
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
 }
 
 /// The folders of the cache. `prune` removes every one but `Bin`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// The `qcompat-toolexec` link (see `paths::toolexec_link`).
+    /// `qcompat-toolexec` links, one folder per qcompat binary (see
+    /// `inject::command::toolexec_link`).
     Bin,
     /// Installed toolchains (`goX.Y.Z`), their locks and staging folders.
     Toolchains,
@@ -59,8 +112,19 @@ impl Area {
         Area::Wine,
     ];
 
-    pub fn dir(self) -> PathBuf {
-        root().join(match self {
+    /// The area's folder. Asking for a derived area marks the cache in use
+    /// by this process until it exits (see [`lock_unused`]).
+    pub fn dir(self) -> Result<PathBuf> {
+        let root = root()?;
+        if Area::DERIVED.contains(&self) {
+            mark_in_use(&root);
+        }
+        Ok(self.path_in(&root))
+    }
+
+    /// The area's folder below `root`, without marking anything in use.
+    pub fn path_in(self, root: &Path) -> PathBuf {
+        root.join(match self {
             Area::Bin => "bin",
             Area::Toolchains => "toolchains",
             Area::Probe => "probe",
@@ -72,8 +136,8 @@ impl Area {
     }
 
     /// The entry of this area for a content key.
-    pub fn entry(self, key: &Key) -> PathBuf {
-        self.dir().join(key.hex())
+    pub fn entry(self, key: &Key) -> Result<PathBuf> {
+        Ok(self.dir()?.join(key.hex()))
     }
 }
 

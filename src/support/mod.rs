@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod doc_error;
 pub mod fs;
+pub mod lock;
 pub mod output;
 pub mod process;
 pub mod scratch;

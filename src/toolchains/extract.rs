@@ -1,8 +1,45 @@
-//! Unpacking an untrusted Go archive: entries must stay inside the target.
+//! Unpacking an untrusted Go archive: entries must stay inside the target,
+//! the whole archive must be there, and it may not unpack to more than a
+//! Go distribution plausibly holds.
 
 use anyhow::{bail, Context, Result};
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Component, Path, PathBuf};
+
+/// The most an archive may unpack to (file contents): a Go distribution is
+/// about 250 MB, from an archive of about 70 MB.
+pub const MAX_UNPACKED: u64 = 2 << 30;
+/// How many times its own size an archive may unpack to, beyond
+/// [`RATIO_FLOOR`] (Go's archives unpack to under 4x).
+pub const MAX_RATIO: u64 = 20;
+/// Below this, the ratio is not enforced (tiny archives compress oddly).
+pub const RATIO_FLOOR: u64 = 64 << 20;
+/// The most entries an archive may hold (a Go distribution has under 20,000).
+pub const MAX_ENTRIES: u64 = 250_000;
+
+/// The most `archive_size` bytes of .tar.gz may unpack to.
+pub fn unpack_budget(archive_size: u64) -> u64 {
+    archive_size
+        .saturating_mul(MAX_RATIO)
+        .clamp(RATIO_FLOOR, MAX_UNPACKED)
+}
+
+/// Counts what the tar reader consumed and whether it met the end of the
+/// stream, which tells a missing end-of-archive marker from a present one.
+struct Tracked<R> {
+    inner: R,
+    eof: bool,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        Ok(n)
+    }
+}
 
 /// Extracts a .tar.gz whose entries start with `go/` into `dest`, dropping
 /// that first component.
@@ -14,13 +51,47 @@ use std::path::{Component, Path, PathBuf};
 /// symlink must point at a path inside `dest` that itself goes through no
 /// symlink; hard links may only name earlier regular files. Modes lose their
 /// setuid, setgid and sticky bits.
-pub fn tar_gz(archive: impl Read, dest: &Path) -> Result<()> {
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+///
+/// `archive_size` (the compressed size) sets the unpacking budget
+/// ([`unpack_budget`]); an archive past it is refused before the entry that
+/// crosses it is written. The tar must end with its end-of-archive blocks
+/// and the gzip stream with its trailer, with nothing after it (a second
+/// gzip member is refused): a cut archive whose entries happen to be whole
+/// would otherwise unpack to a partial toolchain. Ctrl-C stops it.
+pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> {
+    let budget = unpack_budget(archive_size);
+    let gz = flate2::bufread::GzDecoder::new(std::io::BufReader::new(archive));
+    let mut tar = tar::Archive::new(Tracked {
+        inner: gz,
+        eof: false,
+    });
     tar.set_preserve_permissions(false);
     tar.set_overwrite(false);
     tar.set_unpack_xattrs(false);
+    let mut unpacked: u64 = 0;
+    let mut count: u64 = 0;
     for entry in tar.entries().context("cannot read the archive")? {
+        if crate::support::process::interrupted() {
+            bail!("interrupted while unpacking");
+        }
         let mut entry = entry.context("cannot read the archive")?;
+        count += 1;
+        unpacked = unpacked.saturating_add(entry.size());
+        if unpacked > budget || count > MAX_ENTRIES {
+            bail!(
+                "the archive unpacks to more than {} (it is {} compressed; at most {} entries and {}x its size, between {} and {} MiB, are accepted): refusing it",
+                if count > MAX_ENTRIES {
+                    format!("{MAX_ENTRIES} entries")
+                } else {
+                    format!("{} MiB", budget >> 20)
+                },
+                human_size(archive_size),
+                MAX_ENTRIES,
+                MAX_RATIO,
+                RATIO_FLOOR >> 20,
+                MAX_UNPACKED >> 20
+            );
+        }
         let raw = entry
             .path()
             .context("archive entry with a bad path")?
@@ -110,7 +181,41 @@ pub fn tar_gz(archive: impl Read, dest: &Path) -> Result<()> {
         std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode))
             .with_context(|| format!("cannot set the mode of {}", out.display()))?;
     }
+    finish(tar.into_inner())
+}
+
+/// Checks that the tar ended with its end-of-archive marker (the iteration
+/// stops at the first zero block, or silently at the end of the stream), that
+/// only zero padding follows, and that the gzip stream ends there too.
+fn finish<R: BufRead>(mut t: Tracked<flate2::bufread::GzDecoder<R>>) -> Result<()> {
+    if t.eof {
+        bail!("the archive is cut short: its tar has no end-of-archive marker");
+    }
+    // The rest is the second end block and padding to a record (10 KiB for
+    // GNU tar): zeros only, and not much of it. Reading it to the end makes
+    // the gzip decoder check its trailer (CRC and length).
+    let mut rest = Vec::new();
+    (&mut t.inner)
+        .take(1 << 20)
+        .read_to_end(&mut rest)
+        .context("the archive's gzip stream is damaged or cut short")?;
+    if rest.len() < 512 || rest.len() >= 1 << 20 || rest.iter().any(|&b| b != 0) {
+        bail!("the archive's tar does not end with two zero blocks and padding only");
+    }
+    let mut raw = t.inner.into_inner();
+    let trailing = raw.fill_buf().context("cannot read the archive")?;
+    if !trailing.is_empty() {
+        bail!("the archive has data after its gzip stream (a second gzip member?)");
+    }
     Ok(())
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / f64::from(1 << 20))
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// The entry's path below the archive's `go/` folder.
@@ -243,7 +348,7 @@ mod tests {
             ("go/bin/gofmt-link", tar::EntryType::Symlink, "go"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        tar_gz(&a[..], d.path()).unwrap();
+        tar_gz(&a[..], a.len() as u64, d.path()).unwrap();
         assert_eq!(
             std::fs::read_to_string(d.path().join("VERSION")).unwrap(),
             "go1.99.0\n"
@@ -274,7 +379,9 @@ mod tests {
         ] {
             let a = archive(&entries);
             let d = tempfile::tempdir().unwrap();
-            let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+            let e = tar_gz(&a[..], a.len() as u64, d.path())
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(want), "{entries:?}: {e}");
         }
     }
@@ -303,7 +410,10 @@ mod tests {
             .iter()
             .map(|(a, k, b)| (a.as_str(), *k, b.as_str()))
             .collect();
-        let e = tar_gz(&archive(&refs)[..], &dest).unwrap_err().to_string();
+        let a = archive(&refs);
+        let e = tar_gz(&a[..], a.len() as u64, &dest)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("goes through another link"), "{e}");
         assert!(!root.path().join("a/b/x").exists());
         assert!(!root.path().join("a/x").exists());
@@ -315,13 +425,17 @@ mod tests {
             ("go/up/f", tar::EntryType::Regular, "x"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        let e = tar_gz(&a[..], a.len() as u64, d.path())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a folder"), "{e}");
 
         // A hard link to something that is not an earlier file.
         let a = archive(&[("go/h", tar::EntryType::Link, "go/missing")]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        let e = tar_gz(&a[..], a.len() as u64, d.path())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("earlier file"), "{e}");
 
         // A file over an earlier link.
@@ -330,8 +444,53 @@ mod tests {
             ("go/f", tar::EntryType::Regular, "x"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], d.path()).unwrap_err().to_string();
+        let e = tar_gz(&a[..], a.len() as u64, d.path())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn budgets_follow_size_with_a_floor_and_a_ceiling() {
+        assert_eq!(unpack_budget(1000), RATIO_FLOOR);
+        assert_eq!(unpack_budget(70 << 20), 1400 << 20);
+        assert_eq!(unpack_budget(500 << 20), MAX_UNPACKED);
+        assert_eq!(unpack_budget(u64::MAX), MAX_UNPACKED);
+    }
+
+    /// A tar cut after a whole entry, a tar followed by junk, and a second
+    /// gzip member are refused; the same tar whole is accepted.
+    #[test]
+    fn requires_the_end_of_the_tar_and_of_the_gzip_stream() {
+        use std::io::Write;
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b).unwrap();
+            e.finish().unwrap()
+        };
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(3);
+        h.set_path("go/VERSION").unwrap();
+        h.set_cksum();
+        b.append(&h, &b"abc"[..]).unwrap();
+        let whole = b.into_inner().unwrap();
+        let cut = &whole[..1024];
+        let try_ = |a: &[u8]| {
+            let d = tempfile::tempdir().unwrap();
+            tar_gz(a, a.len() as u64, d.path()).map_err(|e| e.to_string())
+        };
+        try_(&gz(&whole)).unwrap();
+        assert!(try_(&gz(cut)).unwrap_err().contains("end-of-archive"));
+        let mut junk = whole.clone();
+        junk.extend_from_slice(&[1u8; 512]);
+        assert!(try_(&gz(&junk)).unwrap_err().contains("zero blocks"));
+        let mut two = gz(&whole);
+        two.extend(gz(cut));
+        assert!(try_(&two).unwrap_err().contains("after its gzip stream"));
+        let whole_gz = gz(&whole);
+        let e = try_(&whole_gz[..whole_gz.len() - 4]).unwrap_err();
+        assert!(e.contains("damaged or cut short"), "{e}");
     }
 
     #[test]
@@ -350,7 +509,7 @@ mod tests {
         b.append(&h, &b"x"[..]).unwrap();
         let a = b.into_inner().unwrap().finish().unwrap();
         let d = tempfile::tempdir().unwrap();
-        tar_gz(&a[..], d.path()).unwrap();
+        tar_gz(&a[..], a.len() as u64, d.path()).unwrap();
         let mode = std::fs::metadata(d.path().join("bin/suid"))
             .unwrap()
             .permissions()

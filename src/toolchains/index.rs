@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const DEFAULT_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
 
@@ -55,6 +55,14 @@ pub fn host_arch() -> &'static str {
     }
 }
 
+/// The GOARCH of this machine, as in `pkg/tool/<os>_<arch>`.
+pub fn host_goarch() -> &'static str {
+    match host_arch() {
+        "armv6l" => "arm",
+        other => other,
+    }
+}
+
 pub fn host_os() -> &'static str {
     match std::env::consts::OS {
         "macos" => "darwin",
@@ -66,9 +74,48 @@ pub fn host_os() -> &'static str {
 /// `include=all` is a few MiB).
 const INDEX_LIMIT: u64 = 32 << 20;
 
-/// An HTTP client with qcompat's timeouts and retries.
+/// The slowest average rate a body may keep once past its grace period.
+pub const MIN_RATE: u64 = 32 << 10;
+/// How long a body may take to reach [`MIN_RATE`]: 10 s, or half of
+/// `--timeout` when that is shorter.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// Watches one try's body: a server that trickles is cut off by rate,
+/// before the try's deadline (`--timeout`, applied to the whole request).
+pub struct Pace {
+    start: Instant,
+    grace: Duration,
+}
+
+impl Pace {
+    pub fn new(timeout: Duration) -> Pace {
+        Pace {
+            start: Instant::now(),
+            grace: GRACE.min(timeout / 2),
+        }
+    }
+
+    /// Fails once `got` bytes are fewer than [`MIN_RATE`] allows for the
+    /// time spent past the grace period.
+    pub fn check(&self, got: u64) -> Result<(), Retry> {
+        let t = self.start.elapsed();
+        if t > self.grace && (got as f64) < MIN_RATE as f64 * t.as_secs_f64() {
+            return Err(Retry::Again(format!(
+                "the server sent {got} bytes in {:.1} s, slower than the {} KiB/s qcompat waits for",
+                t.as_secs_f64(),
+                MIN_RATE >> 10
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// An HTTP client with qcompat's timeouts and retries: each try must end
+/// within `timeout` (connecting, headers and the whole body) and keep up
+/// [`MIN_RATE`]; there are `attempts` tries.
 pub struct Http {
     client: reqwest::blocking::Client,
+    pub timeout: Duration,
     pub attempts: u32,
     pub backoff: Duration,
 }
@@ -90,6 +137,7 @@ impl Http {
             .min(60_000);
         Ok(Http {
             client,
+            timeout,
             attempts: 4,
             backoff: Duration::from_millis(base),
         })
@@ -112,7 +160,9 @@ impl Http {
                 std::thread::sleep(delay);
                 delay *= 2;
             }
-            let resp = match self.client.get(url).send() {
+            // A per-request timeout is a deadline for the whole try, body
+            // included; the client's own applies to each read only.
+            let resp = match self.client.get(url).timeout(self.timeout).send() {
                 Ok(r) => r,
                 Err(e) if e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() => {
                     last = describe(&e);
@@ -143,10 +193,20 @@ impl Http {
     pub fn index(&self, url: &str) -> Result<Vec<Release>> {
         let text = self.get_with(url, |r| {
             use std::io::Read;
+            let pace = Pace::new(self.timeout);
             let mut buf = Vec::new();
-            r.take(INDEX_LIMIT + 1)
-                .read_to_end(&mut buf)
-                .map_err(|e| Retry::Again(describe_io(&e)))?;
+            let mut r = r.take(INDEX_LIMIT + 1);
+            let mut chunk = vec![0u8; 64 * 1024];
+            loop {
+                let n = r
+                    .read(&mut chunk)
+                    .map_err(|e| Retry::Again(describe_io(&e)))?;
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                pace.check(buf.len() as u64)?;
+            }
             if buf.len() as u64 > INDEX_LIMIT {
                 return Err(Retry::Fatal(anyhow!(
                     "the release index at {url} is larger than {} MiB: not a Go release index (check QCOMPAT_GO_INDEX / --index-url)",

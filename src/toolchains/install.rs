@@ -4,10 +4,11 @@
 
 use super::extract;
 use super::index::{self, Http, Retry};
-use super::local::goroot_version;
+use super::local::{goroot_version, is_toolchain};
 use super::selector::{nearest, release_version};
 use super::{cache_root, Installed, Options};
 use crate::go::version::format_go_name;
+use crate::support::lock::LockFile;
 use anyhow::{anyhow, bail, Context, Result};
 use semver::Version;
 use sha2::{Digest, Sha256};
@@ -44,29 +45,35 @@ pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed> {
     })
 }
 
-/// Downloads, verifies and unpacks `v` into the cache (once, under a lock).
+/// Downloads, verifies and unpacks `v` into the cache (once, under a lock
+/// that is removed when the install ends, however it ends).
 pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let name = format_go_name(v);
-    let root = cache_root();
+    let root = cache_root()?;
     let dest = root.join(&name);
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
-    let lock_path = root.join(format!(".{name}.lock"));
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .with_context(|| format!("cannot open {}", lock_path.display()))?;
-    lock.lock()
-        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    let _lock = LockFile::acquire(&root.join(format!(".{name}.lock")))?;
     // Another process may have finished the install while we waited.
-    if dest.join("bin/go").is_file() {
-        return Ok(Installed {
-            version: name,
-            goroot: dest,
-            source: "cache".into(),
-        });
+    match is_toolchain(&dest, Some(&name)) {
+        Ok(()) => {
+            return Ok(Installed {
+                version: name,
+                goroot: dest,
+                source: "cache".into(),
+            })
+        }
+        // What an older qcompat's interrupted install or prune left: it
+        // would make the rename below fail with "Directory not empty".
+        Err(why) if std::fs::symlink_metadata(&dest).is_ok() => {
+            eprintln!(
+                "qcompat: {} is not a whole toolchain ({why}); removing it",
+                dest.display()
+            );
+            super::prune::discard(&dest)?;
+        }
+        Err(_) => {}
     }
+    reclaim_staging(&root, &name)?;
     if opts.offline {
         bail!(
             "{name} is not in the cache ({}) and --offline forbids downloading it",
@@ -104,13 +111,15 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let unpacked = staging.path().join("go");
     std::fs::create_dir(&unpacked)?;
     let f = std::fs::File::open(&archive)?;
-    extract::tar_gz(f, &unpacked).with_context(|| format!("cannot unpack {url}"))?;
-    let got = goroot_version(&unpacked).unwrap_or_default();
-    if got != name || !unpacked.join("bin/go").is_file() {
-        bail!(
-            "{url} does not hold {name} (VERSION says {got:?}, bin/go present: {})",
-            unpacked.join("bin/go").is_file()
-        );
+    extract::tar_gz(f, file.size, &unpacked).with_context(|| format!("cannot unpack {url}"))?;
+    // Only a whole toolchain is moved in: `toolchains path` resolves
+    // whatever sits there.
+    is_toolchain(&unpacked, Some(&name)).map_err(|why| {
+        anyhow!("{url} does not hold a whole {name} toolchain for this host ({why}): refusing it")
+    })?;
+    // After Ctrl-C nothing is installed (the staging folder goes with it).
+    if crate::support::process::interrupted() {
+        bail!("interrupted while installing {name}: nothing was installed");
     }
     std::fs::rename(&unpacked, &dest)
         .with_context(|| format!("cannot move the toolchain into {}", dest.display()))?;
@@ -120,6 +129,22 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
         goroot: dest,
         source: "cache".into(),
     })
+}
+
+/// Removes the staging folders (`.goX.Y.Z-*`) of installs of `name` that
+/// were killed: the caller holds that version's lock, so no live install
+/// owns one.
+fn reclaim_staging(root: &Path, name: &str) -> Result<()> {
+    let prefix = format!(".{name}-");
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return Ok(());
+    };
+    for e in rd.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            super::prune::discard(&e.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// The index names the archive; a mirror must not be able to steer where it
@@ -169,6 +194,7 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
         bar.set_position(0);
         let mut out = std::fs::File::create(dest)
             .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
+        let pace = index::Pace::new(http.timeout);
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut got: u64 = 0;
@@ -195,6 +221,7 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
             out.write_all(&buf[..n])
                 .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
             bar.inc(n as u64);
+            pace.check(got)?;
         }
         if got != size {
             return Err(Retry::Again(format!("got {got} of {size} bytes")));

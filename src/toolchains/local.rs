@@ -15,6 +15,40 @@ pub(super) fn goroot_version(goroot: &Path) -> Option<String> {
     Some(first)
 }
 
+/// Whether `goroot` is a whole toolchain for this host: `VERSION` names a
+/// release (`want`, when given), with `bin/go`, `src/runtime` and the host's
+/// `pkg/tool/<os>_<arch>/compile`. Err says what is wrong.
+pub(super) fn is_toolchain(goroot: &Path, want: Option<&str>) -> Result<(), String> {
+    let got = goroot_version(goroot);
+    match (want, got.as_deref()) {
+        (_, None) => return Err("VERSION names no Go release".into()),
+        (Some(w), Some(g)) if w != g => return Err(format!("VERSION says {g}, not {w}")),
+        _ => {}
+    }
+    let tool = format!(
+        "pkg/tool/{}_{}/compile",
+        index::host_os(),
+        index::host_goarch()
+    );
+    let missing: Vec<&str> = [
+        ("bin/go", true),
+        ("src/runtime", false),
+        (tool.as_str(), true),
+    ]
+    .into_iter()
+    .filter(|(p, file)| {
+        let m = std::fs::metadata(goroot.join(p));
+        !m.is_ok_and(|m| if *file { m.is_file() } else { m.is_dir() })
+    })
+    .map(|(p, _)| p)
+    .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no {}", missing.join(", no ")))
+    }
+}
+
 fn push(out: &mut Vec<Installed>, goroot: PathBuf, source: &str) {
     let goroot = goroot.canonicalize().unwrap_or(goroot);
     if !goroot.join("bin/go").is_file() || out.iter().any(|i| i.goroot == goroot) {
@@ -75,8 +109,13 @@ pub fn list_local() -> Vec<Installed> {
             }
         }
     }
-    for d in glob_dirs(&cache_root(), "go") {
-        push(&mut out, d, "cache");
+    // Only whole toolchains: not a folder a killed install or prune left.
+    if let Ok(root) = cache_root() {
+        for d in glob_dirs(&root, "go") {
+            if is_toolchain(&d, None).is_ok() {
+                push(&mut out, d, "cache");
+            }
+        }
     }
     out
 }

@@ -69,12 +69,30 @@ impl Options {
         }
     }
 
+    /// Refuses providers that do not exist, before anything is looked up.
+    pub fn check_providers(&self) -> Result<()> {
+        let unknown: Vec<&str> = self
+            .providers
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !PROVIDERS.contains(p))
+            .collect();
+        if !unknown.is_empty() {
+            bail!(
+                "QCOMPAT_PROVIDERS names unknown providers ({}): use a comma-separated list of {}",
+                unknown.join(", "),
+                PROVIDERS.join(", ")
+            );
+        }
+        Ok(())
+    }
+
     fn allows(&self, p: &str) -> bool {
         self.providers.iter().any(|x| x == p) && (p == "local" || !self.offline)
     }
 }
 
-pub fn cache_root() -> PathBuf {
+pub fn cache_root() -> Result<PathBuf> {
     crate::support::cache::Area::Toolchains.dir()
 }
 
@@ -85,6 +103,7 @@ pub fn resolve_many(selector: &str, offline: bool, timeout: Duration) -> Result<
 
 /// The go binaries a selector names, found or installed with `opts`.
 pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
+    opts.check_providers()?;
     let sel = parse_selector(selector)?;
     let versions = versions_for(&sel, opts)?;
     versions.iter().map(|v| Ok(find(v, opts)?.go())).collect()
@@ -146,19 +165,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
 /// Finds or installs one exact version through the providers, in order.
 pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     let name = format_go_name(v);
-    let unknown: Vec<&str> = opts
-        .providers
-        .iter()
-        .map(String::as_str)
-        .filter(|p| !PROVIDERS.contains(p))
-        .collect();
-    if !unknown.is_empty() {
-        bail!(
-            "QCOMPAT_PROVIDERS names unknown providers ({}): use a comma-separated list of {}",
-            unknown.join(", "),
-            PROVIDERS.join(", ")
-        );
-    }
+    opts.check_providers()?;
     let mut tried = Vec::new();
     if opts.allows("local") {
         if let Some(i) = list_local().into_iter().find(|i| i.version == name) {

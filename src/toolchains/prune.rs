@@ -2,87 +2,219 @@
 //! matrix's kept binaries and private GOCACHEs.
 
 use super::cache_root;
+use crate::support::cache::{self, Area};
+use crate::support::lock::LockFile;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What a name in the toolchains folder is.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    /// `goX.Y.Z`: an installed toolchain (or what is left of one).
+    Toolchain(String),
+    /// `.goX.Y.Z-<random>`: the staging folder of an install.
+    Staging(String),
+    /// `.goX.Y.Z.lock`: held while that version is installed.
+    Lock(String),
+}
+
+fn classify(name: &str) -> Option<Entry> {
+    if let Some(v) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".lock")) {
+        return v.starts_with("go").then(|| Entry::Lock(v.to_string()));
+    }
+    if let Some(rest) = name.strip_prefix('.') {
+        let (v, _) = rest.split_once('-')?;
+        return v.starts_with("go").then(|| Entry::Staging(v.to_string()));
+    }
+    name.starts_with("go")
+        .then(|| Entry::Toolchain(name.to_string()))
+}
+
+/// Prefix of the names things get in the cache root just before they are
+/// deleted, so that a prune killed mid-way leaves nothing that resolves.
+const TRASH: &str = ".trash-";
+
+/// Removes `path` by first renaming it into the cache root as `.trash-*`
+/// (no reader can find a half-deleted tree under its own name), then
+/// deleting it. A later prune reclaims what a killed one left.
+pub(super) fn discard(path: &Path) -> Result<()> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let trash = cache::root()?.join(format!(
+        "{TRASH}{}-{}-{}",
+        name.trim_start_matches('.'),
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    // Another file system (a cache folder mounted apart): delete in place.
+    let target = match std::fs::rename(path, &trash) {
+        Ok(()) => trash,
+        Err(_) => path.to_path_buf(),
+    };
+    remove(&target)
+}
+
+fn remove(p: &Path) -> Result<()> {
+    let dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    if dir {
+        std::fs::remove_dir_all(p)
+    } else {
+        std::fs::remove_file(p)
+    }
+    .with_context(|| format!("cannot remove {}", p.display()))
+}
 
 /// Removes qcompat's cached toolchains (except `keep`), leftovers of
-/// interrupted installs, and the matrix's kept binaries and private GOCACHEs
-/// (rebuilt on the next run). Returns what it removed.
+/// interrupted installs and prunes, and the matrix's kept binaries and
+/// private GOCACHEs (rebuilt on the next run). While another process uses
+/// the cache (a matrix run, a live check), its derived areas and installed
+/// toolchains are left alone. Returns what it removed.
 pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
+    let cache = cache::root()?;
+    let unused = cache::lock_unused()?;
+    if unused.is_none() {
+        eprintln!(
+            "qcompat: another qcompat (a matrix run, a live check) is using {}: its build areas and installed toolchains are left alone; prune again once it ends",
+            cache.display()
+        );
+    }
     let mut doomed = Vec::new();
-    // Installs hold `.goX.Y.Z.lock`: what belongs to one under way (its
-    // staging folder, the toolchain it is writing) is left alone.
-    let mut held = Vec::new();
-    let root = cache_root();
-    if let Ok(rd) = std::fs::read_dir(&root) {
-        for e in rd.filter_map(|e| e.ok()) {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let leftover = name.starts_with('.') && !name.ends_with(".lock");
-            // A lock file no install holds, of a version not installed (a
-            // failed or refused install left it).
-            if let Some(v) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".lock")) {
-                let idle = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(e.path())
-                    .is_ok_and(|f| f.try_lock().is_ok());
-                if idle && !root.join(v).exists() {
-                    doomed.push(e.path());
-                }
-                continue;
-            }
-            let toolchain = name.starts_with("go")
-                && !keep.iter().any(|k| k == &name || format!("go{k}") == name);
-            if !(leftover || toolchain) {
-                continue;
-            }
-            // `go1.22.5` or `.go1.22.5-abc123` (staging).
-            let version = name
-                .trim_start_matches('.')
-                .split('-')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let lock_path = root.join(format!(".{version}.lock"));
-            if lock_path.exists() {
-                let lock = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&lock_path)
-                    .with_context(|| format!("cannot open {}", lock_path.display()))?;
-                match lock.try_lock() {
-                    Ok(()) => held.push(lock),
-                    Err(std::fs::TryLockError::WouldBlock) => {
-                        eprintln!(
-                            "qcompat: {} is being installed by another qcompat; left alone",
-                            version
-                        );
-                        continue;
-                    }
-                    Err(std::fs::TryLockError::Error(e)) => {
-                        return Err(e)
-                            .with_context(|| format!("cannot lock {}", lock_path.display()))
-                    }
-                }
-            }
-            doomed.push(e.path());
+    // What a killed prune or install left in the cache root.
+    for e in read_sorted(&cache) {
+        if e.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
+        {
+            doomed.push(e);
         }
     }
-    for area in crate::support::cache::Area::DERIVED {
-        let p = area.dir();
-        if p.exists() {
-            doomed.push(p);
+    // One lock per version, taken once: several leftovers of one version
+    // must not make prune wait for itself.
+    let mut locks: HashMap<String, Option<LockFile>> = HashMap::new();
+    let root = cache_root()?;
+    for path in read_sorted(&root) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (version, installed) = match classify(&name) {
+            // A lock file no install holds goes when the lock below is
+            // released; one an install holds stays.
+            Some(Entry::Lock(v)) => {
+                if lock(&mut locks, &root, &v, dry_run)? && !root.join(&v).exists() {
+                    doomed.push(path);
+                }
+                continue;
+            }
+            Some(Entry::Staging(v)) => (v, false),
+            Some(Entry::Toolchain(v)) => (v, true),
+            None => continue,
+        };
+        let kept = keep
+            .iter()
+            .any(|k| k == &version || format!("go{k}") == version);
+        if installed && (kept || unused.is_none()) {
+            continue;
+        }
+        if !lock(&mut locks, &root, &version, dry_run)? {
+            continue;
+        }
+        doomed.push(path);
+    }
+    if unused.is_some() {
+        for area in Area::DERIVED {
+            let p = area.path_in(&cache);
+            if p.exists() {
+                doomed.push(p);
+            }
         }
     }
     doomed.sort();
     if !dry_run {
         for p in &doomed {
-            if p.is_dir() {
-                std::fs::remove_dir_all(p)
-            } else {
-                std::fs::remove_file(p)
+            let lock_file = p.parent() == Some(root.as_path())
+                && matches!(
+                    p.file_name().and_then(|n| classify(&n.to_string_lossy())),
+                    Some(Entry::Lock(_))
+                );
+            if lock_file {
+                // Removed by its LockFile, while still held.
+                continue;
             }
-            .with_context(|| format!("cannot remove {}", p.display()))?;
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
+            {
+                remove(p)?;
+            } else {
+                discard(p)?;
+            }
         }
     }
-    drop(held);
+    for held in locks.into_values().flatten() {
+        if dry_run {
+            held.release_keeping_file();
+        }
+    }
+    drop(unused);
     Ok(doomed)
+}
+
+/// Takes `version`'s install lock unless this prune already tried; false
+/// when an install holds it (said once). A dry run creates no lock file:
+/// where there is none, no install is under way.
+fn lock(
+    locks: &mut HashMap<String, Option<LockFile>>,
+    root: &Path,
+    version: &str,
+    dry_run: bool,
+) -> Result<bool> {
+    if let Some(held) = locks.get(version) {
+        return Ok(held.is_some());
+    }
+    let path = root.join(format!(".{version}.lock"));
+    if dry_run && !path.exists() {
+        return Ok(true);
+    }
+    let held = LockFile::try_acquire(&path)?;
+    if held.is_none() {
+        eprintln!("qcompat: {version} is being installed by another qcompat; left alone");
+    }
+    let ok = held.is_some();
+    locks.insert(version.to_string(), held);
+    Ok(ok)
+}
+
+fn read_sorted(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_classified() {
+        assert_eq!(
+            classify("go1.22.5"),
+            Some(Entry::Toolchain("go1.22.5".into()))
+        );
+        assert_eq!(
+            classify(".go1.22.5-Ab12"),
+            Some(Entry::Staging("go1.22.5".into()))
+        );
+        assert_eq!(
+            classify(".go1.22.5.lock"),
+            Some(Entry::Lock("go1.22.5".into()))
+        );
+        assert_eq!(classify(".in-use.lock"), None);
+        assert_eq!(classify("README"), None);
+    }
 }

@@ -97,7 +97,7 @@ pub fn diag_context(
 
 /// A GOCACHE of its own for an injector that does not salt its tool ID, keyed
 /// on the injector's content and the toolchain.
-pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> std::path::PathBuf {
+pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> Result<std::path::PathBuf> {
     let mut k = Key::new("gocache-private");
     k.str("injector", &inj.id.sha256)
         .str("command", &inj.command)
@@ -120,7 +120,9 @@ pub fn check(
     // one that passes another's salted line through (a chain in front of
     // qcompat's) would be answered by that injector's cache entries. The
     // cache is keyed on the whole command, so each chain has its own.
-    let gocache = (!inj.builtin).then(|| private_gocache(tc, inj));
+    let gocache = (!inj.builtin)
+        .then(|| private_gocache(tc, inj))
+        .transpose()?;
     let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         let job = Job {
             go: &tc.go.path,

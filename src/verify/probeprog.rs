@@ -31,8 +31,8 @@ pub fn materialize() -> Result<PathBuf> {
     for (name, text) in FILES {
         key.str(name, text);
     }
-    let root = crate::support::cache::Area::Probe.dir();
-    let dir = crate::support::cache::Area::Probe.entry(&key);
+    let root = crate::support::cache::Area::Probe.dir()?;
+    let dir = crate::support::cache::Area::Probe.entry(&key)?;
     if dir.join("go.mod").exists() {
         return Ok(dir);
     }

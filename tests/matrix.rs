@@ -576,6 +576,73 @@ fn user_program_cells() {
     );
 }
 
+/// A program whose go.mod needs a newer Go than the toolchain is a skip with
+/// the go command's reason, not a failure; a failure no class explains
+/// carries the `unknown` diagnosis with its telling line.
+#[test]
+fn program_too_new_is_a_skip_and_unknown_failures_are_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    let go121 = sdk("1.21.13");
+    let goroot = go121.parent().unwrap().parent().unwrap();
+    let cache = dir.path().join("cache");
+    for (name, gomod, src) in [
+        ("newer", "go 1.26\n", "package main\n\nfunc main() {}\n"),
+        (
+            "broken",
+            "go 1.21\n",
+            "package main\n\nfunc main() { undefinedThing() }\n",
+        ),
+    ] {
+        let m = dir.path().join(name);
+        std::fs::create_dir_all(&m).unwrap();
+        std::fs::write(
+            m.join("go.mod"),
+            format!("module example.com/{name}\n\n{gomod}"),
+        )
+        .unwrap();
+        std::fs::write(m.join("main.go"), src).unwrap();
+    }
+    let run_program = |name: &str| {
+        let s = spec(
+            dir.path(),
+            &format!("{name}.yaml"),
+            &format!(
+                "toolchains: [{{path: {}}}]\nplatforms: [linux/amd64]\nprogram: {{dir: {}, package: .}}\nverify: exec\n",
+                goroot.display(),
+                dir.path().join(name).display()
+            ),
+        );
+        let report = dir.path().join(format!("{name}.json"));
+        let o = run_spec(&s, &report, &cache);
+        (read_doc(&report, "report"), o)
+    };
+    let (r, o) = run_program("newer");
+    let c = cell(&r, "go1.21.13", "linux/amd64");
+    assert_eq!(c["status"], "skip-program", "{c:#}");
+    assert!(
+        s(&c["note"]).contains("go.mod requires go >= 1.26"),
+        "{c:#}"
+    );
+    assert!(
+        c.get("diagnosis").is_none(),
+        "a skip is not a failure: {c:#}"
+    );
+    assert_ne!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let (r, o) = run_program("broken");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let c = cell(&r, "go1.21.13", "linux/amd64");
+    assert_eq!(c["status"], "fail-build", "{c:#}");
+    assert_eq!(c["diagnosis"]["class"], "unknown", "{c:#}");
+    assert!(
+        s(&c["diagnosis"]["evidence"]).contains("undefined: undefinedThing"),
+        "{c:#}"
+    );
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
 /// `X.Y.x` resolves from local toolchains when the providers say so, and a
 /// network failure suggests --offline.
 #[test]

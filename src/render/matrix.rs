@@ -15,6 +15,7 @@ fn label(c: &Cell) -> String {
         (Status::SkipBroken, _) => "⏭ broken".into(),
         (Status::SkipInjector, _) => "⏭ injector".into(),
         (Status::SkipGccgo, _) => "⏭ gccgo".into(),
+        (Status::SkipProgram, _) => "⏭ program".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }
@@ -67,7 +68,7 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain."
     );
     for t in r
         .toolchains

@@ -16,7 +16,19 @@ pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
 pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
     match cmd {
         PinsCmd::Update { from, pins } => {
-            let current = Pins::load(Some(&pins))?;
+            // A first adoption starts from a missing or empty file.
+            let fresh = std::fs::read_to_string(&pins).map_or_else(
+                |e| e.kind() == std::io::ErrorKind::NotFound,
+                |t| {
+                    t.lines()
+                        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                },
+            );
+            let current = if fresh {
+                Pins::parse(pins::EMPTY, &pins.display().to_string())?
+            } else {
+                Pins::load(Some(&pins))?
+            };
             let report = crate::matrix::report::read(&from)?;
             let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
             let (file, log) = crate::policy::pins::update::update(&current, &report, &today[..10])?;

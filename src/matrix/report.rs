@@ -136,6 +136,12 @@ impl Report {
         m
     }
 
+    /// The cells that were skipped (cgo-only ports, an injector or program
+    /// the toolchain cannot build, gccgo).
+    pub fn skips(&self) -> impl Iterator<Item = &Cell> {
+        self.cells.iter().filter(|c| c.outcome.status.is_skip())
+    }
+
     /// Go versions in first-seen order.
     pub fn versions(&self) -> Vec<String> {
         let mut v: Vec<String> = Vec::new();

@@ -75,6 +75,22 @@ pub fn finish(
     for r in &regressions {
         eprintln!("qcompat: regression: {r}");
     }
+    // A skip proves nothing: say so, with the first reason, even on exit 0.
+    let skipped: Vec<&Cell> = report.skips().collect();
+    if let Some(first) = skipped.first() {
+        eprintln!(
+            "qcompat: note: {} of {} cell(s) skipped, not verified (e.g. {} {}: {})",
+            skipped.len(),
+            report.cells.len(),
+            first.go,
+            first.platform(),
+            first
+                .outcome
+                .note
+                .as_deref()
+                .unwrap_or(first.outcome.status.name())
+        );
+    }
     Ok(if interrupted {
         ExitCode::from(130)
     } else if report.failures().next().is_some() || !regressions.is_empty() {

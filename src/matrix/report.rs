@@ -247,7 +247,7 @@ impl Journal {
         let file = match file {
             Ok(f) => Some(f),
             Err(e) => {
-                eprintln!(
+                crate::errln!(
                     "qcompat: warning: cannot keep the journal {} ({e:#}); results exist only in memory until the end",
                     path.display()
                 );
@@ -261,7 +261,7 @@ impl Journal {
         let Some(f) = &mut self.file else { return };
         let line = serde_json::to_string(cell).unwrap_or_default();
         if let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush()) {
-            eprintln!(
+            crate::errln!(
                 "qcompat: warning: cannot write the journal {}: {e}",
                 self.path.display()
             );

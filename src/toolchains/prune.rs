@@ -51,7 +51,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
                 match lock.try_lock() {
                     Ok(()) => held.push(lock),
                     Err(std::fs::TryLockError::WouldBlock) => {
-                        eprintln!(
+                        crate::errln!(
                             "qcompat: {} is being installed by another qcompat; left alone",
                             version
                         );

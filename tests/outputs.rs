@@ -83,3 +83,23 @@ fn formats_are_given_or_refused() {
         "{v:#}"
     );
 }
+
+#[test]
+fn a_cell_twice_in_one_report_is_named_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("matrix/evidence/report.json")).unwrap(),
+    )
+    .unwrap();
+    let first = r["cells"][0].clone();
+    r["cells"].as_array_mut().unwrap().push(first);
+    let p = dir.path().join("dup.json");
+    std::fs::write(&p, r.to_string()).unwrap();
+    let o = run(&["matrix", "merge", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("appears twice in this report") && !e.contains("two reports"),
+        "{e}"
+    );
+}

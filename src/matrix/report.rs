@@ -336,6 +336,9 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
     };
     let mut total: Option<usize> = None;
     let mut seen = std::collections::BTreeSet::new();
+    // Which report each merged cell came from, to tell a cell duplicated
+    // inside one report from one present in two.
+    let mut from: Vec<&str> = Vec::new();
     for (name, r) in &reports {
         if r.spec != first.spec {
             bail!(
@@ -381,18 +384,27 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
             }
         }
         for c in &r.cells {
-            if out
+            if let Some(i) = out
                 .cells
                 .iter()
-                .any(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+                .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
             {
+                if from[i] == name.as_str() {
+                    bail!(
+                        "{name}: cell {} {} appears twice in this report",
+                        c.go,
+                        c.platform()
+                    );
+                }
                 bail!(
-                    "{name}: cell {} {} appears in two reports",
+                    "{name}: cell {} {} appears in two reports (also in {})",
                     c.go,
-                    c.platform()
+                    c.platform(),
+                    from[i]
                 );
             }
             out.cells.push(c.clone());
+            from.push(name.as_str());
         }
     }
     match total {

@@ -72,10 +72,12 @@ enum Cmd {
         /// Always verify live with a build through the injector
         #[arg(long)]
         verify: bool,
-        /// Print the go command flags a build script can use
-        #[arg(long, value_parser = ["goflags"])]
-        format: Option<String>,
-        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        /// Print the go command flags a build script can use (goflags: one
+        /// line to append to GOFLAGS; env: `export GOFLAGS=...` and, when the
+        /// injector needs it, `export GOCACHE=...`, for a shell to eval)
+        #[arg(long, value_enum)]
+        format: Option<crate::commands::select::LineFormat>,
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
         #[command(flatten)]
@@ -85,10 +87,10 @@ enum Cmd {
     Doctor {
         #[command(flatten)]
         injector: InjectorArgs,
-        /// Also build and run the probe program through the injector
+        /// Also build and run the probe program (and --program) through the injector
         #[arg(long)]
         deep: bool,
-        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
     },
@@ -140,6 +142,11 @@ pub struct InjectorArgs {
     /// The module directory of --toolexec-package (default: .)
     #[arg(long, value_name = "DIR", requires = "toolexec_package")]
     pub toolexec_dir: Option<PathBuf>,
+    /// Your program (module folder, and package in it: DIR or DIR:PKG):
+    /// checked beside the probe, and built through the injector by the live
+    /// check; the verdict says whether it works with this injector here
+    #[arg(long, value_name = "DIR[:PKG]")]
+    pub program: Option<String>,
 }
 
 #[derive(Args)]
@@ -225,7 +232,7 @@ pub enum PinsCmd {
     },
     /// Check a pins file and show which pin covers a version
     Check {
-        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
         /// A Go version such as go1.27.3 (or 1.27.3)
@@ -233,7 +240,7 @@ pub enum PinsCmd {
     },
     /// Print the pins as a Markdown table, one row per pin (the README's)
     Table {
-        /// Pins file (default: $QCOMPAT_PINS, else the built-in matrix/pins.yaml)
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
         #[arg(long, value_name = "FILE")]
         pins: Option<PathBuf>,
     },
@@ -284,7 +291,7 @@ pub fn run() -> Result<ExitCode> {
             format,
             pins,
             injector,
-        } => commands::select::run(g, offline, verify, format.is_some(), pins, &injector)?,
+        } => commands::select::run(g, offline, verify, format, pins, &injector)?,
         Cmd::Doctor {
             injector,
             deep,

@@ -264,6 +264,41 @@ fn failing_checks_exit_1_and_bad_input_exits_2() {
     let out = run(&["doctor", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // GOFLAGS the go command refuses: `go env` reads them without a word,
+    // every build fails. doctor fails the goflags check, select refuses.
+    let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
+    c.env("GOFLAGS", "-bogusflag");
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    let g = check(&r, "goflags");
+    assert_eq!(g["status"], "fail", "{g:#}");
+    assert!(
+        g["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown flag -bogusflag"),
+        "{g:#}"
+    );
+    // A cache qcompat cannot write: the advice names what works there.
+    let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
+    c.env("QCOMPAT_CACHE_DIR", "/proc/version/qcompat");
+    let (r, _) = json_of(&mut c);
+    let a = r["advice"].as_str().unwrap();
+    assert!(
+        a.contains("cannot be written") && a.contains(" toolexec\" on the go command line"),
+        "{a}"
+    );
+    let out = cmd(&["select", "--offline", "--go", go126().to_str().unwrap()])
+        .env("GOFLAGS", "-bogusflag")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown flag -bogusflag"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let human = cmd(&["doctor", "--go", go126().to_str().unwrap()])
         .env_remove("NO_COLOR")
         .output()
@@ -486,5 +521,138 @@ fn real_gccgo() {
     assert!(
         c["note"].as_str().unwrap().contains("nothing to inject"),
         "{c:#}"
+    );
+}
+
+/// A toolchain built from source is `{path: GOROOT}`: the wrapper devel
+/// GOROOT (go1.28-devel_abc1234, Go 1.26.8's tools underneath) through
+/// select (checked live: no pin names it), doctor, and a one-platform matrix
+/// whose `next` finds no pre-release here (no cells, a note); `pins update`
+/// records it under its exact name, after which select calls it tested and
+/// `pins check go1.28.0` says it was tested with the devel build only.
+#[test]
+fn devel_toolchain_through_select_doctor_and_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let gobin = devel_goroot(dir.path(), DEVEL_NEW);
+    let g = gobin.to_str().unwrap();
+    let cache = dir.path().join("qcache");
+    let gocache = dir.path().join("gocache");
+    let with = |c: &mut Command| {
+        c.env("QCOMPAT_CACHE_DIR", &cache)
+            .env("GOCACHE", &gocache)
+            .env("QCOMPAT_PROVIDERS", "local");
+    };
+    let mut c = cmd(&["select", "--json", "--go", g]);
+    with(&mut c);
+    let (s, code) = json_of(&mut c);
+    assert_eq!(code, 0, "{s:#}");
+    assert_eq!(
+        (s["strategy"].clone(), s["verified"].clone()),
+        (serde_json::json!("injected"), serde_json::json!(true)),
+        "{s:#}"
+    );
+    assert_eq!(s["coverage"], "untested", "{s:#}");
+    assert_eq!(s["go_version"], "1.28.0-devel.abc1234");
+
+    let mut c = cmd(&["doctor", "--json", "--deep", "--go", g]);
+    with(&mut c);
+    let (r, _) = json_of(&mut c);
+    assert_eq!(check(&r, "version")["status"], "warn", "{r:#}");
+    assert!(
+        check(&r, "version")["message"]
+            .as_str()
+            .unwrap()
+            .contains("untested"),
+        "{r:#}"
+    );
+    assert_eq!(check(&r, "deep")["status"], "ok", "{r:#}");
+    assert_eq!(r["selection"]["coverage"], "untested", "{r:#}");
+
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "toolchains: [{{path: {}}}, next]\nplatforms: [linux/amd64]\nverify: exec\n",
+            dir.path().join("goroot").display()
+        ),
+    )
+    .unwrap();
+    let report = dir.path().join("report.json");
+    let mut c = cmd(&[
+        "matrix",
+        "run",
+        spec.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    with(&mut c);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r = read_doc(&report, "report");
+    assert_eq!(r["cells"].as_array().unwrap().len(), 1, "{r:#}");
+    assert_eq!(
+        cell(&r, "go1.28-devel_abc1234", "linux/amd64")["status"],
+        "pass",
+        "{r:#}"
+    );
+    assert!(
+        r["notes"].to_string().contains("no pre-release is newer"),
+        "{r:#}"
+    );
+
+    let pins = dir.path().join("pins.yaml");
+    std::fs::write(&pins, include_str!("../matrix/pins.yaml")).unwrap();
+    let o = run(&[
+        "pins",
+        "update",
+        "--from",
+        report.to_str().unwrap(),
+        "--pins",
+        pins.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::read_to_string(&pins)
+        .unwrap()
+        .contains("go1.28-devel_abc1234"));
+    let mut c = cmd(&[
+        "select",
+        "--offline",
+        "--json",
+        "--pins",
+        pins.to_str().unwrap(),
+        "--go",
+        g,
+    ]);
+    with(&mut c);
+    let (s, _) = json_of(&mut c);
+    assert_eq!(
+        (s["coverage"].clone(), s["pinned"].clone()),
+        (serde_json::json!("tested"), serde_json::json!(true)),
+        "{s:#}"
+    );
+    let o = run(&[
+        "pins",
+        "check",
+        "--pins",
+        pins.to_str().unwrap(),
+        "go1.28.0",
+    ]);
+    assert!(
+        text(&o.stdout).contains("tested with go1.28-devel_abc1234 only"),
+        "{}",
+        text(&o.stdout)
+    );
+    // doctor on the release says the same.
+    let d = dir.path().join("rel");
+    std::fs::create_dir(&d).unwrap();
+    let rel = fake_go(&d, "go1.28.0", Some(RUNTIME2_UINT64));
+    let (r, _) = doctor(&rel, &["--pins", pins.to_str().unwrap()]);
+    let v = check(&r, "version");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("tested with go1.28-devel_abc1234 only"),
+        "{v:#}"
     );
 }

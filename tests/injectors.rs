@@ -195,13 +195,27 @@ fn seed_injector_on_go126_and_go127() {
 
 /// Two injectors that both add runtime.GoroutineID. The chain answers
 /// `-V=full` with qcompat's salted line, so it shares cache entries with
-/// qcompat-only builds: a GOCACHE of the test's own keeps their runtime.a out.
+/// qcompat-only builds: the user's GOCACHE, warmed by a qcompat-only build,
+/// must not answer its live check or its matrix cells.
 #[test]
 fn chained_injectors_are_recognised() {
     let cache = tempfile::tempdir().unwrap();
     let gocache = cache.path().join("go-build");
     let inj = injector("convert", &go126(), "go126");
     let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
+    // A qcompat-only live build leaves its runtime.a in the user's GOCACHE.
+    let (warm, _) = json_of(
+        cmd(&[
+            "select",
+            "--json",
+            "--verify",
+            "--go",
+            go126().to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path())
+        .env("GOCACHE", &gocache),
+    );
+    assert_eq!(warm["verified"], true, "{warm:#}");
     let r = doctor_in(&go126(), &chained, true, cache.path(), Some(&gocache));
     let id = check(&r, "toolexec-id");
     assert_eq!(id["status"], "warn", "{id:#}");
@@ -215,6 +229,8 @@ fn chained_injectors_are_recognised() {
         s(&deep["message"]).contains("chained-injectors"),
         "{deep:#}"
     );
+    assert_eq!(deep["class"], "chained-injectors", "{deep:#}");
+    assert_eq!(r["selection"]["live"]["private_gocache"], true);
     assert!(s(&deep["fix"]).contains("one injector own"), "{deep:#}");
     assert_eq!(r["selection"]["failure"], "chained-injectors");
 
@@ -471,4 +487,38 @@ fn wrong_ids_fail_the_run() {
             assert!(s(&c["diagnosis"]["evidence"]).contains("ok=false"), "{c:#}");
         }
     }
+}
+
+/// An injector whose `compile -V=full` answer the go command refuses fails
+/// doctor's toolexec-id check with the go command's words, and its matrix
+/// cells carry a class of their own (bad-tool-id).
+#[test]
+fn garbage_tool_id_fails_doctor_and_is_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    let inj = script(
+        dir.path(),
+        "garbage-inj",
+        "if [ \"$2\" = -V=full ]; then echo garbage; exit 0; fi\nexec \"$@\"\n",
+    );
+    let cache = dir.path().join("cache");
+    let r = doctor(&go126(), inj.to_str().unwrap(), false, &cache);
+    assert_eq!(r["ok"], false, "{r:#}");
+    let c = check(&r, "toolexec-id");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(
+        s(&c["message"])
+            .contains("parsing buildID from go tool compile -V=full: unexpected output"),
+        "{c:#}"
+    );
+    let (r, out) = matrix_report(
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\nverify: link\n",
+            inj.display()
+        ),
+        dir.path(),
+        &cache,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let c = cell(&r, "go1.26.8", "linux/amd64");
+    assert_eq!(c["diagnosis"]["class"], "bad-tool-id", "{c:#}");
 }

@@ -227,11 +227,24 @@ fn schemas_validate_real_outputs_in_python_offline() {
     }
 }
 
-/// The README's section for q runs as written: in a scratch project whose
-/// `q` is the stand-in injector of tests/injectors/modern (built from its
-/// `cmd/q`), with this repository as `qcompat/`.
+/// The README's section for q runs as written, with a `q` that salts
+/// `-V=full` (tests/injectors/modern).
 #[test]
-fn q_section_commands_run() {
+fn q_section_commands_run_salted() {
+    q_section_commands_run("modern", "main.go");
+}
+
+/// ... and with one that leaves it unchanged, as q does
+/// (tests/injectors/qlike's cmd/q).
+#[test]
+fn q_section_commands_run_unsalted() {
+    q_section_commands_run("qlike", "cmd/q/main.go");
+}
+
+/// Runs the README's q commands in a scratch project whose `q` is built from
+/// tests/injectors/STAND_IN (its FILE is also the project's `cmd/q`), with
+/// this repository as `qcompat/`.
+fn q_section_commands_run(stand_in: &str, file: &str) {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let (start, end) = ("<!-- q-commands -->\n", "<!-- /q-commands -->");
     let a = readme.find(start).expect("README has <!-- q-commands -->") + start.len();
@@ -254,11 +267,8 @@ fn q_section_commands_run() {
         "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/qcompat/qcompat/fallback-go/goid\"\n)\n\nfunc main() { fmt.Printf(\"mode=%s id=%d\\n\", goid.CurrentMode(), goid.ID()) }\n",
     )
     .unwrap();
-    std::fs::copy(
-        repo().join("tests/injectors/modern/main.go"),
-        proj.join("cmd/q/main.go"),
-    )
-    .unwrap();
+    let src = repo().join("tests/injectors").join(stand_in);
+    std::fs::copy(src.join(file), proj.join("cmd/q/main.go")).unwrap();
     std::fs::write(
         proj.join(".github/qcompat.yaml"),
         "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {package: ./cmd/q, dir: ..}\nprogram: {dir: .., package: .}\nverify: exec\n",
@@ -270,8 +280,11 @@ fn q_section_commands_run() {
     let q = std::process::Command::new(&go)
         .args(["build", "-o"])
         .arg(bin.join("q"))
-        .arg(".")
-        .current_dir(repo().join("tests/injectors/modern"))
+        .arg(match std::path::Path::new(file).parent() {
+            Some(d) if !d.as_os_str().is_empty() => format!("./{}", d.display()),
+            _ => ".".to_string(),
+        })
+        .current_dir(&src)
         .env("GOTOOLCHAIN", "local")
         .env("GOFLAGS", "")
         .output()
@@ -313,6 +326,13 @@ fn q_section_commands_run() {
     assert_eq!(doc["ok"], true, "{doc:#}");
     assert_eq!(doc["selection"]["strategy"], "injected");
     assert_eq!(doc["selection"]["verified"], true);
+    assert_eq!(doc["selection"]["program"]["works"], true, "{doc:#}");
+    assert_eq!(doc["selection"]["program"]["fallback"], true, "{doc:#}");
+    assert_eq!(
+        doc["selection"]["needs_own_gocache"],
+        stand_in == "qlike",
+        "{doc:#}"
+    );
     let m = read_doc(&proj.join("matrix.json"), "report");
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&m, "go1.26.8", p);
@@ -358,4 +378,52 @@ fn command_line_forms() {
     let o = run(&["toolexec", "--help"]);
     assert!(o.status.success());
     assert!(text(&o.stdout).contains("-toolexec=\"qcompat toolexec\""));
+}
+
+/// The workflow's nightly run: scheduled, with `supported` and `next` from
+/// the shipped nightly spec, against the repository's pins. Offline here,
+/// `next` finds no pre-release and the plan says so instead of failing.
+#[test]
+fn nightly_workflow_and_its_spec() {
+    let wf = std::fs::read_to_string(repo().join("ci/workflows/qcompat-matrix.yml")).unwrap();
+    assert!(wf.contains("schedule:") && wf.contains(".github/qcompat-nightly.yaml"));
+    assert!(
+        wf.matches("--pins \"$PINS\"").count() >= 2,
+        "run and merge both read the pins"
+    );
+    let spec = std::fs::read_to_string(repo().join("matrix/nightly.yaml")).unwrap();
+    assert!(spec.contains("toolchains: [supported, next]"));
+    go127();
+    let o = cmd(&[
+        "matrix",
+        "plan",
+        "matrix/nightly.yaml",
+        "--offline",
+        "--shards",
+        "2",
+        "--format",
+        "json",
+    ])
+    .current_dir(repo())
+    .env("QCOMPAT_PROVIDERS", "local")
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("next: no toolchain fits"),
+        "{}",
+        text(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0]["cells"].as_u64().unwrap() > 0, "{v:#}");
+    let o = cmd(&["toolchains", "path", "next", "--offline"])
+        .env("QCOMPAT_PROVIDERS", "local")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no toolchain fits"),
+        "{}",
+        text(&o.stderr)
+    );
 }

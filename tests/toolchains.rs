@@ -613,3 +613,165 @@ fn gotoolchain_provider_go127() {
         assert!(versions.contains(&v), "{versions:?}");
     }
 }
+
+/// A loopback index of rc, beta and stable releases: `toolchains list
+/// --remote` marks the pre-releases and the one `next` names; `matrix plan`
+/// resolves `next` without downloading it; once the release is out, `next`
+/// names nothing and the plan says so. Coverage: an rc is untested by a
+/// pin whose evidence is the stable release of its minor.
+#[test]
+fn prereleases_next_and_their_coverage() {
+    let s = Server::start();
+    let entry = |version: &str, stable: bool| {
+        let file = format!("{version}.linux-amd64.tar.gz");
+        s.add(&file, fake_toolchain(version), Mode::Normal);
+        json!({"version": version, "stable": stable, "files": [
+            {"filename": file, "os": "linux", "arch": "amd64", "version": version,
+             "sha256": "00", "size": 1, "kind": "archive"}]})
+    };
+    let before = vec![
+        entry("go1.88rc2", false),
+        entry("go1.88rc1", false),
+        entry("go1.88beta1", false),
+        entry("go1.87.3", true),
+        entry("go1.87rc1", false),
+    ];
+    *s.index.lock().unwrap() = serde_json::to_string(&before).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        cmd(args)
+            .env("QCOMPAT_CACHE_DIR", dir.path())
+            .env(
+                "QCOMPAT_GO_INDEX",
+                format!("{}?mode=json&include=all", s.base),
+            )
+            .env("QCOMPAT_PROVIDERS", "local,download")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["toolchains", "list", "--remote", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = |v: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["version"] == v)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            row("go1.88rc2")["prerelease"].clone(),
+            row("go1.88rc2")["next"].clone()
+        ),
+        (json!(true), json!(true))
+    );
+    assert_eq!(row("go1.88beta1")["prerelease"], true);
+    assert_eq!(row("go1.88beta1")["next"], false);
+    assert_eq!(
+        (
+            row("go1.87.3")["prerelease"].clone(),
+            row("go1.87.3")["stable"].clone()
+        ),
+        (json!(false), json!(true))
+    );
+    let o = run(&["toolchains", "list", "--remote"]);
+    let t = text(&o.stdout);
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("go1.88rc2") && l.contains("pre-release (next)")),
+        "{t}"
+    );
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("go1.88beta1") && l.contains("pre-release ")),
+        "{t}"
+    );
+
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "toolchains: [next]\nplatforms: [linux/amd64, linux/arm64]\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "matrix",
+        "plan",
+        spec.to_str().unwrap(),
+        "--shards",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("go1.88rc2 is not on this machine"),
+        "{}",
+        text(&o.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan[0]["cells"], 2, "{plan:#}");
+    let archive = s
+        .files
+        .lock()
+        .unwrap()
+        .get("go1.88rc2.linux-amd64.tar.gz")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        archive.hits.load(Ordering::SeqCst),
+        0,
+        "a plan downloaded the toolchain"
+    );
+
+    // go1.88.0 is out: its rcs are behind it and nothing is next.
+    let mut after = vec![entry("go1.88.0", true)];
+    after.extend(before);
+    *s.index.lock().unwrap() = serde_json::to_string(&after).unwrap();
+    let o = run(&[
+        "matrix",
+        "plan",
+        spec.to_str().unwrap(),
+        "--shards",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no pre-release is newer"),
+        "{}",
+        text(&o.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan[0]["cells"], 0, "{plan:#}");
+
+    // Coverage: the shipped go1.27.3 evidence says nothing of go1.27rc1 or a
+    // devel build of 1.27; a release tested only as an rc says so.
+    for v in ["go1.27rc1", "go1.27-devel_abc1234", "1.27beta1"] {
+        let o = run(&["pins", "check", v]);
+        assert!(
+            text(&o.stdout).contains("coverage: untested"),
+            "{v}: {}",
+            text(&o.stdout)
+        );
+    }
+    let o = run(&["pins", "check", "go1.27.4"]);
+    assert!(!text(&o.stdout).contains("untested"), "{}", text(&o.stdout));
+    let pins = dir.path().join("pins.yaml");
+    std::fs::write(&pins, "schema: 1\npins:\n- go: \">=1.88.0, <1.89.0\"\n  strategy: injected\n  linkname: restricted\n  evidence:\n    toolchains: [go1.88rc1]\n    platforms_linked: 1\n    platforms_executed: 1\n    date: \"2026-12-01\"\n    qcompat_version: \"0.1.0\"\n").unwrap();
+    let check =
+        |v: &str| text(&run(&["pins", "check", "--pins", pins.to_str().unwrap(), v]).stdout);
+    assert!(
+        !check("go1.88rc1").contains("untested"),
+        "{}",
+        check("go1.88rc1")
+    );
+    assert!(check("go1.88rc2").contains("coverage: untested"));
+    assert!(
+        check("go1.88.0").contains("tested with go1.88rc1 only"),
+        "{}",
+        check("go1.88.0")
+    );
+}

@@ -360,3 +360,30 @@ fn fallback_go_tests_go121_to_go125() {
         fallback_tests(&sdk(v));
     }
 }
+
+/// Both devel shapes build through the injector: the salt goes into the
+/// buildID's content, which stays the last field (Go 1.25+'s go command
+/// rejects anything after it on a line whose third field contains `devel`).
+#[test]
+fn devel_toolchains_build_through_the_injector() {
+    for version in [DEVEL_NEW, DEVEL_OLD] {
+        let dir = tempfile::tempdir().unwrap();
+        let gobin = devel_goroot(dir.path(), version);
+        let out = go(&gobin, &dir.path().join("cache"), &["env", "GOVERSION"])
+            .output()
+            .unwrap();
+        assert_eq!(text(&out.stdout).trim(), version);
+        let probe = dir.path().join("probe");
+        ok(
+            build(
+                &gobin,
+                &dir.path().join("cache"),
+                true,
+                "./cmd/qcompat-probe",
+                &probe,
+            ),
+            &format!("injected build on {version}"),
+        );
+        assert!(exec(&probe).contains("qcompat-probe ok=true"), "{version}");
+    }
+}

@@ -14,8 +14,10 @@ pub fn run(
     pins: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
     let pins = super::pins::load(pins)?;
+    let program = super::program(injector)?;
     let injector = super::injector_request(injector)?;
     let report = doctor::diagnose(&doctor::Options {
+        program: program.as_ref(),
         go_flag: g.go.as_deref(),
         timeout: g.timeout(),
         injector: &injector,

@@ -39,3 +39,11 @@ pub fn injector_request(a: &InjectorArgs) -> Result<crate::inject::build::Reques
         package,
     })
 }
+
+/// The program named with `--program`, checked.
+pub fn program(a: &InjectorArgs) -> Result<Option<crate::verify::program::Program>> {
+    a.program
+        .as_deref()
+        .map(crate::verify::program::Program::parse)
+        .transpose()
+}

@@ -67,9 +67,19 @@ pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
                     })?;
                     match p.find(&v.version) {
                         Some(m) => output::emit(g.format(), m.pin, |s| {
+                            let untested = m
+                                .pin
+                                .evidence
+                                .as_ref()
+                                .and_then(|e| e.untested_for(&v.version));
                             s.push_str(&format!(
-                                "{} -> pin {:?}: {}\n",
-                                v.raw, m.pin.go, m.pin.strategy
+                                "{} -> pin {:?}: {}{}\n",
+                                v.raw,
+                                m.pin.go,
+                                m.pin.strategy,
+                                untested
+                                    .map(|w| format!(", coverage: untested: {w}"))
+                                    .unwrap_or_default()
                             ))
                         })?,
                         // JSON and YAML say `null`: no pin.

@@ -4,24 +4,41 @@
 use crate::cli::{Global, InjectorArgs};
 use crate::go::{discover, runtime_layout};
 use crate::policy::select::{self, Coverage, Mode, Selection};
-use crate::support::output::{self, Format};
+use crate::support::output;
 use anyhow::Result;
 use std::fmt::Write;
+
+/// The shell-ready forms of a selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LineFormat {
+    /// One line of go flags, to append to GOFLAGS or pass to go build.
+    Goflags,
+    /// `export GOFLAGS=...` (and `export GOCACHE=...` when the injector
+    /// needs a cache of its own), for `eval`.
+    Env,
+}
 
 pub fn run(
     g: &Global,
     offline: bool,
     verify: bool,
-    goflags_only: bool,
+    line: Option<LineFormat>,
     pins: Option<std::path::PathBuf>,
     injector: &InjectorArgs,
 ) -> Result<()> {
-    if goflags_only && (g.json || g.yaml) {
-        anyhow::bail!("--format goflags prints one line of go flags; drop --json/--yaml (or drop --format for the JSON selection)");
+    if line.is_some() && (g.json || g.yaml) {
+        anyhow::bail!("--format goflags/env prints shell-ready lines; drop --json/--yaml (or drop --format for the JSON selection)");
     }
     let pins = super::pins::load(pins)?;
     let go = g.go()?;
     let tc = discover::discover(&go)?;
+    if let Err(words) = go.check_goflags(&tc.env.goflags) {
+        anyhow::bail!(
+            "the go command refuses GOFLAGS={}: {words}; every go build fails so: remove or correct that flag, then select again",
+            tc.env.goflags
+        );
+    }
+    let program = super::program(injector)?;
     let inj = super::injector_request(injector)?.choose(&tc)?;
     let layout = runtime_layout::read(tc.goroot());
     let mode = if offline {
@@ -37,29 +54,53 @@ pub fn run(
         &pins,
         &inj,
         select::ask_salted(&tc, &inj),
-        mode,
-        "--offline was given",
+        select::Ask {
+            mode,
+            offline_why: "--offline was given",
+            program: program.as_ref(),
+        },
     )?;
-    render(&s, g.format(), goflags_only)
+    match line {
+        Some(l) => lines(&s, l, &tc.env.goflags),
+        None => output::emit(g.format(), &s, |out| human(&s, out)),
+    }
 }
 
-fn render(s: &Selection, format: Format, goflags_only: bool) -> Result<()> {
-    if goflags_only {
-        let toolexec = if s.toolexec_required {
-            goflags_toolexec(s)?
-        } else {
-            String::new()
-        };
-        crate::outln!("{}", s.goflags(&toolexec))?;
-        return Ok(());
+/// Prints the selection as go flags, or as shell lines that also set the
+/// GOCACHE an injector that leaves `-V=full` unchanged needs.
+fn lines(s: &Selection, format: LineFormat, goflags: &str) -> Result<()> {
+    let toolexec = if s.toolexec_required {
+        goflags_toolexec(s)?
+    } else {
+        String::new()
+    };
+    let own_cache = s.gocache.as_deref().filter(|_| s.toolexec_required);
+    match format {
+        LineFormat::Goflags => {
+            if let Some(dir) = own_cache {
+                eprintln!(
+                    "qcompat: {} leaves `compile -V=full` unchanged: build with these flags in a GOCACHE of its own (GOCACHE={}), or a plain runtime.a from your usual cache is linked and the build fails with `relocation target runtime.GoroutineID not defined`; `--format env` prints both",
+                    s.toolexec,
+                    crate::support::shell::shell_quote(dir)
+                );
+            }
+            crate::outln!("{}", s.goflags(&toolexec, goflags))?;
+        }
+        LineFormat::Env => {
+            let q = crate::support::shell::shell_quote;
+            crate::outln!("export GOFLAGS={}", q(&s.full_goflags(&toolexec, goflags)))?;
+            if let Some(dir) = own_cache {
+                crate::outln!("export GOCACHE={}", q(dir))?;
+            }
+        }
     }
-    output::emit(format, s, |out| human(s, out))
+    Ok(())
 }
 
 /// The injector as one word when it can be (the qcompat-toolexec link for
 /// qcompat's own, so it fits GOFLAGS too); else as given.
 fn goflags_toolexec(s: &Selection) -> Result<String> {
-    if s.injector.name != "builtin" {
+    if !s.injector.is_builtin() {
         return Ok(s.toolexec.clone());
     }
     let link = crate::inject::command::toolexec_link()?;
@@ -85,12 +126,13 @@ pub fn human(s: &Selection, out: &mut String) {
     let _ = writeln!(
         out,
         "injector    {}",
-        if s.injector.name == "builtin" {
+        if s.injector.is_builtin() {
             "qcompat toolexec (built in)".to_string()
         } else {
             format!(
-                "{} (sha256 {})",
+                "{} ({} {})",
                 s.toolexec,
+                s.injector.hash_label(),
                 &s.injector.sha256[..12.min(s.injector.sha256.len())]
             )
         }
@@ -111,5 +153,20 @@ pub fn human(s: &Selection, out: &mut String) {
     );
     for r in &s.reasons {
         let _ = writeln!(out, "  - {r}");
+    }
+    if let Some(p) = &s.program {
+        let works = match p.works {
+            Some(true) => "works",
+            Some(false) => "does not work",
+            None => "not shown",
+        };
+        let _ = writeln!(
+            out,
+            "program     {} {}: {works}",
+            p.facts.dir, p.facts.package
+        );
+        if let Some(f) = &p.fix {
+            let _ = writeln!(out, "  fix: {f}");
+        }
     }
 }

@@ -19,22 +19,40 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
         struct Remote {
             version: String,
             stable: bool,
+            /// An rc or beta.
+            prerelease: bool,
+            /// The one the `next` selector names.
+            next: bool,
             archive: Option<String>,
         }
+        let next = toolchains::selector::next(&releases);
         let rows: Vec<Remote> = releases
             .iter()
-            .map(|r| Remote {
-                version: r.version.clone(),
-                stable: r.stable,
-                archive: index::host_archive(r).map(|f| f.filename.clone()),
+            .map(|r| {
+                let v = crate::go::version::parse(&r.version)
+                    .ok()
+                    .map(|v| v.version);
+                Remote {
+                    version: r.version.clone(),
+                    stable: r.stable,
+                    prerelease: v.as_ref().is_some_and(toolchains::selector::is_prerelease),
+                    next: v.is_some() && v == next,
+                    archive: index::host_archive(r).map(|f| f.filename.clone()),
+                }
             })
             .collect();
         return output::emit(format, &rows, |s| {
             for r in &rows {
+                let kind = match (r.stable, r.prerelease, r.next) {
+                    (true, _, _) => "stable",
+                    (_, true, true) => "pre-release (next)",
+                    (_, true, false) => "pre-release",
+                    _ => "unstable",
+                };
                 s.push_str(&format!(
-                    "{:<14} {:<8} {}\n",
+                    "{:<14} {:<18} {}\n",
                     r.version,
-                    if r.stable { "stable" } else { "unstable" },
+                    kind,
                     r.archive.as_deref().unwrap_or("(no archive for this host)")
                 ));
             }
@@ -75,6 +93,9 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
                     .unwrap_or(bin)
             })
             .collect();
+            if roots.is_empty() {
+                eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
+            }
             if g.json {
                 crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
             } else {

@@ -199,8 +199,8 @@ pub fn switch_note(local: &GoVersion, setting: &str, dir: &Path) -> Option<Strin
         if let Ok(v) = version::parse(base) {
             if v.version != local.version {
                 return Some(format!(
-                    "GOTOOLCHAIN={setting} makes the go command run {} instead of this {} (qcompat pins GOTOOLCHAIN=local)",
-                    base, local.raw
+                    "GOTOOLCHAIN={setting} makes the go command run {} instead of this {}; your builds would use that Go, while this check ran {}",
+                    base, local.raw, local.raw
                 ));
             }
         }
@@ -212,7 +212,7 @@ pub fn switch_note(local: &GoVersion, setting: &str, dir: &Path) -> Option<Strin
     let want = version::parse(&format!("go{need}")).ok()?;
     (want.version > local.version).then(|| {
         format!(
-            "{} asks for go {need}: with GOTOOLCHAIN={setting} the go command switches from {} to go{need} in this directory (qcompat pins GOTOOLCHAIN=local)",
+            "{} asks for go {need}: with GOTOOLCHAIN={setting} the go command switches from {} to go{need} in this directory, so your builds there use go{need}, not the Go checked here",
             file.display(),
             local.go_name()
         )

@@ -44,6 +44,30 @@ impl Go {
         )
     }
 
+    /// Whether the go command accepts the GOFLAGS it inherits: `go env`
+    /// does not parse them, so a flag it refuses (`-bogusflag`) shows only
+    /// when a build starts. Ok(()) when GOFLAGS is empty or accepted; Err
+    /// with the go command's words otherwise.
+    pub fn check_goflags(&self, goflags: &str) -> std::result::Result<(), String> {
+        if goflags.trim().is_empty() {
+            return Ok(());
+        }
+        let mut cmd = self.command(["list", "-f", "{{.Name}}", "runtime"]);
+        // Outside any module, so only GOFLAGS can make it fail.
+        cmd.current_dir(std::env::temp_dir())
+            .env("GO111MODULE", "off");
+        match process::run(cmd, self.timeout) {
+            Ok(out) if !out.success() && out.stderr.contains("GOFLAGS") => Err(out
+                .stderr
+                .lines()
+                .find(|l| l.contains("GOFLAGS"))
+                .unwrap_or_default()
+                .trim()
+                .to_string()),
+            _ => Ok(()),
+        }
+    }
+
     /// A `go` command with qcompat's fixed environment.
     pub fn command<I, S>(&self, args: I) -> Command
     where

@@ -3,8 +3,9 @@
 //!
 //! Accepted forms (with or without a leading `go version ` and trailing
 //! `GOOS/GOARCH`): `go1.21.0`, `go1.20`, `go1`, `go1.21rc2`, `go1.9beta1`,
-//! `go1.22.0 X:nocoverageredesign`, `devel go1.28-5f2c3e1 Tue Aug 1 ...`,
-//! `go1.24.2-bigcorp`, and gccgo's `go1.18 gccgo (GCC) 12.2.0`.
+//! `go1.22.0 X:nocoverageredesign`, both devel shapes (`devel go1.26-5f2c3e1
+//! Tue Aug 1 ...` and, since go.dev/issue/73372, `go1.28-devel_5f2c3e1 Tue Aug
+//! 1 ...`), `go1.24.2-bigcorp`, and gccgo's `go1.18 gccgo (GCC) 12.2.0`.
 
 use semver::{BuildMetadata, Prerelease, Version};
 use serde::Serialize;
@@ -73,6 +74,11 @@ pub fn format_go_name(v: &Version) -> String {
         format!("go{}.{}rc{}", v.major, v.minor, n)
     } else if let Some(n) = pre.strip_prefix("beta.") {
         format!("go{}.{}beta{}", v.major, v.minor, n)
+    } else if let Some(hash) = pre.strip_prefix("devel") {
+        // The shape Go prints since go.dev/issue/73372; it parses back.
+        let hash = hash.trim_start_matches('.').replace('.', "_");
+        let sep = if hash.is_empty() { "" } else { "_" };
+        format!("go{}.{}-devel{sep}{hash}", v.major, v.minor)
     } else if v.minor < 21 && v.patch == 0 && pre.is_empty() {
         // Before 1.21 the first release of a minor had no ".0".
         format!("go{}.{}", v.major, v.minor)
@@ -123,6 +129,8 @@ pub fn parse(text: &str) -> Result<GoVersion, ParseError> {
         .filter(|x| !x.is_empty())
         .map(str::to_string)
         .collect();
+    // The newer devel shape carries `devel` in the version word's suffix.
+    let devel = devel || devel_suffix(first).is_some();
     let version = parse_release(raw, first, devel)?;
     Ok(GoVersion {
         raw: raw.to_string(),
@@ -131,6 +139,13 @@ pub fn parse(text: &str) -> Result<GoVersion, ParseError> {
         devel,
         experiments,
     })
+}
+
+/// The hash of a `go1.N-devel_HASH` word (`Some("")` for `go1.N-devel`).
+fn devel_suffix(word: &str) -> Option<&str> {
+    let (_, suffix) = word.split_once('-')?;
+    let rest = suffix.strip_prefix("devel")?;
+    Some(rest.trim_start_matches(['_', '-', '.']))
 }
 
 fn parse_num(raw: &str, s: &str, what: &str) -> Result<u64, ParseError> {
@@ -187,7 +202,8 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
     }
     if devel {
         let mut pre = String::from("devel");
-        if let Some(hash) = suffix.filter(|s| !s.is_empty()) {
+        let hash = devel_suffix(word).or(suffix);
+        if let Some(hash) = hash.filter(|s| !s.is_empty()) {
             pre.push('.');
             pre.push_str(&sanitize_ident(hash));
         }
@@ -245,6 +261,19 @@ mod tests {
         assert!(d.devel);
         assert_eq!(d.version, Version::parse("1.28.0-devel.5f2c3e1").unwrap());
         assert!(d.at_least(1, 28) && !d.at_least(1, 29));
+        // The shape since go.dev/issue/73372, with and without `go version`.
+        for text in [
+            "go1.28-devel_abc1234 Tue Aug 1 10:00:00 2026 +0000",
+            "go version go1.28-devel_abc1234 Tue Aug 1 10:00:00 2026 +0000 linux/amd64",
+        ] {
+            let n = v(text);
+            assert!(n.devel, "{text}");
+            assert_eq!(n.version, Version::parse("1.28.0-devel.abc1234").unwrap());
+            assert_eq!(n.go_name(), "go1.28-devel_abc1234");
+            assert_eq!(v(&n.go_name()).version, n.version);
+        }
+        assert_eq!(d.go_name(), "go1.28-devel_5f2c3e1");
+        assert!(v("go1.28-devel").devel);
         let g = v("go version go1.18 gccgo (GCC) 12.2.0 linux/amd64");
         assert_eq!(g.compiler, Compiler::Gccgo);
         assert_eq!(g.version, Version::parse("1.18.0").unwrap());

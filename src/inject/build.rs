@@ -25,17 +25,28 @@ pub struct PackageSpec {
 
 impl PackageSpec {
     /// The identity every per-toolchain build shares: the package name and a
-    /// hash of its sources, with the module path and git commit when known.
-    pub fn identity(&self) -> Identity {
+    /// hash of the sources that make it (see [`crate::inject::sources`]),
+    /// with the module path and git commit when known.
+    pub fn identity(&self) -> Result<Identity> {
+        let files = crate::inject::sources::package_files(&self.dir, &self.package)
+            .with_context(|| format!("the injector package {}", self.package))?;
+        crate::inject::sources::require_go_files(&files, &self.package, &self.dir)?;
         let mut k = Key::new("injector-source");
-        k.tree("src", &self.dir).str("package", &self.package);
-        Identity {
+        k.str("package", &self.package)
+            .str("files", &files.len().to_string());
+        for f in &files {
+            k.file(f, &self.dir.join(f));
+        }
+        Ok(Identity {
             name: self.name(),
             sha256: format!("src-{}", k.hex()),
             package: Some(self.package.clone()),
             module: module_path(&self.dir),
             commit: git_commit(&self.dir),
-        }
+            // A run at a tagged commit speaks for `go install PKG@TAG` builds,
+            // which carry the version and no VCS stamp.
+            version: git_tag(&self.dir),
+        })
     }
 
     /// The binary's name: the package's last element (`q` for `./cmd/q`),
@@ -78,8 +89,9 @@ pub fn build(
     spec: &PackageSpec,
     tc: &Toolchain,
 ) -> Result<std::result::Result<(Injector, BuildInfo), BuildInfo>> {
+    let identity = spec.identity()?;
     let mut key = Key::new("injector-build");
-    key.tree("src", &spec.dir)
+    key.str("src", &identity.sha256)
         .str("package", &spec.package)
         .toolchain(tc);
     let dir = Area::Injectors.entry(&key);
@@ -130,16 +142,37 @@ pub fn build(
         message: None,
     };
     // Every toolchain's build is the same injector: name it by its sources.
-    inj.id = spec.identity();
+    inj.id = identity;
     Ok(Ok((inj, info)))
 }
 
 /// The `module` line of `dir/go.mod`.
-fn module_path(dir: &Path) -> Option<String> {
+pub fn module_path(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join("go.mod")).ok()?;
     text.lines()
         .find_map(|l| l.trim().strip_prefix("module "))
         .map(|m| m.trim().trim_matches('"').to_string())
+}
+
+/// The semver tag at `HEAD` (`v1.4.0`), when the work tree is clean. Tags
+/// of a module in a subfolder carry its path (`sub/v1.4.0`): not matched.
+fn git_tag(dir: &Path) -> Option<String> {
+    let commit = git_commit(dir)?;
+    if commit.ends_with("+dirty") {
+        return None;
+    }
+    let out = std::process::Command::new("git")
+        .args(["tag", "--points-at", "HEAD"])
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .find(|t| t.starts_with('v') && semver::Version::parse(&t[1..]).is_ok())
+        .map(str::to_string)
 }
 
 /// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the
@@ -172,7 +205,9 @@ pub struct Request {
 impl Request {
     pub fn choose(&self, tc: &Toolchain) -> Result<Injector> {
         let Some(p) = &self.package else {
-            return Injector::choose(self.command.as_deref(), &tc.env.goflags);
+            let mut inj = Injector::choose(self.command.as_deref(), &tc.env.goflags)?;
+            inj.read_build_info(&tc.go);
+            return Ok(inj);
         };
         match build(p, tc)? {
             Ok((inj, _)) => Ok(inj),

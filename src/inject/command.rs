@@ -48,3 +48,21 @@ pub fn self_toolexec() -> anyhow::Result<String> {
         )
     })
 }
+
+/// How a person runs this qcompat: `qcompat` when that name in PATH is this
+/// binary, else its full path (as after `cargo run`, with nothing installed).
+pub fn self_name() -> String {
+    let me = std::env::current_exe().ok();
+    let me_canon = me.as_ref().and_then(|p| p.canonicalize().ok());
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|d| {
+            let p = d.join("qcompat");
+            p.is_file() && p.canonicalize().ok() == me_canon
+        })
+    });
+    match me {
+        _ if on_path => "qcompat".into(),
+        Some(p) => crate::support::shell::shell_quote(&p.to_string_lossy()),
+        None => "qcompat".into(),
+    }
+}

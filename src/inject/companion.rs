@@ -42,8 +42,11 @@ pub fn salt() -> String {
 
 /// Rewrites a tool's `-V=full` line so the go command computes another tool
 /// ID, keeping the shape it parses: `NAME version RELEASE ...` gets a field
-/// appended (the whole line is the ID); `NAME version devel ... buildID=X/Y`
-/// gets Y replaced by a hash of Y and the salt (only Y is the ID).
+/// appended (the whole line is the ID); a devel line (its third field
+/// *contains* `devel`, as cmd/go/internal/work/buildid.go tests it, so both
+/// `devel go1.26-HASH` and `go1.28-devel_HASH` count) ending in `buildID=X/Y`
+/// gets Y replaced by a hash of Y and the salt (only Y is the ID, and
+/// `buildID=` must stay the last field).
 /// Lines of any other shape are returned unchanged, for the go command to judge.
 pub fn salt_version_line(line: &str, salt: &str) -> String {
     let trimmed = line.trim_end();
@@ -51,7 +54,7 @@ pub fn salt_version_line(line: &str, salt: &str) -> String {
     if fields.len() < 3 || fields[1] != "version" {
         return line.to_string();
     }
-    if fields[2] == "devel" {
+    if fields[2].contains("devel") {
         let last = fields[fields.len() - 1];
         let Some(id) = last.strip_prefix("buildID=") else {
             return line.to_string();
@@ -94,6 +97,16 @@ mod tests {
         assert!(last.starts_with("buildID=aaaa/"), "{out}");
         assert_ne!(*last, "buildID=aaaa/bbbb");
         assert_ne!(out, salt_version_line(line, "other"));
+    }
+
+    #[test]
+    fn new_devel_shape_keeps_build_id_last() {
+        let line = "compile version go1.28-devel_abc1234 Tue Aug 1 10:00:00 2026 +0000 buildID=aaaa/bbbb\n";
+        let out = salt_version_line(line, "abc");
+        let last = *out.split_whitespace().collect::<Vec<_>>().last().unwrap();
+        assert!(last.starts_with("buildID=aaaa/"), "{out}");
+        assert_ne!(last, "buildID=aaaa/bbbb");
+        assert!(!out.contains("qcompat:"), "{out}");
     }
 
     #[test]

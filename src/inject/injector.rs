@@ -35,7 +35,13 @@ pub struct Injector {
     pub source: Source,
     /// Content identity: see [`Injector::id`].
     pub id: Identity,
+    /// What the binary's Go build info says (None: not read yet, a script,
+    /// or not a Go binary).
+    pub build: Option<crate::inject::buildinfo::GoBuild>,
 }
+
+/// The identity name of qcompat's own injector.
+pub const BUILTIN_NAME: &str = "builtin";
 
 /// Who an injector is, for reports, pins and cache keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,25 +61,70 @@ pub struct Identity {
     pub module: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// The module's version when the binary says it was built from one
+    /// (`go install example.com/q/cmd/q@v1.4.0`); never `(devel)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl Identity {
     /// qcompat's own injector.
     pub fn builtin() -> Identity {
         Identity {
-            name: "builtin".into(),
+            name: BUILTIN_NAME.into(),
             sha256: format!("builtin-{}", crate::inject::companion::salt()),
             ..Identity::default()
         }
     }
 
     /// Evidence from qcompat's own injector applies to any qcompat build (the
-    /// pins ship inside the binary); another injector's only to the same bytes.
+    /// pins ship inside the binary). Another injector's applies to the same
+    /// bytes (or sources), or to a build of the same module at the same clean
+    /// commit or released version: that is the same program, built again.
     pub fn same_injector(&self, other: &Identity) -> bool {
-        if self.name == "builtin" || other.name == "builtin" {
-            return self.name == other.name;
+        if self.is_builtin() || other.is_builtin() {
+            return self.is_builtin() == other.is_builtin();
         }
-        self.sha256 == other.sha256
+        if self.sha256 == other.sha256 {
+            return true;
+        }
+        let same_module = self.module.is_some() && self.module == other.module;
+        let clean = |c: &Option<String>| c.clone().filter(|c| !c.ends_with("+dirty"));
+        let same_commit =
+            clean(&self.commit).is_some() && clean(&self.commit) == clean(&other.commit);
+        // Go 1.24+ stamps a pseudo-version from VCS, `+dirty` when modified.
+        let same_version =
+            clean(&self.version).is_some() && clean(&self.version) == clean(&other.version);
+        same_module && (same_commit || same_version)
+    }
+
+    /// qcompat's own injector (its identity is named, not hashed).
+    pub fn is_builtin(&self) -> bool {
+        self.name == BUILTIN_NAME
+    }
+
+    /// What kind of hash `sha256` holds, for labels: a binary's, or the
+    /// sources' of an injector built per toolchain.
+    pub fn hash_label(&self) -> &'static str {
+        if self.sha256.starts_with("src-") {
+            "sources"
+        } else {
+            "sha256"
+        }
+    }
+
+    /// Fills in what the binary's Go build info says (module, version, VCS
+    /// revision) where the identity does not know it yet.
+    pub fn add_build_info(&mut self, b: &crate::inject::buildinfo::GoBuild) {
+        if self.module.is_none() {
+            self.module = b.module.clone();
+        }
+        if self.commit.is_none() {
+            self.commit = b.commit();
+        }
+        if self.version.is_none() {
+            self.version = b.version.clone();
+        }
     }
 }
 
@@ -87,6 +138,7 @@ impl Injector {
             builtin: true,
             source: Source::Builtin,
             id: Identity::builtin(),
+            build: None,
         })
     }
 
@@ -101,6 +153,18 @@ impl Injector {
             format!("toolexec {command:?}: {first:?} is not an executable file (nor found in PATH)")
         })?;
         let exe = exe.canonicalize().unwrap_or(exe);
+        // A relative path would name another file once the go command runs
+        // the injector from a package's folder: make it absolute.
+        let command = if first.contains('/') && !first.starts_with('/') {
+            std::iter::once(exe.to_string_lossy().into_owned())
+                .chain(words[1..].iter().cloned())
+                .map(|w| crate::support::shell::go_word(&w).unwrap_or(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            command.to_string()
+        };
+        let command = command.as_str();
         let me = std::env::current_exe()
             .ok()
             .and_then(|p| p.canonicalize().ok());
@@ -132,6 +196,7 @@ impl Injector {
                 ..Identity::default()
             },
             exe,
+            build: None,
         })
     }
 
@@ -152,8 +217,34 @@ impl Injector {
     pub fn describe(&self) -> String {
         if self.builtin {
             "qcompat's injector".into()
+        } else if let Some(p) = &self.id.package {
+            // Not the cache path of qcompat's build: the user has their own.
+            format!("the injector {:?} (built from {p})", self.id.name)
         } else {
             format!("the injector {:?}", self.command)
+        }
+    }
+
+    /// How to name it in advice: the command, or for one built from a
+    /// package, its name as the user installs it.
+    pub fn advice_name(&self) -> String {
+        match &self.id.package {
+            Some(_) => self.id.name.clone(),
+            None => self.command.clone(),
+        }
+    }
+
+    /// Reads the binary's Go build info (`go version -m`) once, and adds
+    /// its module, version and revision to the identity, so that a binary
+    /// built from the commit a matrix run tested is recognised as that
+    /// injector. Nothing for qcompat's own, scripts and non-Go binaries.
+    pub fn read_build_info(&mut self, go: &crate::go::gocmd::Go) {
+        if self.builtin || self.build.is_some() {
+            return;
+        }
+        self.build = crate::inject::buildinfo::read(go, &self.exe);
+        if let Some(b) = &self.build {
+            self.id.add_build_info(b);
         }
     }
 
@@ -163,15 +254,11 @@ impl Injector {
         if self.builtin {
             return None;
         }
-        let mut cmd = go.command(["version"]);
-        cmd.arg(&self.exe);
-        let out = crate::support::process::run(cmd, go.timeout).ok()?;
-        if !out.success() {
-            return None;
-        }
-        // `/path/q: go1.26.8`
-        let v = out.stdout.lines().next()?.rsplit(": ").next()?.trim();
-        v.starts_with("go").then(|| v.to_string())
+        let b = match &self.build {
+            Some(b) => b.clone(),
+            None => crate::inject::buildinfo::read(go, &self.exe)?,
+        };
+        b.go.starts_with("go").then_some(b.go)
     }
 }
 

@@ -3,8 +3,10 @@
 //! injector salts, and the injector under test (given, found or built).
 
 pub mod build;
+pub mod buildinfo;
 pub mod command;
 pub mod companion;
 pub mod injector;
+pub mod sources;
 pub mod toolexec;
 pub mod toolid;

@@ -80,18 +80,19 @@ fn version(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
 }
 
 /// Whether a compile's flags (response files expanded) say `-p runtime`.
+/// Given twice, the last `-p` wins, as in the compiler's flag package.
 pub fn is_runtime_compile(args: &[OsString]) -> Result<bool> {
     let words = expand_args(args, 0)?;
     let mut it = words.iter();
+    let mut pkg: Option<&str> = None;
     while let Some(w) = it.next() {
         if w == "-p" || w == "--p" {
-            return Ok(it.next().is_some_and(|p| p == "runtime"));
-        }
-        if let Some(p) = w.strip_prefix("-p=").or_else(|| w.strip_prefix("--p=")) {
-            return Ok(p == "runtime");
+            pkg = it.next().map(String::as_str);
+        } else if let Some(p) = w.strip_prefix("-p=").or_else(|| w.strip_prefix("--p=")) {
+            pkg = Some(p);
         }
     }
-    Ok(false)
+    Ok(pkg == Some("runtime"))
 }
 
 /// Expands `@file` arguments the way the Go tools do: one argument per line,
@@ -239,6 +240,13 @@ mod tests {
         assert!(!is_runtime_compile(&os(&["-p", "runtime/internal/sys", "a.go"])).unwrap());
         assert!(!is_runtime_compile(&os(&["-p", "main", "runtime.go"])).unwrap());
         assert!(!is_runtime_compile(&os(&["-V=full"])).unwrap());
+    }
+
+    #[test]
+    fn the_last_p_wins_as_in_the_compiler() {
+        assert!(!is_runtime_compile(&os(&["-p", "runtime", "-p", "main", "a.go"])).unwrap());
+        assert!(is_runtime_compile(&os(&["-p", "main", "-p", "runtime", "a.go"])).unwrap());
+        assert!(is_runtime_compile(&os(&["-p=main", "-p=runtime", "a.go"])).unwrap());
     }
 
     #[test]

@@ -17,6 +17,25 @@ pub struct ToolIdCheck {
     pub injected: String,
     /// The lines differ, so injected builds get cache entries of their own.
     pub altered: bool,
+    /// The go command's error when it would refuse the injector's line
+    /// (then every build through the injector fails).
+    pub rejected: Option<String>,
+}
+
+/// The error the go command prints for a tool's `-V=full` line it cannot
+/// use, checked as cmd/go/internal/work/buildid.go (`toolID`) does: at least
+/// three fields, the tool's name, `version`, and, when the third field
+/// contains `devel` (Go 1.25+; before, equals: no release line differs),
+/// `buildID=` as the last field.
+pub fn go_command_rejects(tool: &str, line: &str) -> Option<String> {
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let bad = f.len() < 3
+        || f[0] != tool
+        || f[1] != "version"
+        || (f[2].contains("devel") && !f[f.len() - 1].starts_with("buildID="));
+    bad.then(|| {
+        format!("go: parsing buildID from go tool {tool} -V=full: unexpected output:\n\t{line}")
+    })
 }
 
 /// Runs `<gotooldir>/compile -V=full` with and without `toolexec` in front.
@@ -50,8 +69,34 @@ pub fn check(gotooldir: &Path, toolexec: &str, timeout: Duration) -> Result<Tool
     inj.args(rest).arg(&compile).arg("-V=full");
     let injected = line(inj, "the injector")?;
     Ok(ToolIdCheck {
+        rejected: go_command_rejects("compile", &injected),
         altered: plain != injected,
         plain,
         injected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_the_go_command_refuses() {
+        let ok = |l: &str| go_command_rejects("compile", l).is_none();
+        assert!(ok("compile version go1.26.8"));
+        assert!(ok("compile version go1.26.8 qcompat:abc"));
+        assert!(ok("compile version go1.28-devel_abc Tue Aug 1 buildID=a/b"));
+        assert!(ok("compile version devel go1.26-abc Tue buildID=a/b"));
+        assert!(!ok("garbage"));
+        assert!(!ok(""));
+        assert!(!ok("link version go1.26.8"));
+        assert!(!ok(
+            "compile version go1.28-devel_abc buildID=a/b qcompat:x"
+        ));
+        let e = go_command_rejects("compile", "garbage").unwrap();
+        assert!(
+            e.starts_with("go: parsing buildID from go tool compile -V=full: unexpected output"),
+            "{e}"
+        );
+    }
 }

@@ -62,14 +62,14 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
 /// The injector under test of a spec: one for the whole run, or a Go
 /// package each toolchain builds for itself.
 pub(super) enum SpecInjector {
-    Fixed(Injector),
+    Fixed(Box<Injector>),
     Package(PackageSpec),
 }
 
 impl SpecInjector {
-    pub(super) fn identity(&self) -> crate::inject::injector::Identity {
+    pub(super) fn identity(&self) -> Result<crate::inject::injector::Identity> {
         match self {
-            SpecInjector::Fixed(i) => i.id.clone(),
+            SpecInjector::Fixed(i) => Ok(i.id.clone()),
             SpecInjector::Package(p) => p.identity(),
         }
     }
@@ -97,7 +97,7 @@ fn injector_for(
     tc: &Toolchain,
 ) -> Result<(Option<Injector>, Option<BuildInfo>)> {
     Ok(match si {
-        SpecInjector::Fixed(i) => (Some(i.clone()), None),
+        SpecInjector::Fixed(i) => (Some(i.as_ref().clone()), None),
         SpecInjector::Package(p) => match crate::inject::build::build(p, tc)? {
             Ok((i, info)) => (Some(i), Some(info)),
             Err(info) => (None, Some(info)),
@@ -115,10 +115,15 @@ pub(super) fn prepare(
     plan_only: bool,
 ) -> Result<(Vec<Prepared>, Vec<String>)> {
     let mut bins: Vec<PathBuf> = Vec::new();
+    let mut notes = Vec::new();
     for e in &loaded.spec.toolchains {
-        for b in resolve_entry(e, o)
-            .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?
-        {
+        let found = resolve_entry(e, o)
+            .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
+        if found.is_empty() {
+            // `next` between a release and the next rc: nothing to run.
+            notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
+        }
+        for b in found {
             let canon = b.canonicalize().unwrap_or(b);
             if !bins.contains(&canon) {
                 bins.push(canon);
@@ -126,7 +131,6 @@ pub(super) fn prepare(
         }
     }
     let mut out = Vec::new();
-    let mut notes = Vec::new();
     let mut all_known: Vec<String> = Vec::new();
     for bin in bins {
         let go = Go::new(bin, o.go_timeout);
@@ -177,6 +181,10 @@ pub(super) fn prepare(
                     )
                         })?;
                 salted = Some(check.altered);
+                // As for the live check: another injector's cells never
+                // share the user's GOCACHE (a chain that passes qcompat's
+                // salted line through would reuse qcompat's runtime.a).
+                gocache = Some(crate::verify::live::private_gocache(&tc, inj));
                 if !check.altered {
                     let dir = crate::verify::live::private_gocache(&tc, inj);
                     let mut n = format!(
@@ -403,11 +411,11 @@ pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec
 /// The injector under test of a spec.
 pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
     Ok(match &loaded.injector {
-        InjectorChoice::Builtin => SpecInjector::Fixed(Injector::builtin()?),
-        InjectorChoice::Command(c) => SpecInjector::Fixed(
+        InjectorChoice::Builtin => SpecInjector::Fixed(Box::new(Injector::builtin()?)),
+        InjectorChoice::Command(c) => SpecInjector::Fixed(Box::new(
             Injector::from_command(c, crate::inject::injector::Source::Flag)
                 .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
-        ),
+        )),
         InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
     })
 }
@@ -417,10 +425,62 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
     if shards == 0 || shards > report::MAX_SHARDS {
         bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
     }
-    let loaded = spec::load(o.spec)?;
+    let mut loaded = spec::load(o.spec)?;
     let si = injector(&loaded)?;
-    let (prepared, _) = prepare(&loaded, o, &si, true)?;
-    let total = plan_cells(&prepared, &loaded).len();
+    // Selectors resolve to versions without downloading anything: those on
+    // this machine are counted with their own platforms, the others with
+    // the newest one here (the shard runs fetch them).
+    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    for e in &loaded.spec.toolchains {
+        match e {
+            ToolchainEntry::Selector(s) if s != "local" => {
+                let found = crate::toolchains::resolve_without_download(s, &opts)
+                    .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
+                if found.is_empty() {
+                    eprintln!("qcompat: {s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells");
+                }
+                for (v, here) in found {
+                    match here {
+                        Some(i) => entries.push(ToolchainEntry::Path { path: i.goroot }),
+                        None => missing.push(crate::go::version::format_go_name(&v)),
+                    }
+                }
+            }
+            other => entries.push(other.clone()),
+        }
+    }
+    // With nothing here to count with, the local go's platforms stand in
+    // (its own cells are not part of the run).
+    let estimate_only = entries.is_empty() && !missing.is_empty();
+    if estimate_only {
+        entries.push(ToolchainEntry::Selector("local".into()));
+    }
+    loaded.spec.toolchains = entries;
+    let (prepared, _) = if loaded.spec.toolchains.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        prepare(&loaded, o, &si, true)?
+    };
+    let mut total = 0;
+    let mut newest = (None, 0);
+    for (i, p) in prepared.iter().enumerate() {
+        let n = plan_cells(&prepared[i..=i], &loaded).len();
+        if !estimate_only {
+            total += n;
+        }
+        if newest.0.is_none_or(|v| &p.tc.version.version > v) {
+            newest = (Some(&p.tc.version.version), n);
+        }
+    }
+    for m in &missing {
+        eprintln!(
+            "qcompat: {m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
+            newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
+        );
+        total += newest.1;
+    }
     let include: Vec<serde_json::Value> = (1..=shards)
         .map(|i| {
             let n = shard((0..total).collect(), Some((i, shards))).len();

@@ -293,7 +293,8 @@ fn report_head(
         spec: loaded.path.display().to_string(),
         qcompat_commit: Some(COMMIT.to_string()),
         toolexec: si.describe(),
-        injector: Some(si.identity()),
+        // A package whose sources cannot be read fails its builds with the reason.
+        injector: si.identity().ok(),
         program: loaded
             .program
             .as_ref()

@@ -6,9 +6,11 @@ use crate::go::gocmd::Go;
 use crate::go::linkname::{self, Policy};
 use crate::go::runtime_layout::{self, RuntimeLayout};
 use crate::go::version::Compiler;
+use crate::inject::command::self_name;
 use crate::inject::injector::Injector;
-use crate::policy::pins::Pins;
+use crate::policy::pins::{Pins, Strategy};
 use crate::policy::select::{self, Mode, Selection};
+use crate::verify::diagnosis::Class;
 use serde::Serialize;
 use std::path::Path;
 
@@ -26,6 +28,18 @@ pub struct Check {
     pub status: Level,
     pub message: String,
     pub fix: Option<String>,
+    /// For a failed or warned check, the failure class it shows (README:
+    /// "When the injected build fails"), so a program such as `q doctor` can
+    /// map it to its own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+}
+
+impl Check {
+    fn class(mut self, c: Option<Class>) -> Check {
+        self.class = c;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +57,7 @@ fn check(id: &'static str, status: Level, message: String, fix: Option<String>) 
         status,
         message,
         fix,
+        class: None,
     }
 }
 
@@ -52,6 +67,8 @@ pub struct Options<'a> {
     pub injector: &'a crate::inject::build::Request,
     pub deep: bool,
     pub pins: &'a Pins,
+    /// The user's program (`--program`).
+    pub program: Option<&'a crate::verify::program::Program>,
 }
 
 /// Runs doctor's checks, in the order they are shown; a check that makes the
@@ -67,12 +84,24 @@ pub fn diagnose(o: &Options) -> Report {
         format!("{} ({})", go.path.display(), tc.version.raw),
         None,
     ));
-    checks.push(version_check(&tc, o.pins));
+    // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
+    // Chosen first, as the version's coverage depends on it.
+    let chosen = o.injector.choose(&tc);
+    checks.push(version_check(&tc, o.pins, chosen.as_ref().ok()));
     checks.push(compiler_check(&tc));
     let layout = runtime_layout::read(tc.goroot());
     checks.push(runtime_check(&tc, &layout));
     checks.extend(linkname_check(&tc));
-    checks.push(goflags_check(&tc.env.goflags));
+    checks.push(match go.check_goflags(&tc.env.goflags) {
+        Ok(()) => goflags_check(&tc.env.goflags, chosen.as_ref().ok()),
+        Err(words) => check(
+            "goflags",
+            Level::Fail,
+            format!("the go command refuses GOFLAGS={}: {words}; every go build fails so", tc.env.goflags),
+            Some("remove or correct that flag in GOFLAGS (`go env -w GOFLAGS=...` if it is set there)".into()),
+        )
+        .class(Some(Class::Environment)),
+    });
     if let Some(n) = &tc.toolchain_switch {
         checks.push(check(
             "gotoolchain",
@@ -86,19 +115,15 @@ pub fn diagnose(o: &Options) -> Report {
     }
     checks.push(gocache_check(&tc.env.gocache));
 
-    // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
-    let inj = match o.injector.choose(&tc) {
+    let inj = match chosen {
         Ok(i) => i,
         Err(e) => {
-            checks.push(check(
-                "toolexec",
-                Level::Fail,
-                format!("{e:#}"),
-                Some(
-                    "pass --toolexec with an injector that exists (a path, or a name in PATH), or --toolexec-package with a package this Go can build; meanwhile -tags=qcompat_stack needs no injector"
-                        .into(),
-                ),
-            ));
+            let fix = if o.injector.package.is_some() {
+                "make the injector's package build with this Go (its go.mod's go line, its imports), or check with a Go that builds it (--go)".to_string()
+            } else {
+                "install the injector (for q: `go install` its command, so that it is in PATH), or name its path with --toolexec".to_string()
+            };
+            checks.push(check("toolexec", Level::Fail, format!("{e:#}"), Some(fix)));
             return finish(checks, None, None);
         }
     };
@@ -124,12 +149,18 @@ pub fn diagnose(o: &Options) -> Report {
         o.pins,
         &inj,
         salted,
-        mode,
-        "doctor builds only with --deep",
+        select::Ask {
+            mode,
+            offline_why: "doctor builds only with --deep",
+            program: o.program,
+        },
     ) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
-                checks.push(deep_check(&inj, live));
+                checks.push(deep_check(&inj, live, o.program.is_some()));
+            }
+            if let Some(p) = &s.program {
+                checks.push(program_check(p));
             }
             Some(s)
         }
@@ -183,12 +214,45 @@ fn toolchain(o: &Options, checks: &mut Vec<Check>) -> Option<(Go, discover::Tool
     Some((go, tc))
 }
 
-/// The version against the pins: tested, a rule nothing tested, or untested.
-fn version_check(tc: &discover::Toolchain, pins: &Pins) -> Check {
+/// The version against the pins: tested (with this injector), a rule
+/// nothing tested, or untested.
+fn version_check(tc: &discover::Toolchain, pins: &Pins, inj: Option<&Injector>) -> Check {
     let name = tc.version.go_name();
     let v = &tc.version.version;
     let gccgo = tc.version.compiler == Compiler::Gccgo;
+    fn other_injector<'p, 'i>(
+        m: &crate::policy::pins::Match<'p>,
+        inj: Option<&'i Injector>,
+    ) -> Option<(&'p crate::policy::pins::Evidence, &'i Injector)> {
+        let e = m.pin.evidence.as_ref()?;
+        let inj = inj?;
+        (m.pin.strategy == crate::policy::pins::Strategy::Injected && !e.is_for(&inj.id))
+            .then_some((e, inj))
+    }
     match pins.find(v) {
+        Some(m) if !gccgo && other_injector(&m, inj).is_some() => {
+            let (e, inj) = other_injector(&m, inj).expect("checked");
+            let by = if e.injector_name() == crate::inject::injector::BUILTIN_NAME {
+                "qcompat's own injector".to_string()
+            } else {
+                format!("the injector {:?}", e.injector_name())
+            };
+            check(
+                "version",
+                Level::Warn,
+                format!(
+                    "{name} matches pin {:?} in {}, tested with {} through {by}, not through {}: untested with this injector",
+                    m.pin.go,
+                    pins.source,
+                    e.toolchains.join(", "),
+                    inj.describe()
+                ),
+                Some(format!(
+                    "verify live with `{} doctor --deep`; to pin it, run the matrix with this injector and `pins update` into a pins file of your own, then pass it with --pins",
+                    self_name()
+                )),
+            )
+        }
         _ if gccgo => check(
             "version",
             Level::Ok,
@@ -196,6 +260,12 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins) -> Check {
             None,
         ),
         Some(m) => match &m.pin.evidence {
+            Some(e) if m.pin.strategy == Strategy::Injected && e.untested_for(v).is_some() => check(
+                "version",
+                Level::Warn,
+                format!("{name} matches pin {:?} ({}) in {}, but {}", m.pin.go, m.pin.strategy, pins.source, e.untested_for(v).unwrap_or_default()),
+                Some(format!("run `qcompat doctor --deep` to check it live, and a matrix run of {name} plus `qcompat pins update` to pin it{PINS_OUTSIDE}")),
+            ),
             Some(e) => check(
                 "version",
                 Level::Ok,
@@ -215,20 +285,20 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins) -> Check {
                     "{name} matches pin {:?} ({}) in {}, a rule that no matrix run tested",
                     m.pin.go, m.pin.strategy, pins.source
                 ),
-                Some("run `qcompat doctor --deep` to check this toolchain live".into()),
+                Some(format!("run `{} doctor --deep` to check this toolchain live", self_name())),
             ),
         },
         None if pins.newer_than_all(v) => check(
             "version",
             Level::Warn,
             format!("{name} is newer than every pin in {}: nothing has verified the injector with it yet (untested)", pins.source),
-            Some(format!("run `qcompat doctor --deep` (or `qcompat select`) to verify it live, and a matrix run plus `qcompat pins update` to pin it{}", PINS_OUTSIDE)),
+            Some(format!("run `{0} doctor --deep` (or `{0} select`) to verify it live, and a matrix run plus `{0} pins update` to pin it{1}", self_name(), PINS_OUTSIDE)),
         ),
         None => check(
             "version",
             Level::Warn,
             format!("{name} is in no tested minor: no pin in {} covers it (untested)", pins.source),
-            Some(format!("verify live with `qcompat doctor --deep` or `qcompat select`{}", PINS_OUTSIDE)),
+            Some(format!("verify live with `{0} doctor --deep` or `{0} select`{1}", self_name(), PINS_OUTSIDE)),
         ),
     }
 }
@@ -282,40 +352,74 @@ fn linkname_check(tc: &discover::Toolchain) -> Option<Check> {
     }
 }
 
-/// The live check's verdict under --deep.
-fn deep_check(inj: &Injector, live: &crate::verify::live::Live) -> Check {
+/// The live check's verdict on the probe under --deep, saying what was
+/// built: the probe alone cannot show what an injector does to the user's
+/// packages.
+fn deep_check(inj: &Injector, live: &crate::verify::live::Live, program: bool) -> Check {
+    let what = if program {
+        "the probe (and then your program, see `program`)"
+    } else {
+        "the probe"
+    };
     if live.passed() {
-        check(
-            "deep",
-            Level::Ok,
-            format!(
-                "built and ran the probe through {}: {}",
-                inj.describe(),
-                live.outcome.note.clone().unwrap_or_default()
-            ),
-            None,
-        )
+        let mut m = format!(
+            "built and ran {what} through {}: {}",
+            inj.describe(),
+            live.outcome.note.clone().unwrap_or_default()
+        );
+        if !program && !inj.builtin {
+            m.push_str("; the probe imports only the runtime, so an injector that type-checks your packages (reads export data, as q does) can still fail on them: pass --program to build your own");
+        }
+        check("deep", Level::Ok, m, None)
     } else {
         let d = live.diagnosis();
         check(
             "deep",
             Level::Fail,
             format!(
-                "the probe built through {} gave {}{}",
+                "{what} built through {} gave {}{}",
                 inj.describe(),
                 live.summary(),
                 d.map(|d| format!(". {} ({})", d.explanation, d.class.name()))
                     .unwrap_or_default()
             ),
             Some(d.map(|d| d.fix.clone()).unwrap_or_else(|| {
-                "build with -tags=qcompat_stack until this is resolved; `qcompat select --verify --json` shows the command and its output".into()
+                format!(
+                    "`{} select --verify --json` shows the command and its output",
+                    self_name()
+                )
             })),
         )
+        .class(d.map(|d| d.class))
     }
 }
 
-fn goflags_check(goflags: &str) -> Check {
+/// Whether the user's program works with the injector here.
+fn program_check(p: &crate::policy::select::ProgramVerdict) -> Check {
+    let level = match p.works {
+        Some(true) => Level::Ok,
+        Some(false) => Level::Fail,
+        None if p.facts.pulls_accessor => Level::Warn,
+        None => Level::Ok,
+    };
+    check("program", level, p.verdict.clone(), p.fix.clone()).class(p.failure)
+}
+
+fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
+    let is_under_test = |t: &str| {
+        inj.is_some_and(|i| {
+            i.source != crate::inject::injector::Source::Builtin
+                && crate::inject::injector::Injector::from_command(t, i.source)
+                    .is_ok_and(|g| g.exe == i.exe)
+        })
+    };
     match crate::inject::injector::toolexec_in_goflags(goflags) {
+        Some(t) if is_under_test(&t) => check(
+            "goflags",
+            Level::Ok,
+            format!("GOFLAGS runs every build through {t:?}, the injector checked here: {goflags}"),
+            None,
+        ),
         Some(t)
             if Path::new(crate::support::shell::split_words(&t).first().map_or("", |w| w.as_str()))
                 .file_name()
@@ -332,7 +436,7 @@ fn goflags_check(goflags: &str) -> Check {
             "goflags",
             Level::Warn,
             format!("GOFLAGS runs every build through the toolexec {t:?}: {goflags}"),
-            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `qcompat select --toolexec {} --format goflags` to keep {t:?}", crate::support::shell::shell_quote(&t))),
+            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `{} select --toolexec {} --format goflags` to keep {t:?}", self_name(), crate::support::shell::shell_quote(&t))),
         ),
         None => check(
             "goflags",
@@ -400,6 +504,13 @@ fn toolid_check(
     timeout: std::time::Duration,
 ) -> (Check, Option<bool>) {
     match crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
+        // The go command refuses the line: every build through it fails.
+        Ok(c) if c.rejected.is_some() => (check(
+            "toolexec-id",
+            Level::Fail,
+            format!("{toolexec:?} answers `compile -V=full` with {:?}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", c.injected, c.rejected.unwrap_or_default()),
+            Some(format!("the injector must print the compiler's line ({:?}) with a field appended, or, on a devel toolchain, with the buildID= field last", c.plain)),
+        ), Some(true)),
         // A chain in front of qcompat's injector passes qcompat's salted line
         // through: its builds share cache entries with qcompat-only builds.
         Ok(c) if c.altered
@@ -412,7 +523,7 @@ fn toolid_check(
                 Level::Warn,
                 format!("{toolexec:?} answers `compile -V=full` with qcompat's own salted line ({:?}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", c.injected),
                 Some("let the outer injector alter the line itself (append its own salt), or give its builds a GOCACHE of their own".into()),
-            ), Some(true))
+            ).class(Some(Class::Chained)), Some(true))
         }
         Ok(c) if c.altered => (check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None), Some(true)),
         Ok(c) if precompiled => (check(
@@ -423,8 +534,8 @@ fn toolid_check(
                 c.plain,
                 tc.version.go_name()
             ),
-            Some("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `qcompat doctor --deep` shows whether the injector's runtime file compiles when it does run".into()),
-        ), Some(false)),
+            Some(format!("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `{} doctor --deep` shows whether the injector's runtime file compiles when it does run", self_name())),
+        ).class(Some(Class::PrecompiledStd)), Some(false)),
         Ok(c) => (check(
             "toolexec-id",
             Level::Warn,
@@ -432,8 +543,8 @@ fn toolid_check(
                 "{toolexec:?} leaves `compile -V=full` unchanged ({:?}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined` (shared-cache)",
                 c.plain
             ),
-            Some("give injected builds their own GOCACHE (GOCACHE=$HOME/.cache/go-build-injected), or use an injector that alters `compile -V=full` (as qcompat's, garble and orchestrion do)".into()),
-        ), Some(false)),
+            Some(format!("give its builds a GOCACHE of their own: `eval \"$({} select --toolexec {} --format env)\"` sets GOFLAGS and GOCACHE; or use an injector that alters `compile -V=full` (appends a salt of its own, as garble and orchestrion do)", self_name(), crate::support::shell::shell_quote(toolexec))),
+        ).class(Some(Class::SharedCache)), Some(false)),
         Err(e) => (check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())), None),
     }
 }
@@ -453,6 +564,7 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> 
             format!("{:?} was built by {by}, an older Go than {name}: an injector that reads export data (type-checks code, as q does) crashes with `export data version ... is greater than maximum supported` (export-data)", inj.command),
             Some(format!("rebuild the injector with {name} (`go install` it with this toolchain)")),
         )
+        .class(Some(Class::ExportData))
     } else {
         check(
             "toolexec-go",
@@ -463,28 +575,50 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> 
     })
 }
 
+/// Whether qcompat's cache can be written (the goflags line needs its link).
+fn cache_writable() -> bool {
+    let root = crate::support::cache::root();
+    std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok()
+}
+
 fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
     let ok = checks.iter().all(|c| c.status != Level::Fail);
-    let advice = match (&selection, inj) {
+    let me = self_name();
+    let gccgo = checks
+        .iter()
+        .any(|c| c.id == "compiler" && c.message.starts_with(&Compiler::Gccgo.to_string()));
+    let mut advice = match (&selection, inj) {
         (Some(s), Some(inj)) if s.toolexec_required => {
-            let mut a = if inj.builtin {
+            let tags = s.build_tags.join(",");
+            let mut a = if inj.builtin && !cache_writable() {
                 format!(
-                    "build with -tags={} and -toolexec=\"qcompat toolexec\"; `export GOFLAGS=\"$(qcompat select --format goflags)\"` sets both",
-                    s.build_tags.join(",")
+                    "build with -tags={tags} and -toolexec=\"{me} toolexec\" on the go command line: qcompat's cache {} cannot be written, so `select --format goflags` cannot make the one-word link GOFLAGS needs (set QCOMPAT_CACHE_DIR to a writable folder to use it)",
+                    crate::support::cache::root().display()
+                )
+            } else if inj.builtin {
+                format!(
+                    "build with -tags={tags} and -toolexec=\"{me} toolexec\"; `eval \"$({me} select --format env)\"` sets both in GOFLAGS and keeps what GOFLAGS held"
                 )
             } else {
+                let t = crate::support::shell::shell_quote(&inj.advice_name());
+                let built = if inj.id.package.is_some() {
+                    " (your build of it; this check built its own)"
+                } else {
+                    ""
+                };
                 format!(
-                    "build with -tags={} and -toolexec={}, the injector checked here (one -toolexec per build: keep it as the only one)",
-                    s.build_tags.join(","),
-                    crate::support::shell::shell_quote(&inj.command)
+                    "build with -tags={tags} and -toolexec={t}{built}, the injector checked here (one -toolexec per build: keep it as the only one)"
                 )
             };
-            if s.needs_own_gocache {
-                a.push_str("; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own");
+            if s.needs_own_gocache && !inj.builtin {
+                a.push_str(&format!(
+                    "; it leaves `compile -V=full` unchanged, so give those builds a GOCACHE of their own: `eval \"$({me} select --toolexec {} --format env)\"` sets GOFLAGS and GOCACHE",
+                    crate::support::shell::shell_quote(&inj.advice_name())
+                ));
             }
             a
         }
-        (Some(s), _) if s.reasons.iter().any(|r| r.starts_with("gccgo ")) => {
+        (Some(_), _) if gccgo => {
             "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
         }
         (Some(s), inj) => {
@@ -494,16 +628,40 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
             );
             if let Some(inj) = inj.filter(|i| !i.builtin) {
                 a.push_str(&format!(
-                    "; {} may still be needed for its other rewrites. `qcompat toolexec` replaces it only for a program that uses nothing from it but runtime.GoroutineID",
+                    "; {} may still be needed for its other rewrites. qcompat's own injector replaces it only for a program that uses nothing from it but runtime.GoroutineID",
                     inj.describe()
                 ));
             }
             a
         }
         (None, _) => {
-            "no selection could be made; -tags=qcompat_stack works with any toolchain and needs no injector".to_string()
+            "no selection could be made; fallback-go's goid with -tags=qcompat_stack works with any toolchain and needs no injector".to_string()
         }
     };
+    // A program that pulls runtime.GoroutineID itself has no stack fallback:
+    // what it needs comes first.
+    if let Some(p) = selection.as_ref().and_then(|s| s.program.as_ref()) {
+        if p.facts.pulls_accessor || p.facts.blocked.is_some() {
+            let state = match p.works {
+                Some(true) => "works here".to_string(),
+                Some(false) => format!("does not work here: {}", p.verdict),
+                None => format!("is not shown to work here: {}", p.verdict),
+            };
+            let fix = p
+                .fix
+                .as_deref()
+                .map(|f| format!(" Fix: {f}."))
+                .unwrap_or_default();
+            advice = if p.works == Some(true) {
+                format!(
+                    "your program ({} {}) {state}. {advice}",
+                    p.facts.dir, p.facts.package
+                )
+            } else {
+                format!("your program ({} {}) {state}.{fix} It has no stack fallback, so -tags=qcompat_stack does not help it", p.facts.dir, p.facts.package)
+            };
+        }
+    }
     let advice = if ok {
         advice
     } else {

@@ -13,6 +13,8 @@ use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
 use crate::verify::diagnosis::Class;
 use crate::verify::live::Live;
+use crate::verify::probeprog::DefaultBuild;
+use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -45,8 +47,12 @@ pub struct Selection {
     /// The injector's identity (`builtin`, or a name and sha256).
     pub injector: crate::inject::injector::Identity,
     /// The injector leaves `-V=full` unchanged: injected builds need a
-    /// GOCACHE of their own.
+    /// GOCACHE of their own (whatever the strategy: it is about the injector).
     pub needs_own_gocache: bool,
+    /// That GOCACHE: the one the live check uses for this injector and
+    /// toolchain (`select --format env` exports it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gocache: Option<String>,
     /// `tested`: a pin whose evidence comes from a matrix run of this
     /// version's minor with this injector covers it; `untested` otherwise
     /// (then only a live check, `verified`, speaks for it).
@@ -57,14 +63,49 @@ pub struct Selection {
     /// The live check's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<Live>,
+    /// The path fallback-go's default build (no tags) takes through this
+    /// injector: known for qcompat's own, seen by the live check otherwise
+    /// (null: not known).
+    pub default_build: Option<DefaultBuild>,
+    /// The user's program (`--program`): what it uses, whether it builds
+    /// and runs with this injector here, and the fix when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<ProgramVerdict>,
+}
+
+/// Whether the user's program works with the injector under test.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramVerdict {
+    #[serde(flatten)]
+    pub facts: ProgramFacts,
+    /// The live check built (and ran) it.
+    pub built: bool,
+    /// true: built and ran through the injector; false: it cannot work here
+    /// as things stand; null: not built, nothing shown.
+    pub works: Option<bool>,
+    /// The class of the failure, when the injector is the cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Class>,
+    /// One sentence a person reads: what was found.
+    pub verdict: String,
+    /// What to do, when something is to be done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 impl Selection {
     /// The go command flags that build with this selection. With a one-word
     /// `toolexec` (the qcompat-toolexec link, `q`) the line also works as
-    /// GOFLAGS; otherwise it is shell-quoted for `eval`.
-    pub fn goflags(&self, toolexec: &str) -> String {
-        let mut s = format!("-tags={}", self.build_tags.join(","));
+    /// GOFLAGS; otherwise it is shell-quoted for `eval`. The build tags
+    /// already in `goflags` are kept in the line's `-tags=`: the go command
+    /// keeps only the last `-tags`, so appending the line must not drop them.
+    pub fn goflags(&self, toolexec: &str, goflags: &str) -> String {
+        let mut tags: Vec<String> = tags_in_goflags(goflags)
+            .into_iter()
+            .filter(|t| !t.starts_with("qcompat_"))
+            .collect();
+        tags.extend(self.build_tags.iter().cloned());
+        let mut s = format!("-tags={}", tags.join(","));
         if self.toolexec_required {
             s.push(' ');
             s.push_str(&crate::support::shell::shell_quote(&format!(
@@ -73,6 +114,42 @@ impl Selection {
         }
         s
     }
+
+    /// GOFLAGS as a whole: `goflags` without its `-tags` (merged into the
+    /// line) and, when this selection names the injector, without its
+    /// `-toolexec` (a build has one), then the line.
+    pub fn full_goflags(&self, toolexec: &str, goflags: &str) -> String {
+        let mut words: Vec<String> = crate::support::shell::split_words(goflags)
+            .into_iter()
+            .filter(|w| !(is_flag(w, "tags") || self.toolexec_required && is_flag(w, "toolexec")))
+            .map(|w| crate::support::shell::shell_quote(&w))
+            .collect();
+        words.push(self.goflags(toolexec, goflags));
+        words.join(" ")
+    }
+}
+
+/// Whether a GOFLAGS word sets flag `name` (`-name=`, `--name=`).
+fn is_flag(word: &str, name: &str) -> bool {
+    let w = word.trim_start_matches('-');
+    word.starts_with('-') && (w == name || w.starts_with(&format!("{name}=")))
+}
+
+/// The build tags GOFLAGS sets (its last `-tags=`, as the go command reads
+/// it; comma- or space-separated).
+pub fn tags_in_goflags(goflags: &str) -> Vec<String> {
+    crate::support::shell::split_words(goflags)
+        .iter()
+        .filter(|w| is_flag(w, "tags"))
+        .filter_map(|w| w.split_once('=').map(|(_, v)| v.to_string()))
+        .next_back()
+        .map(|v| {
+            v.split([',', ' '])
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,6 +174,10 @@ pub struct PinFacts {
     pub evidence_injector: String,
     /// The pin cites a matrix run (evidence), not only a rule.
     pub has_evidence: bool,
+    /// Why the evidence does not speak for this exact version (a
+    /// pre-release or devel build it does not name; a release tested only
+    /// as a pre-release): see `Evidence::untested_for`.
+    pub untested: Option<String>,
 }
 
 /// What is known about the injector without a build.
@@ -127,6 +208,8 @@ pub struct Facts {
     /// Why no live check runs in offline mode, for the reason text
     /// (`--offline was given`, `doctor builds only with --deep`).
     pub offline_why: String,
+    /// The user's program, when one is named.
+    pub program: Option<ProgramFacts>,
 }
 
 impl Facts {
@@ -137,6 +220,7 @@ impl Facts {
         inj: &Injector,
         salted: Option<bool>,
         offline_why: &str,
+        program: Option<ProgramFacts>,
     ) -> Facts {
         let pin = pins.find(&tc.version.version).map(|m| {
             let ev = m.pin.evidence.as_ref();
@@ -153,6 +237,9 @@ impl Facts {
                     .map(|e| e.injector_name().to_string())
                     .unwrap_or_else(|| "builtin".into()),
                 has_evidence: ev.is_some(),
+                untested: ev
+                    .filter(|_| m.pin.strategy == Strategy::Injected)
+                    .and_then(|e| e.untested_for(&tc.version.version)),
             }
         });
         Facts {
@@ -176,6 +263,7 @@ impl Facts {
                 ),
             },
             offline_why: offline_why.to_string(),
+            program,
         }
     }
 }
@@ -197,7 +285,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         coverage: if f
             .pin
             .as_ref()
-            .is_some_and(|p| p.for_this_injector && p.has_evidence)
+            .is_some_and(|p| p.for_this_injector && p.has_evidence && p.untested.is_none())
         {
             Coverage::Tested
         } else {
@@ -205,6 +293,9 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         },
         failure: None,
         live: None,
+        program: None,
+        gocache: None,
+        default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
     }
 }
 
@@ -215,13 +306,182 @@ fn finish(mut s: Selection) -> Selection {
     };
     s.build_tags = vec![tag.to_string()];
     s.toolexec_required = toolexec;
-    s.needs_own_gocache = toolexec && s.needs_own_gocache;
     s
 }
 
-/// Decides the strategy. `verify` runs the live check when the table asks
-/// for one; its error is the selection's error.
+/// Decides the strategy, and for a named program whether it works. `verify`
+/// runs the live check when the table asks for one; its error is the
+/// selection's error.
 pub fn decide(
+    f: &Facts,
+    mode: Mode,
+    verify: &mut dyn FnMut() -> Result<Live>,
+) -> Result<Selection> {
+    let mut s = decide_strategy(f, mode, verify)?;
+    default_build(&mut s);
+    if let Some(p) = &f.program {
+        let v = program_verdict(f, &mut s, p);
+        s.program = Some(v);
+    }
+    Ok(finish(s))
+}
+
+/// What the live probe showed of fallback-go's default build, and the advice
+/// when it takes the stack path with an injector that works.
+fn default_build(s: &mut Selection) {
+    let seen = s
+        .live
+        .as_ref()
+        .filter(|l| l.passed())
+        .and_then(|l| l.outcome.note.as_deref())
+        .and_then(crate::verify::probeprog::parse_line)
+        .and_then(|p| p.default_build);
+    if seen.is_some() {
+        s.default_build = seen;
+    }
+    if s.default_build == Some(DefaultBuild::Stack) && s.strategy == Strategy::Injected {
+        s.reasons.push(format!(
+            "default build: stack with this injector: fallback-go's goid without tags detects an injector by runtime.{DETECTED_VAR}, which {} does not define; build with -tags=qcompat_injected (as this selection says), or have the injector define that variable (README: \"How the default build detects an injector\")",
+            s.toolexec
+        ));
+    }
+}
+
+/// The variable fallback-go's default build looks for.
+pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
+
+/// The program's verdict from its facts and the live check's build of it.
+/// A program with a fallback falls back with the strategy; one that pulls
+/// `runtime.GoroutineID` itself has none, and is told what would fix it.
+fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) -> ProgramVerdict {
+    let inj = &f.injector.describe;
+    let name = &f.go_name;
+    let uses = if p.pulls_accessor {
+        "pulls runtime.GoroutineID itself, so it has no fallback: it builds only through the injector"
+    } else if p.fallback {
+        "uses fallback-go's goid, so it also builds without the injector (-tags=qcompat_stack)"
+    } else {
+        "uses neither fallback-go's goid nor runtime.GoroutineID"
+    };
+    let mut v = ProgramVerdict {
+        facts: p.clone(),
+        built: false,
+        works: None,
+        failure: None,
+        verdict: String::new(),
+        fix: None,
+    };
+    if let Some(b) = &p.blocked {
+        v.works = Some(false);
+        match b {
+            crate::verify::program::Blocked::GoTooOld { requires, .. } => {
+                v.verdict = format!("{name} cannot build the program: its go.mod requires go >= {requires}, whatever the injector");
+                v.fix = Some(format!("build it with Go {requires} or newer (this is {name}), or lower the program's go line"));
+            }
+            crate::verify::program::Blocked::Load { message } => {
+                v.verdict = format!("{name} cannot load the program: {}", first_line(message));
+                v.fix =
+                    Some("fix the program so that `go build` loads it, then check again".into());
+            }
+        }
+        s.reasons.push(format!("program: {}", v.verdict));
+        return v;
+    }
+    let built = s.live.as_ref().and_then(|l| l.program.as_ref());
+    match built {
+        Some(o) if o.status == crate::verify::cell::Status::Pass => {
+            v.built = true;
+            v.works = Some(true);
+            v.verdict = format!("the program built and ran through {inj}; it {uses}");
+        }
+        Some(o) => {
+            v.built = true;
+            v.works = Some(false);
+            v.failure = o.diagnosis.as_ref().map(|d| d.class);
+            let line = o
+                .diagnosis
+                .as_ref()
+                .map(|d| format!("{} ({})", d.explanation, d.class.name()))
+                .unwrap_or_else(|| format!("`{}`", last_line(&o.stderr_excerpt)));
+            v.verdict = format!(
+                "the program built through {inj} gave {}: {line}",
+                o.status.name()
+            );
+            v.fix = o.diagnosis.as_ref().map(|d| d.fix.clone()).or_else(|| {
+                Some(
+                    "`qcompat select --verify --json` shows the build command and its output"
+                        .into(),
+                )
+            });
+            if s.strategy == Strategy::Injected {
+                s.strategy = Strategy::Stack;
+                s.failure = s.failure.or(v.failure);
+                s.reasons.push(format!(
+                    "the probe passed, but {}; falling back to stack",
+                    v.verdict
+                ));
+            }
+            if p.pulls_accessor {
+                v.verdict.push_str(&format!("; it {uses}"));
+            }
+        }
+        None => {
+            let injected = s.strategy == Strategy::Injected;
+            v.verdict = format!(
+                "the program was not built ({}); it {uses}",
+                if s.live.is_some() {
+                    "the live check built the probe only"
+                } else {
+                    f.offline_why.as_str()
+                }
+            );
+            if p.pulls_accessor && !injected {
+                v.works = Some(false);
+                v.verdict = format!(
+                    "the program {uses}, and nothing shows that {inj} works with {name} here"
+                );
+                v.fix = Some(
+                    "check it live (`doctor --deep --program`), and follow that check's fix; its own fallback would be fallback-go's goid".into(),
+                );
+            } else if !p.fallback && !p.pulls_accessor {
+                v.verdict = format!("the program {uses}: this selection does not concern it");
+            } else {
+                v.fix = Some(
+                    "check it live: `doctor --deep --program` builds it through the injector"
+                        .into(),
+                );
+            }
+        }
+    }
+    if !p.pulls_accessor && !p.fallback {
+        // Nothing of ours in it: a verdict on goid would mislead.
+    } else if p.pulls_accessor && v.works == Some(false) && s.strategy == Strategy::Stack {
+        s.reasons.push(format!(
+            "program: {}: -tags=qcompat_stack does not help it",
+            v.verdict
+        ));
+    } else {
+        s.reasons.push(format!("program: {}", v.verdict));
+    }
+    v
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+/// The strategy for fallback-go's `goid` with this injector.
+fn decide_strategy(
     f: &Facts,
     mode: Mode,
     verify: &mut dyn FnMut() -> Result<Live>,
@@ -234,7 +494,7 @@ pub fn decide(
             "{} is not the gc toolchain: the injector only works with gc's compiler",
             f.compiler
         ));
-        return Ok(finish(s));
+        return Ok(s);
     }
     if !f.goid_field {
         let mut s = selection(f, Strategy::Stack);
@@ -242,12 +502,21 @@ pub fn decide(
             "the runtime has no g.goid field ({}): nothing to inject",
             f.layout_problem.as_deref().unwrap_or("unknown layout")
         ));
-        return Ok(finish(s));
+        return Ok(s);
     }
     let mut s = selection(f, Strategy::Stack);
     let pin = f.pin.as_ref();
-    let pin_applies = pin.is_some_and(|p| p.for_this_injector);
+    let pin_applies = pin.is_some_and(|p| p.for_this_injector && p.untested.is_none());
     match pin {
+        Some(p) if p.for_this_injector && p.untested.is_some() => {
+            s.pin = Some(p.range.clone());
+            s.reasons.push(format!(
+                "{name} matches pin {:?} in {}, but {}: the pin does not vouch for it",
+                p.range,
+                f.pins_source,
+                p.untested.as_deref().unwrap_or_default()
+            ));
+        }
         Some(p) if p.for_this_injector => {
             s.strategy = p.strategy;
             s.pinned = true;
@@ -274,7 +543,7 @@ pub fn decide(
             s.reasons.push(format!(
                 "{name} predates the single-argument //go:linkname (Go 1.13): the runtime cannot export GoroutineID"
             ));
-            return Ok(finish(s));
+            return Ok(s);
         }
         None => {}
     }
@@ -314,7 +583,7 @@ pub fn decide(
                 f.offline_why
             ));
         }
-        return Ok(finish(s));
+        return Ok(s);
     }
     let live = verify()?;
     let passed = live.passed();
@@ -361,7 +630,7 @@ pub fn decide(
         s.strategy = Strategy::Stack;
     }
     s.live = Some(live);
-    Ok(finish(s))
+    Ok(s)
 }
 
 /// Whether the injector alters `compile -V=full` (None: it could not be
@@ -379,6 +648,15 @@ pub fn ask_salted(tc: &Toolchain, inj: &Injector) -> Option<bool> {
     .map(|c| c.altered)
 }
 
+/// How a caller asks for a selection: the mode, why an offline mode builds
+/// nothing (for the reason text), and the user's program if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub mode: Mode,
+    pub offline_why: &'a str,
+    pub program: Option<&'a Program>,
+}
+
 /// Gathers the facts for `tc` and `inj` and decides, running the live check
 /// through `inj` when the table asks for one.
 pub fn select(
@@ -387,11 +665,16 @@ pub fn select(
     pins: &Pins,
     inj: &Injector,
     salted: Option<bool>,
-    mode: Mode,
-    offline_why: &str,
+    ask: Ask,
 ) -> Result<Selection> {
-    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why);
-    decide(&facts, mode, &mut || {
+    let Ask {
+        mode,
+        offline_why,
+        program,
+    } = ask;
+    let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
+    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why, pfacts.clone());
+    let mut s = decide(&facts, mode, &mut || {
         let cx = crate::verify::live::diag_context(
             tc,
             inj,
@@ -399,8 +682,13 @@ pub fn select(
             inj.built_by(&tc.go),
             layout.goid_type.clone(),
         );
-        crate::verify::live::check(tc, inj, &cx)
-    })
+        crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()))
+    })?;
+    if s.needs_own_gocache {
+        let dir = crate::verify::live::private_gocache(tc, inj);
+        s.gocache = Some(dir.display().to_string());
+    }
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -435,6 +723,7 @@ mod tests {
                 for_this_injector,
                 evidence_injector: "builtin".into(),
                 has_evidence: true,
+                untested: None,
             }),
             pins_source: "pins.yaml".into(),
             injector: InjectorFacts {
@@ -461,6 +750,7 @@ mod tests {
                 precompiled_host_std: minor <= 19,
             },
             offline_why: "--offline was given".into(),
+            program: None,
         }
     }
 
@@ -482,6 +772,7 @@ mod tests {
             },
             private_gocache: false,
             with_a: None,
+            program: None,
         }
     }
 
@@ -578,6 +869,25 @@ mod tests {
     }
 
     #[test]
+    fn goflags_keep_the_users_tags() {
+        let s = run(
+            &facts(26, Some((Strategy::Injected, true)), false, Some(true)),
+            Mode::Offline,
+            None,
+        );
+        assert_eq!(
+            s.goflags("q", "-tags=netgo,qcompat_stack -mod=mod"),
+            "-tags=netgo,qcompat_injected -toolexec=q"
+        );
+        assert_eq!(s.goflags("q", ""), "-tags=qcompat_injected -toolexec=q");
+        assert_eq!(
+            s.full_goflags("q", "-mod=mod -tags=a,b -toolexec=/old/inj"),
+            "-mod=mod -tags=a,b,qcompat_injected -toolexec=q"
+        );
+        assert_eq!(tags_in_goflags("-tags=x -tags=y,z"), ["y", "z"]);
+    }
+
+    #[test]
     fn gccgo_and_old_go() {
         let mut f = facts(18, None, true, Some(true));
         f.compiler = Compiler::Gccgo;
@@ -588,5 +898,27 @@ mod tests {
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
         assert!(s.reasons[0].contains("predates"));
+    }
+
+    #[test]
+    fn a_pin_that_does_not_name_a_prerelease_does_not_decide() {
+        let mut f = facts(27, Some((Strategy::Injected, true)), true, Some(true));
+        f.pin.as_mut().unwrap().untested = Some("tested with go1.27.3 only".into());
+        let s = run(&f, Mode::Offline, None);
+        assert_eq!(
+            (s.strategy, s.pinned, s.coverage),
+            (Strategy::Stack, false, Coverage::Untested)
+        );
+        assert!(
+            s.reasons[0].contains("tested with go1.27.3 only"),
+            "{:?}",
+            s.reasons
+        );
+        // By default it is checked live, as an unpinned version is.
+        let s = run(&f, Mode::Default, Some(live(Status::Pass, None)));
+        assert_eq!(
+            (s.strategy, s.coverage),
+            (Strategy::Injected, Coverage::Untested)
+        );
     }
 }

@@ -114,7 +114,12 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
         .filter_map(|c| {
             let v = crate::go::version::parse(&c.go).ok()?;
             let m = pins.find(&v.version)?;
-            let same = m.pin.evidence.as_ref().is_none_or(|e| e.is_for(&injector));
+            // A pre-release the evidence does not name is new, not a regression.
+            let same = m
+                .pin
+                .evidence
+                .as_ref()
+                .is_none_or(|e| e.is_for(&injector) && e.untested_for(&v.version).is_none());
             (m.pin.strategy == Strategy::Injected && same).then(|| {
                 format!(
                     "{} {} gave {} but the pins record {:?} as injected",

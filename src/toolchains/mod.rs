@@ -90,6 +90,24 @@ pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
     versions.iter().map(|v| Ok(find(v, opts)?.go())).collect()
 }
 
+/// The versions a selector names, from the index or (offline) this
+/// machine, with the GOROOT of each one already here: nothing is downloaded.
+pub fn resolve_without_download(
+    selector: &str,
+    opts: &Options,
+) -> Result<Vec<(Version, Option<Installed>)>> {
+    let sel = parse_selector(selector)?;
+    let local = list_local();
+    Ok(versions_for(&sel, opts)?
+        .into_iter()
+        .map(|v| {
+            let name = format_go_name(&v);
+            let here = local.iter().find(|i| i.version == name).cloned();
+            (v, here)
+        })
+        .collect())
+}
+
 /// Turns a selector into versions, locally when it can.
 fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     if let Selector::Exact(v) = sel {
@@ -98,16 +116,17 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     // Offline, or with no download provider (QCOMPAT_PROVIDERS=local), the
     // release index is not consulted: choose among the toolchains here.
     if opts.offline || !opts.allows("download") {
+        // Local pre-releases count for `next` only (never stable).
         let local: Vec<Version> = list_local()
             .iter()
             .filter_map(|i| version::parse(&i.version).ok().map(|v| v.version))
-            .filter(|v| v.pre.is_empty())
+            .filter(|v| v.pre.is_empty() || selector::is_prerelease(v))
             .collect();
         let fake: Vec<Release> = local
             .iter()
             .map(|v| Release {
                 version: format_go_name(v),
-                stable: true,
+                stable: v.pre.is_empty(),
                 files: vec![],
             })
             .collect();

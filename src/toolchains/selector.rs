@@ -6,12 +6,15 @@ use crate::go::version::{self, format_go_name};
 use anyhow::{anyhow, bail, Result};
 use semver::Version;
 
-/// A version selector: `1.22.5`, `go1.22.5`, `1.22.x`, `supported`.
+/// A version selector: `1.22.5`, `go1.22.5`, `1.22.x`, `supported`, `next`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selector {
     Exact(Version),
     Minor(u64, u64),
     Supported,
+    /// The newest pre-release (rc, beta) newer than every stable release:
+    /// what comes next, or nothing between a release and the next rc.
+    Next,
 }
 
 impl std::fmt::Display for Selector {
@@ -20,6 +23,7 @@ impl std::fmt::Display for Selector {
             Selector::Exact(v) => f.write_str(&format_go_name(v)),
             Selector::Minor(a, b) => write!(f, "{a}.{b}.x"),
             Selector::Supported => f.write_str("supported"),
+            Selector::Next => f.write_str("next"),
         }
     }
 }
@@ -28,6 +32,9 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
     let t = s.trim();
     if t == "supported" {
         return Ok(Selector::Supported);
+    }
+    if t == "next" {
+        return Ok(Selector::Next);
     }
     let bare = t.strip_prefix("go").unwrap_or(t);
     if let Some(minor) = bare.strip_suffix(".x") {
@@ -43,7 +50,7 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
         return Ok(Selector::Minor(a, b));
     }
     let bad = || {
-        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x) or `supported`")
+        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x), `supported` or `next`")
     };
     let v = version::parse(&format!("go{bare}")).map_err(|_| bad())?;
     // Only what names one release exactly: `1.26.8alpha1` or `1.26.8-bigcorp`
@@ -73,6 +80,7 @@ pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version
         .collect();
     match sel {
         Selector::Exact(v) => Ok(vec![v.clone()]),
+        Selector::Next => Ok(next(releases).into_iter().collect()),
         Selector::Minor(a, b) => {
             let best = stable
                 .iter()
@@ -102,6 +110,28 @@ pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version
                 .collect())
         }
     }
+}
+
+/// The newest pre-release in `releases` newer than every stable release.
+pub fn next(releases: &[Release]) -> Option<Version> {
+    let newest_stable = releases
+        .iter()
+        .filter(|r| r.stable)
+        .filter_map(release_version)
+        .max();
+    releases
+        .iter()
+        .filter(|r| !r.stable)
+        .filter_map(release_version)
+        .filter(is_prerelease)
+        .filter(|v| newest_stable.as_ref().is_none_or(|s| v > s))
+        .max()
+}
+
+/// An rc or beta (not a devel build, which no index lists).
+pub fn is_prerelease(v: &Version) -> bool {
+    let pre = v.pre.as_str();
+    pre.starts_with("rc.") || pre.starts_with("beta.")
 }
 
 /// The versions nearest to `v` that the index has, for error messages.
@@ -193,5 +223,34 @@ mod tests {
         assert_eq!(nearest(&Version::new(1, 27, 9), &[]), "the index is empty");
         let n = nearest(&Version::new(1, 27, 9), &[rel("weird", true)]);
         assert_eq!(n, "the index has 1 entry and no Go release among them");
+    }
+
+    #[test]
+    fn next_is_the_newest_prerelease_past_every_stable_release() {
+        let next_of = |idx: &[Release]| expand(&Selector::Next, idx).unwrap();
+        let idx = vec![
+            rel("go1.28rc2", false),
+            rel("go1.28rc1", false),
+            rel("go1.28beta1", false),
+            rel("go1.27.3", true),
+            rel("go1.27rc2", false),
+        ];
+        assert_eq!(next_of(&idx), vec![Version::parse("1.28.0-rc.2").unwrap()]);
+        // Once go1.28.0 is out, its rcs are behind: nothing is next.
+        let mut released = idx.clone();
+        released.insert(0, rel("go1.28.0", true));
+        assert!(next_of(&released).is_empty());
+        // A beta alone is next too; `supported` never picks a pre-release.
+        let beta = vec![rel("go1.29beta1", false), rel("go1.28.0", true)];
+        assert_eq!(
+            next_of(&beta),
+            vec![Version::parse("1.29.0-beta.1").unwrap()]
+        );
+        assert_eq!(
+            expand(&Selector::Supported, &beta).unwrap(),
+            vec![Version::new(1, 28, 0)]
+        );
+        assert_eq!(parse_selector("next").unwrap(), Selector::Next);
+        assert_eq!(Selector::Next.to_string(), "next");
     }
 }

@@ -37,6 +37,8 @@ pub enum Class {
     /// A failure no other class explains: the evidence is the go command's
     /// (or the program's) output.
     Unknown,
+    /// The go command refused the injector's `compile -V=full` line.
+    BadToolId,
 }
 
 impl Class {
@@ -52,6 +54,7 @@ impl Class {
             Class::Environment => "environment",
             Class::WrongId => "wrong-id",
             Class::Unknown => "unknown",
+            Class::BadToolId => "bad-tool-id",
         }
     }
 }
@@ -115,6 +118,14 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             evidence: l.to_string(),
             explanation: "the go command could not work on this machine (build cache, work folder or disk): the injector was never tried".into(),
             fix: "make GOCACHE and TMPDIR writable with free space, then run again".into(),
+        });
+    }
+    if let Some(l) = find("parsing buildID from") {
+        return Some(Diagnosis {
+            class: Class::BadToolId,
+            evidence: l.to_string(),
+            explanation: "the go command refused the injector's answer to `compile -V=full` (not `compile version ...`, or a devel line whose last field is not buildID=), so no package was built".into(),
+            fix: "the injector must print the compiler's `-V=full` line unchanged or with a field appended, and on devel toolchains keep `buildID=` the last field (salt its content instead)".into(),
         });
     }
     if let Some(l) = find("export data version").or_else(|| find("cannot decode \"")) {
@@ -360,6 +371,13 @@ mod tests {
         );
         assert_eq!(w.class, Class::WrongId);
         assert_eq!(w.evidence, "qcompat-probe ok=false checked=9 mismatch=1");
+        assert_eq!(
+            c(
+                "go: parsing buildID from go tool compile -V=full: unexpected output:\n\tgarbage\n",
+                &cx(Some(true), false)
+            ),
+            Some(Class::BadToolId)
+        );
         assert_eq!(
             c(
                 "failed to initialize build cache at /x: mkdir /x: permission denied",

@@ -8,6 +8,7 @@ use crate::inject::injector::Injector;
 use crate::support::cache::{Area, Key};
 use crate::verify::cell::{self, Job, Outcome, Status, Verified};
 use crate::verify::diagnosis::{self, Class, Diagnosis};
+use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -17,13 +18,17 @@ pub struct Live {
     /// The build and run as a user of the injector does it.
     #[serde(flatten)]
     pub outcome: Outcome,
-    /// The injector leaves `-V=full` unchanged, so the check used a GOCACHE
-    /// of its own (a shared one would link plain runtime.a files).
+    /// The check used a GOCACHE of its own: it does for every injector but
+    /// qcompat's (see [`check`]).
     pub private_gocache: bool,
     /// When the injector never ran for runtime (precompiled std), the same
     /// build with `-a`, to learn whether the injector works when it runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_a: Option<Outcome>,
+    /// The user's program (`--program`), built and run the same way after
+    /// the probe: only it shows what the injector does to the user's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<Outcome>,
 }
 
 impl Live {
@@ -100,13 +105,23 @@ pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> std::path::PathBuf {
     Area::PrivateGocache.entry(&k)
 }
 
-/// Builds and runs the probe for the host through `inj`.
-pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<Live> {
-    let module = crate::verify::probeprog::materialize()?;
+/// Builds and runs the probe for the host through `inj`, then the user's
+/// program when one is given and this toolchain can load it.
+pub fn check(
+    tc: &Toolchain,
+    inj: &Injector,
+    cx: &diagnosis::Context,
+    program: Option<(&Program, &ProgramFacts)>,
+) -> Result<Live> {
+    let probe = crate::verify::probeprog::materialize()?;
     let work = crate::support::scratch::module(&[])?;
-    let salted = cx.salted;
-    let gocache = (salted == Some(false)).then(|| private_gocache(tc, inj));
-    let run = |extra: &[&str]| {
+    // Another injector's build is never checked in the shared GOCACHE: one
+    // that leaves `-V=full` unchanged would link plain runtime.a files, and
+    // one that passes another's salted line through (a chain in front of
+    // qcompat's) would be answered by that injector's cache entries. The
+    // cache is keyed on the whole command, so each chain has its own.
+    let gocache = (!inj.builtin).then(|| private_gocache(tc, inj));
+    let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         let job = Job {
             go: &tc.go.path,
             goroot: tc.goroot(),
@@ -114,8 +129,8 @@ pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<
             goarch: &tc.env.gohostarch,
             toolexec: Some(&inj.command),
             gocache: gocache.as_deref(),
-            module_dir: &module,
-            package: crate::verify::probeprog::PACKAGE,
+            module_dir: module,
+            package,
             out_dir: work.path(),
             work_dir: work.path(),
             exec: true,
@@ -127,15 +142,20 @@ pub fn check(tc: &Toolchain, inj: &Injector, cx: &diagnosis::Context) -> Result<
         };
         cell::run(&job)
     };
-    let outcome = run(&[]);
+    let package = crate::verify::probeprog::PACKAGE;
+    let outcome = run(&probe, package, &[]);
     let with_a = outcome
         .diagnosis
         .as_ref()
         .filter(|d| d.class == Class::PrecompiledStd)
-        .map(|_| run(&["-a"]));
+        .map(|_| run(&probe, package, &["-a"]));
+    let program = program
+        .filter(|(_, f)| f.blocked.is_none())
+        .map(|(p, _)| run(&p.dir, &p.package, &[]));
     Ok(Live {
         outcome,
         private_gocache: gocache.is_some(),
         with_a,
+        program,
     })
 }

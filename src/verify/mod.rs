@@ -6,3 +6,4 @@ pub mod cell;
 pub mod diagnosis;
 pub mod live;
 pub mod probeprog;
+pub mod program;

@@ -53,12 +53,28 @@ pub fn materialize() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The probe's verdict line: `qcompat-probe ok=true checked=9 goos=... go=...`.
+/// The probe's verdict line: `qcompat-probe ok=true checked=9 goos=... go=... default=...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeLine {
     pub ok: bool,
     pub checked: u32,
+    /// Which path fallback-go's default build takes through this injector
+    /// (None: a probe from before the field).
+    pub default_build: Option<DefaultBuild>,
     pub line: String,
+}
+
+/// The path fallback-go's default build of `goid` (no tags) takes in a
+/// binary built through an injector. It detects an injector by the
+/// push-linknamed variable `runtime.qcompatGoroutineIDFunc` (README: "How
+/// the default build detects an injector").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DefaultBuild {
+    /// The injector defines the variable: `goid.ID()` calls the accessor.
+    Injected,
+    /// It does not: `goid.ID()` parses runtime.Stack in this build.
+    Stack,
 }
 
 /// Finds and reads the verdict line in a run's output.
@@ -75,6 +91,11 @@ pub fn parse_line(output: &str) -> Option<ProbeLine> {
     Some(ProbeLine {
         ok: field("ok") == Some("true"),
         checked: field("checked").and_then(|c| c.parse().ok()).unwrap_or(0),
+        default_build: match field("default") {
+            Some("injected") => Some(DefaultBuild::Injected),
+            Some("stack") => Some(DefaultBuild::Stack),
+            _ => None,
+        },
         line,
     })
 }
@@ -91,6 +112,9 @@ mod tests {
         .unwrap();
         assert!(p.ok);
         assert_eq!(p.checked, 9);
+        assert_eq!(p.default_build, None);
+        let p = parse_line("qcompat-probe ok=true checked=9 go=go1.26.8 default=stack").unwrap();
+        assert_eq!(p.default_build, Some(DefaultBuild::Stack));
         let bad = parse_line("qcompat-probe ok=false checked=9 mismatch=3/4").unwrap();
         assert!(!bad.ok);
         assert!(parse_line("panic: boom").is_none());

@@ -273,3 +273,70 @@ pub fn grid_of(report: &Path) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     std::fs::read_to_string(&md).unwrap()
 }
+
+/// A devel toolchain none of this machine has: a GOROOT of symlinks to Go
+/// 1.26.8's, whose `bin/go` reports `version` (as `go version` and
+/// `GOVERSION`) and whose `compile -V=full` prints the devel line
+/// `compile version VERSION buildID=...`, as a toolchain built from source
+/// does. Everything else is Go 1.26.8's own tools. Returns `bin/go`.
+pub fn devel_goroot(dir: &Path, version: &str) -> PathBuf {
+    use std::os::unix::fs::symlink;
+    let real = PathBuf::from(
+        text(
+            &Command::new(go126())
+                .args(["env", "GOROOT"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .trim(),
+    );
+    let w = dir.join("goroot");
+    let tools = w.join("pkg/tool/linux_amd64");
+    std::fs::create_dir_all(&tools).unwrap();
+    std::fs::create_dir_all(w.join("bin")).unwrap();
+    for f in ["src", "lib", "misc", "go.env", "api"] {
+        if real.join(f).exists() {
+            symlink(real.join(f), w.join(f)).unwrap();
+        }
+    }
+    symlink(real.join("pkg/include"), w.join("pkg/include")).unwrap();
+    let real_tools = real.join("pkg/tool/linux_amd64");
+    for e in std::fs::read_dir(&real_tools).unwrap() {
+        let name = e.unwrap().file_name();
+        if name != "compile" {
+            symlink(real_tools.join(&name), tools.join(&name)).unwrap();
+        }
+    }
+    std::fs::write(w.join("VERSION"), format!("{version}\n")).unwrap();
+    script(
+        &tools,
+        "compile",
+        &format!(
+            "if [ \"$#\" = 1 ] && [ \"$1\" = -V=full ]; then echo 'compile version {version} buildID=qcompattest/0123456789abcdef'; exit 0; fi\nexec '{}' \"$@\"\n",
+            real_tools.join("compile").display()
+        ),
+    );
+    let real_go = real.join("bin/go");
+    script(
+        &w.join("bin"),
+        "go",
+        &format!(
+            r#"export GOROOT='{w}'
+case "$1" in
+version) if [ $# = 1 ]; then echo 'go version {version} linux/amd64'; exit 0; fi ;;
+env) out=$('{go}' "$@") || exit $?
+  printf '%s\n' "$out" | sed -e 's|^go1\.26\.8$|{version}|' -e 's|"GOVERSION": "go1\.26\.8"|"GOVERSION": "{version}"|'
+  exit 0 ;;
+esac
+exec '{go}' "$@"
+"#,
+            w = w.display(),
+            go = real_go.display(),
+        ),
+    )
+}
+
+/// The two devel version shapes: since go.dev/issue/73372, and before it.
+pub const DEVEL_NEW: &str = "go1.28-devel_abc1234 Tue Aug 1 10:00:00 2026 +0000";
+pub const DEVEL_OLD: &str = "devel go1.28-abc1234 Tue Aug 1 10:00:00 2026 +0000";

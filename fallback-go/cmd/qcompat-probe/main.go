@@ -2,7 +2,11 @@
 // runtime.GoroutineID links and returns the IDs runtime.Stack reports, in main
 // and in 8 goroutines. It prints one line to standard error:
 //
-//	qcompat-probe ok=true checked=9 goos=linux goarch=amd64 go=go1.27.3
+//	qcompat-probe ok=true checked=9 goos=linux goarch=amd64 go=go1.27.3 default=injected
+//
+// default= says which path fallback-go's default build of goid takes in a
+// binary built through this injector: injected when the injector also
+// defines runtime.qcompatGoroutineIDFunc, stack otherwise.
 //
 // and exits non-zero on a mismatch. It imports only the runtime, so that
 // building it for every GOOS/GOARCH stays cheap; it must be built through the
@@ -19,6 +23,14 @@ import (
 
 //go:linkname goroutineID runtime.GoroutineID
 func goroutineID() uint64
+
+// detected is runtime.qcompatGoroutineIDFunc when the injector defines it, as
+// qcompat's does: that variable is what fallback-go's default build looks
+// for. An injector that adds only runtime.GoroutineID leaves it nil, and the
+// default build of goid then parses runtime.Stack.
+//
+//go:linkname detected runtime.qcompatGoroutineIDFunc
+var detected func() uint64
 
 const workers = 8
 
@@ -56,8 +68,13 @@ func main() {
 	if !ok {
 		verdict = "false"
 	}
+	defaultBuild := "stack"
+	if detected != nil {
+		defaultBuild = "injected"
+	}
 	println("qcompat-probe ok=" + verdict + " checked=" + itoa(uint64(len(all))) +
-		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() + problem)
+		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() +
+		" default=" + defaultBuild + problem)
 	if !ok {
 		panic("qcompat-probe: injected goroutine IDs disagree with runtime.Stack")
 	}

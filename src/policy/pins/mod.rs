@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// The pins shipped with this qcompat (the repository's matrix/pins.yaml).
 pub const BUILTIN: &str = include_str!("../../../matrix/pins.yaml");
 
+/// How messages name the built-in pins: a user of q has no matrix/pins.yaml.
+pub const BUILTIN_SOURCE: &str = "qcompat's built-in pins";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
@@ -94,6 +97,10 @@ pub struct ToolchainEvidence {
     pub skipped: u32,
     /// YYYY-MM-DD of the run.
     pub date: String,
+    /// For an injector built per toolchain: the sha256 of this toolchain's
+    /// build, so that the very binary the run tested is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injector_sha256: Option<String>,
 }
 
 impl Evidence {
@@ -101,15 +108,70 @@ impl Evidence {
     pub fn injector_name(&self) -> &str {
         self.injector
             .as_ref()
-            .map_or("builtin", |i| i.name.as_str())
+            .map_or(crate::inject::injector::BUILTIN_NAME, |i| i.name.as_str())
     }
 
-    /// Whether this evidence speaks for the injector `id`.
+    /// Whether this evidence speaks for the injector `id`: the same injector
+    /// (see [`Identity::same_injector`](crate::inject::injector::Identity)),
+    /// or one of the binaries the run built and tested.
     pub fn is_for(&self, id: &crate::inject::injector::Identity) -> bool {
         match &self.injector {
-            Some(mine) => mine.same_injector(id),
-            None => id.name == "builtin",
+            Some(mine) => {
+                mine.same_injector(id)
+                    || (!id.is_builtin()
+                        && self
+                            .per_toolchain
+                            .iter()
+                            .any(|t| t.injector_sha256.as_deref() == Some(id.sha256.as_str())))
+            }
+            None => id.is_builtin(),
         }
+    }
+}
+
+impl Evidence {
+    /// Why this evidence does not speak for the exact version `v`, or None
+    /// when it does. A release is vouched for by any release its pin's
+    /// evidence names (the pin is one minor); a pre-release or devel build
+    /// only by evidence naming that very version, since go1.27.3's run says
+    /// nothing about go1.27rc1 or a build from tip. A release whose pin holds
+    /// only pre-release evidence is untested until the release itself runs.
+    pub fn untested_for(&self, v: &Version) -> Option<String> {
+        let named: Vec<(String, Option<Version>)> = self
+            .toolchains
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    crate::go::version::parse(t).ok().map(|g| g.version),
+                )
+            })
+            .collect();
+        let name = crate::go::version::format_go_name(v);
+        if !v.pre.is_empty() {
+            if named.iter().any(|(_, n)| n.as_ref() == Some(v)) {
+                return None;
+            }
+            let what = if v.pre.as_str().starts_with("devel") {
+                "a devel build"
+            } else {
+                "a pre-release"
+            };
+            return Some(format!(
+                "{name} is {what} and the pin's evidence names {}, not {name} (untested)",
+                self.toolchains.join(", ")
+            ));
+        }
+        if named
+            .iter()
+            .any(|(_, n)| n.as_ref().is_some_and(|n| n.pre.is_empty()))
+        {
+            return None;
+        }
+        Some(format!(
+            "tested with {} only: {name} itself has not been run (untested)",
+            self.toolchains.join(", ")
+        ))
     }
 }
 
@@ -323,7 +385,7 @@ impl Pins {
     /// Loads `path`, or the built-in pins when `path` is None.
     pub fn load(path: Option<&Path>) -> Result<Pins> {
         match path {
-            None => Pins::parse(BUILTIN, "built-in matrix/pins.yaml"),
+            None => Pins::parse(BUILTIN, BUILTIN_SOURCE),
             Some(p) => {
                 let text = crate::support::doc_error::read_document(p, "pins file", 1 << 20)?;
                 Pins::parse(&text, &p.display().to_string())
@@ -614,6 +676,48 @@ mod tests {
         assert_eq!(p.find(&v("1.28.0-rc.1")).unwrap().index, 1);
         assert!(p.find(&v("1.28.0-rc.2")).is_none());
         assert!(p.find(&v("1.28.0")).is_none());
+    }
+
+    fn evidence(toolchains: &[&str]) -> Evidence {
+        Evidence {
+            toolchains: toolchains.iter().map(|t| t.to_string()).collect(),
+            platforms_linked: 1,
+            platforms_executed: 1,
+            platforms_skipped: 0,
+            date: "2026-12-01".into(),
+            qcompat_version: "0".into(),
+            injector: None,
+            commit: None,
+            per_toolchain: vec![],
+        }
+    }
+
+    #[test]
+    fn prereleases_need_evidence_of_their_own() {
+        let stable = evidence(&["go1.27.3"]);
+        assert_eq!(stable.untested_for(&v("1.27.4")), None);
+        let rc = stable.untested_for(&v("1.27.0-rc.1")).unwrap();
+        assert!(
+            rc.contains("go1.27rc1 is a pre-release") && rc.contains("go1.27.3"),
+            "{rc}"
+        );
+        let dev = stable.untested_for(&v("1.27.0-devel.abc1234")).unwrap();
+        assert!(
+            dev.contains("go1.27-devel_abc1234 is a devel build"),
+            "{dev}"
+        );
+        let only_rc = evidence(&["go1.28rc1"]);
+        assert_eq!(only_rc.untested_for(&v("1.28.0-rc.1")), None);
+        assert!(only_rc.untested_for(&v("1.28.0-rc.2")).is_some());
+        assert!(only_rc.untested_for(&v("1.28.0-beta.1")).is_some());
+        let fin = only_rc.untested_for(&v("1.28.0")).unwrap();
+        assert!(fin.starts_with("tested with go1.28rc1 only"), "{fin}");
+        let both = evidence(&["go1.28rc1", "go1.28.0"]);
+        assert_eq!(both.untested_for(&v("1.28.1")), None);
+        assert_eq!(
+            evidence(&["go1.28-devel_abc"]).untested_for(&v("1.28.0-devel.abc")),
+            None
+        );
     }
 
     #[test]

@@ -129,6 +129,9 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             executed,
             skipped,
             date: today.to_string(),
+            injector_sha256: info
+                .and_then(|t| t.injector_build.as_ref())
+                .and_then(|b| b.sha256.clone()),
         });
         ev.per_toolchain.sort_by(|a, b| {
             let key = |g: &str| crate::go::version::parse(g).map(|v| v.version).ok();

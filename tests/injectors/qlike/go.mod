@@ -1,0 +1,3 @@
+module example.com/qlike
+
+go 1.26

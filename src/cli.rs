@@ -309,6 +309,9 @@ pub fn run() -> Result<ExitCode> {
             commands::toolchains::run(cmd, &opts, g)?;
         }
         Cmd::Schema { name } => {
+            if g.yaml {
+                anyhow::bail!("`schema` prints JSON Schemas, which are JSON: drop --yaml");
+            }
             crate::support::output::write_stdout(commands::schema::get(&name)?)?
         }
         // Handled before clap runs; reached only through odd spellings.

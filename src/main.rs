@@ -33,15 +33,15 @@ fn main() -> ExitCode {
     // on the way out; say so and exit as an interrupted command does.
     if support::process::interrupted() {
         if let Err(e) = &result {
-            eprintln!("qcompat: {e:#}");
+            crate::errln!("qcompat: {e:#}");
         }
-        eprintln!("qcompat: interrupted");
+        crate::errln!("qcompat: interrupted");
         return ExitCode::from(130);
     }
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("qcompat: error: {e:#}");
+            crate::errln!("qcompat: error: {e:#}");
             ExitCode::from(2)
         }
     }

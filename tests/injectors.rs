@@ -483,6 +483,8 @@ fn wrong_ids_fail_the_run() {
             assert_eq!(c["verified"], "exec");
             assert!(s(&c["note"]).contains("ok=false"), "{c:#}");
             assert!(s(&c["note"]).contains("mismatch="), "{c:#}");
+            assert_eq!(c["diagnosis"]["class"], "wrong-id", "{c:#}");
+            assert!(s(&c["diagnosis"]["evidence"]).contains("ok=false"), "{c:#}");
         }
     }
 }

@@ -101,7 +101,7 @@ fn ci_small_spec_runs_for_real() {
         .contains("requires external (cgo) linking"));
     let grid = std::fs::read_to_string(out("grid.md")).unwrap();
     assert!(
-        grid.contains("| platform | go1.26.8 | go1.19.8 |"),
+        grid.contains("| platform | go1.19.8 | go1.26.8 |"),
         "{grid}"
     );
     assert!(
@@ -115,7 +115,11 @@ fn ci_small_spec_runs_for_real() {
     );
     assert!(junit.contains("<skipped"), "{junit}");
     let summary = std::fs::read_to_string(out("summary.md")).unwrap();
-    assert!(summary.contains("all cells pass"));
+    // The cgo-only pair's skip is counted, not "all cells pass".
+    assert!(
+        summary.contains("## qcompat matrix: 11 cell(s) pass, 1 skipped"),
+        "{summary}"
+    );
 
     // Its evidence goes into a copy of the pins.
     let pins = out("pins.yaml");
@@ -574,6 +578,136 @@ fn user_program_cells() {
         "{}",
         text(&o.stderr)
     );
+}
+
+/// A program whose go.mod needs a newer Go than the toolchain is a skip with
+/// the go command's reason, not a failure; a failure no class explains
+/// carries the `unknown` diagnosis with its telling line.
+#[test]
+fn program_too_new_is_a_skip_and_unknown_failures_are_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    let go121 = sdk("1.21.13");
+    let goroot = go121.parent().unwrap().parent().unwrap();
+    let cache = dir.path().join("cache");
+    for (name, gomod, src) in [
+        ("newer", "go 1.26\n", "package main\n\nfunc main() {}\n"),
+        (
+            "broken",
+            "go 1.21\n",
+            "package main\n\nfunc main() { undefinedThing() }\n",
+        ),
+    ] {
+        let m = dir.path().join(name);
+        std::fs::create_dir_all(&m).unwrap();
+        std::fs::write(
+            m.join("go.mod"),
+            format!("module example.com/{name}\n\n{gomod}"),
+        )
+        .unwrap();
+        std::fs::write(m.join("main.go"), src).unwrap();
+    }
+    let run_program = |name: &str| {
+        let s = spec(
+            dir.path(),
+            &format!("{name}.yaml"),
+            &format!(
+                "toolchains: [{{path: {}}}]\nplatforms: [linux/amd64]\nprogram: {{dir: {}, package: .}}\nverify: exec\n",
+                goroot.display(),
+                dir.path().join(name).display()
+            ),
+        );
+        let report = dir.path().join(format!("{name}.json"));
+        let o = run_spec(&s, &report, &cache);
+        (read_doc(&report, "report"), o)
+    };
+    let (r, o) = run_program("newer");
+    let c = cell(&r, "go1.21.13", "linux/amd64");
+    assert_eq!(c["status"], "skip-program", "{c:#}");
+    assert!(
+        s(&c["note"]).contains("go.mod requires go >= 1.26"),
+        "{c:#}"
+    );
+    assert!(
+        c.get("diagnosis").is_none(),
+        "a skip is not a failure: {c:#}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Skips are counted, never "all cells pass" in silence.
+    assert!(
+        text(&o.stderr).contains("note: 1 of 1 cell(s) skipped, not verified"),
+        "{}",
+        text(&o.stderr)
+    );
+    let summary = dir.path().join("summary.md");
+    let m = matrix(
+        &[
+            "matrix",
+            "merge",
+            dir.path().join("newer.json").to_str().unwrap(),
+            "--summary-md",
+            summary.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert!(m.status.success(), "{}", text(&m.stderr));
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.starts_with("## qcompat matrix: 0 cell(s) pass, 1 skipped"),
+        "{summary}"
+    );
+    let (r, o) = run_program("broken");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let c = cell(&r, "go1.21.13", "linux/amd64");
+    assert_eq!(c["status"], "fail-build", "{c:#}");
+    assert_eq!(c["diagnosis"]["class"], "unknown", "{c:#}");
+    assert!(
+        s(&c["diagnosis"]["evidence"]).contains("undefined: undefinedThing"),
+        "{c:#}"
+    );
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+/// A first `pins update` into a file that does not exist, or is empty,
+/// creates it; the dates it writes are quoted, so a YAML 1.1 reader (PyYAML)
+/// gets strings.
+#[test]
+fn pins_update_creates_a_new_file_with_quoted_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = repo().join("matrix/evidence/report.json");
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# q's pins\n\n").unwrap();
+    for pins in [dir.path().join("new.yaml"), empty] {
+        let o = run(&[
+            "pins",
+            "update",
+            "--from",
+            report.to_str().unwrap(),
+            "--pins",
+            pins.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            pins.display(),
+            text(&o.stderr)
+        );
+        let written = std::fs::read_to_string(&pins).unwrap();
+        assert!(written.contains("date: '20"), "{written}");
+        let py = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); \
+                 ev = [p['evidence'] for p in d['pins'] if 'evidence' in p]; \
+                 assert ev and all(type(e['date']) is str for e in ev), ev; print('strings')",
+            ])
+            .arg(&pins)
+            .output()
+            .unwrap();
+        assert!(py.status.success(), "{}", text(&py.stderr));
+    }
 }
 
 /// `X.Y.x` resolves from local toolchains when the providers say so, and a

@@ -179,3 +179,64 @@ fn errors_exit_2_with_a_message() {
         text(&out.stderr)
     );
 }
+
+/// `dist list` depends on the toolchain alone: a second probe takes it from
+/// qcompat's cache (the go command runs `env` only), and a toolchain whose
+/// `dist` is replaced in place lists afresh.
+#[test]
+fn warm_probe_runs_go_env_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("qcache");
+    let log = dir.path().join("calls.log");
+    let real = go126();
+    let go = script(
+        dir.path(),
+        "go",
+        &format!(
+            "echo \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real.display()
+        ),
+    );
+    let probe_with = |go: &std::path::Path| {
+        json_of(
+            cmd(&["probe", "--json", "--go", go.to_str().unwrap()])
+                .env("QCOMPAT_CACHE_DIR", &cache),
+        )
+        .0
+    };
+    let cold = probe_with(&go);
+    assert!(std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("tool dist list"));
+    std::fs::remove_file(&log).unwrap();
+    let warm = probe_with(&go);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !calls.contains("tool dist"),
+        "a warm probe listed again: {calls}"
+    );
+    assert_eq!(cold["platforms"], warm["platforms"]);
+    assert!(warm["platforms"].as_array().unwrap().len() > 40, "{warm:#}");
+
+    // A fake toolchain's dist replaced in place: the new list is read.
+    let fake = dir.path().join("fake");
+    std::fs::create_dir_all(&fake).unwrap();
+    let fgo = fake_go(&fake, "go1.30.0", Some(RUNTIME2_UINT64));
+    let tooldir = fake.join("goroot/pkg/tool/linux_amd64");
+    std::fs::create_dir_all(&tooldir).unwrap();
+    std::fs::write(tooldir.join("dist"), "one").unwrap();
+    assert_eq!(probe_with(&fgo)["platforms"].as_array().unwrap().len(), 2);
+    std::fs::write(
+        fake.join("dist.json"),
+        r#"[{"GOOS":"linux","GOARCH":"amd64","CgoSupported":true,"FirstClass":true}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        probe_with(&fgo)["platforms"].as_array().unwrap().len(),
+        2,
+        "the same dist: from the cache"
+    );
+    std::fs::write(tooldir.join("dist"), "two").unwrap();
+    assert_eq!(probe_with(&fgo)["platforms"].as_array().unwrap().len(), 1);
+}

@@ -64,6 +64,169 @@ fn schemas_catch_removed_and_retyped_fields() {
     validate("pins", &serde_json::to_value(pins).unwrap());
 }
 
+/// Where the schemas' `$id`s live: this project's repository.
+const SCHEMA_BASE: &str = "https://raw.githubusercontent.com/qcompat/qcompat/main/matrix/schema/";
+
+/// The `$ref`s of `v` that point into another file (`selection.schema.json`,
+/// `selection.schema.json#/$defs/status`), skipping the bundled copies.
+fn external_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("$ref", serde_json::Value::String(r)) if !r.starts_with('#') => {
+                        out.insert(r.split('#').next().unwrap().to_string());
+                    }
+                    ("$defs", serde_json::Value::Object(defs)) => {
+                        for (name, d) in defs {
+                            if !name.ends_with(".schema.json") {
+                                external_refs(d, out);
+                            }
+                        }
+                    }
+                    _ => external_refs(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| external_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Every shipped schema stands alone: what it references from another file
+/// is bundled under its `$defs` (keyed by file name, with that file's
+/// `$id`), equal to that file; `$id`s are this project's. With
+/// `QCOMPAT_BLESS_SCHEMAS=1` the bundled copies are rewritten from the files.
+#[test]
+fn schemas_stand_alone_and_stay_in_step() {
+    let dir = repo().join("matrix/schema");
+    let mut stale = Vec::new();
+    for file in ["probe", "selection", "doctor", "report", "pins"] {
+        let path = dir.join(format!("{file}.schema.json"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains(".invalid"),
+            "{}: an .invalid URL",
+            path.display()
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            v["$id"],
+            format!("{SCHEMA_BASE}{file}.schema.json"),
+            "{}",
+            path.display()
+        );
+        let mut refs = std::collections::BTreeSet::new();
+        external_refs(&v, &mut refs);
+        let mut bundle = Vec::new();
+        for r in &refs {
+            let dep_text = std::fs::read_to_string(dir.join(r)).unwrap();
+            let dep: serde_json::Value = serde_json::from_str(&dep_text).unwrap();
+            if v["$defs"][r] != dep {
+                stale.push(format!("{file}: $defs[{r:?}]"));
+            }
+            let indented: Vec<String> = dep_text
+                .trim_end()
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("    {l}")
+                    }
+                })
+                .collect();
+            bundle.push(format!("    {r:?}: {}", indented.join("\n").trim_start()));
+        }
+        if std::env::var_os("QCOMPAT_BLESS_SCHEMAS").is_some() && !refs.is_empty() {
+            // Files that reference others have no $defs of their own: the
+            // bundle is their last key.
+            let own = match text.find(",\n  \"$defs\": {\n    \"") {
+                Some(i) => &text[..i],
+                None => text.trim_end().strip_suffix('}').unwrap().trim_end(),
+            };
+            std::fs::write(
+                &path,
+                format!(
+                    "{own},\n  \"$defs\": {{\n{}\n  }}\n}}\n",
+                    bundle.join(",\n")
+                ),
+            )
+            .unwrap();
+        }
+    }
+    assert!(
+        stale.is_empty() || std::env::var_os("QCOMPAT_BLESS_SCHEMAS").is_some(),
+        "bundled copies differ from the files they copy: {stale:?}; \
+         rerun with QCOMPAT_BLESS_SCHEMAS=1 to rewrite them"
+    );
+}
+
+/// Real outputs validate with a second validator, Python's `jsonschema`,
+/// offline and with each schema file alone (no registry, no retrieval);
+/// broken documents do not.
+#[test]
+fn schemas_validate_real_outputs_in_python_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let go = go126();
+    let go = go.to_str().unwrap();
+    let doctor = json(&["doctor", "--json", "--go", go]);
+    let pins: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo().join("matrix/pins.yaml")).unwrap())
+            .unwrap();
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("matrix/evidence/report.json")).unwrap(),
+    )
+    .unwrap();
+    let mut no_advice = doctor.clone();
+    no_advice.as_object_mut().unwrap().remove("advice");
+    let mut bad_strategy = doctor.clone();
+    bad_strategy["selection"]["strategy"] = serde_json::json!("turbo");
+    let mut bad_status = report.clone();
+    bad_status["cells"][0]["status"] = serde_json::json!("fail-bogus");
+    let docs = [
+        (
+            "probe",
+            "probe",
+            json(&["probe", "--json", "--go", go]),
+            true,
+        ),
+        (
+            "selection",
+            "select",
+            json(&["select", "--offline", "--json", "--go", go]),
+            true,
+        ),
+        ("doctor", "doctor", doctor, true),
+        ("doctor", "no-advice", no_advice, false),
+        ("doctor", "bad-strategy", bad_strategy, false),
+        ("report", "report", report, true),
+        ("report", "bad-status", bad_status, false),
+        ("pins", "pins", serde_json::to_value(pins).unwrap(), true),
+    ];
+    for (schema, name, doc, valid) in docs {
+        let p = tmp.path().join(format!("{name}.json"));
+        std::fs::write(&p, doc.to_string()).unwrap();
+        let out = std::process::Command::new("python3")
+            .arg(repo().join("tests/schema_check.py"))
+            .arg(repo().join(format!("matrix/schema/{schema}.schema.json")))
+            .arg(&p)
+            .output()
+            .expect("python3 (ci/test.sh installs jsonschema)");
+        let said = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{schema} / {name}: {}{said}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            said.trim_end().ends_with(": valid"),
+            valid,
+            "{schema} / {name}: {said}"
+        );
+    }
+}
+
 /// The README's section for q runs as written, with a `q` that salts
 /// `-V=full` (tests/injectors/modern).
 #[test]

@@ -243,16 +243,34 @@ fn temp_files_are_removed_or_kept_on_request() {
             .unwrap(),
         "build",
     );
-    assert!(out.contains("qcompat toolexec: kept"), "{out}");
+    // The kept path is listed in $TMPDIR/qcompat-kept.log, never on stderr,
+    // where the go command would cache it and replay it on later builds.
+    assert!(!out.contains("kept"), "{out}");
     let kept: Vec<_> = std::fs::read_dir(&tmp)
         .unwrap()
         .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
         .collect();
     assert_eq!(kept.len(), 1);
     let file = kept[0].path().join("qcompat_goroutineid.go");
+    let log = std::fs::read_to_string(tmp.join("qcompat-kept.log")).unwrap();
+    assert_eq!(log.trim(), file.display().to_string());
     assert!(std::fs::read_to_string(file)
         .unwrap()
         .contains("//go:linkname GoroutineID\n"));
+    let mut c = go(
+        &go126(),
+        &cache,
+        &["build", "-o", &o, &te, "./cmd/qcompat-probe"],
+    );
+    let again = ok(
+        c.env("TMPDIR", &tmp)
+            .env("QCOMPAT_KEEP_TEMP", "1")
+            .output()
+            .unwrap(),
+        "rebuild",
+    );
+    assert!(!again.contains("kept"), "replayed from the cache: {again}");
 }
 
 #[test]

@@ -16,10 +16,16 @@ pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
 pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
     match cmd {
         PinsCmd::Update { from, pins } => {
-            // A first adoption starts from no pins: a missing or empty file.
-            let fresh = !std::fs::metadata(&pins).is_ok_and(|m| m.len() > 0);
+            // A first adoption starts from a missing or empty file.
+            let fresh = std::fs::read_to_string(&pins).map_or_else(
+                |e| e.kind() == std::io::ErrorKind::NotFound,
+                |t| {
+                    t.lines()
+                        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                },
+            );
             let current = if fresh {
-                Pins::parse("schema: 1\npins: []\n", &pins.display().to_string())?
+                Pins::parse(pins::EMPTY, &pins.display().to_string())?
             } else {
                 Pins::load(Some(&pins))?
             };
@@ -33,21 +39,32 @@ pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
             crate::outln!("wrote {}", pins.display())?;
         }
         PinsCmd::Table { pins } => {
+            if g.format() != output::Format::Human {
+                anyhow::bail!(
+                    "`pins table` prints Markdown only: drop --json/--yaml (`pins check VERSION --json` gives one pin as JSON)"
+                );
+            }
             output::write_stdout(&load(pins)?.markdown_table())?;
         }
         PinsCmd::Check { pins, version } => {
             let p = load(pins)?;
             match version {
                 None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
-                Some(v) => {
+                Some(given) => {
                     let v = version::parse(
-                        if v.starts_with("go") || v.contains(' ') {
-                            v.clone()
+                        if given.starts_with("go") || given.contains(' ') {
+                            given.clone()
                         } else {
-                            format!("go{v}")
+                            format!("go{given}")
                         }
                         .as_str(),
-                    )?;
+                    )
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "\"{}\" is not a Go version: give one such as 1.22.5 or go1.22.5",
+                            crate::support::doc_error::cut(&given)
+                        )
+                    })?;
                     match p.find(&v.version) {
                         Some(m) => output::emit(g.format(), m.pin, |s| {
                             let untested = m
@@ -65,7 +82,10 @@ pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
                                     .unwrap_or_default()
                             ))
                         })?,
-                        None => crate::outln!("{}: no pin covers it", v.raw)?,
+                        // JSON and YAML say `null`: no pin.
+                        None => output::emit(g.format(), &None::<&pins::Pin>, |s| {
+                            s.push_str(&format!("{}: no pin covers it\n", v.raw))
+                        })?,
                     }
                 }
             }

@@ -130,13 +130,24 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
             if !dry_run {
                 gone.extend(crate::matrix::reclaim_stale_work_dirs());
             }
-            for p in gone {
-                crate::outln!(
-                    "{} {}",
-                    if dry_run { "would remove" } else { "removed" },
-                    p.display()
-                )?;
+            #[derive(Serialize)]
+            struct Pruned {
+                dry_run: bool,
+                removed: Vec<PathBuf>,
             }
+            let doc = Pruned {
+                dry_run,
+                removed: gone,
+            };
+            output::emit(g.format(), &doc, |s| {
+                for p in &doc.removed {
+                    s.push_str(&format!(
+                        "{} {}\n",
+                        if dry_run { "would remove" } else { "removed" },
+                        p.display()
+                    ));
+                }
+            })?;
         }
     }
     Ok(())

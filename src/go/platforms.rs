@@ -40,6 +40,75 @@ pub fn platforms(go: &Go) -> Result<Vec<Platform>> {
     Ok(list)
 }
 
+/// [`platforms`], from qcompat's cache when this toolchain listed them
+/// before. The list is compiled into `dist`, so the key is the toolchain's
+/// GOROOT and version and the identity of its `go` and `dist` binaries
+/// ([`Key::stat`](crate::support::cache::Key::stat)): a toolchain rebuilt or
+/// replaced in place lists afresh. A cache that cannot be written is no error.
+pub fn platforms_cached(go: &Go, tc: &Toolchain) -> Result<Vec<Platform>> {
+    use crate::support::cache::{Area, Key};
+    let tooldir = Path::new(&tc.env.gotooldir);
+    let mut key = Key::new("dist-list");
+    key.str("goroot", &tc.env.goroot)
+        .str("version", &tc.version.raw)
+        .stat("go", &go.path)
+        .stat("dist", &tooldir.join("dist"));
+    // No cache (no HOME, say) is no error: list without it.
+    let Ok(facts) = Area::Facts.dir() else {
+        return platforms(go);
+    };
+    let entry = facts.join(format!("{}.json", key.hex()));
+    if let Some(list) = std::fs::read_to_string(&entry)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Vec<Cached>>(&t).ok())
+    {
+        return Ok(list.into_iter().map(Platform::from).collect());
+    }
+    let list = platforms(go)?;
+    let cached: Vec<Cached> = list.iter().cloned().map(Cached::from).collect();
+    if std::fs::create_dir_all(&facts).is_ok() {
+        if let Ok(text) = serde_json::to_string(&cached) {
+            let _ = crate::support::fs::write_atomic(&entry, &text);
+        }
+    }
+    Ok(list)
+}
+
+/// A platform as the cache stores it (the `Platform` fields read dist's
+/// names and write qcompat's).
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    goos: String,
+    goarch: String,
+    cgo_supported: bool,
+    first_class: bool,
+    broken: bool,
+}
+
+impl From<Platform> for Cached {
+    fn from(p: Platform) -> Cached {
+        Cached {
+            goos: p.goos,
+            goarch: p.goarch,
+            cgo_supported: p.cgo_supported,
+            first_class: p.first_class,
+            broken: p.broken,
+        }
+    }
+}
+
+impl From<Cached> for Platform {
+    fn from(c: Cached) -> Platform {
+        Platform {
+            goos: c.goos,
+            goarch: c.goarch,
+            cgo_supported: c.cgo_supported,
+            first_class: c.first_class,
+            broken: c.broken,
+        }
+    }
+}
+
 /// Like [`platforms`], with ports the toolchain hides as broken marked `broken`.
 /// The one pair a gccgo toolchain builds for (its go command has no `dist`).
 pub fn host_only(tc: &Toolchain) -> Vec<Platform> {

@@ -58,14 +58,12 @@ impl GoInfo {
     }
 }
 
-/// Gathers the report. `go env` and `dist list` run side by side.
+/// Gathers the report. `dist list` depends on the toolchain alone: it comes
+/// from qcompat's cache after the first probe, so a warm probe runs `go env`
+/// only.
 pub fn probe(go: &Go, verify: bool) -> Result<(Toolchain, ProbeReport)> {
-    let (tc, platforms) = std::thread::scope(|s| {
-        let plats = s.spawn(|| crate::go::platforms::platforms(go));
-        let tc = discover::discover(go);
-        (tc, plats.join().expect("dist list thread"))
-    });
-    let tc = tc?;
+    let tc = discover::discover(go)?;
+    let platforms = crate::go::platforms::platforms_cached(go, &tc);
     // gccgo's go command has no `dist` tool: it builds for the host only.
     let platforms = match platforms {
         Err(_) if tc.version.compiler == crate::go::version::Compiler::Gccgo => {

@@ -15,6 +15,10 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 
+/// With `QCOMPAT_KEEP_TEMP=1`, the kept files are listed in this file of
+/// `$TMPDIR`, one path a line.
+pub const KEPT_LOG: &str = "qcompat-kept.log";
+
 /// Entry point; `args` are the words after `toolexec`.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     match run(args) {
@@ -179,11 +183,16 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     }
     let status = child.wait().context("waiting for the compiler")?;
     if keep {
+        // Not on stderr: the go command stores a compile's output in its
+        // cache and replays it on later builds, naming a file long gone.
         let kept = dir.keep();
-        eprintln!(
-            "qcompat toolexec: kept {}",
-            kept.join(companion::FILE_NAME).display()
-        );
+        let log = std::env::temp_dir().join(KEPT_LOG);
+        let line = format!("{}\n", kept.join(companion::FILE_NAME).display());
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
     } else {
         drop(dir);
     }

@@ -136,6 +136,12 @@ impl Report {
         m
     }
 
+    /// The cells that were skipped (cgo-only ports, an injector or program
+    /// the toolchain cannot build, gccgo).
+    pub fn skips(&self) -> impl Iterator<Item = &Cell> {
+        self.cells.iter().filter(|c| c.outcome.status.is_skip())
+    }
+
     /// Go versions in first-seen order.
     pub fn versions(&self) -> Vec<String> {
         let mut v: Vec<String> = Vec::new();
@@ -241,7 +247,7 @@ impl Journal {
         let file = match file {
             Ok(f) => Some(f),
             Err(e) => {
-                eprintln!(
+                crate::errln!(
                     "qcompat: warning: cannot keep the journal {} ({e:#}); results exist only in memory until the end",
                     path.display()
                 );
@@ -255,7 +261,7 @@ impl Journal {
         let Some(f) = &mut self.file else { return };
         let line = serde_json::to_string(cell).unwrap_or_default();
         if let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush()) {
-            eprintln!(
+            crate::errln!(
                 "qcompat: warning: cannot write the journal {}: {e}",
                 self.path.display()
             );
@@ -330,6 +336,9 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
     };
     let mut total: Option<usize> = None;
     let mut seen = std::collections::BTreeSet::new();
+    // Which report each merged cell came from, to tell a cell duplicated
+    // inside one report from one present in two.
+    let mut from: Vec<&str> = Vec::new();
     for (name, r) in &reports {
         if r.spec != first.spec {
             bail!(
@@ -375,18 +384,27 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
             }
         }
         for c in &r.cells {
-            if out
+            if let Some(i) = out
                 .cells
                 .iter()
-                .any(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+                .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
             {
+                if from[i] == name.as_str() {
+                    bail!(
+                        "{name}: cell {} {} appears twice in this report",
+                        c.go,
+                        c.platform()
+                    );
+                }
                 bail!(
-                    "{name}: cell {} {} appears in two reports",
+                    "{name}: cell {} {} appears in two reports (also in {})",
                     c.go,
-                    c.platform()
+                    c.platform(),
+                    from[i]
                 );
             }
             out.cells.push(c.clone());
+            from.push(name.as_str());
         }
     }
     match total {

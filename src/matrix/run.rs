@@ -191,7 +191,12 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         }
         let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
         if let Some(d) = &cell.outcome.diagnosis {
-            cell.outcome.note = Some(d.line());
+            // The probe's own line (a wrong ID) stays ahead of the diagnosis.
+            let line = d.line();
+            cell.outcome.note = Some(match cell.outcome.note.take() {
+                Some(n) => format!("{n}: {line}"),
+                None => line,
+            });
         }
         progress.finish(
             k,

@@ -211,13 +211,26 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                     .split_once('/')
                     .is_some_and(|(o, a)| is_word(o) && is_word(a));
                 if !ok {
-                    return Err(err_at(
-                        p,
-                        format!("platform {p:?} is not of the form goos/goarch (e.g. linux/arm64)"),
+                    // A value YAML unescaped ("\0") is not in the text as
+                    // read: name the `platforms:` line instead of line 0.
+                    let line = match doc_error::line_of(text, p) {
+                        0 => doc_error::line_of(text, "platforms"),
+                        n => n,
+                    };
+                    return Err(anyhow!(
+                        "{src}:{line}: platform {:?} is not of the form goos/goarch (e.g. linux/arm64)",
+                        doc_error::cut(p)
                     ));
                 }
             }
-            PlatformChoice::List(l.clone())
+            // A platform named twice is one cell, as a toolchain named twice.
+            let mut unique: Vec<String> = Vec::with_capacity(l.len());
+            for p in l {
+                if !unique.contains(p) {
+                    unique.push(p.clone());
+                }
+            }
+            PlatformChoice::List(unique)
         }
     };
     let globs = |list: &[String], key: &str| -> Result<Option<GlobSet>> {
@@ -347,6 +360,24 @@ mod tests {
             vec![ToolchainEntry::Selector("local".into())]
         );
         assert!(l.program.is_none());
+    }
+
+    #[test]
+    fn duplicate_platforms_merge_and_a_nul_has_its_line() {
+        let l = p("platforms: [linux/amd64, js/wasm, linux/amd64]\n").unwrap();
+        assert!(
+            matches!(&l.platforms, PlatformChoice::List(v) if v == &["linux/amd64", "js/wasm"]),
+            "{:?}",
+            match &l.platforms {
+                PlatformChoice::List(v) => v.clone(),
+                _ => vec![],
+            }
+        );
+        let e = p("verify: exec\nplatforms: [\"linux/\\0amd64\"]\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.starts_with("spec.yaml:2:"), "{e}");
     }
 
     #[test]

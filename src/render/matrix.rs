@@ -15,6 +15,7 @@ fn label(c: &Cell) -> String {
         (Status::SkipBroken, _) => "⏭ broken".into(),
         (Status::SkipInjector, _) => "⏭ injector".into(),
         (Status::SkipGccgo, _) => "⏭ gccgo".into(),
+        (Status::SkipProgram, _) => "⏭ program".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }
@@ -22,7 +23,7 @@ fn label(c: &Cell) -> String {
 
 /// A grid of platforms (rows) by Go versions (columns).
 pub fn markdown(r: &Report) -> String {
-    let versions = r.versions();
+    let versions = in_version_order(r.versions());
     let mut platforms: Vec<String> = Vec::new();
     for c in &r.cells {
         let p = c.platform();
@@ -67,7 +68,7 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain."
     );
     for t in r
         .toolchains
@@ -84,7 +85,7 @@ pub fn markdown(r: &Report) -> String {
     if let Some(id) = &r.injector {
         let mut line = format!("\nInjector under test: `{}`", r.toolexec);
         if id.name != "builtin" {
-            line.push_str(&format!(" ({}, sha256 {}", id.name, id.sha256));
+            line.push_str(&format!(" ({}, {}", id.name, identity_hash(&id.sha256)));
             if let Some(m) = &id.module {
                 line.push_str(&format!(", module {m}"));
             }
@@ -122,6 +123,25 @@ pub fn markdown(r: &Report) -> String {
     s
 }
 
+/// Go versions oldest first (go1.9 before go1.19, a pre-release before its
+/// release), whatever order the spec named them in; unreadable ones last.
+fn in_version_order(mut versions: Vec<String>) -> Vec<String> {
+    versions.sort_by_cached_key(|v| match crate::go::version::parse(v) {
+        Ok(p) => (0, Some(p.version), String::new()),
+        Err(_) => (1, None, v.clone()),
+    });
+    versions
+}
+
+/// An injector's identity hash as it reads: a binary's `sha256 ...`, or
+/// the `sources ...` hash of a package built per toolchain (`src-...`).
+fn identity_hash(h: &str) -> String {
+    match h.strip_prefix("src-") {
+        Some(s) => format!("sources hash {s}"),
+        None => format!("sha256 {h}"),
+    }
+}
+
 /// Text from tools (compiler output, panics, notes) made safe for XML 1.0:
 /// ANSI escape sequences and characters XML cannot hold are dropped.
 fn clean(text: &str) -> String {
@@ -157,15 +177,17 @@ fn xml(text: &str) -> String {
 }
 
 /// Text for one line of Markdown (a table cell, a list item, a step
-/// summary): no raw HTML, no table breaks, no line breaks.
+/// summary): no raw HTML, no table breaks, no line breaks. Backslash escapes
+/// rather than entities, so that `>=` reads as itself in a renderer and in
+/// the raw file alike (an escaped `<` cannot open a tag, and `>` alone
+/// opens nothing mid-line).
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in clean(text).chars() {
         match c {
             '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("\\<"),
+            '&' => out.push_str("\\&"),
             '`' => out.push('\''),
             '\n' | '\r' | '\t' => out.push(' '),
             c => out.push(c),
@@ -255,11 +277,14 @@ pub fn summary(r: &Report) -> String {
     let mut s = String::new();
     let counts = r.counts();
     let fails = r.failures().count();
+    let skips = r.skips().count();
     let _ = writeln!(
         s,
         "## qcompat matrix: {}\n",
-        if fails == 0 && r.complete {
+        if fails == 0 && r.complete && skips == 0 {
             "all cells pass".to_string()
+        } else if fails == 0 && r.complete {
+            format!("{} cell(s) pass, {skips} skipped", r.cells.len() - skips)
         } else if fails == 0 {
             "incomplete".to_string()
         } else {
@@ -310,7 +335,24 @@ mod tests {
             }
         }
         let m = md(nasty);
-        assert!(!m.contains('\n') && !m.contains("<script>"), "{m:?}");
+        // Every `<` is escaped, so none opens a tag.
+        assert!(
+            !m.contains('\n') && !m.replace("\\<", "").contains('<'),
+            "{m:?}"
+        );
         assert!(m.contains("\\|"), "{m:?}");
+        // No entities: `>=` reads as itself, raw or rendered.
+        assert_eq!(md("go >= 1.26 & <b>"), "go >= 1.26 \\& \\<b>");
+    }
+
+    #[test]
+    fn grid_columns_follow_versions_and_hashes_say_what_they_hash() {
+        let v = |s: &[&str]| in_version_order(s.iter().map(|x| x.to_string()).collect());
+        assert_eq!(
+            v(&["go1.27.3", "go1.9", "go1.19.8", "go1.27rc1", "weird"]),
+            ["go1.9", "go1.19.8", "go1.27rc1", "go1.27.3", "weird"]
+        );
+        assert_eq!(identity_hash("src-4f82"), "sources hash 4f82");
+        assert_eq!(identity_hash("ab12"), "sha256 ab12");
     }
 }

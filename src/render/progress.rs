@@ -77,7 +77,7 @@ impl Progress {
             Progress::Plain { total, done } => {
                 let mut d = done.lock().expect("progress lock");
                 *d += 1;
-                eprintln!("[{}/{}] {line}", *d, total);
+                crate::errln!("[{}/{}] {line}", *d, total);
             }
         }
     }

@@ -30,11 +30,11 @@ pub fn finish(
     }
     let regressions = regressions(report, pins);
     if let Some(n) = pins_note(report, pins) {
-        eprintln!("qcompat: note: {n}");
+        crate::errln!("qcompat: note: {n}");
     }
     let env: Vec<&Cell> = report.cells.iter().filter(|c| environmental(c)).collect();
     if let Some(first) = env.first() {
-        eprintln!(
+        crate::errln!(
             "qcompat: {} cell(s) failed because of this machine, not the injector: {}",
             env.len(),
             first
@@ -73,7 +73,23 @@ pub fn finish(
         }
     }
     for r in &regressions {
-        eprintln!("qcompat: regression: {r}");
+        crate::errln!("qcompat: regression: {r}");
+    }
+    // A skip proves nothing: say so, with the first reason, even on exit 0.
+    let skipped: Vec<&Cell> = report.skips().collect();
+    if let Some(first) = skipped.first() {
+        crate::errln!(
+            "qcompat: note: {} of {} cell(s) skipped, not verified (e.g. {} {}: {})",
+            skipped.len(),
+            report.cells.len(),
+            first.go,
+            first.platform(),
+            first
+                .outcome
+                .note
+                .as_deref()
+                .unwrap_or(first.outcome.status.name())
+        );
     }
     Ok(if interrupted {
         ExitCode::from(130)

@@ -100,16 +100,20 @@ pub enum Area {
     Injectors,
     /// The private Wine prefix that runs windows/amd64 binaries.
     Wine,
+    /// What depends on a toolchain alone (`go tool dist list -json`), so a
+    /// warm `probe` runs one go command.
+    Facts,
 }
 
 impl Area {
     /// Every area that holds derived data, which `prune` may remove.
-    pub const DERIVED: [Area; 5] = [
+    pub const DERIVED: [Area; 6] = [
         Area::Probe,
         Area::MatrixBin,
         Area::PrivateGocache,
         Area::Injectors,
         Area::Wine,
+        Area::Facts,
     ];
 
     /// The area's folder. Asking for a derived area marks the cache in use
@@ -132,6 +136,7 @@ impl Area {
             Area::PrivateGocache => "gocache-private",
             Area::Injectors => "injectors",
             Area::Wine => "wine",
+            Area::Facts => "facts",
         })
     }
 
@@ -169,6 +174,31 @@ impl Key {
         match file_sha256(path) {
             Some(h) => self.str(label, &h),
             None => self.str(label, "missing"),
+        }
+    }
+
+    /// Adds a file's identity without reading it: device, inode, size,
+    /// mtime and ctime (to the nanosecond). Writing the file's bytes, or
+    /// putting another file in its place, changes the ctime, which no tool
+    /// can set back; this is for keys checked on every run, where hashing a
+    /// 20 MB tool would cost more than the work it saves.
+    pub fn stat(&mut self, label: &str, path: &Path) -> &mut Key {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::metadata(path) {
+            Ok(m) => self.str(
+                label,
+                &format!(
+                    "{}:{}:{}:{}.{}:{}.{}",
+                    m.dev(),
+                    m.ino(),
+                    m.size(),
+                    m.mtime(),
+                    m.mtime_nsec(),
+                    m.ctime(),
+                    m.ctime_nsec()
+                ),
+            ),
+            Err(_) => self.str(label, "missing"),
         }
     }
 

@@ -78,7 +78,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
     let cache = cache::root()?;
     let unused = cache::lock_unused()?;
     if unused.is_none() {
-        eprintln!(
+        crate::errln!(
             "qcompat: another qcompat (a matrix run, a live check) is using {}: its build areas and installed toolchains are left alone; prune again once it ends",
             cache.display()
         );
@@ -181,7 +181,7 @@ fn lock(
     }
     let held = LockFile::try_acquire(&path)?;
     if held.is_none() {
-        eprintln!("qcompat: {version} is being installed by another qcompat; left alone");
+        crate::errln!("qcompat: {version} is being installed by another qcompat; left alone");
     }
     let ok = held.is_some();
     locks.insert(version.to_string(), held);

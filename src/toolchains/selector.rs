@@ -148,8 +148,14 @@ pub(super) fn nearest(v: &Version, releases: &[Release]) -> String {
     };
     all.sort_by_key(key);
     let near: Vec<String> = all.iter().take(3).map(format_go_name).collect();
-    if near.is_empty() {
+    if releases.is_empty() {
         "the index is empty".into()
+    } else if near.is_empty() {
+        format!(
+            "the index has {} entr{} and no Go release among them",
+            releases.len(),
+            if releases.len() == 1 { "y" } else { "ies" }
+        )
     } else {
         format!("nearest: {}", near.join(", "))
     }
@@ -214,6 +220,9 @@ mod tests {
         assert!(parse_selector("1.x").is_err());
         let n = nearest(&Version::new(1, 27, 9), &idx);
         assert!(n.contains("go1.27.3"), "{n}");
+        assert_eq!(nearest(&Version::new(1, 27, 9), &[]), "the index is empty");
+        let n = nearest(&Version::new(1, 27, 9), &[rel("weird", true)]);
+        assert_eq!(n, "the index has 1 entry and no Go release among them");
     }
 
     #[test]

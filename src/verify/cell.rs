@@ -24,6 +24,9 @@ pub enum Status {
     /// A gccgo toolchain: there is no gc runtime to inject into.
     SkipGccgo,
     Timeout,
+    /// The program under test cannot be built by this toolchain (its go.mod
+    /// needs a newer Go), as an injector the toolchain cannot build.
+    SkipProgram,
 }
 
 impl Status {
@@ -41,7 +44,11 @@ impl Status {
     pub fn is_skip(self) -> bool {
         matches!(
             self,
-            Status::SkipCgo | Status::SkipBroken | Status::SkipInjector | Status::SkipGccgo
+            Status::SkipCgo
+                | Status::SkipBroken
+                | Status::SkipInjector
+                | Status::SkipGccgo
+                | Status::SkipProgram
         )
     }
 
@@ -57,6 +64,7 @@ impl Status {
             Status::SkipInjector => "skip-injector",
             Status::SkipGccgo => "skip-gccgo",
             Status::Timeout => "timeout",
+            Status::SkipProgram => "skip-program",
         }
     }
 }
@@ -142,6 +150,8 @@ pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status 
         Status::FailRelocation
     } else if stderr.contains("invalid reference to") {
         Status::FailLinkname
+    } else if go_mod_too_new(stderr).is_some() {
+        Status::SkipProgram
     } else if stderr.contains("requires external (cgo) linking")
         // Go 1.19 runs the host C compiler for cgo-only ports; anywhere else
         // a failed external link is a real failure.
@@ -153,6 +163,15 @@ pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status 
     }
 }
 
+/// The go command's refusal of a main module that needs a newer Go:
+/// `go: go.mod requires go >= 1.26 (running go 1.21.13; GOTOOLCHAIN=local)`.
+fn go_mod_too_new(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("go: ") && l.contains("go.mod requires go >= "))
+}
+
 /// Older Go (1.19) does not refuse cgo-only ports with CGO_ENABLED=0: its
 /// linker switches to external linking and runs the host C compiler, which
 /// cannot link for android or ios. That is the same verdict as newer Go's.
@@ -162,8 +181,18 @@ fn external_linker_failed(stderr: &str) -> bool {
         .any(|l| l.contains("/link: running ") && l.contains(" failed:"))
 }
 
-/// Builds (and maybe runs) one cell. Never fails: problems become statuses.
+/// Builds (and maybe runs) one cell. Never fails: problems become statuses,
+/// and every failure carries a diagnosis (`unknown`, with the excerpt's
+/// telling line, when no class matches).
 pub fn run(job: &Job) -> Outcome {
+    let mut outcome = build_and_run(job);
+    if outcome.status.is_failure() && outcome.diagnosis.is_none() {
+        outcome.diagnosis = Some(crate::verify::diagnosis::unknown(&outcome.stderr_excerpt));
+    }
+    outcome
+}
+
+fn build_and_run(job: &Job) -> Outcome {
     // Named after the program, so a user program's binary is not a "probe".
     let stem = Path::new(job.package)
         .file_name()
@@ -237,6 +266,13 @@ pub fn run(job: &Job) -> Outcome {
         if outcome.status == Status::SkipCgo {
             outcome.note = Some(format!("{}/{} needs {CGO_ONLY_WHY}", job.goos, job.goarch));
         }
+        if let Some(l) = go_mod_too_new(&built.stderr) {
+            outcome.diagnosis = None;
+            outcome.note = Some(format!(
+                "the program cannot be built by {}: {l}",
+                job.diag.go
+            ));
+        }
         return outcome;
     }
     outcome.status = Status::Pass;
@@ -290,6 +326,9 @@ pub fn run(job: &Job) -> Outcome {
         }
         Some(p) => {
             outcome.status = Status::FailRun;
+            if !p.ok {
+                outcome.diagnosis = Some(crate::verify::diagnosis::wrong_id(&p.line, job.diag));
+            }
             outcome.note = Some(p.line);
         }
         // A user program prints no probe line: its exit status decides.
@@ -321,6 +360,10 @@ mod tests {
         let go119_ios = "loadinternal: cannot find runtime/cgo\n/usr/lib/go-1.19/pkg/tool/linux_amd64/link: running gcc failed: exit status 1\ngo.o: file not recognized";
         assert_eq!(c(go119_ios), Status::SkipCgo);
         assert_eq!(c("./main.go:3:1: syntax error"), Status::FailBuild);
+        assert_eq!(
+            c("go: go.mod requires go >= 1.26 (running go 1.21.13; GOTOOLCHAIN=local)"),
+            Status::SkipProgram
+        );
         // A failed external link is skip-cgo only for the cgo-only ports.
         assert_eq!(
             classify_build_failure(go119_ios, "linux", "amd64"),

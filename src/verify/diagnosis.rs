@@ -31,6 +31,12 @@ pub enum Class {
     /// The machine, not the injector: no usable build cache, work folder or
     /// disk space.
     Environment,
+    /// The program ran and the accessor returned an ID that is not the
+    /// goroutine's (the probe compares it with `runtime.Stack`'s).
+    WrongId,
+    /// A failure no other class explains: the evidence is the go command's
+    /// (or the program's) output.
+    Unknown,
     /// The go command refused the injector's `compile -V=full` line.
     BadToolId,
 }
@@ -46,6 +52,8 @@ impl Class {
             Class::NotInjected => "not-injected",
             Class::Linkname => "linkname",
             Class::Environment => "environment",
+            Class::WrongId => "wrong-id",
+            Class::Unknown => "unknown",
             Class::BadToolId => "bad-tool-id",
         }
     }
@@ -210,6 +218,54 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
     None
 }
 
+/// A run whose accessor gave wrong IDs: `line` is the probe's
+/// (`qcompat-probe ok=false ... mismatch=...`).
+pub fn wrong_id(line: &str, cx: &Context) -> Diagnosis {
+    Diagnosis {
+        class: Class::WrongId,
+        evidence: line.trim().to_string(),
+        explanation: format!(
+            "the program linked and ran on {}, but runtime.GoroutineID returned IDs that are not the goroutines' (compared with runtime.Stack's)",
+            cx.go
+        ),
+        fix: if cx.builtin {
+            "report this to qcompat with the command above".into()
+        } else {
+            "the injector's runtime.GoroutineID must return the current g's goid (`uint64(getg().goid)`); until it does, build with the stack strategy (-tags=qcompat_stack)".into()
+        },
+    }
+}
+
+/// A failure no class explains: the first line of its output that says
+/// something (an error, a panic), else the first line, as evidence.
+pub fn unknown(output: &str) -> Diagnosis {
+    let lines = || output.lines().map(str::trim).filter(|l| !l.is_empty());
+    let telling = lines().find(|l| {
+        let l = l.to_ascii_lowercase();
+        [
+            "error",
+            "panic",
+            "fatal",
+            "failed",
+            "cannot",
+            "undefined",
+            "not ",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    });
+    let evidence = telling
+        .or_else(|| lines().find(|l| !l.starts_with("# ")))
+        .or_else(|| lines().next())
+        .unwrap_or("(no output)");
+    Diagnosis {
+        class: Class::Unknown,
+        evidence: evidence.chars().take(300).collect(),
+        explanation: "no known failure class matches this output; the excerpt shows what the go command or the program said".into(),
+        fix: "read the excerpt and the command; if the injector is at fault, report it with them".into(),
+    }
+}
+
 /// The first compile error the go command reports under `# runtime` that is
 /// not in GOROOT's own runtime sources, i.e. in a file an injector added.
 fn runtime_file_error(stderr: &str) -> Option<&str> {
@@ -305,6 +361,16 @@ mod tests {
             Some(Class::Linkname)
         );
         assert_eq!(c("./main.go:3:1: syntax error", &cx(None, false)), None);
+        let u = unknown("# example\n./main.go:3:1: syntax error\n");
+        assert_eq!(u.class, Class::Unknown);
+        assert_eq!(u.evidence, "./main.go:3:1: syntax error");
+        assert_eq!(unknown("").evidence, "(no output)");
+        let w = wrong_id(
+            "qcompat-probe ok=false checked=9 mismatch=1\n",
+            &cx(None, false),
+        );
+        assert_eq!(w.class, Class::WrongId);
+        assert_eq!(w.evidence, "qcompat-probe ok=false checked=9 mismatch=1");
         assert_eq!(
             c(
                 "go: parsing buildID from go tool compile -V=full: unexpected output:\n\tgarbage\n",

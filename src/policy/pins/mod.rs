@@ -437,6 +437,19 @@ impl Pins {
                 }
             }
             ranges.push(r);
+            if let Some(ev) = &pin.evidence {
+                let dates =
+                    std::iter::once(&ev.date).chain(ev.per_toolchain.iter().map(|t| &t.date));
+                for d in dates {
+                    if !is_date(d) {
+                        bail!(
+                            "{source}:{}: date {:?} is not a calendar date (YYYY-MM-DD)",
+                            crate::support::doc_error::line_of(text, d),
+                            crate::support::doc_error::cut(d)
+                        );
+                    }
+                }
+            }
         }
         Ok(Pins {
             source: source.to_string(),
@@ -527,11 +540,58 @@ impl Pins {
     /// Writes the pins to `path` atomically (temp file, then rename).
     pub fn save(file: &PinsFile, path: &Path) -> Result<()> {
         let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see README.md.\n";
-        let text = format!("{header}{}", serde_yaml::to_string(file)?);
+        let text = format!("{header}{}", quote_dates(&serde_yaml::to_string(file)?));
         Pins::parse(&text, &path.display().to_string())
             .context("refusing to write invalid pins")?;
         crate::support::fs::write_atomic(path, &text)
     }
+}
+
+/// An empty pins file, for a first `pins update` into a new file.
+pub const EMPTY: &str = "schema: 1\npins: []\n";
+
+/// Whether `s` is a real YYYY-MM-DD date (no 2026-02-31).
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// serde_yaml writes a date-shaped string bare (`date: 2026-11-27`), which
+/// a YAML 1.1 reader (PyYAML, Ruby) takes for a timestamp: quote them, so
+/// every reader gets the string the schema names.
+fn quote_dates(yaml: &str) -> String {
+    let mut out = String::with_capacity(yaml.len() + 64);
+    for l in yaml.lines() {
+        let body = l.trim_start().trim_start_matches("- ");
+        match body.strip_prefix("date: ") {
+            Some(d) if is_date(d) => {
+                out.push_str(&l[..l.len() - d.len()]);
+                out.push_str(&format!("'{d}'"));
+            }
+            _ => out.push_str(l),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The 1-based line where `needle` first appears (0 when it does not).
@@ -723,5 +783,34 @@ mod tests {
         Pins::save(&p.file, &path).unwrap();
         let again = Pins::load(Some(&path)).unwrap();
         assert_eq!(again.file, p.file);
+    }
+
+    #[test]
+    fn dates_are_calendar_dates_and_written_quoted() {
+        assert!(is_date("2024-02-29") && is_date("2026-11-27"));
+        for bad in [
+            "2026-02-31",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "26-1-1",
+            "2026-1x-01",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        let pins = Pins::load(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pins.yaml");
+        Pins::save(&pins.file, &p).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("date: '2026-"), "{text}");
+        assert!(!text.contains("date: 2026"), "{text}");
+        assert_eq!(Pins::parse(&text, "x").unwrap().file, pins.file);
+        let bad = text.replacen("date: '2026-11-27'", "date: '2026-02-31'", 1);
+        let e = Pins::parse(&bad, "p.yaml").unwrap_err().to_string();
+        assert!(
+            e.contains("p.yaml:") && e.contains("2026-02-31") && !e.contains("p.yaml:0:"),
+            "{e}"
+        );
     }
 }

@@ -116,6 +116,20 @@ fn select_goflags_work_as_goflags() {
     };
     assert_eq!(goflags_check(&line), "ok");
     assert_eq!(goflags_check("-toolexec=/usr/bin/env"), "warn");
+    // ... unless --toolexec names that same injector: q's own set-up.
+    let out = cmd(&[
+        "doctor",
+        "--json",
+        "--go",
+        go.to_str().unwrap(),
+        "--toolexec",
+        "/usr/bin/env",
+    ])
+    .env("GOFLAGS", "-toolexec=/usr/bin/env")
+    .output()
+    .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check(&r, "goflags")["status"], "ok", "{r:#}");
 
     // A cache path with a space cannot be one GOFLAGS word: fall back to the
     // shell-quoted `qcompat toolexec` form for `eval`.

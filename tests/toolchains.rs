@@ -622,6 +622,8 @@ fn concurrent_installs_share_one_download() {
 /// `prune` leaves an install under way alone (its staging folder and lock).
 #[test]
 fn prune_waits_for_no_install() {
+    // The server's archives take seconds to make: not inside the wait below.
+    server();
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let install = std::thread::spawn({
@@ -633,7 +635,14 @@ fn prune_waits_for_no_install() {
     while leftovers(&cache).is_empty() && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(!leftovers(&cache).is_empty(), "no staging folder appeared");
+    if leftovers(&cache).is_empty() {
+        let i = install.join().unwrap();
+        panic!(
+            "no staging folder appeared; the install said: {}{}",
+            text(&i.stdout),
+            text(&i.stderr)
+        );
+    }
     let o = tc(&cache, &["prune"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(

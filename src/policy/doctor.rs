@@ -408,7 +408,9 @@ fn program_check(p: &crate::policy::select::ProgramVerdict) -> Check {
 fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
     let is_under_test = |t: &str| {
         inj.is_some_and(|i| {
-            i.source != crate::inject::injector::Source::Builtin
+            // Named with --toolexec: the user runs it on purpose (q's own
+            // set-up); found only in GOFLAGS, it still deserves the word.
+            i.source == crate::inject::injector::Source::Flag
                 && crate::inject::injector::Injector::from_command(t, i.source)
                     .is_ok_and(|g| g.exe == i.exe)
         })

@@ -194,20 +194,24 @@ fn q_adopts_qcompat_end_to_end() {
 
     let q_bin = bin.join("q");
     let qs = q_bin.to_str().unwrap();
-    let (s, code) = q(
-        cmd(&[
-            "select",
-            "--json",
-            "--offline",
-            "--go",
-            go126.to_str().unwrap(),
-            "--toolexec",
-            qs,
-            "--pins",
-            pins.to_str().unwrap(),
-        ]),
-        &cache,
-    );
+    // `select --offline` for an injector binary with q's pins.
+    let select = |go: &Path, toolexec: &str| {
+        q(
+            cmd(&[
+                "select",
+                "--json",
+                "--offline",
+                "--go",
+                go.to_str().unwrap(),
+                "--toolexec",
+                toolexec,
+                "--pins",
+                pins.to_str().unwrap(),
+            ]),
+            &cache,
+        )
+    };
+    let (s, code) = select(&go126, qs);
     assert_eq!(code, 0);
     assert_eq!(s["pinned"], true, "{s:#}");
     assert_eq!(s["strategy"], "injected", "{s:#}");
@@ -223,38 +227,12 @@ fn q_adopts_qcompat_end_to_end() {
         .as_str()
         .unwrap()
         .to_string();
-    let (s, _) = q(
-        cmd(&[
-            "select",
-            "--json",
-            "--offline",
-            "--go",
-            go127.to_str().unwrap(),
-            "--toolexec",
-            &built,
-            "--pins",
-            pins.to_str().unwrap(),
-        ]),
-        &cache,
-    );
+    let (s, _) = select(&go127, &built);
     assert_eq!(s["pinned"], true, "{s:#}");
     // A build from a dirty work tree is another injector.
     std::fs::write(w.join("cmd/q/extra.go"), "package main\n\nvar _ = 1\n").unwrap();
     build_q(&w, &go126, &bin.join("q-dirty"));
-    let (s, _) = q(
-        cmd(&[
-            "select",
-            "--json",
-            "--offline",
-            "--go",
-            go126.to_str().unwrap(),
-            "--toolexec",
-            bin.join("q-dirty").to_str().unwrap(),
-            "--pins",
-            pins.to_str().unwrap(),
-        ]),
-        &cache,
-    );
+    let (s, _) = select(&go126, bin.join("q-dirty").to_str().unwrap());
     assert_eq!(s["pinned"], false, "{s:#}");
     std::fs::remove_file(w.join("cmd/q/extra.go")).unwrap();
 

@@ -334,6 +334,20 @@ fn injector_replaced_in_place_gets_no_stale_pass() {
     let (r, _) = matrix_report(&body, dir.path(), &cache);
     assert_eq!(cell(&r, "go1.26.8", "linux/amd64")["status"], "pass");
     let first = r["injector"]["sha256"].clone();
+    // The seed adds runtime.GoroutineID only: the probe sees that goid's
+    // default build takes the stack path, and the report says so.
+    assert!(
+        s(&cell(&r, "go1.26.8", "linux/amd64")["note"]).contains("default=stack"),
+        "{r:#}"
+    );
+    assert!(
+        r["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| s(n).starts_with("default build: stack with this injector")),
+        "{r:#}"
+    );
 
     std::fs::remove_file(&path).unwrap();
     std::fs::copy(injector("none", &go126(), "go126"), &path).unwrap();

@@ -263,6 +263,9 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     {
         t.linkname = policy;
     }
+    if let Some(n) = default_build_note(&report) {
+        report.notes.push(n);
+    }
     if interrupted {
         report.notes.push(format!(
             "interrupted after {} of {} cells; run again to finish (the go build cache keeps what was built)",
@@ -277,6 +280,22 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         j.into_inner().expect("journal lock").close();
     }
     Ok(code)
+}
+
+/// When the probe ran and found that the injector does not define the
+/// variable fallback-go's default build detects, the report says what that
+/// means for the injector's users.
+fn default_build_note(report: &Report) -> Option<String> {
+    use crate::verify::probeprog::{parse_line, DefaultBuild, DETECTED_VAR};
+    // One text whatever the cells, so that shards' notes merge into one.
+    report
+        .cells
+        .iter()
+        .filter_map(|c| parse_line(c.outcome.note.as_deref()?))
+        .any(|l| l.default_build == Some(DefaultBuild::Stack))
+        .then(|| format!(
+            "default build: stack with this injector: it does not define runtime.{DETECTED_VAR}, so fallback-go's goid without tags parses runtime.Stack in its builds; its users build with -tags=qcompat_injected, or the injector adds that variable (README: \"How the default build detects an injector\")"
+        ))
 }
 
 /// A report of this run without cells (the journal's header, the start of

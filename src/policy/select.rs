@@ -13,7 +13,7 @@ use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
 use crate::verify::diagnosis::Class;
 use crate::verify::live::Live;
-use crate::verify::probeprog::DefaultBuild;
+use crate::verify::probeprog::{DefaultBuild, DETECTED_VAR};
 use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
@@ -346,9 +346,6 @@ fn default_build(s: &mut Selection) {
         ));
     }
 }
-
-/// The variable fallback-go's default build looks for.
-pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
 
 /// The program's verdict from its facts and the live check's build of it.
 /// A program with a fallback falls back with the strategy; one that pulls

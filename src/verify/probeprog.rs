@@ -64,6 +64,9 @@ pub struct ProbeLine {
     pub line: String,
 }
 
+/// The variable fallback-go's default build looks for in runtime.
+pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
+
 /// The path fallback-go's default build of `goid` (no tags) takes in a
 /// binary built through an injector. It detects an injector by the
 /// push-linknamed variable `runtime.qcompatGoroutineIDFunc` (README: "How

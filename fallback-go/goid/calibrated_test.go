@@ -60,3 +60,33 @@ func TestProvenOffsetIsTheTables(t *testing.T) {
 		t.Fatalf("proven offset %d, table %d", got, tableOffset)
 	}
 }
+
+// BenchmarkCalibrationScan is the one-off cost with no table entry: the scan
+// of g in calib.Samples goroutines and the check in two more.
+func BenchmarkCalibrationScan(b *testing.B) {
+	saved := tableOffset
+	defer func() { tableOffset = saved }()
+	tableOffset = 0
+	for i := 0; i < b.N; i++ {
+		if _, ok := proveOffset(); !ok {
+			b.Fatal("calibration failed")
+		}
+	}
+}
+
+// BenchmarkCalibrationTable is the one-off cost with a table entry: the check
+// alone, in two new goroutines.
+func BenchmarkCalibrationTable(b *testing.B) {
+	saved := tableOffset
+	defer func() { tableOffset = saved }()
+	off, ok := calib.Find()
+	if !ok {
+		b.Fatal("no offset")
+	}
+	tableOffset = off
+	for i := 0; i < b.N; i++ {
+		if _, ok := proveOffset(); !ok {
+			b.Fatal("check failed")
+		}
+	}
+}

@@ -77,7 +77,7 @@ func candidates() (mask uint64, id uint64) {
 
 // Find scans g in Samples goroutines, each with a distinct ID, and returns the
 // one offset at which every one of them holds its own runtime.Stack ID, once
-// Check has confirmed it in another goroutine and the caller's. It reports
+// Check has confirmed it in one more goroutine. It reports
 // false when the build cannot reach g, when no offset or more than one offset
 // matches, or when the check fails.
 func Find() (uintptr, bool) {
@@ -113,28 +113,27 @@ func Find() (uintptr, bool) {
 	return off, Check(off, 1)
 }
 
-// Check reads off in the calling goroutine and in n new goroutines and
-// reports whether every read equals that goroutine's runtime.Stack ID, and
-// the IDs are distinct and non-zero.
+// Check reads off in n new goroutines and reports whether every read equals
+// that goroutine's runtime.Stack ID, and the IDs are distinct and non-zero.
+// New goroutines have short stacks, so runtime.Stack costs little there
+// whatever the caller's depth.
 func Check(off uintptr, n int) bool {
-	if _, ok := Read(off); !ok {
+	if _, ok := Read(off); !ok || n < 1 {
 		return false
 	}
-	one := func() uint64 {
-		got, ok := Read(off)
-		want, parsed := StackID()
-		if !ok || !parsed || got != want {
-			return 0
-		}
-		return got
-	}
-	mine := one()
 	results := make(chan uint64, n)
 	for i := 0; i < n; i++ {
-		go func() { results <- one() }()
+		go func() {
+			got, ok := Read(off)
+			want, parsed := StackID()
+			if !ok || !parsed || got != want {
+				got = 0
+			}
+			results <- got
+		}()
 	}
-	ok := mine != 0
-	seen := map[uint64]bool{mine: true}
+	ok := true
+	seen := make(map[uint64]bool, n)
 	for i := 0; i < n; i++ {
 		id := <-results
 		if id == 0 || seen[id] {

@@ -80,6 +80,14 @@ fn ci_small_spec_runs_for_real() {
                     .contains("qcompat-probe ok=true"),
                 "{c:#}"
             );
+            // goid's calibrated path, checked by the probe on every executed
+            // cell: g.goid at 152 on these 64-bit ports, no g on wasm.
+            let want = if p == "js/wasm" {
+                serde_json::json!({"result": "unsupported", "offset": 0})
+            } else {
+                serde_json::json!({"result": "pass", "offset": 152})
+            };
+            assert_eq!(c["calibrated"], want, "{go} {p}: {c:#}");
         }
         // windows/amd64 runs under Wine (Go 1.21+ through qcompat's
         // ProcessPrng shim in its own prefix).
@@ -108,12 +116,17 @@ fn ci_small_spec_runs_for_real() {
         grid.contains("| linux/riscv64 | ✅ exec | ✅ exec |"),
         "{grid}"
     );
+    assert!(
+        grid.contains("| linux/riscv64 | ✅ 152 | ✅ 152 |"),
+        "{grid}"
+    );
     let junit = std::fs::read_to_string(out("junit.xml")).unwrap();
     assert!(
         junit.contains("<testsuite name=\"go1.26.8\" tests=\"6\" failures=\"0\""),
         "{junit}"
     );
     assert!(junit.contains("<skipped"), "{junit}");
+    assert!(junit.contains("calibrated: pass offset=152"), "{junit}");
     let summary = std::fs::read_to_string(out("summary.md")).unwrap();
     assert!(summary.contains("all cells pass"));
 

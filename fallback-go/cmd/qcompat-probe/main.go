@@ -4,7 +4,12 @@
 //
 //	qcompat-probe ok=true checked=9 goos=linux goarch=amd64 go=go1.27.3
 //
-// and exits non-zero on a mismatch. It imports only the runtime, so that
+// and exits non-zero on a mismatch. The line also says whether goid's
+// calibrated path (package calib: g.goid read directly at the offset a scan
+// of g found) gives runtime.Stack's IDs in the same goroutines:
+// "calibrated=pass offset=152", "calibrated=fail offset=N" (N is 0 when no
+// unique offset was found), or "calibrated=unsupported offset=0" where this
+// build cannot reach g. That result does not change ok or the exit status. It imports only the runtime, so that
 // building it for every GOOS/GOARCH stays cheap; it must be built through the
 // injector (`go build -toolexec="qcompat toolexec"`), otherwise the link fails
 // with "relocation target runtime.GoroutineID not defined".
@@ -14,6 +19,7 @@ import (
 	"runtime"
 	_ "unsafe" // for go:linkname
 
+	"github.com/qcompat/qcompat/fallback-go/internal/calib"
 	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
@@ -22,16 +28,24 @@ func goroutineID() uint64
 
 const workers = 8
 
-type sample struct{ injected, stack uint64 }
+type sample struct {
+	injected, stack, direct uint64
+	read                    bool
+}
+
+// offset is where calib.Find put goid in g, 0 if it found none.
+var offset uintptr
 
 func take() sample {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
 	id, _ := stackid.Parse(buf[:n])
-	return sample{goroutineID(), id}
+	direct, read := calib.Read(offset)
+	return sample{goroutineID(), id, direct, read}
 }
 
 func main() {
+	offset, _ = calib.Find()
 	results := make(chan sample, workers)
 	for i := 0; i < workers; i++ {
 		go func() { results <- take() }()
@@ -52,12 +66,22 @@ func main() {
 		}
 		seen[s.injected] = true
 	}
+	calibrated := "unsupported"
+	if calib.Supported {
+		calibrated = "pass"
+		for _, s := range all {
+			if !s.read || s.direct != s.stack {
+				calibrated = "fail"
+			}
+		}
+	}
 	verdict := "true"
 	if !ok {
 		verdict = "false"
 	}
 	println("qcompat-probe ok=" + verdict + " checked=" + itoa(uint64(len(all))) +
-		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() + problem)
+		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() +
+		" calibrated=" + calibrated + " offset=" + itoa(uint64(offset)) + problem)
 	if !ok {
 		panic("qcompat-probe: injected goroutine IDs disagree with runtime.Stack")
 	}

@@ -80,6 +80,14 @@ fn ci_small_spec_runs_for_real() {
                     .contains("qcompat-probe ok=true"),
                 "{c:#}"
             );
+            // goid's calibrated path, checked by the probe on every executed
+            // cell: g.goid at 152 on these 64-bit ports, no g on wasm.
+            let want = if p == "js/wasm" {
+                serde_json::json!({"result": "unsupported", "offset": 0})
+            } else {
+                serde_json::json!({"result": "pass", "offset": 152})
+            };
+            assert_eq!(c["calibrated"], want, "{go} {p}: {c:#}");
         }
         // windows/amd64 runs under Wine (Go 1.21+ through qcompat's
         // ProcessPrng shim in its own prefix).
@@ -108,12 +116,17 @@ fn ci_small_spec_runs_for_real() {
         grid.contains("| linux/riscv64 | ✅ exec | ✅ exec |"),
         "{grid}"
     );
+    assert!(
+        grid.contains("| linux/riscv64 | ✅ 152 | ✅ 152 |"),
+        "{grid}"
+    );
     let junit = std::fs::read_to_string(out("junit.xml")).unwrap();
     assert!(
         junit.contains("<testsuite name=\"go1.26.8\" tests=\"6\" failures=\"0\""),
         "{junit}"
     );
     assert!(junit.contains("<skipped"), "{junit}");
+    assert!(junit.contains("calibrated: pass offset=152"), "{junit}");
     let summary = std::fs::read_to_string(out("summary.md")).unwrap();
     // The cgo-only pair's skip is counted, not "all cells pass".
     assert!(
@@ -988,4 +1001,71 @@ fn every_minor_small_matrix() {
             "{t:#}"
         );
     }
+}
+
+/// ci/goid_offsets.py writes goid's offset table from a report's calibrated
+/// fields: one file per Go minor, conflicting or failed cells left out, stale
+/// files removed, bad input refused with nothing written.
+#[test]
+fn goid_offset_table_from_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let goid = dir.path().join("goid");
+    std::fs::create_dir(&goid).unwrap();
+    std::fs::write(goid.join("offsets_go1_20.go"), "stale").unwrap();
+    let cell = |go: &str, arch: &str, result: &str, offset: u64| {
+        serde_json::json!({"go": go, "goos": "linux", "goarch": arch, "status": "pass",
+            "verified": "exec", "calibrated": {"result": result, "offset": offset}})
+    };
+    let report = dir.path().join("r.json");
+    let doc = serde_json::json!({"cells": [
+        cell("go1.26.8", "amd64", "pass", 152),
+        cell("go1.26.8", "arm64", "pass", 152),
+        cell("go1.26.8", "386", "pass", 80),
+        cell("go1.23.9", "amd64", "pass", 160),
+        cell("go1.23.9", "386", "pass", 84),
+        cell("go1.23.9", "386", "fail", 0),
+        cell("go1.23.9", "wasm", "unsupported", 0),
+    ]});
+    std::fs::write(&report, doc.to_string()).unwrap();
+    let gen = |r: &Path| {
+        Command::new("python3")
+            .arg(repo().join("ci/goid_offsets.py"))
+            .arg(r)
+            .arg(&goid)
+            .output()
+            .unwrap()
+    };
+    let o = gen(&report);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("left out"), "{}", text(&o.stderr));
+    let t26 = std::fs::read_to_string(goid.join("offsets_go1_26.go")).unwrap();
+    assert!(t26.contains("//go:build go1.26 && !go1.27"), "{t26}");
+    assert!(
+        t26.contains("case \"amd64\", \"arm64\":\n\t\ttableOffset = 152"),
+        "{t26}"
+    );
+    assert!(t26.contains("case \"386\":\n\t\ttableOffset = 80"), "{t26}");
+    let t23 = std::fs::read_to_string(goid.join("offsets_go1_23.go")).unwrap();
+    assert!(
+        t23.contains("tableOffset = 160") && !t23.contains("386"),
+        "{t23}"
+    );
+    assert!(!goid.join("offsets_go1_20.go").exists());
+    // Malformed: refused, the files stay as they were.
+    std::fs::write(
+        &report,
+        r#"{"cells": [{"go": "go1.26.8", "calibrated": {"result": "maybe"}}]}"#,
+    )
+    .unwrap();
+    let o = gen(&report);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("malformed calibrated"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(goid.join("offsets_go1_26.go")).unwrap(),
+        t26
+    );
 }

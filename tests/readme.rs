@@ -319,7 +319,7 @@ fn q_section_commands_run(stand_in: &str, file: &str) {
         assert!(o.status.success());
         text(&o.stdout)
     };
-    assert_eq!(run("app-auto"), "mode=stack id=1\n");
+    assert_eq!(run("app-auto"), "mode=calibrated id=1\n");
     assert_eq!(run("app-stack"), "mode=stack id=1\n");
     assert_eq!(run("app-injected"), "mode=injected id=1\n");
     let doc = read_doc(&proj.join("doctor-deep.json"), "doctor");

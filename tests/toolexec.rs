@@ -67,7 +67,7 @@ fn salted_builds_coexist(gobin: &Path) {
         build(gobin, &cache, false, "./cmd/goid-mode", &mode),
         "plain build",
     );
-    assert!(exec(&mode).starts_with("mode=stack"));
+    assert!(exec(&mode).starts_with("mode=calibrated"));
     ok(
         build(gobin, &cache, true, "./cmd/qcompat-probe", &probe),
         "injected build after a plain one",
@@ -304,8 +304,12 @@ fn fallback_tests(gobin: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let te = toolexec_flag();
-    let runs: [(&[&str], bool); 4] = [
+    let runs: [(&[&str], bool); 5] = [
         (&["test", "-count=1", "./..."], false),
+        (
+            &["test", "-count=1", "-tags=qcompat_nocalibrate", "./goid"],
+            false,
+        ),
         (&["test", "-count=1", &te, "./..."], true),
         (
             &["test", "-count=1", "-tags=qcompat_injected", &te, "./goid"],
@@ -347,6 +351,72 @@ fn fallback_go_tests_go119() {
 #[test]
 fn fallback_go_tests_go126() {
     fallback_tests(&go126());
+}
+
+/// Without an injector, goid-mode reads g directly (`mode=calibrated`) and
+/// prints the main goroutine's ID, natively on amd64 and 386 and under qemu on
+/// arm64; the goid tests (10,000 goroutines against runtime.Stack, init,
+/// finalizers) pass under qemu too. The user's GOCACHE: nothing is injected.
+fn calibrated_without_injector(gobin: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    for (arch, runner) in [
+        ("amd64", None),
+        ("386", None),
+        ("arm64", Some("qemu-aarch64-static")),
+    ] {
+        let exe = dir.path().join(format!("goid-mode-{arch}"));
+        let built = Command::new(gobin)
+            .args(["build", "-o", exe.to_str().unwrap(), "./cmd/goid-mode"])
+            .current_dir(fallback())
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "-mod=mod")
+            .env("CGO_ENABLED", "0")
+            .env("GOARCH", arch)
+            .output()
+            .unwrap();
+        ok(built, &format!("{} goid-mode for {arch}", gobin.display()));
+        let mut run = match runner {
+            Some(q) => {
+                let mut c = Command::new(q);
+                c.arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        assert_eq!(
+            ok(run.output().unwrap(), &format!("goid-mode on {arch}")),
+            "mode=calibrated id=1\n",
+            "{} {arch}",
+            gobin.display()
+        );
+    }
+    let test = dir.path().join("goid-arm64.test");
+    let built = Command::new(gobin)
+        .args(["test", "-c", "-o", test.to_str().unwrap(), "./goid"])
+        .current_dir(fallback())
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "0")
+        .env("GOARCH", "arm64")
+        .output()
+        .unwrap();
+    ok(built, "goid tests for arm64");
+    let out = Command::new("qemu-aarch64-static")
+        .arg(&test)
+        .env("QCOMPAT_EXPECT_INJECTED", "0")
+        .output()
+        .unwrap();
+    assert!(ok(out, "goid tests under qemu-aarch64").contains("PASS"));
+}
+
+#[test]
+fn calibrated_without_injector_go119() {
+    calibrated_without_injector(&go119());
+}
+
+#[test]
+fn calibrated_without_injector_go126() {
+    calibrated_without_injector(&go126());
 }
 
 #[test]

@@ -16,10 +16,10 @@ import (
 //go:linkname injectedFunc runtime.qcompatGoroutineIDFunc
 var injectedFunc func() uint64
 
-// idFunc is what ID calls: the injected accessor when there is one, else the
-// runtime.Stack parser. Choosing once, at package initialisation, keeps ID a
-// single indirect call that the compiler inlines into its callers (a few
-// nanoseconds on the injected path).
+// idFunc is what ID calls when g cannot be read directly (see calibrated.go):
+// the injected accessor when there is one, else the runtime.Stack parser.
+// Choosing once, at package initialisation, keeps that path a single indirect
+// call.
 var idFunc = pick()
 
 func pick() func() uint64 {
@@ -48,11 +48,6 @@ func hiddenStackID() uint64 {
 	stackBufs.Put(buf)
 	return id
 }
-
-// ID returns the current goroutine's ID.
-//
-//go:linkname ID runtime.qcompatGoidID
-func ID() uint64 { return idFunc() }
 
 // Injected reports whether the binary was built through the injector.
 func Injected() bool { return injectedFunc != nil }

@@ -6,10 +6,22 @@
 // Without it, the ID is parsed from runtime.Stack's header line, which uses
 // only public API and costs microseconds.
 //
-// Three builds are possible:
+// Without an injector, the default build reads the ID straight from the
+// runtime's g (the per-goroutine struct) at the offset of its goid field,
+// once that offset has been proven in this binary: taken from a table the
+// qcompat matrix generated (one offset per Go minor and GOARCH it executed),
+// or found by scanning g, and in both cases checked against runtime.Stack
+// before first use. Any doubt, and ID keeps to runtime.Stack.
 //
-//   - default: ID uses the injected accessor when the binary was built
-//     through the injector and runtime.Stack otherwise. It always links.
+// Four builds are possible:
+//
+//   - default: ID picks the fastest path proven in this binary: g.goid read
+//     directly at the proven offset (mode "calibrated"; with the injector the
+//     offset must also agree with the injected accessor, and the mode is
+//     "injected"), else the injected accessor, else runtime.Stack. It always
+//     links, and ID stays one inlinable call.
+//   - tag qcompat_nocalibrate: as the default, without the direct read: the
+//     injected accessor when present, else runtime.Stack.
 //   - tag qcompat_injected: ID calls runtime.GoroutineID directly (fastest).
 //     Without the injector the link fails with
 //     "relocation target runtime.GoroutineID not defined".
@@ -29,14 +41,22 @@ type Mode string
 const (
 	// ModeInjected: the runtime accessor added by the injector.
 	ModeInjected Mode = "injected"
+	// ModeCalibrated: g.goid read directly, at an offset proven in this
+	// binary (no injector).
+	ModeCalibrated Mode = "calibrated"
 	// ModeStack: parsing runtime.Stack output.
 	ModeStack Mode = "stack"
 )
 
-// CurrentMode reports which path ID takes in this binary.
+// CurrentMode reports which path ID takes in this binary. In the default
+// build its first call (or ID's) calibrates the direct read.
 func CurrentMode() Mode {
-	if Injected() {
+	off := calibratedOffset()
+	switch {
+	case Injected():
 		return ModeInjected
+	case off != 0:
+		return ModeCalibrated
 	}
 	return ModeStack
 }

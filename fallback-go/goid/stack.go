@@ -23,3 +23,9 @@ func ID() uint64 {
 
 // Injected reports whether ID uses the injected accessor: never with this tag.
 func Injected() bool { return false }
+
+// calibratedOffset reports the proven offset of goid in g: never in this build.
+func calibratedOffset() uintptr { return 0 }
+
+// calibrationBuilt reports whether this build has the calibrated path.
+const calibrationBuilt = false

@@ -47,6 +47,10 @@ pub struct Cell {
     pub goarch: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The probe's check of goid's calibrated path, on cells that executed
+    /// the probe (read from its verdict line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated: Option<crate::verify::probeprog::Calibrated>,
 }
 
 /// Written by hand only to keep the report's key order (duration before
@@ -70,6 +74,9 @@ impl Serialize for Cell {
         if let Some(d) = &o.diagnosis {
             m.serialize_entry("diagnosis", d)?;
         }
+        if let Some(c) = &self.calibrated {
+            m.serialize_entry("calibrated", c)?;
+        }
         m.end()
     }
 }
@@ -77,7 +84,16 @@ impl Serialize for Cell {
 impl Cell {
     pub fn new(go: &str, goos: &str, goarch: &str, mut outcome: Outcome) -> Cell {
         outcome.duration_s = (outcome.duration_s * 1000.0).round() / 1000.0;
+        let calibrated = match outcome.verified {
+            crate::verify::cell::Verified::Exec => outcome
+                .note
+                .as_deref()
+                .and_then(crate::verify::probeprog::parse_line)
+                .and_then(|p| p.calibrated),
+            _ => None,
+        };
         Cell {
+            calibrated,
             go: go.to_string(),
             goos: goos.to_string(),
             goarch: goarch.to_string(),

@@ -61,6 +61,7 @@ pub fn markdown(r: &Report) -> String {
             .collect();
         let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
     }
+    calibrated_grid(&mut s, r, &versions, &platforms);
     let ran = if r.program.is_some() {
         "the program ran and exited 0"
     } else {
@@ -140,6 +141,55 @@ fn identity_hash(h: &str) -> String {
         Some(s) => format!("sources hash {s}"),
         None => format!("sha256 {h}"),
     }
+}
+
+/// A second grid, when any executed cell checked goid's calibrated path: its
+/// result and the offset of goid in g, the evidence the Go offset table is
+/// generated from.
+fn calibrated_grid(s: &mut String, r: &Report, versions: &[String], platforms: &[String]) {
+    use crate::verify::probeprog::CalibratedResult;
+    if r.cells.iter().all(|c| c.calibrated.is_none()) {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nCalibrated path (g.goid read at the offset a scan of g found, against runtime.Stack):\n"
+    );
+    let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
+    let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
+    for p in platforms {
+        let row: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                let cal = r
+                    .cells
+                    .iter()
+                    .find(|c| &c.go == v && &c.platform() == p)
+                    .and_then(|c| c.calibrated);
+                match cal {
+                    Some(c) if c.result == CalibratedResult::Pass => format!("✅ {}", c.offset),
+                    Some(c) if c.result == CalibratedResult::Fail => "❌ fail".into(),
+                    Some(_) => "⏭ unsupported".into(),
+                    None => "—".into(),
+                }
+            })
+            .collect();
+        let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
+    }
+}
+
+/// The calibrated check as a line of JUnit output.
+fn calibrated_line(c: &Cell) -> String {
+    c.calibrated
+        .map(|k| {
+            let result = serde_json::to_value(k.result).unwrap_or_default();
+            format!(
+                "\ncalibrated: {} offset={}",
+                result.as_str().unwrap_or(""),
+                k.offset
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Text from tools (compiler output, panics, notes) made safe for XML 1.0:
@@ -229,7 +279,12 @@ pub fn junit(r: &Report) -> String {
                 escape(c.platform().as_str()),
                 c.outcome.duration_s
             );
-            let body = format!("{}\n\n{}", c.outcome.command, c.outcome.stderr_excerpt);
+            let body = format!(
+                "{}\n\n{}{}",
+                c.outcome.command,
+                c.outcome.stderr_excerpt,
+                calibrated_line(c)
+            );
             if c.outcome.status.is_failure() {
                 let _ =
                     writeln!(
@@ -250,9 +305,10 @@ pub fn junit(r: &Report) -> String {
                     s,
                     ">\n      <system-out>{}</system-out>\n    </testcase>",
                     xml(&format!(
-                        "verified: {}\n{}",
+                        "verified: {}\n{}{}",
                         c.outcome.verified.name(),
-                        c.outcome.note.as_deref().unwrap_or("")
+                        c.outcome.note.as_deref().unwrap_or(""),
+                        calibrated_line(c)
                     ))
                 );
             }

@@ -2,6 +2,7 @@
 //! can build it anywhere, and the line it prints.
 
 use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Package path of the probe inside its module.
@@ -12,6 +13,58 @@ const FILES: &[(&str, &str)] = &[
     (
         "internal/stackid/stackid.go",
         include_str!("../../fallback-go/internal/stackid/stackid.go"),
+    ),
+    (
+        "internal/calib/calib.go",
+        include_str!("../../fallback-go/internal/calib/calib.go"),
+    ),
+    (
+        "internal/calib/reach.go",
+        include_str!("../../fallback-go/internal/calib/reach.go"),
+    ),
+    (
+        "internal/calib/noreach.go",
+        include_str!("../../fallback-go/internal/calib/noreach.go"),
+    ),
+    (
+        "internal/calib/getg_386.s",
+        include_str!("../../fallback-go/internal/calib/getg_386.s"),
+    ),
+    (
+        "internal/calib/getg_amd64.s",
+        include_str!("../../fallback-go/internal/calib/getg_amd64.s"),
+    ),
+    (
+        "internal/calib/getg_arm.s",
+        include_str!("../../fallback-go/internal/calib/getg_arm.s"),
+    ),
+    (
+        "internal/calib/getg_arm64.s",
+        include_str!("../../fallback-go/internal/calib/getg_arm64.s"),
+    ),
+    (
+        "internal/calib/getg_loong64.s",
+        include_str!("../../fallback-go/internal/calib/getg_loong64.s"),
+    ),
+    (
+        "internal/calib/getg_mips64x.s",
+        include_str!("../../fallback-go/internal/calib/getg_mips64x.s"),
+    ),
+    (
+        "internal/calib/getg_mipsx.s",
+        include_str!("../../fallback-go/internal/calib/getg_mipsx.s"),
+    ),
+    (
+        "internal/calib/getg_ppc64x.s",
+        include_str!("../../fallback-go/internal/calib/getg_ppc64x.s"),
+    ),
+    (
+        "internal/calib/getg_riscv64.s",
+        include_str!("../../fallback-go/internal/calib/getg_riscv64.s"),
+    ),
+    (
+        "internal/calib/getg_s390x.s",
+        include_str!("../../fallback-go/internal/calib/getg_s390x.s"),
     ),
     (
         "cmd/qcompat-probe/main.go",
@@ -53,7 +106,8 @@ pub fn materialize() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The probe's verdict line: `qcompat-probe ok=true checked=9 goos=... go=... default=...`.
+/// The probe's verdict line: `qcompat-probe ok=true checked=9 goos=... go=...
+/// default=injected calibrated=pass offset=152`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeLine {
     pub ok: bool,
@@ -61,14 +115,35 @@ pub struct ProbeLine {
     /// Which path fallback-go's default build takes through this injector
     /// (None: a probe from before the field).
     pub default_build: Option<DefaultBuild>,
+    /// goid's calibrated path on that cell; `None` from probes older than it.
+    pub calibrated: Option<Calibrated>,
     pub line: String,
+}
+
+/// Whether reading g.goid directly, at the offset the probe's scan of g
+/// found, gave runtime.Stack's IDs in main and the 8 goroutines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CalibratedResult {
+    Pass,
+    Fail,
+    /// That build cannot reach g (wasm, gccgo, other architectures).
+    Unsupported,
+}
+
+/// The calibrated check of one cell: its result and the offset of goid in g
+/// (0 when none was found).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calibrated {
+    pub result: CalibratedResult,
+    pub offset: u64,
 }
 
 /// The variable fallback-go's default build looks for in runtime.
 pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
 
-/// The path fallback-go's default build of `goid` (no tags) takes in a
-/// binary built through an injector. It detects an injector by the
+/// Whether fallback-go's default build of `goid` (no tags) sees the
+/// injector a binary was built through. It detects an injector by the
 /// push-linknamed variable `runtime.qcompatGoroutineIDFunc` (README: "How
 /// the default build detects an injector").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,8 +151,9 @@ pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
 pub enum DefaultBuild {
     /// The injector defines the variable: `goid.ID()` calls the accessor.
     Injected,
-    /// It does not: `goid.ID()` parses runtime.Stack in this build.
-    Stack,
+    /// It does not: `goid.ID()` takes its own path (calibrated where the
+    /// offset of g.goid is proven, else runtime.Stack).
+    Undetected,
 }
 
 /// Finds and reads the verdict line in a run's output.
@@ -91,14 +167,34 @@ pub fn parse_line(output: &str) -> Option<ProbeLine> {
         line.split_whitespace()
             .find_map(|w| w.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
     };
+    let result = match field("calibrated") {
+        Some("pass") => Some(CalibratedResult::Pass),
+        Some("fail") => Some(CalibratedResult::Fail),
+        Some("unsupported") => Some(CalibratedResult::Unsupported),
+        _ => None,
+    };
+    // A pass needs the offset it passed at; without one the line is not trusted.
+    let offset = field("offset").and_then(|o| o.parse::<u64>().ok());
+    let calibrated = match (result, offset) {
+        (Some(CalibratedResult::Pass), Some(0) | None) => Some(Calibrated {
+            result: CalibratedResult::Fail,
+            offset: 0,
+        }),
+        (Some(result), offset) => Some(Calibrated {
+            result,
+            offset: offset.unwrap_or(0),
+        }),
+        (None, _) => None,
+    };
     Some(ProbeLine {
         ok: field("ok") == Some("true"),
         checked: field("checked").and_then(|c| c.parse().ok()).unwrap_or(0),
         default_build: match field("default") {
             Some("injected") => Some(DefaultBuild::Injected),
-            Some("stack") => Some(DefaultBuild::Stack),
+            Some("undetected") => Some(DefaultBuild::Undetected),
             _ => None,
         },
+        calibrated,
         line,
     })
 }
@@ -116,10 +212,30 @@ mod tests {
         assert!(p.ok);
         assert_eq!(p.checked, 9);
         assert_eq!(p.default_build, None);
-        let p = parse_line("qcompat-probe ok=true checked=9 go=go1.26.8 default=stack").unwrap();
-        assert_eq!(p.default_build, Some(DefaultBuild::Stack));
+        let p =
+            parse_line("qcompat-probe ok=true checked=9 go=go1.26.8 default=undetected").unwrap();
+        assert_eq!(p.default_build, Some(DefaultBuild::Undetected));
         let bad = parse_line("qcompat-probe ok=false checked=9 mismatch=3/4").unwrap();
         assert!(!bad.ok);
         assert!(parse_line("panic: boom").is_none());
+        assert_eq!(p.calibrated, None, "a probe older than the check");
+        let c = |l: &str| parse_line(l).unwrap().calibrated.unwrap();
+        let pass = c("qcompat-probe ok=true checked=9 go=go1.26.8 calibrated=pass offset=152");
+        assert_eq!((pass.result, pass.offset), (CalibratedResult::Pass, 152));
+        let un = c("qcompat-probe ok=true checked=9 calibrated=unsupported offset=0");
+        assert_eq!(un.result, CalibratedResult::Unsupported);
+        assert_eq!(
+            c("qcompat-probe ok=true calibrated=fail offset=0").result,
+            CalibratedResult::Fail
+        );
+        // A pass with no offset, or offset 0, proves nothing.
+        assert_eq!(
+            c("qcompat-probe ok=true calibrated=pass").result,
+            CalibratedResult::Fail
+        );
+        assert_eq!(
+            c("qcompat-probe ok=true calibrated=pass offset=x").result,
+            CalibratedResult::Fail
+        );
     }
 }

@@ -4,11 +4,16 @@
 //
 //	qcompat-probe ok=true checked=9 goos=linux goarch=amd64 go=go1.27.3 default=injected
 //
-// default= says which path fallback-go's default build of goid takes in a
-// binary built through this injector: injected when the injector also
-// defines runtime.qcompatGoroutineIDFunc, stack otherwise.
+// default= says whether fallback-go's default build of goid sees this
+// injector: injected when the injector also defines
+// runtime.qcompatGoroutineIDFunc, undetected otherwise.
 //
-// and exits non-zero on a mismatch. It imports only the runtime, so that
+// and exits non-zero on a mismatch. The line also says whether goid's
+// calibrated path (package calib: g.goid read directly at the offset a scan
+// of g found) gives runtime.Stack's IDs in the same goroutines:
+// "calibrated=pass offset=152", "calibrated=fail offset=N" (N is 0 when no
+// unique offset was found), or "calibrated=unsupported offset=0" where this
+// build cannot reach g. That result does not change ok or the exit status. It imports only the runtime, so that
 // building it for every GOOS/GOARCH stays cheap; it must be built through the
 // injector (`go build -toolexec="qcompat toolexec"`), otherwise the link fails
 // with "relocation target runtime.GoroutineID not defined".
@@ -18,6 +23,7 @@ import (
 	"runtime"
 	_ "unsafe" // for go:linkname
 
+	"github.com/qcompat/qcompat/fallback-go/internal/calib"
 	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
@@ -27,23 +33,31 @@ func goroutineID() uint64
 // detected is runtime.qcompatGoroutineIDFunc when the injector defines it, as
 // qcompat's does: that variable is what fallback-go's default build looks
 // for. An injector that adds only runtime.GoroutineID leaves it nil, and the
-// default build of goid then parses runtime.Stack.
+// default build of goid then takes its own (calibrated or stack) path.
 //
 //go:linkname detected runtime.qcompatGoroutineIDFunc
 var detected func() uint64
 
 const workers = 8
 
-type sample struct{ injected, stack uint64 }
+type sample struct {
+	injected, stack, direct uint64
+	read                    bool
+}
+
+// offset is where calib.Find put goid in g, 0 if it found none.
+var offset uintptr
 
 func take() sample {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
 	id, _ := stackid.Parse(buf[:n])
-	return sample{goroutineID(), id}
+	direct, read := calib.Read(offset)
+	return sample{goroutineID(), id, direct, read}
 }
 
 func main() {
+	offset, _ = calib.Find()
 	results := make(chan sample, workers)
 	for i := 0; i < workers; i++ {
 		go func() { results <- take() }()
@@ -64,17 +78,26 @@ func main() {
 		}
 		seen[s.injected] = true
 	}
+	calibrated := "unsupported"
+	if calib.Supported {
+		calibrated = "pass"
+		for _, s := range all {
+			if !s.read || s.direct != s.stack {
+				calibrated = "fail"
+			}
+		}
+	}
 	verdict := "true"
 	if !ok {
 		verdict = "false"
 	}
-	defaultBuild := "stack"
+	defaultBuild := "undetected"
 	if detected != nil {
 		defaultBuild = "injected"
 	}
 	println("qcompat-probe ok=" + verdict + " checked=" + itoa(uint64(len(all))) +
 		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() +
-		" default=" + defaultBuild + problem)
+		" default=" + defaultBuild + " calibrated=" + calibrated + " offset=" + itoa(uint64(offset)) + problem)
 	if !ok {
 		panic("qcompat-probe: injected goroutine IDs disagree with runtime.Stack")
 	}

@@ -1,0 +1,19 @@
+//go:build !qcompat_injected && !qcompat_stack && !qcompat_nocalibrate && gc
+
+#include "textflag.h"
+
+// func fastID() uint64: g.goid at goidOffset once calibration proved it, with g
+// from the g register; while goidOffset is 0, a tail jump to slowID (which
+// returns to fastID's caller). Reads stay inside g: see package calib.
+TEXT ·fastID(SB), NOSPLIT|NOFRAME, $0-8
+	MOVW ·goidOffset(SB), R0
+	CMP $0, R0
+	B.EQ slow
+	ADD g, R0
+	MOVW 0(R0), R1
+	MOVW R1, ret_lo+0(FP)
+	MOVW 4(R0), R1
+	MOVW R1, ret_hi+4(FP)
+	RET
+slow:
+	JMP runtime·qcompatGoidSlowID(SB)

@@ -1,0 +1,145 @@
+// Package calib finds where the runtime keeps the current goroutine's ID, so
+// that it can be read directly: the current g (the runtime's per-goroutine
+// struct) comes from a tiny assembly function, and the offset of its goid
+// field is found by scanning g for the word equal to the ID runtime.Stack
+// reports, then checked against runtime.Stack.
+//
+// Why the reads stay inside g: every read is one 8-byte word at an offset
+// below Window, and Window (40 pointer-sized words: 320 bytes on 64-bit
+// platforms, 160 on 32-bit ones) is smaller than g on every Go release from
+// 1.19 to 1.27 on every architecture supported here (the smallest are 392 and
+// 240 bytes, go1.19.8, read from runtime.g's DWARF; goid sits at 152..160 and
+// 80..84). g is a heap object at least that large, so no read leaves it, even
+// for a layout not seen yet; a goid beyond Window is simply not found.
+//
+// Like the stack parser, calib imports only the runtime, so the qcompat probe
+// that uses it stays cheap to build for every platform.
+package calib
+
+import (
+	"runtime"
+	"unsafe"
+
+	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
+)
+
+// Window bounds the offsets scanned and read: smaller than runtime.g on every
+// supported Go release and architecture (see the package comment).
+const Window = 40 * unsafe.Sizeof(uintptr(0))
+
+// step is the alignment of a uint64 field: 8 on 64-bit platforms, 4 on
+// 32-bit ones, where the compiler aligns 64-bit fields to 4 bytes.
+const step = unsafe.Alignof(uint64(0))
+
+// slots is how many candidate offsets the scan looks at (40 on every
+// platform), one bit each in a uint64 mask.
+const slots = (Window - 8) / step
+
+// Samples is how many goroutines, each with its own ID, must agree on one
+// offset before Find proposes it.
+const Samples = 4
+
+// Read returns the 8-byte word at off in the current goroutine's g. It
+// reports false when off is outside the window, is misaligned, or when this
+// build has no way to reach g (Supported is false).
+func Read(off uintptr) (uint64, bool) {
+	if !Supported || off == 0 || off%step != 0 || off > Window-8 {
+		return 0, false
+	}
+	g := getg()
+	if g == nil {
+		return 0, false
+	}
+	return *(*uint64)(unsafe.Add(g, off)), true
+}
+
+// StackID is the current goroutine's ID as runtime.Stack prints it.
+func StackID() (uint64, bool) {
+	var buf [64]byte
+	return stackid.Parse(buf[:runtime.Stack(buf[:], false)])
+}
+
+// candidates returns the offsets (as a bit mask over slots) whose word equals
+// the current goroutine's runtime.Stack ID, and that ID.
+func candidates() (mask uint64, id uint64) {
+	id, ok := StackID()
+	g := getg()
+	if !ok || id == 0 || g == nil {
+		return 0, 0
+	}
+	for i := uintptr(0); i < slots; i++ {
+		if *(*uint64)(unsafe.Add(g, (i+1)*step)) == id {
+			mask |= 1 << i
+		}
+	}
+	return mask, id
+}
+
+// Find scans g in Samples goroutines, each with a distinct ID, and returns the
+// one offset at which every one of them holds its own runtime.Stack ID, once
+// Check has confirmed it in one more goroutine. It reports
+// false when the build cannot reach g, when no offset or more than one offset
+// matches, or when the check fails.
+func Find() (uintptr, bool) {
+	if !Supported {
+		return 0, false
+	}
+	type result struct{ mask, id uint64 }
+	results := make(chan result, Samples)
+	for i := 0; i < Samples; i++ {
+		go func() {
+			m, id := candidates()
+			results <- result{m, id}
+		}()
+	}
+	mask := ^uint64(0)
+	seen := make(map[uint64]bool, Samples)
+	for i := 0; i < Samples; i++ {
+		r := <-results
+		if r.id == 0 || seen[r.id] {
+			mask = 0 // an ID that cannot be parsed or repeats proves nothing
+		}
+		seen[r.id] = true
+		mask &= r.mask
+	}
+	if mask == 0 || mask&(mask-1) != 0 {
+		return 0, false // none, or ambiguous
+	}
+	off := step
+	for mask&1 == 0 {
+		mask >>= 1
+		off += step
+	}
+	return off, Check(off, 1)
+}
+
+// Check reads off in n new goroutines and reports whether every read equals
+// that goroutine's runtime.Stack ID, and the IDs are distinct and non-zero.
+// New goroutines have short stacks, so runtime.Stack costs little there
+// whatever the caller's depth.
+func Check(off uintptr, n int) bool {
+	if _, ok := Read(off); !ok || n < 1 {
+		return false
+	}
+	results := make(chan uint64, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			got, ok := Read(off)
+			want, parsed := StackID()
+			if !ok || !parsed || got != want {
+				got = 0
+			}
+			results <- got
+		}()
+	}
+	ok := true
+	seen := make(map[uint64]bool, n)
+	for i := 0; i < n; i++ {
+		id := <-results
+		if id == 0 || seen[id] {
+			ok = false
+		}
+		seen[id] = true
+	}
+	return ok
+}

@@ -1,0 +1,8 @@
+//go:build gc && (mips || mipsle)
+
+#include "textflag.h"
+
+// func getg() unsafe.Pointer: the current g, from the g register.
+TEXT ·getg(SB), NOSPLIT, $0-4
+	MOVW g, ret+0(FP)
+	RET

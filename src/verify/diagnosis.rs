@@ -192,7 +192,7 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
                 class: Class::SharedCache,
                 evidence: l,
                 explanation: "the injector leaves `compile -V=full` unchanged, so injected and plain builds share build-cache entries and a plain runtime.a was linked".into(),
-                fix: "give injected builds a GOCACHE of their own (GOCACHE=$HOME/.cache/go-build-injected), or use an injector that alters `compile -V=full` (qcompat's, garble and orchestrion do)".into(),
+                fix: "give injected builds a GOCACHE of their own (`select --toolexec INJECTOR --format env` prints GOFLAGS and GOCACHE lines for that), or use an injector that alters `compile -V=full` (appends a salt of its own, as garble and orchestrion do)".into(),
             });
         }
         return Some(Diagnosis {

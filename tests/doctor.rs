@@ -671,3 +671,50 @@ fn devel_toolchain_through_select_doctor_and_matrix() {
         "{v:#}"
     );
 }
+
+/// The Reliability list's input edges: a huge --timeout and --shard are
+/// refused, an empty QCOMPAT_PINS means unset, a relative GOCACHE is named.
+#[test]
+fn input_edges_of_the_reliability_list() {
+    let go = go126();
+    let go = go.to_str().unwrap();
+    let o = run(&[
+        "select",
+        "--offline",
+        "--go",
+        go,
+        "--timeout",
+        "9223372036854775807",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let o = run(&[
+        "matrix",
+        "run",
+        "--offline",
+        "--shard",
+        "1/18446744073709551615",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let (s, code) =
+        json_of(cmd(&["select", "--json", "--offline", "--go", go]).env("QCOMPAT_PINS", ""));
+    assert_eq!(code, 0);
+    assert!(
+        s["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("qcompat's built-in pins")),
+        "{s:#}"
+    );
+    let (r, code) =
+        json_of(cmd(&["doctor", "--json", "--go", go]).env("GOCACHE", "relative/cache"));
+    assert_eq!(code, 1, "{r:#}");
+    let g = check(&r, "gocache");
+    assert!(
+        g["message"]
+            .as_str()
+            .unwrap()
+            .contains("not an absolute path"),
+        "{g:#}"
+    );
+}

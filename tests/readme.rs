@@ -427,3 +427,72 @@ fn nightly_workflow_and_its_spec() {
         text(&o.stderr)
     );
 }
+
+/// Every file path the README names in backticks (under src/, ci/, matrix/,
+/// fallback-go/ or tests/) exists, and every `qcompat SUB [SUB2]` it shows
+/// in backticks or code blocks is a subcommand this binary has.
+#[test]
+fn readme_paths_and_commands_are_real() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    // Backtick spans and code blocks: the odd pieces between backticks.
+    let code: Vec<&str> = readme.split('`').skip(1).step_by(2).collect();
+    let mut missing = Vec::new();
+    for tok in &code {
+        let tok = tok.trim();
+        let is_path = ["src/", "ci/", "matrix/", "fallback-go/", "tests/"]
+            .iter()
+            .any(|p| tok.starts_with(p));
+        // Patterns and placeholders (`matrix/schema/NAME.schema.json`) are not paths.
+        let placeholder = tok.chars().any(|c| "<>*{}$ \n".contains(c))
+            || tok
+                .split(['/', '.'])
+                .any(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()));
+        if !is_path || placeholder {
+            continue;
+        }
+        let path = tok.trim_end_matches(['/', ',']).split(':').next().unwrap();
+        if !repo().join(path).exists() {
+            missing.push(tok.to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README names paths that do not exist: {missing:?}"
+    );
+
+    let sub = |w: &&str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase());
+    let mut commands = std::collections::BTreeSet::new();
+    for line in code.iter().flat_map(|c| c.lines()) {
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || "\"($".contains(c))
+            .map(|w| w.trim_matches('\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let Some(first) = words.get(i + 1).filter(|f| *w == "qcompat" && sub(*f)) else {
+                continue;
+            };
+            let command = match words.get(i + 2).filter(|s| sub(*s)) {
+                Some(s) if ["matrix", "pins", "toolchains"].contains(first) => {
+                    format!("{first} {s}")
+                }
+                _ => first.to_string(),
+            };
+            commands.insert(command);
+        }
+    }
+    assert!(commands.len() >= 8, "{commands:?}");
+    for c in &commands {
+        let mut args: Vec<&str> = c.split(' ').collect();
+        if args[0] == "toolexec" {
+            continue; // the injector hands its arguments to the tool
+        }
+        args.push("--help");
+        let o = run(&args);
+        assert!(
+            o.status.success(),
+            "README shows `qcompat {c}`, which is no subcommand: {}",
+            text(&o.stderr)
+        );
+    }
+}

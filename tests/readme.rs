@@ -469,10 +469,10 @@ fn readme_paths_and_commands_are_real() {
             .filter(|w| !w.is_empty())
             .collect();
         for (i, w) in words.iter().enumerate() {
-            let Some(first) = words.get(i + 1).filter(|f| *w == "qcompat" && sub(*f)) else {
+            let Some(first) = words.get(i + 1).filter(|f| *w == "qcompat" && sub(f)) else {
                 continue;
             };
-            let command = match words.get(i + 2).filter(|s| sub(*s)) {
+            let command = match words.get(i + 2).filter(|s| sub(s)) {
                 Some(s) if ["matrix", "pins", "toolchains"].contains(first) => {
                     format!("{first} {s}")
                 }

@@ -333,6 +333,16 @@ fn server() -> &'static Arc<Server> {
         add("go1.91.2", with_chain("go1.91.2", &[("go/hl", 'h', "go/L4/secret")]), Mode::Normal, None);
         add("go1.91.3", with_chain("go1.91.3", &[("go/L4/private", 'd', "")]), Mode::Normal, None);
         add("go1.91.4", with_chain("go1.91.4", &[]), Mode::Normal, None);
+        // A whole toolchain plus a name that would reorder or clear the
+        // terminal showing it (U+202E: `exe.log` reads as `gol.exe`).
+        let odd = |version: &str, name: &'static str| {
+            let mut files = fake_files(version);
+            files.push((name, "x".into()));
+            let refs: Vec<(&str, &str)> = files.iter().map(|(p, d)| (*p, d.as_str())).collect();
+            tarball(&refs)
+        };
+        add("go1.91.6", odd("go1.91.6", "go/bin/\u{202e}gol.exe"), Mode::Normal, None);
+        add("go1.91.7", odd("go1.91.7", "go/\u{1b}[2J\u{7}x"), Mode::Normal, None);
         add("go1.92.1", bomb("go1.92.1"), Mode::Normal, None);
         // Every file of a toolchain, but the tar's end blocks are missing.
         add("go1.92.2", gzip(&bare_tar(&fake_files("go1.92.2"))), Mode::Normal, None);
@@ -548,12 +558,24 @@ fn hostile_archives_write_nothing_outside_the_cache() {
         ("1.91.3", "goes through another link"),
         ("1.91.4", "goes through another link"),
         ("1.91.5", "plain file name"),
+        (
+            "1.91.6",
+            "archive entry \"go/bin/\\u{202e}gol.exe\" has a control or invisible character",
+        ),
+        (
+            "1.91.7",
+            "archive entry \"go/\\x1b[2J\\x07x\" has a control or invisible character",
+        ),
     ];
     for (v, want) in cases {
         let o = tc(&cache, &["install", v]);
         assert_eq!(o.status.code(), Some(2), "{v}: {}", text(&o.stdout));
         let err = text(&o.stderr);
         assert!(err.contains(want), "{v}: {err}");
+        assert!(
+            !err.contains(['\u{202e}', '\u{1b}', '\u{7}']),
+            "{v}: raw control text reached stderr: {err:?}"
+        );
         assert!(!cache.join("toolchains").join(format!("go{v}")).exists());
     }
     assert!(!dir.path().join("pwned").exists());

@@ -31,8 +31,8 @@ pub fn get(name: &str) -> Result<&'static str> {
     match SCHEMAS.iter().find(|(n, _)| *n == name) {
         Some((_, text)) => Ok(text),
         None => bail!(
-            "no schema called {:?}: one of {}",
-            crate::support::doc_error::cut(name),
+            "no schema called {}: one of {}",
+            crate::support::output::shown(&crate::support::doc_error::cut(name)),
             SCHEMAS.map(|(n, _)| n).join(", ")
         ),
     }

@@ -112,7 +112,8 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
         ToolchainsCmd::Install { version, via } => {
             let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
                 anyhow::bail!(
-                    "toolchains install takes one exact version such as 1.27.3, not {version:?}"
+                    "toolchains install takes one exact version such as 1.27.3, not {}",
+                    crate::support::output::shown(&version)
                 );
             };
             let i = if via == "gotoolchain" {

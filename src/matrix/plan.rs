@@ -172,14 +172,18 @@ pub(super) fn prepare(
         if let Some(inj) = &inj {
             let toolexec = inj.command.as_str();
             if !inj.builtin {
-                let check =
-                    crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
-                        .with_context(|| {
-                            format!(
-                        "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
-                        loaded.path.display()
+                let check = crate::inject::toolid::check(
+                    Path::new(&tc.env.gotooldir),
+                    toolexec,
+                    o.go_timeout,
+                )
+                .with_context(|| {
+                    format!(
+                        "{}: toolexec {} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                        loaded.path.display(),
+                        crate::support::output::shown(toolexec)
                     )
-                        })?;
+                })?;
                 salted = Some(check.altered);
                 // As for the live check: another injector's cells never
                 // share the user's GOCACHE (a chain that passes qcompat's
@@ -188,8 +192,8 @@ pub(super) fn prepare(
                 gocache = Some(dir.clone());
                 if !check.altered {
                     let mut n = format!(
-                        "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
-                        dir.display()
+                        "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                        crate::support::output::shown(toolexec), dir.display()
                     );
                     if !tc.version.at_least(1, 20) {
                         n.push_str(&format!(

@@ -376,7 +376,8 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
             r.merged_shards.clone()
         };
         for s in shards {
-            let (i, n) = parse_shard(&s).with_context(|| format!("{name}: shard {s:?}"))?;
+            let (i, n) = parse_shard(&s)
+                .with_context(|| format!("{name}: shard {}", crate::support::output::shown(&s)))?;
             if *total.get_or_insert(n) != n {
                 bail!("{name}: shard {s} is from a run with another shard count");
             }
@@ -454,8 +455,8 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
     };
     parse().ok_or_else(|| {
         anyhow::anyhow!(
-            "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {:?}",
-            crate::support::doc_error::cut(s)
+            "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {}",
+            crate::support::output::shown(&crate::support::doc_error::cut(s))
         )
     })
 }

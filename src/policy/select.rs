@@ -508,8 +508,8 @@ fn decide_strategy(
         Some(p) if p.for_this_injector && p.untested.is_some() => {
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}, but {}: the pin does not vouch for it",
-                p.range,
+                "{name} matches pin {} in {}, but {}: the pin does not vouch for it",
+                crate::support::output::shown(&p.range),
                 f.pins_source,
                 p.untested.as_deref().unwrap_or_default()
             ));
@@ -519,8 +519,11 @@ fn decide_strategy(
             s.pinned = true;
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}: {}{}",
-                p.range, f.pins_source, p.strategy, p.evidence
+                "{name} matches pin {} in {}: {}{}",
+                crate::support::output::shown(&p.range),
+                f.pins_source,
+                p.strategy,
+                p.evidence
             ));
             if let Some(n) = &p.note {
                 s.reasons.push(n.clone());
@@ -529,10 +532,10 @@ fn decide_strategy(
         Some(p) => {
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
-                p.range,
+                "{name} matches pin {} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+                crate::support::output::shown(&p.range),
                 f.pins_source,
-                if p.evidence_injector == "builtin" { "qcompat's own injector".to_string() } else { format!("the injector {:?}", p.evidence_injector) },
+                if p.evidence_injector == "builtin" { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
                 inj.describe
             ));
         }

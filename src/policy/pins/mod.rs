@@ -187,14 +187,19 @@ impl Range {
     pub fn parse(text: &str) -> Result<Range, String> {
         if text.trim().is_empty() || text.contains('*') {
             return Err(format!(
-                "{text:?} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)"
+                "{} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)", crate::support::output::shown(text)
             ));
         }
-        let req =
-            VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
+        let req = VersionReq::parse(text).map_err(|e| {
+            format!(
+                "{} is not a version range: {e}",
+                crate::support::output::shown(text)
+            )
+        })?;
         if req.comparators.is_empty() {
             return Err(format!(
-                "{text:?} bounds no version: write >=X.Y.Z and/or <X.Y.Z"
+                "{} bounds no version: write >=X.Y.Z and/or <X.Y.Z",
+                crate::support::output::shown(text)
             ));
         }
         let mut lo: Option<Bound> = None;
@@ -202,7 +207,8 @@ impl Range {
         for c in &req.comparators {
             let (Some(minor), Some(patch)) = (c.minor, c.patch) else {
                 return Err(format!(
-                    "{text:?}: write full versions such as >=1.23.0 (partial versions are ambiguous)"
+                    "{}: write full versions such as >=1.23.0 (partial versions are ambiguous)",
+                    crate::support::output::shown(text)
                 ));
             };
             let v = Version {
@@ -220,7 +226,8 @@ impl Range {
                 Op::LessEq => (None, Some((v, true))),
                 _ => {
                     return Err(format!(
-                        "{text:?}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *"
+                        "{}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *",
+                        crate::support::output::shown(text)
                     ))
                 }
             };
@@ -237,7 +244,10 @@ impl Range {
         }
         let r = Range { req, lo, hi };
         if r.is_empty() {
-            return Err(format!("{text:?} matches no version"));
+            return Err(format!(
+                "{} matches no version",
+                crate::support::output::shown(text)
+            ));
         }
         Ok(r)
     }
@@ -429,9 +439,9 @@ impl Pins {
                 if r.overlaps(earlier) {
                     let other: &Pin = &file.pins[j];
                     bail!(
-                        "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
-                        pin.go,
-                        other.go,
+                        "{source}:{line}: range {} overlaps {} (line {}): each Go version must match one pin",
+                        crate::support::output::shown(&pin.go),
+                        crate::support::output::shown(&other.go),
                         line_of_pin(j, &other.go)
                     );
                 }
@@ -443,9 +453,9 @@ impl Pins {
                 for d in dates {
                     if !is_date(d) {
                         bail!(
-                            "{source}:{}: date {:?} is not a calendar date (YYYY-MM-DD)",
+                            "{source}:{}: date {} is not a calendar date (YYYY-MM-DD)",
                             crate::support::doc_error::line_of(text, d),
-                            crate::support::doc_error::cut(d)
+                            crate::support::output::shown(&crate::support::doc_error::cut(d))
                         );
                     }
                 }

@@ -68,8 +68,8 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         let index = match current.find(&v.version) {
             Some(m) if file.pins[m.index].go == range => m.index,
             Some(m) => bail!(
-                "{go} is covered by the pin {:?}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {range:?})",
-                file.pins[m.index].go
+                "{go} is covered by the pin {}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {})",
+                crate::support::output::shown(&file.pins[m.index].go), crate::support::output::shown(&range)
             ),
             None => {
                 file.pins.push(Pin {
@@ -80,15 +80,15 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
                     evidence: None,
                     note: None,
                 });
-                log.push(format!("{go}: new pin {range:?} (injected)"));
+                log.push(format!("{go}: new pin {} (injected)", crate::support::output::shown(&range)));
                 file.pins.len() - 1
             }
         };
         let pin = &mut file.pins[index];
         if pin.strategy != Strategy::Injected {
             log.push(format!(
-                "{go}: pin {:?} says {}; the matrix passed, but the strategy is left for a person to change",
-                pin.go, pin.strategy
+                "{go}: pin {} says {}; the matrix passed, but the strategy is left for a person to change",
+                crate::support::output::shown(&pin.go), pin.strategy
             ));
             continue;
         }
@@ -109,10 +109,10 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             Some(e) if e.is_for(&injector) => e,
             Some(e) => {
                 log.push(format!(
-                    "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
-                    pin.go,
-                    e.injector_name(),
-                    injector.name
+                    "{go}: pin {} cited evidence from the injector {}; it now cites {}",
+                    crate::support::output::shown(&pin.go),
+                    crate::support::output::shown(e.injector_name()),
+                    crate::support::output::shown(&injector.name)
                 ));
                 empty_evidence(today)
             }
@@ -146,8 +146,8 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         ev.commit = report.qcompat_commit.clone();
         ev.injector = Some(injector.clone());
         log.push(format!(
-            "{go}: pin {:?} now cites {linked} linked, {executed} executed, {skipped} skipped",
-            pin.go
+            "{go}: pin {} now cites {linked} linked, {executed} executed, {skipped} skipped",
+            crate::support::output::shown(&pin.go)
         ));
         pin.evidence = Some(ev);
     }

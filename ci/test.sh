@@ -5,31 +5,36 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=()
-[ -x /usr/lib/go-1.19/bin/go ] || need_pkgs+=(golang-1.19-go)
-command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
-[ -x /usr/bin/go-12 ] || need_pkgs+=(gccgo-go)
-command -v wine >/dev/null || need_pkgs+=(wine64)
-command -v x86_64-w64-mingw32-gcc >/dev/null || need_pkgs+=(gcc-mingw-w64-x86-64-win32)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
+source ci/lib.sh
+GO119=$(toolchain_go go1.19.8)
+
+# What the tests need: "command-or-path Debian-package" pairs ("-": not from
+# Debian: Go 1.26.8 is the machine's own), checked before installing (as
+# root) and again after.
+debs=(
+  "$GO119 golang-1.19-go"
+  "qemu-aarch64-static qemu-user-static"
+  "/usr/bin/go-12 gccgo-go"
+  "wine wine64"
+  "x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64-win32"
+  "node nodejs"
+  "go -"
+)
+have() { case $1 in /*) [ -x "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
+missing() { for d in "${debs[@]}"; do set -- $d; have "$1" || echo "$2"; done; }
+mapfile -t need < <(missing | grep -vx -- -)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "ci/test.sh: installing ${need_pkgs[*]}"
+    echo "ci/test.sh: installing ${need[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "ci/test.sh: missing ${need_pkgs[*]} (install them, or run as root to let this script do it)" >&2
+    echo "ci/test.sh: missing ${need[*]} (install them, or run as root to let this script do it)" >&2
   fi
 fi
-missing=()
-[ -x /usr/lib/go-1.19/bin/go ] || missing+=(golang-1.19-go)
-command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
-[ -x /usr/bin/go-12 ] || missing+=(gccgo-go)
-command -v wine >/dev/null || missing+=(wine64)
-command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)
-command -v node >/dev/null || missing+=(nodejs)
-command -v go >/dev/null || missing+=(go)
-if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
-  echo "ci/test.sh: still missing under CI: ${missing[*]}" >&2
+mapfile -t need < <(missing)
+if [ ${#need[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
+  echo "ci/test.sh: still missing under CI: ${need[*]} (\"-\": go 1.26.8 on PATH)" >&2
   exit 1
 fi
 
@@ -41,7 +46,7 @@ python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q js
 bash ci/toolchains.sh
 
 # Go 1.27.3 comes from the module proxy through the go command itself.
-QCOMPAT_TEST_GO127="$(GOTOOLCHAIN=go1.27.3 go env GOROOT)/bin/go"
+QCOMPAT_TEST_GO127=$(toolchain_go go1.27.3)
 export QCOMPAT_TEST_GO127
 
 echo "== cargo fmt --check"
@@ -64,7 +69,7 @@ echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
   cd fallback-go
   unformatted=$(gofmt -l .)
   if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
-  for g in go /usr/lib/go-1.19/bin/go "$QCOMPAT_TEST_GO127"; do
+  for g in go "$GO119" "$QCOMPAT_TEST_GO127"; do
     GOTOOLCHAIN=local GOFLAGS=-mod=mod "$g" vet ./...
   done
   # A short fuzz run of the stack parser on top of its seed corpus. The budget

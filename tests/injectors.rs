@@ -287,7 +287,8 @@ fn matrix_verdicts_for_the_seed_injector_lean_or_not() {
         let dir = tempfile::tempdir().unwrap();
         let (r, out) = matrix_report(
             &format!(
-                "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\nlean: {lean}\n",
+                "toolchains:\n  - local\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\nlean: {lean}\n",
+                go119_root().display(),
                 inj.display()
             ),
             dir.path(),
@@ -391,7 +392,8 @@ fn injector_package_is_built_per_toolchain() {
     copy_module("tests/injectors/modern", &module);
     let cache = dir.path().join("cache");
     let body = format!(
-        "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {{package: ., dir: {}}}\nverify: exec\n",
+        "toolchains:\n  - local\n  - path: {}\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {{package: ., dir: {}}}\nverify: exec\n",
+        go119_root().display(),
         go127().display(),
         module.display()
     );

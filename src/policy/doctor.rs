@@ -623,6 +623,21 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
             }
             a
         }
+        (Some(s), inj) if s.strategy == Strategy::Calibrated => {
+            let mut a = format!(
+                "build with no qcompat tag and no injector (`eval \"$({me} select{} --format env)\"` clears a qcompat_stack from GOFLAGS): fallback-go's default build reads goroutine IDs from g at the offset checked here, and checks it again at first use; -tags=qcompat_stack or -tags=qcompat_nocalibrate turn that off",
+                inj.filter(|i| !i.builtin)
+                    .map(|i| format!(" --toolexec {}", crate::support::shell::shell_quote(&i.advice_name())))
+                    .unwrap_or_default()
+            );
+            if let Some(inj) = inj.filter(|i| !i.builtin) {
+                a.push_str(&format!(
+                    "; {} may still be needed for its other rewrites, but goid does not need it",
+                    inj.describe()
+                ));
+            }
+            a
+        }
         (Some(_), _) if gccgo => {
             "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
         }

@@ -375,10 +375,14 @@ fn calibrated(f: &Facts, s: &mut Selection) {
         return;
     }
     let platform = format!("{}/{}", f.goos, f.goarch);
-    let why_not = if f.program.as_ref().is_some_and(|p| p.pulls_accessor) {
+    let why_not = if s.pinned {
+        Some("the pin says stack, and a person decides a pinned strategy".to_string())
+    } else if f.program.as_ref().is_some_and(|p| p.pulls_accessor) {
         Some("the program pulls runtime.GoroutineID itself, which only the injector defines: goid's calibrated path cannot stand in for it".to_string())
     } else if f.nocalibrate {
-        Some(format!("your GOFLAGS build with -tags={NOCALIBRATE_TAG}, which turns it off"))
+        Some(format!(
+            "your GOFLAGS build with -tags={NOCALIBRATE_TAG}, which turns it off"
+        ))
     } else if !CALIBRATED_GOARCH.contains(&f.goarch.as_str()) {
         Some(format!("goid has no calibrated path on {}", f.goarch))
     } else {
@@ -1012,7 +1016,10 @@ mod tests {
         let mut f = facts(19, Some((Strategy::Injected, false)), false, Some(false));
         let s = run(&f, Mode::Offline, None);
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
-        assert!(s.reasons.iter().any(|r| r.contains("nothing has proven goid's calibrated path")));
+        assert!(s
+            .reasons
+            .iter()
+            .any(|r| r.contains("nothing has proven goid's calibrated path")));
         f.calibrated_pin = proven.clone();
         let s = run(&f, Mode::Offline, None);
         assert_eq!(
@@ -1023,7 +1030,10 @@ mod tests {
         );
         assert_eq!(s.goflags("q", "-tags=netgo,qcompat_stack"), "-tags=netgo");
         assert_eq!(s.goflags("q", ""), "-tags=");
-        assert_eq!(s.full_goflags("q", "-mod=mod -toolexec=q"), "-mod=mod -toolexec=q -tags=");
+        assert_eq!(
+            s.full_goflags("q", "-mod=mod -toolexec=q"),
+            "-mod=mod -toolexec=q -tags="
+        );
         // Each thing that rules it out.
         let mut off = f.clone();
         off.nocalibrate = true;
@@ -1046,21 +1056,41 @@ mod tests {
         for (i, g) in [off, wasm, pulls, failed].iter().enumerate() {
             let s = run(g, Mode::Offline, None);
             assert_eq!(s.strategy, Strategy::Stack, "case {i}: {:?}", s.reasons);
-            assert!(s.reasons.iter().any(|r| r.starts_with("calibrated: not chosen")), "case {i}");
+            assert!(
+                s.reasons
+                    .iter()
+                    .any(|r| r.starts_with("calibrated: not chosen")),
+                "case {i}"
+            );
         }
         // Live: the plain probe's result decides over the pins.
         f.calibrated_pin = CalibratedEvidence::None;
-        let s = run(&f, Mode::Verify, Some(live_calibrated(Status::FailRelocation, "pass")));
+        let s = run(
+            &f,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "pass")),
+        );
         assert_eq!(s.strategy, Strategy::Calibrated, "{:?}", s.reasons);
-        assert!(s.reasons.iter().any(|r| r.contains("without the injector read g.goid at offset 152")));
+        assert!(s
+            .reasons
+            .iter()
+            .any(|r| r.contains("without the injector read g.goid at offset 152")));
         f.calibrated_pin = proven;
-        let s = run(&f, Mode::Verify, Some(live_calibrated(Status::FailRelocation, "fail")));
+        let s = run(
+            &f,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "fail")),
+        );
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         // A live result for the host says nothing of another target.
         let mut cross = f.clone();
         cross.goarch = "arm64".into();
         cross.calibrated_pin = CalibratedEvidence::None;
-        let s = run(&cross, Mode::Verify, Some(live_calibrated(Status::FailRelocation, "pass")));
+        let s = run(
+            &cross,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "pass")),
+        );
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         // Injection proven: injected, whatever the calibrated evidence.
         let mut g = facts(26, Some((Strategy::Injected, true)), true, Some(true));

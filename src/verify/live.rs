@@ -44,13 +44,17 @@ impl Live {
     /// What a probe that ran here said of goid's calibrated path: the
     /// injected probe's line when it ran, else the plain probe's.
     pub fn calibrated(&self) -> Option<crate::verify::probeprog::Calibrated> {
-        [Some(&self.outcome), self.with_a.as_ref(), self.plain.as_ref()]
-            .into_iter()
-            .flatten()
-            .filter(|o| o.status == Status::Pass && o.verified == Verified::Exec)
-            .filter_map(|o| o.note.as_deref())
-            .filter_map(crate::verify::probeprog::parse_line)
-            .find_map(|p| p.calibrated)
+        [
+            Some(&self.outcome),
+            self.with_a.as_ref(),
+            self.plain.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|o| o.status == Status::Pass && o.verified == Verified::Exec)
+        .filter_map(|o| o.note.as_deref())
+        .filter_map(crate::verify::probeprog::parse_line)
+        .find_map(|p| p.calibrated)
     }
 
     /// The diagnosis that decides: the `-a` build's when it found a deeper

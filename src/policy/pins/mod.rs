@@ -130,9 +130,16 @@ fn calibrated_cell(cells: &[PlatformCalibrated]) -> String {
     let offsets: Vec<String> = offsets.iter().map(u64::to_string).collect();
     let mut parts = Vec::new();
     if count(CalibratedResult::Pass) > 0 {
-        parts.push(format!("{} pass @{}", count(CalibratedResult::Pass), offsets.join(",")));
+        parts.push(format!(
+            "{} pass @{}",
+            count(CalibratedResult::Pass),
+            offsets.join(",")
+        ));
     }
-    for (r, name) in [(CalibratedResult::Fail, "fail"), (CalibratedResult::Unsupported, "unsupported")] {
+    for (r, name) in [
+        (CalibratedResult::Fail, "fail"),
+        (CalibratedResult::Unsupported, "unsupported"),
+    ] {
         if count(r) > 0 {
             parts.push(format!("{} {name}", count(r)));
         }
@@ -155,9 +162,15 @@ pub struct PlatformCalibrated {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalibratedEvidence {
     /// Every cell of that GOARCH passed; the toolchains and offsets seen.
-    Pass { toolchains: Vec<String>, offsets: Vec<u64> },
+    Pass {
+        toolchains: Vec<String>,
+        offsets: Vec<u64>,
+    },
     /// A cell of that GOARCH failed (or could not reach g).
-    NotProven { toolchain: String, result: crate::verify::probeprog::CalibratedResult },
+    NotProven {
+        toolchain: String,
+        result: crate::verify::probeprog::CalibratedResult,
+    },
     /// No cell of that GOARCH recorded a calibrated result.
     None,
 }
@@ -171,7 +184,11 @@ impl Evidence {
         let mut toolchains = Vec::new();
         let mut offsets = Vec::new();
         for t in &self.per_toolchain {
-            for c in t.calibrated.iter().filter(|c| c.goos == goos && c.goarch == goarch) {
+            for c in t
+                .calibrated
+                .iter()
+                .filter(|c| c.goos == goos && c.goarch == goarch)
+            {
                 if c.result != CalibratedResult::Pass {
                     return CalibratedEvidence::NotProven {
                         toolchain: t.go.clone(),
@@ -189,7 +206,10 @@ impl Evidence {
         if toolchains.is_empty() {
             CalibratedEvidence::None
         } else {
-            CalibratedEvidence::Pass { toolchains, offsets }
+            CalibratedEvidence::Pass {
+                toolchains,
+                offsets,
+            }
         }
     }
 }

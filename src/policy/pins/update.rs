@@ -277,7 +277,11 @@ mod tests {
             c.calibrated = k.map(|(result, offset)| Calibrated { result, offset });
         }
         let (file, _) = update(&pins, &r, "2026-11-26").unwrap();
-        let pin = file.pins.iter().find(|p| p.go == ">=1.30.0, <1.31.0").unwrap();
+        let pin = file
+            .pins
+            .iter()
+            .find(|p| p.go == ">=1.30.0, <1.31.0")
+            .unwrap();
         let ev = pin.evidence.as_ref().unwrap();
         assert_eq!(ev.per_toolchain[0].calibrated.len(), 3);
         assert_eq!(
@@ -291,7 +295,10 @@ mod tests {
             ev.calibrated_for("linux", "arm64"),
             CalibratedEvidence::NotProven { .. }
         ));
-        assert_eq!(ev.calibrated_for("linux", "riscv64"), CalibratedEvidence::None);
+        assert_eq!(
+            ev.calibrated_for("linux", "riscv64"),
+            CalibratedEvidence::None
+        );
         let written = tempfile::tempdir().unwrap();
         let path = written.path().join("p.yaml");
         Pins::save(&file, &path).unwrap();
@@ -302,9 +309,11 @@ mod tests {
             "{table}"
         );
         // A pin cannot say calibrated: select alone chooses it.
-        let text = std::fs::read_to_string(&path)
-            .unwrap()
-            .replacen("strategy: injected", "strategy: calibrated", 1);
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "strategy: injected",
+            "strategy: calibrated",
+            1,
+        );
         let e = Pins::parse(&text, "p.yaml").unwrap_err().to_string();
         assert!(e.contains("calibrated cannot be pinned"), "{e}");
     }

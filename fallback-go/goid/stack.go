@@ -1,4 +1,4 @@
-//go:build (qcompat_stack || gccgo) && !qcompat_injected
+//go:build (qcompat_stack || (gccgo && qcompat_nocalibrate)) && !qcompat_injected
 
 package goid
 

@@ -524,3 +524,60 @@ fn devel_toolchains_build_through_the_injector() {
     );
     assert!(exec(&probe).contains("qcompat-probe ok=true"), "{version}");
 }
+
+/// fallback-go's goid in a c-archive (no injector) called from C: from the
+/// main thread and from 4 pthreads, three calls each, every call's
+/// `goid.ID()` equals runtime.Stack's ID for the goroutine the call runs on
+/// (the archive's check; the host exits 1 otherwise), and the mode is
+/// calibrated.
+#[test]
+fn calibrated_in_a_c_archive_called_from_c_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = repo().join("tests/cshared");
+    let lib = dir.path().join("lib.a");
+    let built = Command::new(go126())
+        .args([
+            "build",
+            "-buildmode=c-archive",
+            "-o",
+            lib.to_str().unwrap(),
+            ".",
+        ])
+        .current_dir(&src)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "1")
+        .output()
+        .unwrap();
+    ok(built, "go build -buildmode=c-archive tests/cshared");
+    let host = dir.path().join("host");
+    let linked = Command::new("gcc")
+        .arg("-o")
+        .arg(&host)
+        .arg(src.join("host/host.c"))
+        .arg(format!("-I{}", dir.path().display()))
+        .arg(&lib)
+        .arg("-lpthread")
+        .output()
+        .unwrap();
+    ok(linked, "gcc host.c lib.a");
+    let out = ok(Command::new(&host).output().unwrap(), "the C host");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 15, "{out}");
+    for t in 0..5 {
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with(&format!("thread{t} ")))
+                .count(),
+            3,
+            "{out}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with(" mode=calibrated") && !l.contains(" id=0 ")),
+        "{out}"
+    );
+}

@@ -210,6 +210,40 @@ fn small_evidence_updates_a_copy_of_the_pins() {
     let mine = old["evidence"]["per_toolchain"][0].clone();
     assert_eq!(mine["go"], "go1.19.8");
     assert_eq!(mine["linked"].as_u64(), Some(6), "{old:#}");
+    // Each executed cell's calibrated result is recorded with it ...
+    let amd64 = mine["calibrated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["goos"] == "linux" && c["goarch"] == "amd64")
+        .unwrap_or_else(|| panic!("no linux/amd64 calibrated entry: {old:#}"))
+        .clone();
+    assert_eq!(
+        (amd64["result"].as_str(), amd64["offset"].as_u64()),
+        (Some("pass"), Some(152)),
+        "{old:#}"
+    );
+    // ... and makes select offline say calibrated on go1.19.8 for an
+    // unsalted injector that cannot work there (precompiled-std).
+    let pass = script(dir.path(), "passthrough", "exec \"$@\"\n");
+    let (sel, code) = json_of(
+        cmd(&[
+            "select",
+            "--offline",
+            "--json",
+            "--pins",
+            pins.to_str().unwrap(),
+            "--go",
+            go119().to_str().unwrap(),
+            "--toolexec",
+            pass.to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", dir.path().join("cache")),
+    );
+    assert_eq!(code, 0, "{sel:#}");
+    assert_eq!(sel["strategy"], "calibrated", "{sel:#}");
+    let table = text(&run(&["pins", "table", "--pins", pins.to_str().unwrap()]).stdout);
+    assert!(table.contains("| 4 pass @152, 1 unsupported |"), "{table}");
 }
 
 /// The small matrix on all eight toolchains, one per minor (ci/toolchains.sh

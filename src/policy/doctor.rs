@@ -311,7 +311,7 @@ fn compiler_check(tc: &discover::Toolchain) -> Check {
             "compiler",
             Level::Ok,
             format!(
-                "{}: the injector needs gc's compiler; goroutine IDs will come from runtime.Stack (build with the gc toolchain to use the injected accessor)",
+                "{}: the injector needs gc's compiler; goroutine IDs will come from fallback-go's own paths: g.goid through libgo's runtime.getg at an offset checked at first use (calibrated), else runtime.Stack (build with the gc toolchain to use the injected accessor)",
                 tc.version.compiler
             ),
             None,
@@ -325,7 +325,7 @@ fn runtime_check(tc: &discover::Toolchain, layout: &RuntimeLayout) -> Check {
         _ if gccgo => check(
             "runtime",
             Level::Ok,
-            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from runtime.Stack".into(),
+            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from g through libgo's runtime.getg (calibrated, checked at first use) or runtime.Stack".into(),
             None,
         ),
         (true, Some(t)) => check("runtime", Level::Ok, format!("g.goid is {t}"), None),
@@ -626,8 +626,23 @@ fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injecto
             }
             a
         }
+        (Some(s), inj) if s.strategy == Strategy::Calibrated => {
+            let mut a = format!(
+                "build with no qcompat tag and no injector (`eval \"$({me} select{} --format env)\"` clears a qcompat_stack from GOFLAGS): fallback-go's default build reads goroutine IDs from g at the offset checked here, and checks it again at first use; -tags=qcompat_stack or -tags=qcompat_nocalibrate turn that off",
+                inj.filter(|i| !i.builtin)
+                    .map(|i| format!(" --toolexec {}", crate::support::shell::shell_quote(&i.advice_name())))
+                    .unwrap_or_default()
+            );
+            if let Some(inj) = inj.filter(|i| !i.builtin) {
+                a.push_str(&format!(
+                    "; {} may still be needed for its other rewrites, but goid does not need it",
+                    inj.describe()
+                ));
+            }
+            a
+        }
         (Some(_), _) if gccgo => {
-            "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
+            "gccgo: fallback-go's default build (no tag) reads g.goid under gccgo through libgo's runtime.getg at an offset it finds and checks against runtime.Stack at first use, and parses runtime.Stack when that is not proven; -tags=qcompat_stack keeps to runtime.Stack; the injector does not apply".to_string()
         }
         (Some(s), inj) => {
             let mut a = format!(

@@ -23,6 +23,10 @@ pub enum Strategy {
     Injected,
     /// Parse runtime.Stack: public API only, works everywhere.
     Stack,
+    /// No injector: goid's default build reads g.goid at an offset it checks
+    /// at first use. Only a selection says it (from the probe's or the
+    /// matrix's calibrated results); a pin cannot.
+    Calibrated,
 }
 
 impl std::fmt::Display for Strategy {
@@ -30,6 +34,7 @@ impl std::fmt::Display for Strategy {
         f.write_str(match self {
             Strategy::Injected => "injected",
             Strategy::Stack => "stack",
+            Strategy::Calibrated => "calibrated",
         })
     }
 }
@@ -101,6 +106,112 @@ pub struct ToolchainEvidence {
     /// build, so that the very binary the run tested is recognised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injector_sha256: Option<String>,
+    /// What the probe's check of goid's calibrated path found on each
+    /// executed cell of this toolchain (missing in evidence from before it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibrated: Vec<PlatformCalibrated>,
+}
+
+/// The pins table's calibrated cell for one toolchain: `13 pass @152`,
+/// `12 pass @80,152, 1 fail`, or `—` when nothing was recorded.
+fn calibrated_cell(cells: &[PlatformCalibrated]) -> String {
+    use crate::verify::probeprog::CalibratedResult;
+    if cells.is_empty() {
+        return "—".into();
+    }
+    let count = |r: CalibratedResult| cells.iter().filter(|c| c.result == r).count();
+    let mut offsets: Vec<u64> = cells
+        .iter()
+        .filter(|c| c.result == CalibratedResult::Pass)
+        .map(|c| c.offset)
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let offsets: Vec<String> = offsets.iter().map(u64::to_string).collect();
+    let mut parts = Vec::new();
+    if count(CalibratedResult::Pass) > 0 {
+        parts.push(format!(
+            "{} pass @{}",
+            count(CalibratedResult::Pass),
+            offsets.join(",")
+        ));
+    }
+    for (r, name) in [
+        (CalibratedResult::Fail, "fail"),
+        (CalibratedResult::Unsupported, "unsupported"),
+    ] {
+        if count(r) > 0 {
+            parts.push(format!("{} {name}", count(r)));
+        }
+    }
+    parts.join(", ")
+}
+
+/// One executed cell's calibrated result, as its matrix report gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformCalibrated {
+    pub goos: String,
+    pub goarch: String,
+    pub result: crate::verify::probeprog::CalibratedResult,
+    /// The offset of goid in g (0 when none was found).
+    pub offset: u64,
+}
+
+/// What a pin's evidence says of goid's calibrated path on one GOARCH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalibratedEvidence {
+    /// Every cell of that GOARCH passed; the toolchains and offsets seen.
+    Pass {
+        toolchains: Vec<String>,
+        offsets: Vec<u64>,
+    },
+    /// A cell of that GOARCH failed (or could not reach g).
+    NotProven {
+        toolchain: String,
+        result: crate::verify::probeprog::CalibratedResult,
+    },
+    /// No cell of that GOARCH recorded a calibrated result.
+    None,
+}
+
+impl Evidence {
+    /// What the cells of `goos`/`goarch` recorded of the calibrated path,
+    /// over every toolchain of this evidence (the pin is one Go minor). Any
+    /// fail or unsupported result means not proven.
+    pub fn calibrated_for(&self, goos: &str, goarch: &str) -> CalibratedEvidence {
+        use crate::verify::probeprog::CalibratedResult;
+        let mut toolchains = Vec::new();
+        let mut offsets = Vec::new();
+        for t in &self.per_toolchain {
+            for c in t
+                .calibrated
+                .iter()
+                .filter(|c| c.goos == goos && c.goarch == goarch)
+            {
+                if c.result != CalibratedResult::Pass {
+                    return CalibratedEvidence::NotProven {
+                        toolchain: t.go.clone(),
+                        result: c.result,
+                    };
+                }
+                if !toolchains.contains(&t.go) {
+                    toolchains.push(t.go.clone());
+                }
+                if !offsets.contains(&c.offset) {
+                    offsets.push(c.offset);
+                }
+            }
+        }
+        if toolchains.is_empty() {
+            CalibratedEvidence::None
+        } else {
+            CalibratedEvidence::Pass {
+                toolchains,
+                offsets,
+            }
+        }
+    }
 }
 
 impl Evidence {
@@ -447,6 +558,11 @@ impl Pins {
                 }
             }
             ranges.push(r);
+            if pin.strategy == Strategy::Calibrated {
+                bail!(
+                    "{source}:{line}: strategy calibrated cannot be pinned: select chooses it where the calibrated results recorded in a pin's evidence (or a live probe) prove it; pin injected or stack"
+                );
+            }
             if let Some(ev) = &pin.evidence {
                 let dates =
                     std::iter::once(&ev.date).chain(ev.per_toolchain.iter().map(|t| &t.date));
@@ -491,25 +607,26 @@ impl Pins {
     /// and the evidence per toolchain.
     pub fn markdown_table(&self) -> String {
         let mut s = String::from(
-            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | date | qcompat commit |\n|---|---|---|---|---|---|---|---|\n",
+            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | calibrated | date | qcompat commit |\n|---|---|---|---|---|---|---|---|---|\n",
         );
         for p in &self.file.pins {
             let goid = p.goid_type.as_deref().unwrap_or("—");
             let Some(e) = &p.evidence else {
                 s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
+                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — | — |\n",
                     p.go, p.strategy, p.linkname
                 ));
                 continue;
             };
             // One row per toolchain; evidence recorded before per-toolchain
             // entries existed is one row of totals.
-            let rows: Vec<(String, u32, u32, u32, &str)> = if e.per_toolchain.is_empty() {
+            let rows: Vec<(String, u32, u32, u32, String, &str)> = if e.per_toolchain.is_empty() {
                 vec![(
                     e.toolchains.join(", "),
                     e.platforms_linked,
                     e.platforms_executed,
                     e.platforms_skipped,
+                    "—".to_string(),
                     &e.date,
                 )]
             } else {
@@ -521,14 +638,15 @@ impl Pins {
                             t.linked,
                             t.executed,
                             t.skipped,
+                            calibrated_cell(&t.calibrated),
                             t.date.as_str(),
                         )
                     })
                     .collect()
             };
-            for (go, linked, executed, skipped, date) in rows {
+            for (go, linked, executed, skipped, calibrated, date) in rows {
                 s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {date} | {} |\n",
+                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {calibrated} | {date} | {} |\n",
                     p.go,
                     p.strategy,
                     p.linkname,

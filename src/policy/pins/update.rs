@@ -3,7 +3,9 @@
 
 use crate::go::linkname;
 use crate::matrix::report::Report;
-use crate::policy::pins::{Evidence, Pin, Pins, PinsFile, Strategy, ToolchainEvidence};
+use crate::policy::pins::{
+    Evidence, Pin, Pins, PinsFile, PlatformCalibrated, Strategy, ToolchainEvidence,
+};
 use crate::verify::cell::{Status, Verified};
 use anyhow::{bail, Result};
 use semver::Version;
@@ -132,6 +134,17 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             injector_sha256: info
                 .and_then(|t| t.injector_build.as_ref())
                 .and_then(|b| b.sha256.clone()),
+            calibrated: cells
+                .iter()
+                .filter_map(|c| {
+                    c.calibrated.map(|k| PlatformCalibrated {
+                        goos: c.goos.clone(),
+                        goarch: c.goarch.clone(),
+                        result: k.result,
+                        offset: k.offset,
+                    })
+                })
+                .collect(),
         });
         ev.per_toolchain.sort_by(|a, b| {
             let key = |g: &str| crate::go::version::parse(g).map(|v| v.version).ok();
@@ -239,6 +252,70 @@ mod tests {
         );
         let written = tempfile::tempdir().unwrap();
         Pins::save(&file, &written.path().join("p.yaml")).unwrap();
+    }
+
+    /// The cells' calibrated results go into the toolchain's evidence, the
+    /// table shows them, and select reads them per GOOS/GOARCH.
+    #[test]
+    fn calibrated_results_are_recorded() {
+        use crate::policy::pins::CalibratedEvidence;
+        use crate::verify::probeprog::{Calibrated, CalibratedResult};
+        let pins = Pins::load(None).unwrap();
+        let mut r = report(&[
+            ("go1.30.1", "linux/amd64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "linux/arm64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "js/wasm", Status::Pass, Verified::Exec),
+            ("go1.30.1", "linux/riscv64", Status::Pass, Verified::Link),
+        ]);
+        let results = [
+            Some((CalibratedResult::Pass, 152)),
+            Some((CalibratedResult::Fail, 0)),
+            Some((CalibratedResult::Unsupported, 0)),
+            None,
+        ];
+        for (c, k) in r.cells.iter_mut().zip(results) {
+            c.calibrated = k.map(|(result, offset)| Calibrated { result, offset });
+        }
+        let (file, _) = update(&pins, &r, "2026-11-26").unwrap();
+        let pin = file
+            .pins
+            .iter()
+            .find(|p| p.go == ">=1.30.0, <1.31.0")
+            .unwrap();
+        let ev = pin.evidence.as_ref().unwrap();
+        assert_eq!(ev.per_toolchain[0].calibrated.len(), 3);
+        assert_eq!(
+            ev.calibrated_for("linux", "amd64"),
+            CalibratedEvidence::Pass {
+                toolchains: vec!["go1.30.1".into()],
+                offsets: vec![152]
+            }
+        );
+        assert!(matches!(
+            ev.calibrated_for("linux", "arm64"),
+            CalibratedEvidence::NotProven { .. }
+        ));
+        assert_eq!(
+            ev.calibrated_for("linux", "riscv64"),
+            CalibratedEvidence::None
+        );
+        let written = tempfile::tempdir().unwrap();
+        let path = written.path().join("p.yaml");
+        Pins::save(&file, &path).unwrap();
+        let back = Pins::load(Some(&path)).unwrap();
+        let table = back.markdown_table();
+        assert!(
+            table.contains("| go1.30.1 | 4 / 3 / 0 | 1 pass @152, 1 fail, 1 unsupported |"),
+            "{table}"
+        );
+        // A pin cannot say calibrated: select alone chooses it.
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "strategy: injected",
+            "strategy: calibrated",
+            1,
+        );
+        let e = Pins::parse(&text, "p.yaml").unwrap_err().to_string();
+        assert!(e.contains("calibrated cannot be pinned"), "{e}");
     }
 
     #[test]

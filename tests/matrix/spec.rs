@@ -57,7 +57,7 @@ fn spec_errors_name_file_and_line() {
     let err = text(&o.stderr);
     assert!(
         err.contains("noinjector.yaml")
-            && err.contains("\"qcompat-no-such-injector\" is not an executable file"),
+            && err.contains("qcompat-no-such-injector is not an executable file"),
         "{err}"
     );
 

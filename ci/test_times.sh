@@ -2,7 +2,9 @@
 # Where the test suite's time goes: builds the test binaries, runs each with
 # libtest's per-test timing (an unstable libtest option, allowed here through
 # RUSTC_BOOTSTRAP at run time only, so the build is the normal one) and prints
-# the tests slowest first, with each binary's wall time.
+# the tests slowest first, with each binary's wall time. The tests inherit
+# RUSTC_BOOTSTRAP=1; a test that builds Rust itself (tests/workflow.rs) may
+# then behave differently: use this for timing, ci/test.sh for pass or fail.
 # Usage: ci/test_times.sh [TEST-BINARY-NAME...] (default: all of them).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -331,7 +331,7 @@ fn bad_pins_files() {
         (
             "overlap.yaml",
             "schema: 1\npins:\n- go: \">=1.13.0, <1.24.0\"\n  strategy: injected\n  linkname: permissive\n- go: \">=1.23.0\"\n  strategy: injected\n  linkname: restricted\n",
-            "overlap.yaml:6: range \">=1.23.0\" overlaps",
+            "overlap.yaml:6: range >=1.23.0 overlaps",
         ),
         (
             "strategy.yaml",

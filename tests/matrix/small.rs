@@ -247,8 +247,9 @@ fn small_evidence_updates_a_copy_of_the_pins() {
 }
 
 /// The small matrix on all eight toolchains, one per minor (ci/toolchains.sh
-/// installs 1.21-1.25): the host and linux/arm64 executed, windows/amd64
-/// linked, js/wasm executed under Node.
+/// installs 1.21-1.25): the host, linux/arm64 and windows/amd64 executed
+/// (qemu, Wine), js/wasm under Node; the probe checks the injected accessor
+/// and goid's calibrated path in each.
 #[test]
 fn every_minor_small_matrix() {
     let dir = tempfile::tempdir().unwrap();
@@ -273,6 +274,14 @@ fn every_minor_small_matrix() {
             assert_eq!(c["status"], "pass", "{c:#}");
             assert_eq!(c["verified"], "exec", "{c:#}");
             assert!(c["note"].as_str().unwrap().contains("checked=9"), "{c:#}");
+            // goid's calibrated path too, on every minor (the goid tests run
+            // on each in tests/toolexec.rs).
+            let want = if p == "js/wasm" {
+                "unsupported"
+            } else {
+                "pass"
+            };
+            assert_eq!(c["calibrated"]["result"], want, "{c:#}");
         }
         let w = cell(&r, go, "windows/amd64");
         assert_eq!(w["status"], "pass", "{w:#}");

@@ -26,6 +26,21 @@ pub const SCHEMAS: [(&str, &str); 5] = [
     ("pins", include_str!("../../matrix/schema/pins.schema.json")),
 ];
 
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    /// probe, select, doctor, report or pins
+    name: String,
+}
+
+pub fn run(a: &Args, g: &super::Global) -> Result<std::process::ExitCode> {
+    if g.yaml {
+        bail!("`schema` prints JSON Schemas, which are JSON: drop --yaml");
+    }
+    crate::support::output::write_stdout(get(&a.name)?)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// The schema called `name`.
 pub fn get(name: &str) -> Result<&'static str> {
     match SCHEMAS.iter().find(|(n, _)| *n == name) {

@@ -62,6 +62,18 @@ pub struct Toolchain {
 }
 
 impl Toolchain {
+    /// Adds what makes a toolchain itself to a cache key: GOROOT, version
+    /// and the bytes of its compiler (a GOROOT rebuilt in place is another
+    /// toolchain).
+    pub fn key_into<'k>(
+        &self,
+        key: &'k mut crate::support::cache::Key,
+    ) -> &'k mut crate::support::cache::Key {
+        key.str("goroot", &self.env.goroot)
+            .str("version", &self.version.raw)
+            .file("compile", &Path::new(&self.env.gotooldir).join("compile"))
+    }
+
     pub fn goroot(&self) -> &Path {
         Path::new(&self.env.goroot)
     }

@@ -92,8 +92,8 @@ pub fn build(
     let identity = spec.identity()?;
     let mut key = Key::new("injector-build");
     key.str("src", &identity.sha256)
-        .str("package", &spec.package)
-        .toolchain(tc);
+        .str("package", &spec.package);
+    tc.key_into(&mut key);
     let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();

@@ -163,7 +163,7 @@ pub(super) fn prepare(
         // Kept binaries are keyed on content: the injector's bytes, the
         // toolchain, the program's sources and the flags.
         let mut key = crate::support::cache::Key::new("matrix-bin");
-        key.toolchain(&tc)
+        tc.key_into(&mut key)
             .str("lean", if loaded.spec.lean { "1" } else { "0" });
         match &loaded.program {
             Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
@@ -419,8 +419,20 @@ pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
     })
 }
 
-/// `matrix plan`: the shards a CI matrix should run, with their cell counts.
-pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
+/// One shard of a CI matrix and how many cells it runs.
+pub struct ShardCount {
+    pub index: usize,
+    pub total: usize,
+    pub cells: usize,
+}
+
+/// `matrix plan`: the shards a CI matrix should run, with their cell counts;
+/// what the counts rest on goes to `note` as it is found.
+pub fn plan(
+    o: &RunOptions,
+    shards: usize,
+    note: &mut dyn FnMut(String),
+) -> Result<Vec<ShardCount>> {
     if shards == 0 || shards > report::MAX_SHARDS {
         bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
     }
@@ -438,7 +450,7 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
                 let found = crate::toolchains::resolve_without_download(s, &opts)
                     .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
                 if found.is_empty() {
-                    eprintln!("qcompat: {s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells");
+                    note(format!("{s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells"));
                 }
                 for (v, here) in found {
                     match here {
@@ -474,32 +486,19 @@ pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
         }
     }
     for m in &missing {
-        eprintln!(
-            "qcompat: {m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
+        note(format!(
+            "{m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
             newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
-        );
+        ));
         total += newest.1;
     }
-    let include: Vec<serde_json::Value> = (1..=shards)
-        .map(|i| {
-            let n = shard((0..total).collect(), Some((i, shards))).len();
-            serde_json::json!({"shard": format!("{i}/{shards}"), "index": i, "total": shards, "cells": n})
+    Ok((1..=shards)
+        .map(|index| ShardCount {
+            index,
+            total: shards,
+            cells: shard((0..total).collect(), Some((index, shards))).len(),
         })
-        .collect();
-    match format {
-        "github" => crate::outln!("{}", serde_json::json!({ "include": include }))?,
-        "json" => crate::outln!("{}", serde_json::to_string_pretty(&include)?)?,
-        _ => {
-            for s in &include {
-                crate::outln!(
-                    "shard {}: {} cells",
-                    s["shard"].as_str().unwrap_or(""),
-                    s["cells"]
-                )?;
-            }
-        }
-    }
-    Ok(())
+        .collect())
 }
 
 #[cfg(test)]

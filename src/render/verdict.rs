@@ -1,9 +1,10 @@
 //! The end of a run (or a merge): write the outputs, say what regressed
-//! against the pins, and pick the exit code.
+//! against the pins (policy's check), and pick the exit code.
 
 use crate::matrix::report::{self, Cell, Report};
-use crate::matrix::Outputs;
-use crate::policy::pins::{Pins, Strategy};
+use crate::policy::pins::Pins;
+use crate::policy::regressions::{pins_note, regressions};
+use crate::render::reporter::Outputs;
 use crate::verify::cell::{Status, Verified};
 use anyhow::Result;
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ pub fn finish(
     if let Some(n) = pins_note(report, pins) {
         crate::errln!("qcompat: note: {n}");
     }
-    let env: Vec<&Cell> = report.cells.iter().filter(|c| environmental(c)).collect();
+    let env: Vec<&Cell> = report.cells.iter().filter(|c| c.environmental()).collect();
     if let Some(first) = env.first() {
         crate::errln!(
             "qcompat: {} cell(s) failed because of this machine, not the injector: {}",
@@ -97,63 +98,5 @@ pub fn finish(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// Failed cells for versions the pins record as working with the injector.
-/// Only evidence produced by the same injector counts: a pin recorded with
-/// qcompat's own injector says nothing about q's.
-pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
-    let injector = report
-        .injector
-        .clone()
-        .unwrap_or_else(crate::inject::injector::Identity::builtin);
-    report
-        .failures()
-        .filter(|c| !environmental(c))
-        .filter_map(|c| {
-            let v = crate::go::version::parse(&c.go).ok()?;
-            let m = pins.find(&v.version)?;
-            // A pre-release the evidence does not name is new, not a regression.
-            let same = m
-                .pin
-                .evidence
-                .as_ref()
-                .is_none_or(|e| e.is_for(&injector) && e.untested_for(&v.version).is_none());
-            (m.pin.strategy == Strategy::Injected && same).then(|| {
-                format!(
-                    "{} {} gave {} but the pins record {:?} as injected",
-                    c.go,
-                    c.platform(),
-                    c.outcome.status.name(),
-                    m.pin.go
-                )
-            })
-        })
-        .collect()
-}
-
-/// A cell that failed because of the machine, not the injector.
-fn environmental(c: &Cell) -> bool {
-    c.outcome
-        .diagnosis
-        .as_ref()
-        .is_some_and(|d| d.class == crate::verify::diagnosis::Class::Environment)
-}
-
-/// A note for reports whose injector no pin has evidence from.
-pub fn pins_note(report: &Report, pins: &Pins) -> Option<String> {
-    let injector = report.injector.as_ref()?;
-    let any = pins
-        .file
-        .pins
-        .iter()
-        .filter_map(|p| p.evidence.as_ref())
-        .any(|e| e.is_for(injector));
-    (!any).then(|| {
-        format!(
-            "no pins in {} were recorded with the injector {:?} (sha256 {}): regressions are not computed for it",
-            pins.source, injector.name, injector.sha256
-        )
     })
 }

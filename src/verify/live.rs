@@ -100,8 +100,8 @@ pub fn diag_context(
 pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> Result<std::path::PathBuf> {
     let mut k = Key::new("gocache-private");
     k.str("injector", &inj.id.sha256)
-        .str("command", &inj.command)
-        .toolchain(tc);
+        .str("command", &inj.command);
+    tc.key_into(&mut k);
     Area::PrivateGocache.entry(&k)
 }
 

@@ -477,58 +477,6 @@ impl Pins {
         })
     }
 
-    /// The pins as a Markdown table: one row per pin, with what was measured
-    /// and the evidence per toolchain.
-    pub fn markdown_table(&self) -> String {
-        let mut s = String::from(
-            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | date | qcompat commit |\n|---|---|---|---|---|---|---|---|\n",
-        );
-        for p in &self.file.pins {
-            let goid = p.goid_type.as_deref().unwrap_or("—");
-            let Some(e) = &p.evidence else {
-                s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — |\n",
-                    p.go, p.strategy, p.linkname
-                ));
-                continue;
-            };
-            // One row per toolchain; evidence recorded before per-toolchain
-            // entries existed is one row of totals.
-            let rows: Vec<(String, u32, u32, u32, &str)> = if e.per_toolchain.is_empty() {
-                vec![(
-                    e.toolchains.join(", "),
-                    e.platforms_linked,
-                    e.platforms_executed,
-                    e.platforms_skipped,
-                    &e.date,
-                )]
-            } else {
-                e.per_toolchain
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.go.clone(),
-                            t.linked,
-                            t.executed,
-                            t.skipped,
-                            t.date.as_str(),
-                        )
-                    })
-                    .collect()
-            };
-            for (go, linked, executed, skipped, date) in rows {
-                s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {date} | {} |\n",
-                    p.go,
-                    p.strategy,
-                    p.linkname,
-                    e.commit.as_deref().unwrap_or("—")
-                ));
-            }
-        }
-        s
-    }
-
     /// Whether `v` is newer than everything the pins cover.
     pub fn newer_than_all(&self, v: &Version) -> bool {
         let release = Version::new(v.major, v.minor, v.patch);
@@ -608,6 +556,21 @@ pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,200}") {
+            let _ = Range::parse(&s);
+            let _ = Pins::parse(&s, "p.yaml");
+        }
+
+        #[test]
+        fn yaml_shaped_input_never_panics(
+            s in "(schema: 1\n)?(pins|toolchains|cells|platforms):( \\[| \\{|\n- )[ -~\n]{0,120}"
+        ) {
+            let _ = Pins::parse(&s, "p.yaml");
+        }
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

@@ -69,7 +69,7 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
         &layout,
         &pins,
         &inj,
-        select::ask_salted(&tc, &inj),
+        &crate::inject::facts::gather(&tc, &inj, None, tc.go.timeout),
         select::Ask {
             mode,
             offline_why: "--offline was given",

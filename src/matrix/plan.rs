@@ -13,7 +13,7 @@ use crate::inject::build::{BuildInfo, PackageSpec};
 use crate::inject::injector::Injector;
 use crate::verify::cell::{Outcome, Status, Verified};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One toolchain of the run, with what the cells need from it.
 pub(super) struct Prepared {
@@ -156,7 +156,6 @@ pub(super) fn prepare(
         };
         let mut gocache = None;
         let mut note = None;
-        let mut salted = Some(true);
         let mut built_by = build.as_ref().map(|b| b.built_by.clone());
         let mut diag = crate::verify::diagnosis::Context::default();
         let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
@@ -171,22 +170,23 @@ pub(super) fn prepare(
         };
         if let Some(inj) = &inj {
             let toolexec = inj.command.as_str();
-            if !inj.builtin {
-                let check =
-                    crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, o.go_timeout)
-                        .with_context(|| {
-                            format!(
+            let known = crate::inject::facts::gather(&tc, inj, build.as_ref(), o.go_timeout);
+            if let Some(Err(e)) = known.tool_id {
+                return Err(e).with_context(|| {
+                    format!(
                         "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
                         loaded.path.display()
                     )
-                        })?;
-                salted = Some(check.altered);
+                });
+            }
+            let salted = known.salted;
+            if known.kind != crate::inject::facts::Kind::Builtin {
                 // As for the live check: another injector's cells never
                 // share the user's GOCACHE (a chain that passes qcompat's
                 // salted line through would reuse qcompat's runtime.a).
                 let dir = crate::verify::live::private_gocache(&tc, inj)?;
                 gocache = Some(dir.clone());
-                if !check.altered {
+                if salted == Some(false) {
                     let mut n = format!(
                         "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                         dir.display()
@@ -199,9 +199,7 @@ pub(super) fn prepare(
                     note = Some(n);
                 }
             }
-            if built_by.is_none() {
-                built_by = inj.built_by(&go);
-            }
+            built_by = known.built_by;
             diag = crate::verify::live::diag_context(
                 &tc,
                 inj,

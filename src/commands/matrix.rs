@@ -17,7 +17,7 @@ pub enum Cmd {
         spec: Option<PathBuf>,
         /// Run only share I of N (1-based), e.g. 2/4
         #[arg(long, value_name = "I/N")]
-        shard: Option<String>,
+        shard: Option<crate::matrix::shard::Shard>,
         /// Cells built at once (default: spec's jobs, else the number of cores)
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -84,7 +84,6 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
         } => {
             let outputs = out.outputs();
             outputs.check()?;
-            let shard = shard.map(|s| matrix::report::parse_shard(&s)).transpose()?;
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
             let reporter = MatrixReporter::new(&outputs, &pins, g.json);

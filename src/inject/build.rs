@@ -65,11 +65,20 @@ impl PackageSpec {
     }
 }
 
+/// How a toolchain's injector came to be (the schema's `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BuildStatus {
+    Built,
+    /// Found in the cache.
+    Reused,
+    Failed,
+}
+
 /// What happened to one toolchain's build of the injector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BuildInfo {
-    /// `built`, `reused` (found in the cache) or `failed`.
-    pub status: String,
+    pub status: BuildStatus,
     /// The Go that built it (the toolchain itself).
     pub built_by: String,
     /// The binary (absent when the build failed).
@@ -97,9 +106,9 @@ pub fn build(
     let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();
-    let mut status = "reused";
+    let mut status = BuildStatus::Reused;
     if !bin.is_file() {
-        status = "built";
+        status = BuildStatus::Built;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = dir.join(format!(".{}.{}", spec.name(), std::process::id()));
@@ -122,7 +131,7 @@ pub fn build(
                 crate::support::process::excerpt(&out.stderr, 800)
             };
             return Ok(Err(BuildInfo {
-                status: "failed".into(),
+                status: BuildStatus::Failed,
                 built_by,
                 path: None,
                 sha256: None,
@@ -135,7 +144,7 @@ pub fn build(
     let command = bin.to_string_lossy().into_owned();
     let mut inj = Injector::from_command(&command, Source::Flag)?;
     let info = BuildInfo {
-        status: status.into(),
+        status,
         built_by,
         path: Some(command),
         sha256: Some(inj.id.sha256.clone()),

@@ -72,7 +72,7 @@ impl Identity {
     pub fn builtin() -> Identity {
         Identity {
             name: BUILTIN_NAME.into(),
-            sha256: format!("builtin-{}", crate::inject::companion::salt()),
+            sha256: format!("{BUILTIN_NAME}-{}", crate::inject::companion::salt()),
             ..Identity::default()
         }
     }

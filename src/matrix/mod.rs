@@ -12,6 +12,7 @@ pub mod events;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod spec;
 
 use std::path::Path;
@@ -24,7 +25,7 @@ pub struct RunOptions<'a> {
     pub spec: &'a Path,
     pub go_flag: Option<&'a Path>,
     pub go_timeout: Duration,
-    pub shard: Option<(usize, usize)>,
+    pub shard: Option<shard::Shard>,
     pub jobs: Option<usize>,
     pub offline: bool,
 }

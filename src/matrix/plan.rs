@@ -2,7 +2,8 @@
 //! injector, private GOCACHE, where binaries are kept), list the cells with
 //! the ones decided without building, split them into shards, and order them.
 
-use super::report::{self, ToolchainInfo};
+use super::report::ToolchainInfo;
+use super::shard::Shard;
 use super::spec::{self, CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
 use super::RunOptions;
 use crate::go::discover::{self, Toolchain};
@@ -77,7 +78,7 @@ impl SpecInjector {
     /// The report's `toolexec` field.
     pub(super) fn describe(&self) -> String {
         match self {
-            SpecInjector::Fixed(i) if i.builtin => "builtin".into(),
+            SpecInjector::Fixed(i) if i.builtin => crate::inject::injector::BUILTIN_NAME.into(),
             SpecInjector::Fixed(i) => i.command.clone(),
             SpecInjector::Package(p) => {
                 format!(
@@ -209,7 +210,10 @@ pub(super) fn prepare(
             );
             key.file("injector", &inj.exe).str("command", toolexec);
         }
-        if let Some(b) = build.as_ref().filter(|b| b.status == "failed") {
+        if let Some(b) = build
+            .as_ref()
+            .filter(|b| b.status == crate::inject::build::BuildStatus::Failed)
+        {
             note = Some(format!(
                 "the injector cannot be built by {name}: {}",
                 b.message
@@ -303,7 +307,7 @@ pub(super) fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned>
                 .info
                 .injector_build
                 .as_ref()
-                .filter(|b| b.status == "failed")
+                .filter(|b| b.status == crate::inject::build::BuildStatus::Failed)
             {
                 Some(skip(
                     Status::SkipInjector,
@@ -349,19 +353,6 @@ fn skip(status: Status, note: String) -> Outcome {
         stderr_excerpt: String::new(),
         note: Some(note),
         diagnosis: None,
-    }
-}
-
-/// Keeps the cells of shard `i` of `n` (round-robin, so shards get a mix).
-pub(super) fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
-    match shard {
-        None => cells,
-        Some((i, n)) => cells
-            .into_iter()
-            .enumerate()
-            .filter(|(k, _)| k % n == i - 1)
-            .map(|(_, c)| c)
-            .collect(),
     }
 }
 
@@ -431,8 +422,11 @@ pub fn plan(
     shards: usize,
     note: &mut dyn FnMut(String),
 ) -> Result<Vec<ShardCount>> {
-    if shards == 0 || shards > report::MAX_SHARDS {
-        bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
+    if shards == 0 || shards > super::shard::MAX_SHARDS {
+        bail!(
+            "--shards {shards}: give 1 to {} shards",
+            super::shard::MAX_SHARDS
+        );
     }
     let mut loaded = spec::load(o.spec)?;
     let si = injector(&loaded)?;
@@ -494,7 +488,12 @@ pub fn plan(
         .map(|index| ShardCount {
             index,
             total: shards,
-            cells: shard((0..total).collect(), Some((index, shards))).len(),
+            cells: Shard {
+                index,
+                total: shards,
+            }
+            .keep((0..total).collect())
+            .len(),
         })
         .collect())
 }
@@ -526,16 +525,5 @@ mod tests {
         assert_eq!(single_threaded(&six, 1, 2), [false; 6]);
         // More workers than builds: nothing to narrow.
         assert_eq!(single_threaded(&six, 8, 2), [false; 6]);
-    }
-
-    #[test]
-    fn shards_partition() {
-        let all: Vec<usize> = (0..10).collect();
-        let mut seen: Vec<usize> = (1..=3)
-            .flat_map(|i| shard(all.clone(), Some((i, 3))))
-            .collect();
-        seen.sort();
-        assert_eq!(seen, all);
-        assert_eq!(shard(all.clone(), Some((2, 3))), vec![1, 4, 7]);
     }
 }

@@ -1,10 +1,11 @@
 //! The matrix report: what every cell did, saved as JSON or YAML, merged
 //! across shards.
 
+use super::shard::Shard;
 use crate::support::doc_error;
 use crate::support::fs::write_atomic;
 use crate::verify::cell::Outcome;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -136,10 +137,10 @@ pub struct Report {
     pub program: Option<String>,
     /// `I/N` for one shard's report; None for a whole run or a merge.
     #[serde(default)]
-    pub shard: Option<String>,
+    pub shard: Option<Shard>,
     /// Shards that a merge combined, e.g. ["1/2", "2/2"].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub merged_shards: Vec<String>,
+    pub merged_shards: Vec<Shard>,
     pub toolchains: Vec<ToolchainInfo>,
     /// Things the reader should know (ports missing from a toolchain, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -384,7 +385,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
             r.merged_shards.clone()
         };
         for s in shards {
-            let (i, n) = parse_shard(&s).with_context(|| format!("{name}: shard {s:?}"))?;
+            let (i, n) = (s.index, s.total);
             if *total.get_or_insert(n) != n {
                 bail!("{name}: shard {s} is from a run with another shard count");
             }
@@ -445,27 +446,9 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
         }
         _ => {}
     }
-    out.merged_shards.sort();
+    // In the order of their text, as reports have always listed them.
+    out.merged_shards.sort_by_key(Shard::to_string);
     Ok(out)
-}
-
-/// The most shards a run may be split into (CI systems cap their job
-/// matrices far below this).
-pub const MAX_SHARDS: usize = 1000;
-
-/// Reads `I/N` (1-based, N at most [`MAX_SHARDS`]).
-pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
-    let parse = || -> Option<(usize, usize)> {
-        let (i, n) = s.split_once('/')?;
-        let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
-        ((1..=MAX_SHARDS).contains(&n) && (1..=n).contains(&i)).then_some((i, n))
-    };
-    parse().ok_or_else(|| {
-        anyhow::anyhow!(
-            "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {:?}",
-            crate::support::doc_error::cut(s)
-        )
-    })
 }
 
 #[cfg(test)]
@@ -512,7 +495,7 @@ mod tests {
         fn parsers_never_panic(s in "\\PC{0,200}") {
             let _ = parse(&s, Kind::Json, "r.json");
             let _ = parse(&s, Kind::Yaml, "r.yaml");
-            let _ = parse_shard(&s);
+            let _ = s.parse::<Shard>();
             let _ = crate::toolchains::parse_selector(&s);
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
             let _ = crate::go::version::parse(&s);
@@ -524,22 +507,6 @@ mod tests {
         ) {
             let _ = parse(&s, Kind::Yaml, "r.yaml");
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
-        }
-    }
-
-    #[test]
-    fn shards() {
-        assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
-        for bad in [
-            "0/4",
-            "5/4",
-            "x",
-            "1/0",
-            "/",
-            "1/18446744073709551615",
-            "1/1001",
-        ] {
-            assert!(parse_shard(bad).is_err(), "{bad}");
         }
     }
 }

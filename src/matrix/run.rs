@@ -5,14 +5,14 @@
 
 use super::events::{Event, Finished, Reporter};
 use super::plan::{
-    execution_order, injector, plan_cells, prepare, shard, single_threaded, Planned, Prepared,
+    execution_order, injector, plan_cells, prepare, single_threaded, Planned, Prepared,
     SpecInjector,
 };
 use super::report::{self, Cell, Report};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
-use crate::verify::cell::{self, Job};
+use crate::verify::cell::{self, Job, Ran};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -106,7 +106,10 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
         }
         Err(e) => return Err(e),
     };
-    let planned = shard(plan_cells(&prepared, &loaded), o.shard);
+    let planned = match o.shard {
+        Some(s) => s.keep(plan_cells(&prepared, &loaded)),
+        None => plan_cells(&prepared, &loaded),
+    };
     let pool = Pool::new(&loaded, &o, &prepared, &planned)?;
     let mut head = report_head(&loaded, &o, &si, &started, &prepared);
     head.notes = notes;
@@ -238,8 +241,8 @@ impl<'a> Pool<'a> {
             index: k,
             name: &name,
         });
-        let outcome = match &c.preset {
-            Some(o) => o.clone(),
+        let ran = match &c.preset {
+            Some(o) => Ran::Finished(o.clone()),
             None => cell::run(&Job {
                 go: &p.tc.go.path,
                 goroot: p.tc.goroot(),
@@ -259,13 +262,16 @@ impl<'a> Pool<'a> {
                 diag: &p.diag,
             }),
         };
-        if outcome.note.as_deref() == Some("interrupted") {
-            reporter.event(Event::CellInterrupted {
-                index: k,
-                name: &name,
-            });
-            return None;
-        }
+        let outcome = match ran {
+            Ran::Finished(o) => o,
+            Ran::Interrupted(_) => {
+                reporter.event(Event::CellInterrupted {
+                    index: k,
+                    name: &name,
+                });
+                return None;
+            }
+        };
         let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
         if let Some(d) = &cell.outcome.diagnosis {
             // The probe's own line (a wrong ID) stays ahead of the diagnosis.
@@ -369,7 +375,7 @@ fn report_head(
             .program
             .as_ref()
             .map(|(d, p)| format!("{} {p}", d.display())),
-        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+        shard: o.shard,
         merged_shards: vec![],
         toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
         notes: vec![],

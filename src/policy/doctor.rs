@@ -76,7 +76,7 @@ pub struct Options<'a> {
 pub fn diagnose(o: &Options) -> Report {
     let mut checks = Vec::new();
     let Some((go, tc)) = toolchain(o, &mut checks) else {
-        return finish(checks, None, None);
+        return finish(checks, None, None, None);
     };
     checks.push(check(
         "go",
@@ -124,7 +124,7 @@ pub fn diagnose(o: &Options) -> Report {
                 "install the injector (for q: `go install` its command, so that it is in PATH), or name its path with --toolexec".to_string()
             };
             checks.push(check("toolexec", Level::Fail, format!("{e:#}"), Some(fix)));
-            return finish(checks, None, None);
+            return finish(checks, None, None, Some(tc.version.compiler));
         }
     };
     let known = crate::inject::facts::gather(&tc, &inj, None, o.timeout);
@@ -169,7 +169,7 @@ pub fn diagnose(o: &Options) -> Report {
             None
         }
     };
-    finish(checks, selection, Some(&inj))
+    finish(checks, selection, Some(&inj), Some(tc.version.compiler))
 }
 
 /// Finds the go command and reads its toolchain; on failure, the checks say
@@ -584,12 +584,17 @@ fn cache_writable() -> bool {
     })
 }
 
-fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
+/// The report: the checks, the selection, and the advice for this injector
+/// and compiler (None: no toolchain was found).
+fn finish(
+    checks: Vec<Check>,
+    selection: Option<Selection>,
+    inj: Option<&Injector>,
+    compiler: Option<Compiler>,
+) -> Report {
     let ok = checks.iter().all(|c| c.status != Level::Fail);
     let me = self_name();
-    let gccgo = checks
-        .iter()
-        .any(|c| c.id == "compiler" && c.message.starts_with(&Compiler::Gccgo.to_string()));
+    let gccgo = compiler == Some(Compiler::Gccgo);
     let mut advice = match (&selection, inj) {
         (Some(s), Some(inj)) if s.toolexec_required => {
             let tags = s.build_tags.join(",");

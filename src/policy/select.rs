@@ -235,7 +235,7 @@ impl Facts {
                     || ev.is_none_or(|e| e.is_for(&inj.id)),
                 evidence_injector: ev
                     .map(|e| e.injector_name().to_string())
-                    .unwrap_or_else(|| "builtin".into()),
+                    .unwrap_or_else(|| crate::inject::injector::BUILTIN_NAME.into()),
                 has_evidence: ev.is_some(),
                 untested: ev
                     .filter(|_| m.pin.strategy == Strategy::Injected)
@@ -528,7 +528,7 @@ fn decide_strategy(
                 "{name} matches pin {:?} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
                 p.range,
                 f.pins_source,
-                if p.evidence_injector == "builtin" { "qcompat's own injector".to_string() } else { format!("the injector {:?}", p.evidence_injector) },
+                if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {:?}", p.evidence_injector) },
                 inj.describe
             ));
         }
@@ -700,7 +700,7 @@ mod tests {
                 note: None,
                 evidence: String::new(),
                 for_this_injector,
-                evidence_injector: "builtin".into(),
+                evidence_injector: crate::inject::injector::BUILTIN_NAME.into(),
                 has_evidence: true,
                 untested: None,
             }),
@@ -713,7 +713,7 @@ mod tests {
                 },
                 id: Identity {
                     name: if builtin {
-                        "builtin".into()
+                        crate::inject::injector::BUILTIN_NAME.into()
                     } else {
                         "q".into()
                     },

@@ -85,7 +85,7 @@ pub fn markdown(r: &Report) -> String {
     }
     if let Some(id) = &r.injector {
         let mut line = format!("\nInjector under test: `{}`", r.toolexec);
-        if id.name != "builtin" {
+        if !id.is_builtin() {
             line.push_str(&format!(" ({}, {}", id.name, identity_hash(&id.sha256)));
             if let Some(m) = &id.module {
                 line.push_str(&format!(", module {m}"));
@@ -102,7 +102,7 @@ pub fn markdown(r: &Report) -> String {
                     s,
                     "- {}: injector {} by {}{}",
                     t.go,
-                    if b.status == "failed" {
+                    if b.status == crate::inject::build::BuildStatus::Failed {
                         "not built"
                     } else {
                         "built"

@@ -142,7 +142,7 @@ pub fn check(
             timeout: tc.go.timeout,
             diag: cx,
         };
-        cell::run(&job)
+        cell::run(&job).outcome()
     };
     let package = crate::verify::probeprog::PACKAGE;
     let outcome = run(&probe, package, &[]);

@@ -181,7 +181,7 @@ mod tests {
             started: "2026-11-26T00:00:00Z".into(),
             qcompat_version: "0".into(),
             spec: "s.yaml".into(),
-            toolexec: "builtin".into(),
+            toolexec: crate::inject::injector::BUILTIN_NAME.into(),
             qcompat_commit: None,
             injector: None,
             program: None,

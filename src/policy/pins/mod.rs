@@ -477,6 +477,23 @@ impl Pins {
         })
     }
 
+    /// Adds a pin, keeping the rule that each Go version matches one pin;
+    /// returns its index.
+    pub fn push(&mut self, pin: Pin) -> Result<usize> {
+        let r = Range::parse(&pin.go).map_err(anyhow::Error::msg)?;
+        if let Some(j) = self.ranges.iter().position(|e| r.overlaps(e)) {
+            bail!(
+                "the new pin {:?} would overlap the pin {:?} in {}: each Go version must match one pin; replace that pin with one per tested minor",
+                pin.go,
+                self.file.pins[j].go,
+                self.source
+            );
+        }
+        self.ranges.push(r);
+        self.file.pins.push(pin);
+        Ok(self.file.pins.len() - 1)
+    }
+
     /// Whether `v` is newer than everything the pins cover.
     pub fn newer_than_all(&self, v: &Version) -> bool {
         let release = Version::new(v.major, v.minor, v.patch);

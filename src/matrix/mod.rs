@@ -12,14 +12,15 @@ pub mod events;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod schedule;
 pub mod shard;
 pub mod spec;
 
 use std::path::Path;
 use std::time::Duration;
 
-pub use plan::{plan, ShardCount};
 pub use run::{reclaim_stale_work_dirs, run};
+pub use shard::{plan, ShardCount};
 
 pub struct RunOptions<'a> {
     pub spec: &'a Path,

@@ -4,11 +4,9 @@
 //! prints nothing: the reporter does.
 
 use super::events::{Event, Finished, Reporter};
-use super::plan::{
-    execution_order, injector, plan_cells, prepare, single_threaded, Planned, Prepared,
-    SpecInjector,
-};
+use super::plan::{injector, plan_cells, prepare, Planned, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
+use super::schedule::{execution_order, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};

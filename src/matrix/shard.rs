@@ -1,7 +1,11 @@
 //! A share of a run's cells: `I/N` is read once, at the edge (the command
-//! line, a report file), and kept as a [`Shard`].
+//! line, a report file), and kept as a [`Shard`]; and `matrix plan`, which
+//! counts the cells of each shard for a CI matrix.
 
-use anyhow::Result;
+use super::plan::{injector, plan_cells, prepare};
+use super::spec::{self, ToolchainEntry};
+use super::RunOptions;
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -67,6 +71,93 @@ impl Shard {
             .map(|(_, c)| c)
             .collect()
     }
+}
+
+/// One shard of a CI matrix and how many cells it runs.
+pub struct ShardCount {
+    pub index: usize,
+    pub total: usize,
+    pub cells: usize,
+}
+
+/// `matrix plan`: the shards a CI matrix should run, with their cell counts;
+/// what the counts rest on goes to `note` as it is found.
+pub fn plan(
+    o: &RunOptions,
+    shards: usize,
+    note: &mut dyn FnMut(String),
+) -> Result<Vec<ShardCount>> {
+    if shards == 0 || shards > MAX_SHARDS {
+        bail!("--shards {shards}: give 1 to {} shards", MAX_SHARDS);
+    }
+    let mut loaded = spec::load(o.spec)?;
+    let si = injector(&loaded)?;
+    // Selectors resolve to versions without downloading anything: those on
+    // this machine are counted with their own platforms, the others with
+    // the newest one here (the shard runs fetch them).
+    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    for e in &loaded.spec.toolchains {
+        match e {
+            ToolchainEntry::Selector(s) if s != "local" => {
+                let found = crate::toolchains::resolve_without_download(s, &opts)
+                    .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
+                if found.is_empty() {
+                    note(format!("{s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells"));
+                }
+                for (v, here) in found {
+                    match here {
+                        Some(i) => entries.push(ToolchainEntry::Path { path: i.goroot }),
+                        None => missing.push(crate::go::version::format_go_name(&v)),
+                    }
+                }
+            }
+            other => entries.push(other.clone()),
+        }
+    }
+    // With nothing here to count with, the local go's platforms stand in
+    // (its own cells are not part of the run).
+    let estimate_only = entries.is_empty() && !missing.is_empty();
+    if estimate_only {
+        entries.push(ToolchainEntry::Selector("local".into()));
+    }
+    loaded.spec.toolchains = entries;
+    let (prepared, _) = if loaded.spec.toolchains.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        prepare(&loaded, o, &si, true)?
+    };
+    let mut total = 0;
+    let mut newest = (None, 0);
+    for (i, p) in prepared.iter().enumerate() {
+        let n = plan_cells(&prepared[i..=i], &loaded).len();
+        if !estimate_only {
+            total += n;
+        }
+        if newest.0.is_none_or(|v| &p.tc.version.version > v) {
+            newest = (Some(&p.tc.version.version), n);
+        }
+    }
+    for m in &missing {
+        note(format!(
+            "{m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
+            newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
+        ));
+        total += newest.1;
+    }
+    Ok((1..=shards)
+        .map(|index| ShardCount {
+            index,
+            total: shards,
+            cells: Shard {
+                index,
+                total: shards,
+            }
+            .keep((0..total).collect())
+            .len(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -143,17 +143,11 @@ fn gccgo_version(go: &Go, env: &GoEnv) -> Result<version::GoVersion> {
                 tags.trim()
             )
         })?;
-    let banner = std::process::Command::new(&env.gccgo)
-        .arg("--version")
-        .output()
+    let mut cmd = std::process::Command::new(&env.gccgo);
+    cmd.arg("--version");
+    let banner = crate::support::process::run(cmd, go.timeout)
         .ok()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
+        .map(|o| o.stdout.lines().next().unwrap_or("").to_string())
         .unwrap_or_default();
     // `x86_64-linux-gnu-gccgo-12 (Debian 12.2.0-14+deb12u1) 12.2.0`
     let gcc = banner

@@ -8,7 +8,7 @@
 
 use crate::support::cache::Area;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -83,16 +83,15 @@ fn build_shim(root: &Path, dll: &Path) -> Result<(), String> {
     let src = root.join("processprng.c");
     std::fs::write(&src, SHIM_SOURCE).map_err(|e| e.to_string())?;
     let tmp = root.join(format!(".{SHIM_DLL}.{}", std::process::id()));
-    let ok = Command::new(gcc)
-        .args(["-shared", "-O2", "-o"])
+    let mut cmd = Command::new(gcc);
+    cmd.args(["-shared", "-O2", "-o"])
         .arg(&tmp)
         .arg(&src)
-        .arg("-ladvapi32")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !ok.status.success() {
-        return Err(String::from_utf8_lossy(&ok.stderr).into_owned());
+        .arg("-ladvapi32");
+    let ok = crate::support::process::run(cmd, Duration::from_secs(180))
+        .map_err(|e| format!("{e:#}"))?;
+    if !ok.success() {
+        return Err(ok.stderr);
     }
     std::fs::rename(&tmp, dll).map_err(|e| e.to_string())
 }

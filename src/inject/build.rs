@@ -170,33 +170,30 @@ fn git_tag(dir: &Path) -> Option<String> {
     if commit.ends_with("+dirty") {
         return None;
     }
-    let out = std::process::Command::new("git")
-        .args(["tag", "--points-at", "HEAD"])
-        .current_dir(dir)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    String::from_utf8_lossy(&out.stdout)
+    let out = git(dir, &["tag", "--points-at", "HEAD"])?;
+    out.stdout
         .lines()
         .map(str::trim)
         .find(|t| t.starts_with('v') && semver::Version::parse(&t[1..]).is_ok())
         .map(str::to_string)
 }
 
+/// How long a `git` query may take (a huge or networked checkout).
+const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A `git` query's output in `dir`, when it ran and succeeded in time.
+fn git(dir: &Path, args: &[&str]) -> Option<crate::support::process::Captured> {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(args).current_dir(dir);
+    crate::support::process::run(cmd, GIT_TIMEOUT)
+        .ok()
+        .filter(|o| o.success())
+}
+
 /// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the
 /// work tree has changes).
 fn git_commit(dir: &Path) -> Option<String> {
-    let run = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    };
+    let run = |args: &[&str]| git(dir, args).map(|o| o.stdout.trim().to_string());
     let head = run(&["rev-parse", "HEAD"])?;
     let dirty = run(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
     Some(if dirty { format!("{head}+dirty") } else { head })

@@ -183,8 +183,18 @@ pub struct Range {
     hi: Option<Bound>,
 }
 
+/// A pin's `go:` that is not a range qcompat reads (the message names the
+/// text and how to write it).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct RangeError(String);
+
 impl Range {
-    pub fn parse(text: &str) -> Result<Range, String> {
+    pub fn parse(text: &str) -> Result<Range, RangeError> {
+        Range::read(text).map_err(RangeError)
+    }
+
+    fn read(text: &str) -> Result<Range, String> {
         if text.trim().is_empty() || text.contains('*') {
             return Err(format!(
                 "{text:?} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)"
@@ -480,7 +490,7 @@ impl Pins {
     /// Adds a pin, keeping the rule that each Go version matches one pin;
     /// returns its index.
     pub fn push(&mut self, pin: Pin) -> Result<usize> {
-        let r = Range::parse(&pin.go).map_err(anyhow::Error::msg)?;
+        let r = Range::parse(&pin.go)?;
         if let Some(j) = self.ranges.iter().position(|e| r.overlaps(e)) {
             bail!(
                 "the new pin {:?} would overlap the pin {:?} in {}: each Go version must match one pin; replace that pin with one per tested minor",

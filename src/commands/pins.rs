@@ -79,15 +79,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
             match version {
                 None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
                 Some(given) => {
-                    let v = version::parse(
-                        if given.starts_with("go") || given.contains(' ') {
-                            given.clone()
-                        } else {
-                            format!("go{given}")
-                        }
-                        .as_str(),
-                    )
-                    .map_err(|_| {
+                    let v = version::parse_user(&given).map_err(|_| {
                         anyhow::anyhow!(
                             "\"{}\" is not a Go version: give one such as 1.22.5 or go1.22.5",
                             crate::support::doc_error::cut(&given)

@@ -150,7 +150,7 @@ pub fn human(s: &Selection, out: &mut String) {
                 "{} ({} {})",
                 s.toolexec,
                 s.injector.hash_label(),
-                &s.injector.sha256[..12.min(s.injector.sha256.len())]
+                crate::support::cache::short_hash(&s.injector.sha256)
             )
         }
     );

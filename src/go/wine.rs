@@ -127,8 +127,7 @@ fn build_shim(root: &Path, dll: &Path) -> anyhow::Result<()> {
 
 /// Whether a GOROOT's Go needs ProcessPrng (1.21 and newer).
 pub fn needs_shim(goroot: &Path) -> bool {
-    std::fs::read_to_string(goroot.join("VERSION"))
-        .ok()
-        .and_then(|t| crate::go::version::parse(t.lines().next()?.trim()).ok())
+    crate::go::version::goroot_version_line(goroot)
+        .and_then(|l| crate::go::version::parse(&l).ok())
         .is_none_or(|v| v.at_least(1, 21))
 }

@@ -110,7 +110,7 @@ pub fn markdown(r: &Report) -> String {
                     b.built_by,
                     b.sha256
                         .as_deref()
-                        .map(|h| format!(" (sha256 {})", &h[..12.min(h.len())]))
+                        .map(|h| format!(" (sha256 {})", crate::support::cache::short_hash(h)))
                         .unwrap_or_default()
                 );
             } else if let Some(by) = &t.injector_built_by {

@@ -223,6 +223,11 @@ impl Key {
     }
 }
 
+/// The first 12 characters of a hash, as labels show it.
+pub fn short_hash(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}
+
 fn collect_sources(root: &Path, dir: &Path, out: &mut Vec<String>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;

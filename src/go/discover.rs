@@ -1,4 +1,5 @@
-//! Reading a toolchain's facts: `go env -json` and `go tool dist list -json`.
+//! Reading a toolchain's facts: `go env -json`, its version (for gccgo, from
+//! its release tags and banner), and what GOTOOLCHAIN would switch to.
 
 use crate::go::gocmd::Go;
 use crate::go::version::{self, GoVersion};

@@ -17,18 +17,7 @@ pub fn finish(
     json: bool,
     interrupted: bool,
 ) -> Result<ExitCode> {
-    if let Some(p) = &outputs.report {
-        report::write(report, p)?;
-    }
-    if let Some(p) = &outputs.markdown {
-        crate::support::fs::write_atomic(p, &crate::render::matrix::markdown(report))?;
-    }
-    if let Some(p) = &outputs.junit {
-        crate::support::fs::write_atomic(p, &crate::render::matrix::junit(report))?;
-    }
-    if let Some(p) = &outputs.summary_md {
-        crate::support::fs::write_atomic(p, &crate::render::matrix::summary(report))?;
-    }
+    write_outputs(report, outputs)?;
     let regressions = regressions(report, pins);
     if let Some(n) = pins_note(report, pins) {
         crate::errln!("qcompat: note: {n}");
@@ -45,34 +34,7 @@ pub fn finish(
                 .map_or("", |d| d.evidence.as_str())
         );
     }
-    if json {
-        crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
-    } else {
-        let counts: Vec<String> = report
-            .counts()
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect();
-        let exec = report
-            .cells
-            .iter()
-            .filter(|c| c.outcome.status == Status::Pass && c.outcome.verified == Verified::Exec)
-            .count();
-        crate::outln!(
-            "{} cells{}: {} ({exec} executed)",
-            report.cells.len(),
-            if report.complete { "" } else { " (incomplete)" },
-            counts.join(", ")
-        )?;
-        for c in report.failures() {
-            crate::outln!(
-                "  FAIL {} {}: {}",
-                c.go,
-                c.platform(),
-                c.outcome.status.name()
-            )?;
-        }
-    }
+    print_result(report, json)?;
     for r in &regressions {
         crate::errln!("qcompat: regression: {r}");
     }
@@ -99,4 +61,54 @@ pub fn finish(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes the report and its renderings where the outputs ask.
+fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
+    if let Some(p) = &outputs.report {
+        report::write(report, p)?;
+    }
+    if let Some(p) = &outputs.markdown {
+        crate::support::fs::write_atomic(p, &crate::render::matrix::markdown(report))?;
+    }
+    if let Some(p) = &outputs.junit {
+        crate::support::fs::write_atomic(p, &crate::render::matrix::junit(report))?;
+    }
+    if let Some(p) = &outputs.summary_md {
+        crate::support::fs::write_atomic(p, &crate::render::matrix::summary(report))?;
+    }
+    Ok(())
+}
+
+/// Prints the report (--json) or the counts and the failed cells.
+fn print_result(report: &Report, json: bool) -> Result<()> {
+    if json {
+        crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
+        return Ok(());
+    }
+    let counts: Vec<String> = report
+        .counts()
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    let exec = report
+        .cells
+        .iter()
+        .filter(|c| c.outcome.status == Status::Pass && c.outcome.verified == Verified::Exec)
+        .count();
+    crate::outln!(
+        "{} cells{}: {} ({exec} executed)",
+        report.cells.len(),
+        if report.complete { "" } else { " (incomplete)" },
+        counts.join(", ")
+    )?;
+    for c in report.failures() {
+        crate::outln!(
+            "  FAIL {} {}: {}",
+            c.go,
+            c.platform(),
+            c.outcome.status.name()
+        )?;
+    }
+    Ok(())
 }

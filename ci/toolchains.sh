@@ -8,7 +8,9 @@
 # (PATH) and 1.27.3 (GOTOOLCHAIN) come from elsewhere; see ci/test.sh.
 set -euo pipefail
 
-VERSIONS=(${QCOMPAT_SDK_VERSIONS:-1.21.13 1.22.10 1.23.9 1.24.11 1.25.5})
+source "$(dirname "$0")/lib.sh"
+# The `sdk` lines of ci/toolchains.txt, without their "go" prefix.
+VERSIONS=(${QCOMPAT_SDK_VERSIONS:-$(toolchain_list sdk | awk '{print substr($1, 3)}')})
 SDK="${QCOMPAT_SDK_DIR:-$HOME/sdk}"
 mkdir -p "$SDK"
 

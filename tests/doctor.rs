@@ -474,7 +474,8 @@ fn sigint_during_a_live_check_leaves_nothing_running() {
 }
 
 /// A real gccgo (Debian's gccgo 12): probe, select and doctor recognise it,
-/// fallback-go builds under it with no tag and uses runtime.Stack, and a
+/// fallback-go builds under it with no tag and takes its calibrated path
+/// (its tests, 10,000 goroutines against runtime.Stack, pass there), and a
 /// matrix cell says why injection does not apply.
 #[test]
 fn real_gccgo() {
@@ -503,7 +504,12 @@ fn real_gccgo() {
             .output()
             .unwrap()
     };
+    // The default build takes the calibrated path (g from libgo's
+    // runtime.getg, through //extern); qcompat_nocalibrate keeps to the stack.
     let o = run(&["run", "./cmd/goid-mode"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "mode=calibrated id=1\n");
+    let o = run(&["run", "-tags=qcompat_nocalibrate", "./cmd/goid-mode"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "mode=stack id=1\n");
     let o = run(&["test", "-count=1", "./goid", "./internal/..."]);

@@ -121,6 +121,20 @@ fn seed_injector_on_go119() {
         r["advice"]
     );
 
+    // Without a live probe and with pins that record no calibrated result
+    // for go1.19 (the shipped ones, for now): stack, and it says why.
+    assert!(
+        r["selection"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| s(x).contains("nothing has proven goid's calibrated path")),
+        "{:#}",
+        r["selection"]
+    );
+
+    // Live, injection fails, but the plain probe (no injector) shows goid's
+    // calibrated path: calibrated, with no tag and no injector.
     let r = doctor(&go, t, true, cache.path());
     assert_eq!(r["ok"], false);
     let deep = check(&r, "deep");
@@ -128,15 +142,226 @@ fn seed_injector_on_go119() {
     assert!(s(&deep["message"]).contains("runtime-file"), "{deep:#}");
     assert!(s(&deep["message"]).contains("g.goid is int64"), "{deep:#}");
     assert!(s(&deep["fix"]).contains("uint64(getg().goid)"), "{deep:#}");
-    assert_eq!(r["selection"]["strategy"], "stack");
+    assert_eq!(
+        r["selection"]["strategy"], "calibrated",
+        "{:#}",
+        r["selection"]
+    );
     assert_eq!(r["selection"]["failure"], "runtime-file");
     assert_eq!(r["selection"]["verified"], false);
+    assert_eq!(r["selection"]["build_tags"], serde_json::json!([]));
+    assert!(
+        s(&r["advice"]).contains("no qcompat tag and no injector"),
+        "{}",
+        r["advice"]
+    );
+    let plain = &r["selection"]["live"]["plain"];
+    assert_eq!(plain["status"], "pass", "{plain:#}");
+    assert!(
+        s(&plain["note"]).contains("calibrated=pass offset=152 build=plain"),
+        "{plain:#}"
+    );
 
     let sel = select(&go, t, cache.path());
-    assert_eq!(sel["strategy"], "stack");
+    assert_eq!(sel["strategy"], "calibrated");
+    assert_eq!(sel["toolexec_required"], false);
     assert_eq!(sel["failure"], "runtime-file");
     assert_eq!(sel["injector"]["name"], "seed-go126");
     assert!(sel["live"]["with_a"].is_object(), "{sel:#}");
+    assert!(
+        sel["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| s(x).contains("without the injector read g.goid at offset 152")),
+        "{sel:#}"
+    );
+
+    // The lines: no injector, and a bare -tags= that replaces a qcompat_stack
+    // in GOFLAGS (the user's other tags kept).
+    let line = |format: &str, goflags: &str| {
+        let o = cmd(&[
+            "select",
+            "--verify",
+            "--format",
+            format,
+            "--go",
+            go.to_str().unwrap(),
+            "--toolexec",
+            t,
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path())
+        .env("GOFLAGS", goflags)
+        .output()
+        .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    assert_eq!(
+        line("goflags", "-tags=netgo,qcompat_stack"),
+        "-tags=netgo\n"
+    );
+    assert_eq!(line("goflags", ""), "-tags=\n");
+    assert_eq!(
+        line("env", "-mod=mod"),
+        "export GOFLAGS='-mod=mod -tags='\n"
+    );
+
+    // The tag that turns the calibrated path off, in GOFLAGS: stack.
+    let (off, _) = json_of(
+        cmd(&[
+            "select",
+            "--verify",
+            "--json",
+            "--go",
+            go.to_str().unwrap(),
+            "--toolexec",
+            t,
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path())
+        .env("GOFLAGS", "-tags=qcompat_nocalibrate"),
+    );
+    assert_eq!(off["strategy"], "stack", "{off:#}");
+    assert!(
+        off["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| s(x).contains("qcompat_nocalibrate")),
+        "{off:#}"
+    );
+
+    // A program that pulls runtime.GoroutineID itself is never told calibrated.
+    let prog = tempfile::tempdir().unwrap();
+    std::fs::write(prog.path().join("go.mod"), "module pulls\n\ngo 1.19\n").unwrap();
+    std::fs::write(
+        prog.path().join("main.go"),
+        "package main\n\nimport _ \"unsafe\"\n\n//go:linkname goroutineID runtime.GoroutineID\nfunc goroutineID() uint64\n\nfunc main() { println(goroutineID()) }\n",
+    )
+    .unwrap();
+    std::fs::write(prog.path().join("stub.s"), "").unwrap();
+    let (p, _) = json_of(
+        cmd(&[
+            "select",
+            "--verify",
+            "--json",
+            "--go",
+            go.to_str().unwrap(),
+            "--toolexec",
+            t,
+            "--program",
+            prog.path().to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path()),
+    );
+    assert_eq!(p["program"]["pulls_accessor"], true, "{p:#}");
+    assert_eq!(p["strategy"], "stack", "{p:#}");
+}
+
+/// The pins' calibrated evidence for a Go minor and GOOS/GOARCH decides
+/// offline, where injection is not proven; a platform goid has no calibrated
+/// path on, or qcompat's injector where the pin proves it, is unaffected.
+#[test]
+fn calibrated_from_the_pins_evidence() {
+    let cache = tempfile::tempdir().unwrap();
+    let inj = seed();
+    let t = inj.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pins = dir.path().join("pins.yaml");
+    let entry = |go: &str, range: &str, result: &str| {
+        format!(
+            "- go: \"{range}\"\n  strategy: injected\n  linkname: permissive\n  evidence:\n    toolchains: [{go}]\n    platforms_linked: 1\n    platforms_executed: 1\n    date: \"2026-12-01\"\n    qcompat_version: \"0\"\n    per_toolchain:\n    - go: {go}\n      linked: 1\n      executed: 1\n      skipped: 0\n      date: \"2026-12-01\"\n      calibrated:\n      - {{goos: linux, goarch: amd64, result: {result}, offset: 152}}\n"
+        )
+    };
+    let write = |result: &str| {
+        std::fs::write(
+            &pins,
+            format!(
+                "schema: 1\npins:\n{}{}",
+                entry("go1.19.8", ">=1.19.0, <1.20.0", result),
+                entry("go1.26.8", ">=1.26.0, <1.27.0", "pass")
+            ),
+        )
+        .unwrap();
+    };
+    let sel = |go: &Path, toolexec: Option<&str>, goarch: Option<&str>| {
+        let mut args = vec![
+            "select",
+            "--offline",
+            "--json",
+            "--go",
+            go.to_str().unwrap(),
+            "--pins",
+            pins.to_str().unwrap(),
+        ];
+        if let Some(t) = toolexec {
+            args.extend(["--toolexec", t]);
+        }
+        let mut c = cmd(&args);
+        c.env("QCOMPAT_CACHE_DIR", cache.path());
+        if let Some(a) = goarch {
+            c.env("GOARCH", a).env("GOOS", "js");
+        }
+        let (v, code) = json_of(&mut c);
+        assert_eq!(code, 0, "{v:#}");
+        v
+    };
+    write("pass");
+    let v = sel(&go119(), Some(t), None);
+    assert_eq!(v["strategy"], "calibrated", "{v:#}");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| s(x).contains("passing on linux/amd64 with go1.19.8 (offset 152)")),
+        "{v:#}"
+    );
+    let v = sel(&go119(), Some(t), Some("wasm"));
+    assert_eq!(v["strategy"], "stack", "{v:#}");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| s(x).contains("no calibrated path on wasm")),
+        "{v:#}"
+    );
+    write("fail");
+    let v = sel(&go119(), Some(t), None);
+    assert_eq!(v["strategy"], "stack", "{v:#}");
+    // qcompat's own injector on go1.26.8, verified live: injected still.
+    let (v, code) = json_of(
+        cmd(&[
+            "select",
+            "--verify",
+            "--json",
+            "--go",
+            go126().to_str().unwrap(),
+            "--pins",
+            pins.to_str().unwrap(),
+        ])
+        .env("QCOMPAT_CACHE_DIR", cache.path()),
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        (&v["strategy"], &v["verified"]),
+        (&serde_json::json!("injected"), &serde_json::json!(true)),
+        "{v:#}"
+    );
+    assert!(
+        v["live"].get("plain").is_none(),
+        "no plain probe when injection passes: {v:#}"
+    );
+    // pins table shows the column.
+    let o = cmd(&["pins", "table", "--pins", pins.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        text(&o.stdout).contains("| 1 pass @152 |"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 /// Go 1.26 and 1.27: the unsalted injector works in a GOCACHE of its own
@@ -287,7 +512,8 @@ fn matrix_verdicts_for_the_seed_injector_lean_or_not() {
         let dir = tempfile::tempdir().unwrap();
         let (r, out) = matrix_report(
             &format!(
-                "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\nlean: {lean}\n",
+                "toolchains:\n  - local\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {}\nverify: exec\nlean: {lean}\n",
+                go119_root().display(),
                 inj.display()
             ),
             dir.path(),
@@ -391,7 +617,8 @@ fn injector_package_is_built_per_toolchain() {
     copy_module("tests/injectors/modern", &module);
     let cache = dir.path().join("cache");
     let body = format!(
-        "toolchains:\n  - local\n  - path: /usr/lib/go-1.19\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {{package: ., dir: {}}}\nverify: exec\n",
+        "toolchains:\n  - local\n  - path: {}\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\ntoolexec: {{package: ., dir: {}}}\nverify: exec\n",
+        go119_root().display(),
         go127().display(),
         module.display()
     );

@@ -103,3 +103,56 @@ fn a_cell_twice_in_one_report_is_named_so() {
         "{e}"
     );
 }
+
+#[test]
+fn values_and_paths_read_as_a_person_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // ESC and U+200B in a spec value (YAML escapes): each escaped once, the
+    // value quoted since its ends are not plain (`{:?}` showed `\u{1b}`).
+    let spec = dir.path().join("odd.yaml");
+    std::fs::write(&spec, "platforms: [\"linux/\\e[2J\\u200Bamd64\"]\n").unwrap();
+    let o = run(&["matrix", "plan", spec.to_str().unwrap(), "--shards", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains(r#"platform "linux/\x1b[2J\u{200b}amd64" is not of the form"#),
+        "{e}"
+    );
+    assert!(!e.contains(r"\u{1b}") && !e.contains('\u{200b}'), "{e}");
+    // A --pins path with U+200B: the path as it is, without quotes, the
+    // invisible character escaped (it reached the terminal raw).
+    let pins = dir.path().join("a\u{200b}b").join("pins.yaml");
+    let o = run(&["pins", "check", "1.26.8", "--pins", pins.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    let want = format!(" {}/a\\u{{200b}}b/pins.yaml", dir.path().display());
+    assert!(e.contains(&want) && !e.contains('\u{200b}'), "{e}");
+    // A version range from a pins file: no Debug quotes around a plain
+    // value, the text after `>` as written.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "schema: 1\npins:\n- go: '>=1.2x'\n  strategy: injected\n  linkname: restricted\n",
+    )
+    .unwrap();
+    let o = run(&["pins", "check", "1.26.8", "--pins", bad.to_str().unwrap()]);
+    let e = text(&o.stderr);
+    assert!(e.contains(":3: >=1.2x is not a version range"), "{e}");
+    // A pins file where no file can be made (/proc): the OS error, not
+    // tempfile's `at path "/proc/.tmpXXXX"` naming a file never made.
+    let report = repo().join("matrix/evidence/report.json");
+    let o = run(&[
+        "pins",
+        "update",
+        "--pins",
+        "/proc/qcompat-pins.yaml",
+        "--from",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("cannot write /proc/qcompat-pins.yaml") && !e.contains("at path"),
+        "{e}"
+    );
+}

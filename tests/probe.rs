@@ -174,7 +174,7 @@ fn errors_exit_2_with_a_message() {
     let out = run(&["probe", "--go", garbage.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("\"gox\""),
+        text(&out.stderr).contains("cannot parse Go version gox:"),
         "{}",
         text(&out.stderr)
     );

@@ -2,170 +2,15 @@
 //! 127.0.0.1 by the test itself (no test touches the internet).
 
 mod common;
+use common::http::{Mode, Server};
 use common::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    Normal,
-    Truncate,
-    FailFirst,
-    Stall,
-    Slow,
-    /// Headers, then one byte every 100 ms for up to 20 s.
-    Trickle,
-}
-
-struct Served {
-    body: Arc<Vec<u8>>,
-    mode: Mode,
-    hits: AtomicUsize,
-}
-
-struct Server {
-    base: String,
-    files: Mutex<HashMap<String, Arc<Served>>>,
-    index: Mutex<String>,
-}
-
-impl Server {
-    fn start() -> Arc<Server> {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let s = Arc::new(Server {
-            base: format!("http://{}/dl/", listener.local_addr().unwrap()),
-            files: Mutex::new(HashMap::new()),
-            index: Mutex::new("[]".into()),
-        });
-        let srv = s.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let srv = srv.clone();
-                std::thread::spawn(move || srv.serve(conn));
-            }
-        });
-        s
-    }
-
-    fn serve(&self, mut conn: TcpStream) {
-        let mut reader = BufReader::new(conn.try_clone().unwrap());
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
-            return;
-        }
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
-                break;
-            }
-        }
-        let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-        // An index served a byte at a time: each try must end in --timeout.
-        if path.starts_with("/trickle/") {
-            let body = self.index.lock().unwrap().clone();
-            let _ = write!(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-            trickle(&mut conn, body.as_bytes());
-            return;
-        }
-        // An index that never ends: qcompat must cap what it reads.
-        if path.starts_with("/endless/") {
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n["
-            );
-            let chunk = vec![b' '; 1 << 16];
-            let start = std::time::Instant::now();
-            while start.elapsed() < Duration::from_secs(60) {
-                if conn.write_all(&chunk).is_err() {
-                    break;
-                }
-            }
-            return;
-        }
-        let name = path
-            .trim_start_matches("/dl/")
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        if name.is_empty() {
-            let body = self.index.lock().unwrap().clone();
-            let _ = write!(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-            return;
-        }
-        let Some(f) = self.files.lock().unwrap().get(&name).cloned() else {
-            let _ = write!(
-                conn,
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            return;
-        };
-        let hit = f.hits.fetch_add(1, Ordering::SeqCst);
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            f.body.len()
-        );
-        match f.mode {
-            Mode::FailFirst if hit == 0 => {
-                let _ = write!(conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            }
-            Mode::Truncate => {
-                let _ = conn.write_all(head.as_bytes());
-                let _ = conn.write_all(&f.body[..f.body.len() / 2]);
-            }
-            Mode::Stall => {
-                let _ = conn.write_all(head.as_bytes());
-                let _ = conn.write_all(&f.body[..10]);
-                std::thread::sleep(Duration::from_secs(20));
-            }
-            Mode::Trickle => {
-                let _ = conn.write_all(head.as_bytes());
-                trickle(&mut conn, &f.body);
-            }
-            _ => {
-                if f.mode == Mode::Slow {
-                    std::thread::sleep(Duration::from_millis(1500));
-                }
-                let _ = conn.write_all(head.as_bytes());
-                let _ = conn.write_all(&f.body);
-            }
-        }
-    }
-
-    fn add(&self, name: &str, body: Vec<u8>, mode: Mode) -> Arc<Served> {
-        self.add_shared(name, Arc::new(body), mode)
-    }
-
-    fn add_shared(&self, name: &str, body: Arc<Vec<u8>>, mode: Mode) -> Arc<Served> {
-        let s = Arc::new(Served {
-            body,
-            mode,
-            hits: AtomicUsize::new(0),
-        });
-        self.files
-            .lock()
-            .unwrap()
-            .insert(name.to_string(), s.clone());
-        s
-    }
-}
-
-/// Sends `body` one byte every 100 ms, for at most 20 s.
-fn trickle(conn: &mut TcpStream, body: &[u8]) {
-    for b in body.iter().take(200) {
-        if conn.write_all(&[*b]).is_err() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 fn sha(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
@@ -333,6 +178,16 @@ fn server() -> &'static Arc<Server> {
         add("go1.91.2", with_chain("go1.91.2", &[("go/hl", 'h', "go/L4/secret")]), Mode::Normal, None);
         add("go1.91.3", with_chain("go1.91.3", &[("go/L4/private", 'd', "")]), Mode::Normal, None);
         add("go1.91.4", with_chain("go1.91.4", &[]), Mode::Normal, None);
+        // A whole toolchain plus a name that would reorder or clear the
+        // terminal showing it (U+202E: `exe.log` reads as `gol.exe`).
+        let odd = |version: &str, name: &'static str| {
+            let mut files = fake_files(version);
+            files.push((name, "x".into()));
+            let refs: Vec<(&str, &str)> = files.iter().map(|(p, d)| (*p, d.as_str())).collect();
+            tarball(&refs)
+        };
+        add("go1.91.6", odd("go1.91.6", "go/bin/\u{202e}gol.exe"), Mode::Normal, None);
+        add("go1.91.7", odd("go1.91.7", "go/\u{1b}[2J\u{7}x"), Mode::Normal, None);
         add("go1.92.1", bomb("go1.92.1"), Mode::Normal, None);
         // Every file of a toolchain, but the tar's end blocks are missing.
         add("go1.92.2", gzip(&bare_tar(&fake_files("go1.92.2"))), Mode::Normal, None);
@@ -364,9 +219,11 @@ fn server() -> &'static Arc<Server> {
 fn real_go119_archive() -> &'static Arc<Vec<u8>> {
     static A: OnceLock<Arc<Vec<u8>>> = OnceLock::new();
     A.get_or_init(|| {
-        go119();
+        let root = go119_root();
+        let (parent, name) = (root.parent().unwrap(), root.file_name().unwrap().to_str().unwrap());
         let out = std::process::Command::new("sh")
-            .args(["-c", "tar -chf - -C /usr/lib --exclude=go-1.19/test --transform 's,^go-1.19,go,' go-1.19 | gzip -1"])
+            .arg("-c")
+            .arg(format!("tar -chf - -C '{}' --exclude={name}/test --transform 's,^{name},go,' {name} | gzip -1", parent.display()))
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -548,12 +405,24 @@ fn hostile_archives_write_nothing_outside_the_cache() {
         ("1.91.3", "goes through another link"),
         ("1.91.4", "goes through another link"),
         ("1.91.5", "plain file name"),
+        (
+            "1.91.6",
+            "archive entry \"go/bin/\\u{202e}gol.exe\" has a control or invisible character",
+        ),
+        (
+            "1.91.7",
+            "archive entry \"go/\\x1b[2J\\x07x\" has a control or invisible character",
+        ),
     ];
     for (v, want) in cases {
         let o = tc(&cache, &["install", v]);
         assert_eq!(o.status.code(), Some(2), "{v}: {}", text(&o.stdout));
         let err = text(&o.stderr);
         assert!(err.contains(want), "{v}: {err}");
+        assert!(
+            !err.contains(['\u{202e}', '\u{1b}', '\u{7}']),
+            "{v}: raw control text reached stderr: {err:?}"
+        );
         assert!(!cache.join("toolchains").join(format!("go{v}")).exists());
     }
     assert!(!dir.path().join("pwned").exists());
@@ -853,7 +722,7 @@ fn interrupted_unpack_and_killed_prune_leave_nothing_that_resolves() {
     let goroot = cache.join("toolchains/go1.19.8");
     let o = std::process::Command::new("cp")
         .arg("-rL")
-        .arg("/usr/lib/go-1.19")
+        .arg(go119_root())
         .arg(&goroot)
         .output()
         .unwrap();

@@ -300,8 +300,10 @@ fn tool_failures_pass_through() {
     assert!(text(&out.stderr).contains("usage"));
 }
 
-/// fallback-go's own tests: plain, through the injector, and with each tag.
-fn fallback_tests(gobin: &Path) {
+/// fallback-go's own tests: plain and through the injector, and with
+/// `every_tag` each tag too, and the tag that demands the injector failing to
+/// link without it.
+fn fallback_tests(gobin: &Path, every_tag: bool) {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let te = toolexec_flag();
@@ -322,12 +324,19 @@ fn fallback_tests(gobin: &Path) {
         ),
     ];
     for (args, injected) in runs {
+        let tagged = args.iter().any(|a| a.starts_with("-tags="));
+        if tagged && !every_tag {
+            continue;
+        }
         let mut c = go(gobin, &cache, args);
         c.env("QCOMPAT_EXPECT_INJECTED", if injected { "1" } else { "0" });
         ok(
             c.output().unwrap(),
             &format!("{} {args:?}", gobin.display()),
         );
+    }
+    if !every_tag {
+        return;
     }
     // The tag that demands the injector fails to link without it.
     let out = go(
@@ -346,12 +355,12 @@ fn fallback_tests(gobin: &Path) {
 
 #[test]
 fn fallback_go_tests_go119() {
-    fallback_tests(&go119());
+    fallback_tests(&go119(), true);
 }
 
 #[test]
 fn fallback_go_tests_go126() {
-    fallback_tests(&go126());
+    fallback_tests(&go126(), true);
 }
 
 /// Without an injector, goid-mode reads g directly (`mode=calibrated`) and
@@ -422,13 +431,15 @@ fn calibrated_without_injector_go126() {
 
 #[test]
 fn fallback_go_tests_go127() {
-    fallback_tests(&go127());
+    fallback_tests(&go127(), true);
 }
 
+/// The toolchains between: plain and injected only (each tag's own paths are
+/// checked on the oldest, the local and the newest above).
 #[test]
 fn fallback_go_tests_go121_to_go125() {
-    for v in ["1.21.13", "1.22.10", "1.23.9", "1.24.11", "1.25.5"] {
-        fallback_tests(&sdk(v));
+    for l in listed().iter().filter(|l| l.source == "sdk") {
+        fallback_tests(&toolchain(l.version), false);
     }
 }
 
@@ -475,26 +486,98 @@ fn each_binary_keeps_its_own_toolexec_link() {
 /// Both devel shapes build through the injector: the salt goes into the
 /// buildID's content, which stays the last field (Go 1.25+'s go command
 /// rejects anything after it on a line whose third field contains `devel`).
+/// The go command reads that line on every build: the old shape builds one
+/// package, the new one the probe, which then runs.
 #[test]
 fn devel_toolchains_build_through_the_injector() {
-    for version in [DEVEL_NEW, DEVEL_OLD] {
-        let dir = tempfile::tempdir().unwrap();
-        let gobin = devel_goroot(dir.path(), version);
-        let out = go(&gobin, &dir.path().join("cache"), &["env", "GOVERSION"])
-            .output()
-            .unwrap();
-        assert_eq!(text(&out.stdout).trim(), version);
-        let probe = dir.path().join("probe");
-        ok(
-            build(
-                &gobin,
-                &dir.path().join("cache"),
-                true,
-                "./cmd/qcompat-probe",
-                &probe,
-            ),
-            &format!("injected build on {version}"),
+    let dir = tempfile::tempdir().unwrap();
+    let gobin = devel_goroot(dir.path(), DEVEL_OLD);
+    let v = go(&gobin, &dir.path().join("cache"), &["env", "GOVERSION"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&v.stdout).trim(), DEVEL_OLD);
+    let out = go(
+        &gobin,
+        &dir.path().join("cache"),
+        &["build", &toolexec_flag(), "internal/goarch"],
+    )
+    .output()
+    .unwrap();
+    ok(out, &format!("injected build on {DEVEL_OLD}"));
+    let version = DEVEL_NEW;
+    let dir = tempfile::tempdir().unwrap();
+    let gobin = devel_goroot(dir.path(), version);
+    let out = go(&gobin, &dir.path().join("cache"), &["env", "GOVERSION"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout).trim(), version);
+    let probe = dir.path().join("probe");
+    ok(
+        build(
+            &gobin,
+            &dir.path().join("cache"),
+            true,
+            "./cmd/qcompat-probe",
+            &probe,
+        ),
+        &format!("injected build on {version}"),
+    );
+    assert!(exec(&probe).contains("qcompat-probe ok=true"), "{version}");
+}
+
+/// fallback-go's goid in a c-archive (no injector) called from C: from the
+/// main thread and from 4 pthreads, three calls each, every call's
+/// `goid.ID()` equals runtime.Stack's ID for the goroutine the call runs on
+/// (the archive's check; the host exits 1 otherwise), and the mode is
+/// calibrated.
+#[test]
+fn calibrated_in_a_c_archive_called_from_c_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = repo().join("tests/cshared");
+    let lib = dir.path().join("lib.a");
+    let built = Command::new(go126())
+        .args([
+            "build",
+            "-buildmode=c-archive",
+            "-o",
+            lib.to_str().unwrap(),
+            ".",
+        ])
+        .current_dir(&src)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "1")
+        .output()
+        .unwrap();
+    ok(built, "go build -buildmode=c-archive tests/cshared");
+    let host = dir.path().join("host");
+    let linked = Command::new("gcc")
+        .arg("-o")
+        .arg(&host)
+        .arg(src.join("host/host.c"))
+        .arg(format!("-I{}", dir.path().display()))
+        .arg(&lib)
+        .arg("-lpthread")
+        .output()
+        .unwrap();
+    ok(linked, "gcc host.c lib.a");
+    let out = ok(Command::new(&host).output().unwrap(), "the C host");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 15, "{out}");
+    for t in 0..5 {
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with(&format!("thread{t} ")))
+                .count(),
+            3,
+            "{out}"
         );
-        assert!(exec(&probe).contains("qcompat-probe ok=true"), "{version}");
     }
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with(" mode=calibrated") && !l.contains(" id=0 ")),
+        "{out}"
+    );
 }

@@ -3,6 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+source "$ROOT/ci/lib.sh"
 cargo build --release --quiet
 QCOMPAT="$ROOT/target/release/qcompat"
 if ! command -v hyperfine >/dev/null; then

@@ -1,11 +1,8 @@
-# Shared by matrix_all.sh and matrix_paired.sh (source after common.sh):
-# the eight toolchains, the same-flags loop's build, and a timer that puts
+# Shared by matrix.sh, matrix_all.sh and matrix_paired.sh (source after
+# common.sh): the toolchains of ci/toolchains.txt, the same-flags loop's build, and a timer that puts
 # CPU time beside wall time.
 bash ci/toolchains.sh >/dev/null
-GOTOOLCHAIN=go1.27.3 go env GOROOT >/dev/null # make sure 1.27.3 is on disk
-gos=(/usr/lib/go-1.19/bin/go)
-for v in 1.21.13 1.22.10 1.23.9 1.24.11 1.25.5; do gos+=("$HOME/sdk/go$v/bin/go"); done
-gos+=("$(command -v go)" "$(GOTOOLCHAIN=go1.27.3 go env GOROOT)/bin/go")
+mapfile -t gos < <(toolchain_gos)
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 probe="$ROOT/fallback-go"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

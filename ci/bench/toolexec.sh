@@ -9,7 +9,6 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export GOFLAGS=-mod=mod CGO_ENABLED=0
 plain=(go build -a -o "$tmp/gofmt" cmd/gofmt)
 injected=(go build -a -o "$tmp/gofmt" "-toolexec=$QCOMPAT toolexec" cmd/gofmt)
-secs() { local s; s=$(date +%s.%N); "$@" >/dev/null; python3 -c "print($(date +%s.%N)-$s)"; }
 "${plain[@]}"; "${injected[@]}"  # warm the file system and the toolchain
 : > "$OUT/toolexec.txt"
 for i in $(seq "$PAIRS"); do

@@ -1,4 +1,4 @@
-//go:build (qcompat_stack || gccgo) && !qcompat_injected
+//go:build (qcompat_stack || (gccgo && qcompat_nocalibrate)) && !qcompat_injected
 
 package goid
 
@@ -9,8 +9,9 @@ import (
 )
 
 // ID returns the current goroutine's ID, parsed from runtime.Stack. This is
-// the build with -tags qcompat_stack, and the default under gccgo, which has
-// no g.goid to inject and no //go:linkname on variables.
+// the build with -tags qcompat_stack, and under gccgo with -tags
+// qcompat_nocalibrate (gccgo's default build takes the calibrated path of
+// calibrated_gccgo.go).
 //
 // It calls runtime.Stack itself rather than StackID: another frame would add
 // about a microsecond to the traceback runtime.Stack formats.

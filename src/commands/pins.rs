@@ -93,9 +93,9 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
                                 .as_ref()
                                 .and_then(|e| e.untested_for(&v.version));
                             s.push_str(&format!(
-                                "{} -> pin {:?}: {}{}\n",
+                                "{} -> pin {}: {}{}\n",
                                 v.raw,
-                                m.pin.go,
+                                crate::support::output::shown(&m.pin.go),
                                 m.pin.strategy,
                                 untested
                                     .map(|w| format!(", coverage: untested: {w}"))

@@ -133,7 +133,11 @@ pub fn human(s: &Selection, out: &mut String) {
         out,
         "strategy    {} (build tags: {}; toolexec {})",
         s.strategy,
-        s.build_tags.join(","),
+        if s.build_tags.is_empty() {
+            "none, goid's default build".to_string()
+        } else {
+            s.build_tags.join(",")
+        },
         if s.toolexec_required {
             "required"
         } else {

@@ -173,7 +173,8 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
         Cmd::Install { version, via } => {
             let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
                 anyhow::bail!(
-                    "toolchains install takes one exact version such as 1.27.3, not {version:?}"
+                    "toolchains install takes one exact version such as 1.27.3, not {}",
+                    crate::support::output::shown(&version)
                 );
             };
             let i = match via {

@@ -43,7 +43,7 @@ pub struct GoVersion {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("cannot parse Go version {text:?}: {why}")]
+#[error("cannot parse Go version {}: {why}", crate::support::output::shown(.text))]
 pub struct ParseError {
     pub text: String,
     pub why: String,
@@ -168,10 +168,20 @@ fn devel_suffix(word: &str) -> Option<&str> {
 
 fn parse_num(raw: &str, s: &str, what: &str) -> Result<u64, ParseError> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err(raw, format!("{what} {s:?} is not a number")));
+        return Err(err(
+            raw,
+            format!(
+                "{what} {} is not a number",
+                crate::support::output::shown(s)
+            ),
+        ));
     }
-    s.parse()
-        .map_err(|_| err(raw, format!("{what} {s:?} is too large")))
+    s.parse().map_err(|_| {
+        err(
+            raw,
+            format!("{what} {} is too large", crate::support::output::shown(s)),
+        )
+    })
 }
 
 /// Parses one word such as `go1.21rc2`, `go1.24.2-bigcorp` or (devel) `go1.28-5f2c3e1`.
@@ -179,7 +189,10 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
     let Some(rest) = word.strip_prefix("go") else {
         return Err(err(
             raw,
-            format!("expected a word starting with \"go\" followed by a version, found {word:?}"),
+            format!(
+                "expected a word starting with \"go\" followed by a version, found {}",
+                crate::support::output::shown(word)
+            ),
         ));
     };
     // Split off a suffix: `-hash` on devel builds, `-vendor` on vendor builds.
@@ -194,7 +207,13 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
     };
     let parts: Vec<&str> = nums.split('.').collect();
     if parts.len() > 3 {
-        return Err(err(raw, format!("too many version components in {word:?}")));
+        return Err(err(
+            raw,
+            format!(
+                "too many version components in {}",
+                crate::support::output::shown(word)
+            ),
+        ));
     }
     let major = parse_num(raw, parts[0], "major version")?;
     let minor = match parts.get(1) {
@@ -207,12 +226,24 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
     };
     let mut version = Version::new(major, minor, patch);
     if let Some(pre) = pre {
-        let split = pre
-            .find(|c: char| c.is_ascii_digit())
-            .ok_or_else(|| err(raw, format!("pre-release {pre:?} has no number")))?;
+        let split = pre.find(|c: char| c.is_ascii_digit()).ok_or_else(|| {
+            err(
+                raw,
+                format!(
+                    "pre-release {} has no number",
+                    crate::support::output::shown(pre)
+                ),
+            )
+        })?;
         let (tag, n) = pre.split_at(split);
         if !matches!(tag, "rc" | "beta" | "alpha") {
-            return Err(err(raw, format!("unknown pre-release tag {tag:?}")));
+            return Err(err(
+                raw,
+                format!(
+                    "unknown pre-release tag {}",
+                    crate::support::output::shown(tag)
+                ),
+            ));
         }
         let n = parse_num(raw, n, "pre-release number")?;
         version.pre =

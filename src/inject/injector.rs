@@ -150,7 +150,11 @@ impl Injector {
             bail!("the toolexec command is empty: name an injector, e.g. --toolexec q");
         };
         let exe = find_executable(first).with_context(|| {
-            format!("toolexec {command:?}: {first:?} is not an executable file (nor found in PATH)")
+            format!(
+                "toolexec {}: {} is not an executable file (nor found in PATH)",
+                crate::support::output::shown(command),
+                crate::support::output::shown(first)
+            )
         })?;
         let exe = exe.canonicalize().unwrap_or(exe);
         // A relative path would name another file once the go command runs
@@ -207,8 +211,12 @@ impl Injector {
             return Injector::from_command(c, Source::Flag);
         }
         if let Some(c) = toolexec_in_goflags(goflags) {
-            return Injector::from_command(&c, Source::Goflags)
-                .with_context(|| format!("the -toolexec in GOFLAGS ({goflags:?})"));
+            return Injector::from_command(&c, Source::Goflags).with_context(|| {
+                format!(
+                    "the -toolexec in GOFLAGS ({})",
+                    crate::support::output::shown(goflags)
+                )
+            });
         }
         Injector::builtin()
     }
@@ -219,9 +227,15 @@ impl Injector {
             "qcompat's injector".into()
         } else if let Some(p) = &self.id.package {
             // Not the cache path of qcompat's build: the user has their own.
-            format!("the injector {:?} (built from {p})", self.id.name)
+            format!(
+                "the injector {} (built from {p})",
+                crate::support::output::shown(&self.id.name)
+            )
         } else {
-            format!("the injector {:?}", self.command)
+            format!(
+                "the injector {}",
+                crate::support::output::shown(&self.command)
+            )
         }
     }
 

@@ -26,7 +26,8 @@ pub fn package_files(module_dir: &Path, package: &str) -> Result<Vec<String>> {
         .with_context(|| format!("{} has no go.mod with a module line", module_dir.display()))?;
     let start = package_dir(module_dir, &module, package).with_context(|| {
         format!(
-            "package {package:?} is not a folder of module {module} in {}",
+            "package {} is not a folder of module {module} in {}",
+            crate::support::output::shown(package),
             module_dir.display()
         )
     })?;
@@ -137,10 +138,22 @@ fn embedded(dir: &Path, patterns: &[String]) -> Result<Vec<PathBuf>> {
         let g = globset::GlobBuilder::new(p)
             .literal_separator(true)
             .build()
-            .with_context(|| format!("//go:embed pattern {p:?} in {}", dir.display()))?;
+            .with_context(|| {
+                format!(
+                    "//go:embed pattern {} in {}",
+                    crate::support::output::shown(p),
+                    dir.display()
+                )
+            })?;
         set.add(g);
-        let below = globset::Glob::new(&format!("{}/**", p.trim_end_matches('/')))
-            .with_context(|| format!("//go:embed pattern {p:?} in {}", dir.display()))?;
+        let below =
+            globset::Glob::new(&format!("{}/**", p.trim_end_matches('/'))).with_context(|| {
+                format!(
+                    "//go:embed pattern {} in {}",
+                    crate::support::output::shown(p),
+                    dir.display()
+                )
+            })?;
         set.add(below);
     }
     let set = set.build()?;
@@ -271,7 +284,8 @@ fn tokens(text: &str) -> Vec<String> {
 pub fn require_go_files(files: &[String], package: &str, dir: &Path) -> Result<()> {
     if !files.iter().any(|f| f.ends_with(".go")) {
         bail!(
-            "package {package:?} in {} has no Go files: name the injector's main package (e.g. ./cmd/q)",
+            "package {} in {} has no Go files: name the injector's main package (e.g. ./cmd/q)",
+            crate::support::output::shown(package),
             dir.display()
         );
     }

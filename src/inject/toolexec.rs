@@ -161,7 +161,13 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     let dir = tempfile::Builder::new()
         .prefix("qcompat-runtime-")
         .tempdir()
-        .context("cannot create a temporary directory for the companion file")?;
+        .map_err(crate::support::fs::tempfile_error)
+        .with_context(|| {
+            format!(
+                "cannot create a temporary directory for the companion file in {}",
+                std::env::temp_dir().display()
+            )
+        })?;
     let file = dir.path().join(companion::FILE_NAME);
     std::fs::write(&file, companion::SOURCE)
         .with_context(|| format!("cannot write {}", file.display()))?;

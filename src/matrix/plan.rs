@@ -277,8 +277,9 @@ fn injector_setup(
     if let Some(Err(e)) = known.tool_id {
         return Err(e).with_context(|| {
             format!(
-                "{}: toolexec {toolexec:?} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
-                loaded.path.display()
+                "{}: toolexec {} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                loaded.path.display(),
+                crate::support::output::shown(toolexec)
             )
         });
     }
@@ -292,7 +293,8 @@ fn injector_setup(
         setup.gocache = Some(dir.clone());
         if salted == Some(false) {
             let mut n = format!(
-                "{toolexec:?} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                crate::support::output::shown(toolexec),
                 dir.display()
             );
             if !tc.version.at_least(1, 20) {

@@ -293,7 +293,13 @@ fn work_dir(toolchains: usize) -> Result<tempfile::TempDir> {
     let work = tempfile::Builder::new()
         .prefix(WORK_PREFIX)
         .tempdir()
-        .context("cannot create a work directory")?;
+        .map_err(crate::support::fs::tempfile_error)
+        .with_context(|| {
+            format!(
+                "cannot create a work directory in {}",
+                std::env::temp_dir().display()
+            )
+        })?;
     // Whose folder this is: a later run or `prune` removes it once this
     // process is gone (after a SIGKILL nothing else would).
     std::fs::write(work.path().join("pid"), std::process::id().to_string())?;

@@ -40,8 +40,8 @@ impl std::str::FromStr for Shard {
         };
         parse().ok_or_else(|| {
             anyhow::anyhow!(
-                "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {:?}",
-                crate::support::doc_error::cut(s)
+                "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {}",
+                crate::support::output::shown(&crate::support::doc_error::cut(s))
             )
         })
     }

@@ -59,7 +59,7 @@ pub enum ToolchainEntry {
 impl std::fmt::Display for ToolchainEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ToolchainEntry::Selector(s) => write!(f, "{s:?}"),
+            ToolchainEntry::Selector(s) => write!(f, "{}", crate::support::output::shown(s)),
             ToolchainEntry::Path { path } => write!(f, "{{path: {}}}", path.display()),
         }
     }
@@ -202,7 +202,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         Platforms::Keyword(k) => {
             return Err(err_at(
                 k,
-                format!("platforms: {k:?} is not `all`, `first-class` or a list of goos/goarch"),
+                format!(
+                    "platforms: {} is not `all`, `first-class` or a list of goos/goarch",
+                    crate::support::output::shown(k)
+                ),
             ))
         }
         Platforms::List(l) => {
@@ -218,8 +221,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                         n => n,
                     };
                     return Err(anyhow!(
-                        "{src}:{line}: platform {:?} is not of the form goos/goarch (e.g. linux/arm64)",
-                        doc_error::cut(p)
+                        "{src}:{line}: platform {} is not of the form goos/goarch (e.g. linux/arm64)",
+                        crate::support::output::shown(&doc_error::cut(p))
                     ));
                 }
             }
@@ -239,8 +242,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         }
         let mut b = GlobSetBuilder::new();
         for g in list {
-            let glob =
-                Glob::new(g).map_err(|e| err_at(g, format!("{key}: bad glob {g:?}: {e}")))?;
+            let glob = Glob::new(g).map_err(|e| {
+                err_at(
+                    g,
+                    format!("{key}: bad glob {}: {e}", crate::support::output::shown(g)),
+                )
+            })?;
             b.add(glob);
         }
         Ok(Some(b.build()?))
@@ -254,7 +261,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         Program::Keyword(k) => {
             return Err(err_at(
                 k,
-                format!("program: {k:?} is not `builtin` or {{dir: MODULE_DIR, package: ./cmd/x}}"),
+                format!(
+                    "program: {} is not `builtin` or {{dir: MODULE_DIR, package: ./cmd/x}}",
+                    crate::support::output::shown(k)
+                ),
             ))
         }
         Program::Package { dir, package } => {
@@ -293,7 +303,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
             if !package.starts_with('.') && !package.contains('/') && !package.contains('.') {
                 return Err(err_at(
                     package,
-                    format!("toolexec: package {package:?} is not a package path; write it like ./cmd/q"),
+                    format!(
+                        "toolexec: package {} is not a package path; write it like ./cmd/q",
+                        crate::support::output::shown(package)
+                    ),
                 ));
             }
             InjectorChoice::Package(crate::inject::build::PackageSpec {

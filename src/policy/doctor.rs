@@ -235,14 +235,14 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins, inj: Option<&Injector>) 
             let by = if e.injector_name() == crate::inject::injector::BUILTIN_NAME {
                 "qcompat's own injector".to_string()
             } else {
-                format!("the injector {:?}", e.injector_name())
+                format!("the injector {}", crate::support::output::shown(e.injector_name()))
             };
             check(
                 "version",
                 Level::Warn,
                 format!(
-                    "{name} matches pin {:?} in {}, tested with {} through {by}, not through {}: untested with this injector",
-                    m.pin.go,
+                    "{name} matches pin {} in {}, tested with {} through {by}, not through {}: untested with this injector",
+                    crate::support::output::shown(&m.pin.go),
                     pins.source,
                     e.toolchains.join(", "),
                     inj.describe()
@@ -263,15 +263,15 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins, inj: Option<&Injector>) 
             Some(e) if m.pin.strategy == Strategy::Injected && e.untested_for(v).is_some() => check(
                 "version",
                 Level::Warn,
-                format!("{name} matches pin {:?} ({}) in {}, but {}", m.pin.go, m.pin.strategy, pins.source, e.untested_for(v).unwrap_or_default()),
+                format!("{name} matches pin {} ({}) in {}, but {}", crate::support::output::shown(&m.pin.go), m.pin.strategy, pins.source, e.untested_for(v).unwrap_or_default()),
                 Some(format!("run `qcompat doctor --deep` to check it live, and a matrix run of {name} plus `qcompat pins update` to pin it{PINS_OUTSIDE}")),
             ),
             Some(e) => check(
                 "version",
                 Level::Ok,
                 format!(
-                    "{name} is covered by pin {:?} ({}), tested with {} on {}",
-                    m.pin.go,
+                    "{name} is covered by pin {} ({}), tested with {} on {}",
+                    crate::support::output::shown(&m.pin.go),
                     m.pin.strategy,
                     e.toolchains.join(", "),
                     e.date
@@ -282,8 +282,8 @@ fn version_check(tc: &discover::Toolchain, pins: &Pins, inj: Option<&Injector>) 
                 "version",
                 Level::Warn,
                 format!(
-                    "{name} matches pin {:?} ({}) in {}, a rule that no matrix run tested",
-                    m.pin.go, m.pin.strategy, pins.source
+                    "{name} matches pin {} ({}) in {}, a rule that no matrix run tested",
+                    crate::support::output::shown(&m.pin.go), m.pin.strategy, pins.source
                 ),
                 Some(format!("run `{} doctor --deep` to check this toolchain live", self_name())),
             ),
@@ -311,7 +311,7 @@ fn compiler_check(tc: &discover::Toolchain) -> Check {
             "compiler",
             Level::Ok,
             format!(
-                "{}: the injector needs gc's compiler; goroutine IDs will come from runtime.Stack (build with the gc toolchain to use the injected accessor)",
+                "{}: the injector needs gc's compiler; goroutine IDs will come from fallback-go's own paths: g.goid through libgo's runtime.getg at an offset checked at first use (calibrated), else runtime.Stack (build with the gc toolchain to use the injected accessor)",
                 tc.version.compiler
             ),
             None,
@@ -325,7 +325,7 @@ fn runtime_check(tc: &discover::Toolchain, layout: &RuntimeLayout) -> Check {
         _ if gccgo => check(
             "runtime",
             Level::Ok,
-            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from runtime.Stack".into(),
+            "gccgo's runtime has no gc g.goid to inject and no //go:linkname on variables: goroutine IDs come from g through libgo's runtime.getg (calibrated, checked at first use) or runtime.Stack".into(),
             None,
         ),
         (true, Some(t)) => check("runtime", Level::Ok, format!("g.goid is {t}"), None),
@@ -419,7 +419,7 @@ fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
         Some(t) if is_under_test(&t) => check(
             "goflags",
             Level::Ok,
-            format!("GOFLAGS runs every build through {t:?}, the injector checked here: {goflags}"),
+            format!("GOFLAGS runs every build through {}, the injector checked here: {goflags}", crate::support::output::shown(&t)),
             None,
         ),
         Some(t)
@@ -437,8 +437,8 @@ fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
         Some(t) => check(
             "goflags",
             Level::Warn,
-            format!("GOFLAGS runs every build through the toolexec {t:?}: {goflags}"),
-            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `{} select --toolexec {} --format goflags` to keep {t:?}", self_name(), crate::support::shell::shell_quote(&t))),
+            format!("GOFLAGS runs every build through the toolexec {}: {goflags}", crate::support::output::shown(&t)),
+            Some(format!("every build goes through it, and doctor checks it as the injector unless --toolexec names another. Appending qcompat's `select --format goflags` line would replace it (the go command keeps the last -toolexec): use `{} select --toolexec {} --format goflags` to keep {}", self_name(), crate::support::shell::shell_quote(&t), crate::support::output::shown(&t))),
         ),
         None => check(
             "goflags",
@@ -477,8 +477,8 @@ fn gocache_check(gocache: &str) -> Check {
             "gocache",
             Level::Fail,
             format!(
-                "GOCACHE is {:?}: the go command needs a build cache",
-                gocache
+                "GOCACHE is {}: the go command needs a build cache",
+                crate::support::output::shown(gocache)
             ),
             Some("unset GOCACHE or point it at a writable directory".into()),
         );
@@ -510,8 +510,8 @@ fn toolid_check(
         Ok(c) if c.rejected.is_some() => check(
             "toolexec-id",
             Level::Fail,
-            format!("{toolexec:?} answers `compile -V=full` with {:?}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", c.injected, c.rejected.clone().unwrap_or_default()),
-            Some(format!("the injector must print the compiler's line ({:?}) with a field appended, or, on a devel toolchain, with the buildID= field last", c.plain)),
+            format!("{} answers `compile -V=full` with {}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", crate::support::output::shown(toolexec), crate::support::output::shown(&c.injected), c.rejected.clone().unwrap_or_default()),
+            Some(format!("the injector must print the compiler's line ({}) with a field appended, or, on a devel toolchain, with the buildID= field last", crate::support::output::shown(&c.plain))),
         ),
         // A chain in front of qcompat's injector passes qcompat's salted line
         // through: its builds share cache entries with qcompat-only builds.
@@ -523,17 +523,17 @@ fn toolid_check(
             check(
                 "toolexec-id",
                 Level::Warn,
-                format!("{toolexec:?} answers `compile -V=full` with qcompat's own salted line ({:?}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", c.injected),
+                format!("{} answers `compile -V=full` with qcompat's own salted line ({}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", crate::support::output::shown(toolexec), crate::support::output::shown(&c.injected)),
                 Some("let the outer injector alter the line itself (append its own salt), or give its builds a GOCACHE of their own".into()),
             ).class(Some(Class::Chained))
         }
-        Ok(c) if c.altered => check("toolexec-id", Level::Ok, format!("{toolexec:?} alters `compile -V=full` ({:?} -> {:?}): its builds get cache entries of their own", c.plain, c.injected), None),
+        Ok(c) if c.altered => check("toolexec-id", Level::Ok, format!("{} alters `compile -V=full` ({} -> {}): its builds get cache entries of their own", crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain), crate::support::output::shown(&c.injected)), None),
         Ok(c) if precompiled => check(
             "toolexec-id",
             Level::Warn,
             format!(
-                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}), and {} ships runtime precompiled in $GOROOT/pkg for this host: the go command links that runtime.a and never runs this injector for runtime, so a build fails with `relocation target runtime.GoroutineID not defined` even with a fresh GOCACHE (precompiled-std); cross builds do run it",
-                c.plain,
+                "{} leaves `compile -V=full` unchanged ({}), and {} ships runtime precompiled in $GOROOT/pkg for this host: the go command links that runtime.a and never runs this injector for runtime, so a build fails with `relocation target runtime.GoroutineID not defined` even with a fresh GOCACHE (precompiled-std); cross builds do run it",
+                crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain),
                 tc.version.go_name()
             ),
             Some(format!("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `{} doctor --deep` shows whether the injector's runtime file compiles when it does run", self_name())),
@@ -542,8 +542,8 @@ fn toolid_check(
             "toolexec-id",
             Level::Warn,
             format!(
-                "{toolexec:?} leaves `compile -V=full` unchanged ({:?}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined` (shared-cache)",
-                c.plain
+                "{} leaves `compile -V=full` unchanged ({}): builds with and without it share cache entries, so an injected build can link a plain runtime.a and fail with `relocation target runtime.GoroutineID not defined` (shared-cache)",
+                crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain)
             ),
             Some(format!("give its builds a GOCACHE of their own: `eval \"$({} select --toolexec {} --format env)\"` sets GOFLAGS and GOCACHE; or use an injector that alters `compile -V=full` (appends a salt of its own, as garble and orchestrion do)", self_name(), crate::support::shell::shell_quote(toolexec))),
         ).class(Some(Class::SharedCache)),
@@ -563,7 +563,7 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector, by: Option<&str>)
         check(
             "toolexec-go",
             Level::Warn,
-            format!("{:?} was built by {by}, an older Go than {name}: an injector that reads export data (type-checks code, as q does) crashes with `export data version ... is greater than maximum supported` (export-data)", inj.command),
+            format!("{} was built by {by}, an older Go than {name}: an injector that reads export data (type-checks code, as q does) crashes with `export data version ... is greater than maximum supported` (export-data)", crate::support::output::shown(&inj.command)),
             Some(format!("rebuild the injector with {name} (`go install` it with this toolchain)")),
         )
         .class(Some(Class::ExportData))
@@ -571,7 +571,10 @@ fn injector_go_check(tc: &discover::Toolchain, inj: &Injector, by: Option<&str>)
         check(
             "toolexec-go",
             Level::Ok,
-            format!("{:?} was built by {by}", inj.command),
+            format!(
+                "{} was built by {by}",
+                crate::support::output::shown(&inj.command)
+            ),
             None,
         )
     })
@@ -628,8 +631,23 @@ fn finish(
             }
             a
         }
+        (Some(s), inj) if s.strategy == Strategy::Calibrated => {
+            let mut a = format!(
+                "build with no qcompat tag and no injector (`eval \"$({me} select{} --format env)\"` clears a qcompat_stack from GOFLAGS): fallback-go's default build reads goroutine IDs from g at the offset checked here, and checks it again at first use; -tags=qcompat_stack or -tags=qcompat_nocalibrate turn that off",
+                inj.filter(|i| !i.builtin)
+                    .map(|i| format!(" --toolexec {}", crate::support::shell::shell_quote(&i.advice_name())))
+                    .unwrap_or_default()
+            );
+            if let Some(inj) = inj.filter(|i| !i.builtin) {
+                a.push_str(&format!(
+                    "; {} may still be needed for its other rewrites, but goid does not need it",
+                    inj.describe()
+                ));
+            }
+            a
+        }
         (Some(_), _) if gccgo => {
-            "gccgo: fallback-go's default build already takes goroutine IDs from runtime.Stack under gccgo (no tag needed; -tags=qcompat_stack is the same); the injector does not apply".to_string()
+            "gccgo: fallback-go's default build (no tag) reads g.goid under gccgo through libgo's runtime.getg at an offset it finds and checks against runtime.Stack at first use, and parses runtime.Stack when that is not proven; -tags=qcompat_stack keeps to runtime.Stack; the injector does not apply".to_string()
         }
         (Some(s), inj) => {
             let mut a = format!(

@@ -26,11 +26,11 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
                 .is_none_or(|e| e.is_for(&injector) && e.untested_for(&v.version).is_none());
             (m.pin.strategy == Strategy::Injected && same).then(|| {
                 format!(
-                    "{} {} gave {} but the pins record {:?} as injected",
+                    "{} {} gave {} but the pins record {} as injected",
                     c.go,
                     c.platform(),
                     c.outcome.status.name(),
-                    m.pin.go
+                    crate::support::output::shown(&m.pin.go)
                 )
             })
         })
@@ -48,8 +48,8 @@ pub fn pins_note(report: &Report, pins: &Pins) -> Option<String> {
         .any(|e| e.is_for(injector));
     (!any).then(|| {
         format!(
-            "no pins in {} were recorded with the injector {:?} (sha256 {}): regressions are not computed for it",
-            pins.source, injector.name, injector.sha256
+            "no pins in {} were recorded with the injector {} (sha256 {}): regressions are not computed for it",
+            pins.source, crate::support::output::shown(&injector.name), injector.sha256
         )
     })
 }

@@ -10,7 +10,7 @@ use crate::go::linkname::{self, Policy};
 use crate::go::runtime_layout::RuntimeLayout;
 use crate::go::version::Compiler;
 use crate::inject::injector::Injector;
-use crate::policy::pins::{Pins, Strategy};
+use crate::policy::pins::{CalibratedEvidence, Pins, Strategy};
 use crate::verify::diagnosis::Class;
 use crate::verify::live::Live;
 use crate::verify::probeprog::{DefaultBuild, DETECTED_VAR};
@@ -210,7 +210,29 @@ pub struct Facts {
     pub offline_why: String,
     /// The user's program, when one is named.
     pub program: Option<ProgramFacts>,
+    /// GOOS/GOARCH the user's builds target (`go env`).
+    pub goos: String,
+    pub goarch: String,
+    /// `GOHOSTOS/GOHOSTARCH`: where the live check builds and runs.
+    pub host: String,
+    /// What the pins' evidence for this Go minor says of goid's calibrated
+    /// path on that GOOS/GOARCH, from whatever injector's run: the path
+    /// builds without one, and reads only the runtime's g.
+    pub calibrated_pin: CalibratedEvidence,
+    /// The user's GOFLAGS build with `-tags=qcompat_nocalibrate`: they have
+    /// turned the calibrated path off.
+    pub nocalibrate: bool,
 }
+
+/// The GOARCHes on which fallback-go's goid has a calibrated path (gc
+/// only): the build constraint of fallback-go/goid/calibrated.go.
+pub const CALIBRATED_GOARCH: &[&str] = &[
+    "amd64", "386", "arm64", "arm", "riscv64", "ppc64", "ppc64le", "s390x", "loong64", "mips",
+    "mipsle", "mips64", "mips64le",
+];
+
+/// The build tag that turns goid's calibrated path off.
+pub const NOCALIBRATE_TAG: &str = "qcompat_nocalibrate";
 
 impl Facts {
     pub fn gather(
@@ -260,6 +282,18 @@ impl Facts {
             },
             offline_why: offline_why.to_string(),
             program,
+            goos: tc.env.goos.clone(),
+            goarch: tc.env.goarch.clone(),
+            host: format!("{}/{}", tc.env.gohostos, tc.env.gohostarch),
+            calibrated_pin: pins
+                .find(&tc.version.version)
+                .and_then(|m| m.pin.evidence.as_ref())
+                .map_or(CalibratedEvidence::None, |e| {
+                    e.calibrated_for(&tc.env.goos, &tc.env.goarch)
+                }),
+            nocalibrate: tags_in_goflags(&tc.env.goflags)
+                .iter()
+                .any(|t| t == NOCALIBRATE_TAG),
         }
     }
 }
@@ -296,11 +330,14 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
 }
 
 fn finish(mut s: Selection) -> Selection {
+    // Calibrated is goid's default build: no qcompat tag (the line's bare
+    // `-tags=` also clears a qcompat_stack left in GOFLAGS) and no injector.
     let (tag, toolexec) = match s.strategy {
-        Strategy::Injected => ("qcompat_injected", true),
-        Strategy::Stack => ("qcompat_stack", false),
+        Strategy::Injected => (Some("qcompat_injected"), true),
+        Strategy::Stack => (Some("qcompat_stack"), false),
+        Strategy::Calibrated => (None, false),
     };
-    s.build_tags = vec![tag.to_string()];
+    s.build_tags = tag.map(str::to_string).into_iter().collect();
     s.toolexec_required = toolexec;
     s
 }
@@ -319,7 +356,91 @@ pub fn decide(
         let v = program_verdict(f, &mut s, p);
         s.program = Some(v);
     }
+    calibrated(f, &mut s);
     Ok(finish(s))
+}
+
+/// Where the selection says stack: calibrated instead, when a probe that ran
+/// here (live) or the pins' evidence for this Go minor and GOARCH proved
+/// goid's calibrated path, and nothing rules it out. The default build
+/// (no tags, no injector) then takes that path, as it checks the offset
+/// again at first use.
+fn calibrated(f: &Facts, s: &mut Selection) {
+    use crate::verify::probeprog::CalibratedResult;
+    if s.strategy != Strategy::Stack || f.compiler != Compiler::Gc || !f.goid_field {
+        return;
+    }
+    let platform = format!("{}/{}", f.goos, f.goarch);
+    let why_not = if s.pinned {
+        Some("the pin says stack, and a person decides a pinned strategy".to_string())
+    } else if f.program.as_ref().is_some_and(|p| p.pulls_accessor) {
+        Some("the program pulls runtime.GoroutineID itself, which only the injector defines: goid's calibrated path cannot stand in for it".to_string())
+    } else if f.nocalibrate {
+        Some(format!(
+            "your GOFLAGS build with -tags={NOCALIBRATE_TAG}, which turns it off"
+        ))
+    } else if !CALIBRATED_GOARCH.contains(&f.goarch.as_str()) {
+        Some(format!("goid has no calibrated path on {}", f.goarch))
+    } else {
+        None
+    };
+    if let Some(w) = why_not {
+        s.reasons.push(format!("calibrated: not chosen: {w}"));
+        return;
+    }
+    let then = "goid's default build (no qcompat tag, no injector) reads g.goid directly, checked against runtime.Stack at first use; -tags=qcompat_stack or -tags=qcompat_nocalibrate would turn it off";
+    // The live check ran on the host: it speaks for the target only there.
+    let live = s.live.as_ref().filter(|_| f.host == platform);
+    if let Some(c) = live.and_then(|l| l.calibrated()) {
+        let which = if s.live.as_ref().is_some_and(|l| l.passed()) {
+            "the probe built here"
+        } else {
+            "the probe built here without the injector"
+        };
+        if c.result == CalibratedResult::Pass {
+            s.strategy = Strategy::Calibrated;
+            s.reasons.push(format!(
+                "calibrated: {which} read g.goid at offset {} and it matched runtime.Stack in main and 8 goroutines on {platform}: {then}",
+                c.offset
+            ));
+        } else {
+            s.reasons.push(format!(
+                "calibrated: not chosen: {which} found goid's calibrated path {} on {platform}",
+                match c.result {
+                    CalibratedResult::Fail => "failing",
+                    _ => "unsupported",
+                }
+            ));
+        }
+        return;
+    }
+    match &f.calibrated_pin {
+        CalibratedEvidence::Pass { toolchains, offsets } => {
+            s.strategy = Strategy::Calibrated;
+            let offsets: Vec<String> = offsets.iter().map(u64::to_string).collect();
+            s.reasons.push(format!(
+                "calibrated: the pins' evidence for this Go minor shows goid's calibrated path passing on {platform} with {} (offset {}): {then}",
+                toolchains.join(", "),
+                offsets.join(", ")
+            ));
+        }
+        CalibratedEvidence::NotProven { toolchain, result } => s.reasons.push(format!(
+            "calibrated: not chosen: the pins' evidence records goid's calibrated path as {} on {platform} with {toolchain}",
+            match result {
+                CalibratedResult::Fail => "failing",
+                _ => "unsupported",
+            }
+        )),
+        CalibratedEvidence::None => s.reasons.push(format!(
+            "calibrated: not chosen: nothing has proven goid's calibrated path for {} on {platform} ({}, and the pins record no calibrated result for it)",
+            f.go_name,
+            if s.live.is_some() {
+                "the live check's probes reported none"
+            } else {
+                f.offline_why.as_str()
+            }
+        )),
+    }
 }
 
 /// What the live probe showed of fallback-go's default build, and the advice
@@ -504,8 +625,8 @@ fn decide_strategy(
         Some(p) if p.for_this_injector && p.untested.is_some() => {
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}, but {}: the pin does not vouch for it",
-                p.range,
+                "{name} matches pin {} in {}, but {}: the pin does not vouch for it",
+                crate::support::output::shown(&p.range),
                 f.pins_source,
                 p.untested.as_deref().unwrap_or_default()
             ));
@@ -515,8 +636,11 @@ fn decide_strategy(
             s.pinned = true;
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}: {}{}",
-                p.range, f.pins_source, p.strategy, p.evidence
+                "{name} matches pin {} in {}: {}{}",
+                crate::support::output::shown(&p.range),
+                f.pins_source,
+                p.strategy,
+                p.evidence
             ));
             if let Some(n) = &p.note {
                 s.reasons.push(n.clone());
@@ -525,10 +649,10 @@ fn decide_strategy(
         Some(p) => {
             s.pin = Some(p.range.clone());
             s.reasons.push(format!(
-                "{name} matches pin {:?} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
-                p.range,
+                "{name} matches pin {} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+                crate::support::output::shown(&p.range),
                 f.pins_source,
-                if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {:?}", p.evidence_injector) },
+                if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
                 inj.describe
             ));
         }
@@ -730,6 +854,11 @@ mod tests {
             },
             offline_why: "--offline was given".into(),
             program: None,
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            host: "linux/amd64".into(),
+            calibrated_pin: CalibratedEvidence::None,
+            nocalibrate: false,
         }
     }
 
@@ -752,6 +881,7 @@ mod tests {
             private_gocache: false,
             with_a: None,
             program: None,
+            plain: None,
         }
     }
 
@@ -845,6 +975,115 @@ mod tests {
             "{:?}",
             s.reasons
         );
+    }
+
+    /// A live result whose probe line (plain, without the injector, when the
+    /// injected build failed) reports the calibrated check.
+    fn live_calibrated(injected: Status, result: &str) -> Live {
+        let mut l = live(injected, None);
+        let mut plain = live(Status::Pass, None).outcome;
+        plain.note = Some(format!(
+            "qcompat-probe ok=true checked=9 goos=linux goarch=amd64 default=none calibrated={result} offset=152 build=plain"
+        ));
+        l.plain = Some(plain);
+        l
+    }
+
+    #[test]
+    fn calibrated_where_injection_is_not_proven() {
+        use crate::verify::probeprog::CalibratedResult;
+        let proven = CalibratedEvidence::Pass {
+            toolchains: vec!["go1.19.8".into()],
+            offsets: vec![152],
+        };
+        // Unsalted injector on Go 1.19 (precompiled-std): stack without
+        // calibrated evidence, calibrated with it.
+        let mut f = facts(19, Some((Strategy::Injected, false)), false, Some(false));
+        let s = run(&f, Mode::Offline, None);
+        assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
+        assert!(s
+            .reasons
+            .iter()
+            .any(|r| r.contains("nothing has proven goid's calibrated path")));
+        f.calibrated_pin = proven.clone();
+        let s = run(&f, Mode::Offline, None);
+        assert_eq!(
+            (s.strategy, s.build_tags.len(), s.toolexec_required),
+            (Strategy::Calibrated, 0, false),
+            "{:?}",
+            s.reasons
+        );
+        assert_eq!(s.goflags("q", "-tags=netgo,qcompat_stack"), "-tags=netgo");
+        assert_eq!(s.goflags("q", ""), "-tags=");
+        assert_eq!(
+            s.full_goflags("q", "-mod=mod -toolexec=q"),
+            "-mod=mod -toolexec=q -tags="
+        );
+        // Each thing that rules it out.
+        let mut off = f.clone();
+        off.nocalibrate = true;
+        let mut wasm = f.clone();
+        wasm.goarch = "wasm".into();
+        let mut pulls = f.clone();
+        pulls.program = Some(ProgramFacts {
+            dir: ".".into(),
+            package: ".".into(),
+            uses_goid: false,
+            pulls_accessor: true,
+            fallback: false,
+            blocked: None,
+        });
+        let mut failed = f.clone();
+        failed.calibrated_pin = CalibratedEvidence::NotProven {
+            toolchain: "go1.19.8".into(),
+            result: CalibratedResult::Fail,
+        };
+        for (i, g) in [off, wasm, pulls, failed].iter().enumerate() {
+            let s = run(g, Mode::Offline, None);
+            assert_eq!(s.strategy, Strategy::Stack, "case {i}: {:?}", s.reasons);
+            assert!(
+                s.reasons
+                    .iter()
+                    .any(|r| r.starts_with("calibrated: not chosen")),
+                "case {i}"
+            );
+        }
+        // Live: the plain probe's result decides over the pins.
+        f.calibrated_pin = CalibratedEvidence::None;
+        let s = run(
+            &f,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "pass")),
+        );
+        assert_eq!(s.strategy, Strategy::Calibrated, "{:?}", s.reasons);
+        assert!(s
+            .reasons
+            .iter()
+            .any(|r| r.contains("without the injector read g.goid at offset 152")));
+        f.calibrated_pin = proven;
+        let s = run(
+            &f,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "fail")),
+        );
+        assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
+        // A live result for the host says nothing of another target.
+        let mut cross = f.clone();
+        cross.goarch = "arm64".into();
+        cross.calibrated_pin = CalibratedEvidence::None;
+        let s = run(
+            &cross,
+            Mode::Verify,
+            Some(live_calibrated(Status::FailRelocation, "pass")),
+        );
+        assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
+        // Injection proven: injected, whatever the calibrated evidence.
+        let mut g = facts(26, Some((Strategy::Injected, true)), true, Some(true));
+        g.calibrated_pin = CalibratedEvidence::Pass {
+            toolchains: vec!["go1.26.8".into()],
+            offsets: vec![152],
+        };
+        assert_eq!(run(&g, Mode::Offline, None).strategy, Strategy::Injected);
     }
 
     #[test]

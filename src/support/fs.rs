@@ -45,12 +45,24 @@ fn temp_beside(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile
             dir.display()
         )
     })?;
-    tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        format!(
-            "cannot write {}: its directory is not writable",
-            path.display()
-        )
-    })
+    tempfile::NamedTempFile::new_in(dir)
+        .map_err(tempfile_error)
+        .with_context(|| {
+            format!(
+                "cannot write {}: its directory is not writable",
+                path.display()
+            )
+        })
+}
+
+/// The OS error inside one of tempfile's, whose text ends in ` at path
+/// "DIR/.tmpXXXX"`: Debug-quoted, and naming a file that was never made.
+pub fn tempfile_error(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.rfind(" at path ") {
+        Some(i) => std::io::Error::new(e.kind(), &text[..i]),
+        None => e,
+    }
 }
 
 /// Writes a file by renaming a complete temporary file over it, so readers

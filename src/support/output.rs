@@ -50,9 +50,10 @@ macro_rules! outln {
 const MAX_MESSAGE: usize = 8 * 1024;
 
 /// Text for a terminal: control bytes (ESC, BEL, NUL, DEL, C1) and the
-/// bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069)
-/// from untrusted text are shown escaped (`\x1b`, `\u{202e}`), newlines
-/// and tabs kept; past [`MAX_MESSAGE`] the text is cut with a count.
+/// bidirectional controls and invisible characters (U+202A-U+202E,
+/// U+2066-U+2069, U+200B-U+200F, U+FEFF ...: see [`escape_of`]) from
+/// untrusted text are shown escaped (`\x1b`, `\u{202e}`), newlines and tabs
+/// kept; past [`MAX_MESSAGE`] the text is cut with a count.
 pub fn terminal_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_MESSAGE) + 16);
     for (i, c) in text.char_indices() {
@@ -62,14 +63,77 @@ pub fn terminal_safe(text: &str) -> String {
         }
         match c {
             '\n' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
+            c => match escape_of(c) {
+                Some(e) => out.push_str(&e),
+                None => out.push(c),
+            },
         }
+    }
+    out
+}
+
+/// How `c` is shown when a terminal must not act on it or hide it: control
+/// bytes as `\x1b`, bidirectional controls (which reorder the text around
+/// them) and invisible or zero-width characters as `\u{200b}`.
+pub fn escape_of(c: char) -> Option<String> {
+    let n = c as u32;
+    match c {
+        _ if n < 0x20 || (0x7f..0xa0).contains(&n) => Some(format!("\\x{n:02x}")),
+        '\u{ad}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{feff}' => Some(format!("\\u{{{n:x}}}")),
+        _ => None,
+    }
+}
+
+/// Longest untrusted value [`shown`] keeps, in characters.
+const MAX_VALUE: usize = 200;
+
+/// An untrusted value (a version, a path, a range, a command from the
+/// environment or a file) as a person reads it inside a message: what
+/// [`escape_of`] names escaped, newlines and tabs too (`\n`); cut at
+/// [`MAX_VALUE`] characters with `…`; and in double quotes only where they
+/// help: an empty value, or one with spaces, quotes, commas, backslashes or
+/// escapes,
+/// whose ends the reader could not otherwise see (its own `"` and `\\` are
+/// then escaped). Unlike `{:?}`, printable text (`é`, `…`) stays as it is.
+pub fn shown(value: &str) -> String {
+    let escape = |c: char| match c {
+        '\n' => Some("\\n".to_string()),
+        '\t' => Some("\\t".to_string()),
+        '\r' => Some("\\r".to_string()),
+        c => escape_of(c),
+    };
+    let quote = value.is_empty()
+        || value.chars().take(MAX_VALUE).any(|c| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | '\\') || escape(c).is_some()
+        });
+    let mut out = String::with_capacity(value.len().min(4 * MAX_VALUE) + 8);
+    if quote {
+        out.push('"');
+    }
+    for (n, c) in value.chars().enumerate() {
+        if n == MAX_VALUE {
+            out.push('…');
+            break;
+        }
+        match escape(c) {
+            Some(e) => out.push_str(&e),
+            // Inside quotes, the value's own quotes and backslashes are
+            // escaped so that the quotes mark its ends.
+            None if quote && matches!(c, '"' | '\\') => {
+                out.push('\\');
+                out.push(c);
+            }
+            None => out.push(c),
+        }
+    }
+    if quote {
+        out.push('"');
     }
     out
 }
@@ -142,5 +206,25 @@ mod terminal_tests {
         let s = terminal_safe(&huge);
         assert!(s.len() < MAX_MESSAGE + 64, "{}", s.len());
         assert!(s.ends_with("more bytes cut)"), "{}", &s[s.len() - 40..]);
+        assert_eq!(terminal_safe("a\u{200b}b\u{feff}"), "a\\u{200b}b\\u{feff}");
+    }
+
+    #[test]
+    fn values_are_shown_escaped_once_quoted_where_it_helps_and_cut() {
+        assert_eq!(shown("go1.2x"), "go1.2x");
+        assert_eq!(shown("/tmp/é…/pins.yaml"), "/tmp/é…/pins.yaml");
+        assert_eq!(shown(""), "\"\"");
+        assert_eq!(shown(">=1.23.0, <1.28.0"), "\">=1.23.0, <1.28.0\"");
+        assert_eq!(shown("a\u{200b}b"), "\"a\\u{200b}b\"");
+        assert_eq!(
+            shown("\u{1b}[31m\u{7}\0\u{202e}"),
+            "\"\\x1b[31m\\x07\\x00\\u{202e}\""
+        );
+        assert_eq!(shown("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        assert_eq!(shown("c:\\x"), "\"c:\\\\x\"");
+        // Escaped once: the stderr line does not escape the escapes again.
+        assert_eq!(terminal_safe(&shown("a\u{200b}")), "\"a\\u{200b}\"");
+        let huge = shown(&"x".repeat(900 * 1024));
+        assert_eq!(huge, format!("{}…", "x".repeat(MAX_VALUE)));
     }
 }

@@ -96,6 +96,19 @@ pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> 
             .path()
             .context("archive entry with a bad path")?
             .into_owned();
+        // Go's archives name their files in printable ASCII: a name with a
+        // control byte or a bidirectional or invisible character (ESC,
+        // U+202E) is there to mislead whoever reads it.
+        let name = raw.to_string_lossy();
+        if name
+            .chars()
+            .any(|c| crate::support::output::escape_of(c).is_some())
+        {
+            bail!(
+                "archive entry {} has a control or invisible character in its name (Go's archives have none): refusing it",
+                crate::support::output::shown(&name)
+            );
+        }
         let rel = strip_go(&raw)?;
         if rel.as_os_str().is_empty() {
             continue;
@@ -165,9 +178,17 @@ pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> 
         }
         if !(kind.is_file() || kind.is_dir() || kind == tar::EntryType::Continuous) {
             bail!(
-                "archive entry {} is a {:?}, not a file, folder or link",
+                "archive entry {} is a {}, not a file, folder or link",
                 raw.display(),
-                kind
+                match kind {
+                    tar::EntryType::Char => "character device".to_string(),
+                    tar::EntryType::Block => "block device".to_string(),
+                    tar::EntryType::Fifo => "FIFO".to_string(),
+                    k => format!(
+                        "tar entry of type {}",
+                        crate::support::output::shown(&(k.as_byte() as char).to_string())
+                    ),
+                }
             );
         }
         entry

@@ -104,7 +104,8 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}-"))
         .tempdir_in(&root)
-        .context("cannot create a staging directory")?;
+        .map_err(crate::support::fs::tempfile_error)
+        .with_context(|| format!("cannot create a staging directory in {}", root.display()))?;
     // A fixed name: the index's `filename` never becomes a path.
     let archive = staging.path().join("archive.tar.gz");
     download(&http, &url, &archive, file.size, &file.sha256)?;
@@ -155,7 +156,7 @@ fn check_archive_name(filename: &str, name: &str, index_url: &str) -> Result<()>
         .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !plain || !filename.starts_with(&format!("{name}.")) || !filename.ends_with(".tar.gz") {
         bail!(
-            "the index {index_url} names the archive {filename:?} for {name}; expected a plain file name like {name}.linux-amd64.tar.gz (refusing it)"
+            "the index {index_url} names the archive {} for {name}; expected a plain file name like {name}.linux-amd64.tar.gz (refusing it)", crate::support::output::shown(filename)
         );
     }
     Ok(())

@@ -38,19 +38,28 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
     }
     let bare = t.strip_prefix("go").unwrap_or(t);
     if let Some(minor) = bare.strip_suffix(".x") {
-        let (a, b) = minor
-            .split_once('.')
-            .ok_or_else(|| anyhow!("version selector {s:?}: write MAJOR.MINOR.x, e.g. 1.22.x"))?;
-        let a = a
-            .parse()
-            .map_err(|_| anyhow!("version selector {s:?}: bad major version"))?;
-        let b = b
-            .parse()
-            .map_err(|_| anyhow!("version selector {s:?}: bad minor version"))?;
+        let (a, b) = minor.split_once('.').ok_or_else(|| {
+            anyhow!(
+                "version selector {}: write MAJOR.MINOR.x, e.g. 1.22.x",
+                crate::support::output::shown(s)
+            )
+        })?;
+        let a = a.parse().map_err(|_| {
+            anyhow!(
+                "version selector {}: bad major version",
+                crate::support::output::shown(s)
+            )
+        })?;
+        let b = b.parse().map_err(|_| {
+            anyhow!(
+                "version selector {}: bad minor version",
+                crate::support::output::shown(s)
+            )
+        })?;
         return Ok(Selector::Minor(a, b));
     }
     let bad = || {
-        anyhow!("version selector {s:?} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x), `supported` or `next`")
+        anyhow!("version selector {} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x), `supported` or `next`", crate::support::output::shown(s))
     };
     let v = version::parse_user(bare).map_err(|_| bad())?;
     // Only what names one release exactly: `1.26.8alpha1` or `1.26.8-bigcorp`

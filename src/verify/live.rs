@@ -29,11 +29,32 @@ pub struct Live {
     /// the probe: only it shows what the injector does to the user's code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program: Option<Outcome>,
+    /// When the probe did not pass through the injector: the probe built
+    /// without it (`-tags=qcompat_plain`, the user's GOCACHE) and run, to see
+    /// whether goid's calibrated path works here (its `calibrated=` field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain: Option<Outcome>,
 }
 
 impl Live {
     pub fn passed(&self) -> bool {
         self.outcome.status == Status::Pass && self.outcome.verified == Verified::Exec
+    }
+
+    /// What a probe that ran here said of goid's calibrated path: the
+    /// injected probe's line when it ran, else the plain probe's.
+    pub fn calibrated(&self) -> Option<crate::verify::probeprog::Calibrated> {
+        [
+            Some(&self.outcome),
+            self.with_a.as_ref(),
+            self.plain.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|o| o.status == Status::Pass && o.verified == Verified::Exec)
+        .filter_map(|o| o.note.as_deref())
+        .filter_map(crate::verify::probeprog::parse_line)
+        .find_map(|p| p.calibrated)
     }
 
     /// The diagnosis that decides: the `-a` build's when it found a deeper
@@ -123,14 +144,16 @@ pub fn check(
     let gocache = (!inj.builtin)
         .then(|| private_gocache(tc, inj))
         .transpose()?;
-    let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
+    let run_with = |module: &std::path::Path, package: &str, extra: &[&str], injector: bool| {
         let job = Job {
             go: &tc.go.path,
             goroot: tc.goroot(),
             goos: &tc.env.gohostos,
             goarch: &tc.env.gohostarch,
-            toolexec: Some(&inj.command),
-            gocache: gocache.as_deref(),
+            toolexec: injector.then_some(inj.command.as_str()),
+            // A plain build never uses the injector's GOCACHE: an unsalted
+            // injector's runtime.a there has the plain one's key.
+            gocache: gocache.as_deref().filter(|_| injector),
             module_dir: module,
             package,
             out_dir: work.path(),
@@ -144,6 +167,9 @@ pub fn check(
         };
         cell::run(&job).outcome()
     };
+    let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
+        run_with(module, package, extra, true)
+    };
     let package = crate::verify::probeprog::PACKAGE;
     let outcome = run(&probe, package, &[]);
     let with_a = outcome
@@ -154,10 +180,17 @@ pub fn check(
     let program = program
         .filter(|(_, f)| f.blocked.is_none())
         .map(|(p, _)| run(&p.dir, &p.package, &[]));
+    let injected_ran = [Some(&outcome), with_a.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|o| o.status == Status::Pass && o.verified == Verified::Exec);
+    let tags = format!("-tags={}", crate::verify::probeprog::PLAIN_TAG);
+    let plain = (!injected_ran).then(|| run_with(&probe, package, &[tags.as_str()], false));
     Ok(Live {
         outcome,
         private_gocache: gocache.is_some(),
         with_a,
         program,
+        plain,
     })
 }

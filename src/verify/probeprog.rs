@@ -8,6 +8,10 @@ use std::path::PathBuf;
 /// Package path of the probe inside its module.
 pub const PACKAGE: &str = "./cmd/qcompat-probe";
 
+/// The build tag that makes the probe a plain one: no injector, only goid's
+/// calibrated path checked against runtime.Stack (`build=plain`).
+pub const PLAIN_TAG: &str = "qcompat_plain";
+
 const FILES: &[(&str, &str)] = &[
     ("go.mod", include_str!("../../fallback-go/go.mod")),
     (
@@ -69,6 +73,14 @@ const FILES: &[(&str, &str)] = &[
     (
         "cmd/qcompat-probe/main.go",
         include_str!("../../fallback-go/cmd/qcompat-probe/main.go"),
+    ),
+    (
+        "cmd/qcompat-probe/injected.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe/injected.go"),
+    ),
+    (
+        "cmd/qcompat-probe/plain.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe/plain.go"),
     ),
     (
         "cmd/qcompat-probe/stub.s",

@@ -1,7 +1,10 @@
-//! Helpers shared by the integration tests: the qcompat binary and the three
-//! real toolchains of this machine (ci/test.sh installs them).
+//! Helpers shared by the integration tests: the qcompat binary and the real
+//! toolchains of this machine (ci/toolchains.txt lists them; ci/test.sh
+//! installs them).
 
 #![allow(dead_code)]
+
+pub mod http;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -15,39 +18,106 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Go 1.26.8: `go` on PATH.
-pub fn go126() -> PathBuf {
-    which("go").expect("go 1.26.8 must be on PATH")
+/// One line of ci/toolchains.txt, the one list of this machine's toolchains
+/// (ci/toolchains.sh and ci/lib.sh read it too).
+pub struct Listed {
+    pub version: &'static str,
+    pub source: &'static str,
+    pub bin: &'static str,
 }
 
-/// Go 1.19.8 from Debian's golang-1.19-go.
-pub fn go119() -> PathBuf {
-    let p = PathBuf::from(
-        std::env::var("QCOMPAT_TEST_GO119").unwrap_or_else(|_| "/usr/lib/go-1.19/bin/go".into()),
-    );
-    assert!(
-        p.exists(),
-        "{} is missing: run ci/test.sh (it installs golang-1.19-go)",
-        p.display()
-    );
+pub fn listed() -> Vec<Listed> {
+    include_str!("../../ci/toolchains.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(f.len(), 3, "ci/toolchains.txt: bad line {l:?}");
+            Listed {
+                version: f[0],
+                source: f[1],
+                bin: f[2],
+            }
+        })
+        .collect()
+}
+
+fn listed_one(version: &str) -> Listed {
+    listed()
+        .into_iter()
+        .find(|l| l.version == version)
+        .unwrap_or_else(|| panic!("{version} is not in ci/toolchains.txt"))
+}
+
+/// The go binary of a listed toolchain; a missing one fails with what
+/// installs it.
+pub fn toolchain(version: &str) -> PathBuf {
+    let l = listed_one(version);
+    let p = match l.source {
+        "path" => which(l.bin)
+            .unwrap_or_else(|| panic!("{version}: `{}` is not on PATH (this machine's Go)", l.bin)),
+        "proxy" => return proxy_go(l.bin),
+        _ => match l.bin.strip_prefix("~/") {
+            Some(rest) => home().join(rest),
+            None => PathBuf::from(l.bin),
+        },
+    };
+    let how = match l.source {
+        "debian" => "run ci/test.sh as root (it installs the Debian package)",
+        "sdk" => "run ci/toolchains.sh (ci/test.sh does)",
+        _ => "see ci/toolchains.txt",
+    };
+    assert!(p.exists(), "{version}: {} is missing: {how}", p.display());
     p
 }
 
-/// Go 1.27.3 through the module proxy (`GOTOOLCHAIN=go1.27.3 go env GOROOT`).
+fn home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// Go 1.26.8: `go` on PATH.
+pub fn go126() -> PathBuf {
+    toolchain("go1.26.8")
+}
+
+/// Go 1.19.8 from Debian's golang-1.19-go (or QCOMPAT_TEST_GO119).
+pub fn go119() -> PathBuf {
+    match std::env::var_os("QCOMPAT_TEST_GO119") {
+        Some(p) => PathBuf::from(p),
+        None => toolchain("go1.19.8"),
+    }
+}
+
+/// Go 1.19.8's GOROOT (what a spec's `path:` names).
+pub fn go119_root() -> PathBuf {
+    go119().parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+/// Go 1.27.3 through the module proxy (or QCOMPAT_TEST_GO127, which
+/// ci/test.sh sets).
 pub fn go127() -> PathBuf {
+    toolchain("go1.27.3")
+}
+
+/// A proxy toolchain: `GOTOOLCHAIN=goX go env GOROOT` fetches it once.
+fn proxy_go(setting: &str) -> PathBuf {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
         if let Ok(p) = std::env::var("QCOMPAT_TEST_GO127") {
             return PathBuf::from(p);
         }
+        let value = setting.strip_prefix("GOTOOLCHAIN=").unwrap_or(setting);
         let out = Command::new("go")
             .args(["env", "GOROOT"])
-            .env("GOTOOLCHAIN", "go1.27.3")
+            .env("GOTOOLCHAIN", value)
             .output()
             .expect("run go");
         assert!(
             out.status.success(),
-            "cannot fetch go1.27.3: {}",
+            "cannot fetch {value} through the module proxy: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("bin/go")
@@ -57,30 +127,15 @@ pub fn go127() -> PathBuf {
 
 /// A Go toolchain that ci/toolchains.sh installs as ~/sdk/goVERSION.
 pub fn sdk(version: &str) -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let p = home.join("sdk").join(format!("go{version}")).join("bin/go");
-    assert!(
-        p.exists(),
-        "{} is missing: run ci/toolchains.sh (ci/test.sh does)",
-        p.display()
-    );
-    p
+    toolchain(&format!("go{version}"))
 }
 
-/// The eight toolchains of this machine, one per minor, with their names.
+/// The toolchains of ci/toolchains.txt, one per minor, with their names.
 pub fn every_minor() -> Vec<(PathBuf, &'static str)> {
-    vec![
-        (go119(), "go1.19.8"),
-        (sdk("1.21.13"), "go1.21.13"),
-        (sdk("1.22.10"), "go1.22.10"),
-        (sdk("1.23.9"), "go1.23.9"),
-        (sdk("1.24.11"), "go1.24.11"),
-        (sdk("1.25.5"), "go1.25.5"),
-        (go126(), "go1.26.8"),
-        (go127(), "go1.27.3"),
-    ]
+    listed()
+        .into_iter()
+        .map(|l| (toolchain(l.version), l.version))
+        .collect()
 }
 
 pub fn which(name: &str) -> Option<PathBuf> {

@@ -17,26 +17,18 @@
 // building it for every GOOS/GOARCH stays cheap; it must be built through the
 // injector (`go build -toolexec="qcompat toolexec"`), otherwise the link fails
 // with "relocation target runtime.GoroutineID not defined".
+//
+// Built with -tags=qcompat_plain and no injector, it checks the calibrated
+// path alone: goroutineID is then runtime.Stack's ID (so ok= only says the
+// run completed), and the line adds build=plain and default=none.
 package main
 
 import (
 	"runtime"
-	_ "unsafe" // for go:linkname
 
 	"github.com/qcompat/qcompat/fallback-go/internal/calib"
 	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
-
-//go:linkname goroutineID runtime.GoroutineID
-func goroutineID() uint64
-
-// detected is runtime.qcompatGoroutineIDFunc when the injector defines it, as
-// qcompat's does: that variable is what fallback-go's default build looks
-// for. An injector that adds only runtime.GoroutineID leaves it nil, and the
-// default build of goid then takes its own (calibrated or stack) path.
-//
-//go:linkname detected runtime.qcompatGoroutineIDFunc
-var detected func() uint64
 
 const workers = 8
 
@@ -92,12 +84,15 @@ func main() {
 		verdict = "false"
 	}
 	defaultBuild := "undetected"
-	if detected != nil {
+	switch {
+	case plain:
+		defaultBuild = "none"
+	case detected != nil:
 		defaultBuild = "injected"
 	}
 	println("qcompat-probe ok=" + verdict + " checked=" + itoa(uint64(len(all))) +
 		" goos=" + runtime.GOOS + " goarch=" + runtime.GOARCH + " go=" + runtime.Version() +
-		" default=" + defaultBuild + " calibrated=" + calibrated + " offset=" + itoa(uint64(offset)) + problem)
+		" default=" + defaultBuild + " calibrated=" + calibrated + " offset=" + itoa(uint64(offset)) + buildField() + problem)
 	if !ok {
 		panic("qcompat-probe: injected goroutine IDs disagree with runtime.Stack")
 	}

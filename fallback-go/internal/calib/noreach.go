@@ -1,4 +1,4 @@
-//go:build !gc || !(amd64 || 386 || arm64 || arm || riscv64 || ppc64 || ppc64le || s390x || loong64 || mips || mipsle || mips64 || mips64le)
+//go:build !gccgo && (!gc || !(amd64 || 386 || arm64 || arm || riscv64 || ppc64 || ppc64le || s390x || loong64 || mips || mipsle || mips64 || mips64le))
 
 package calib
 

@@ -23,6 +23,10 @@ pub enum Strategy {
     Injected,
     /// Parse runtime.Stack: public API only, works everywhere.
     Stack,
+    /// No injector: goid's default build reads g.goid at an offset it checks
+    /// at first use. Only a selection says it (from the probe's or the
+    /// matrix's calibrated results); a pin cannot.
+    Calibrated,
 }
 
 impl std::fmt::Display for Strategy {
@@ -30,6 +34,7 @@ impl std::fmt::Display for Strategy {
         f.write_str(match self {
             Strategy::Injected => "injected",
             Strategy::Stack => "stack",
+            Strategy::Calibrated => "calibrated",
         })
     }
 }
@@ -101,6 +106,77 @@ pub struct ToolchainEvidence {
     /// build, so that the very binary the run tested is recognised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injector_sha256: Option<String>,
+    /// What the probe's check of goid's calibrated path found on each
+    /// executed cell of this toolchain (missing in evidence from before it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibrated: Vec<PlatformCalibrated>,
+}
+
+/// One executed cell's calibrated result, as its matrix report gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformCalibrated {
+    pub goos: String,
+    pub goarch: String,
+    pub result: crate::verify::probeprog::CalibratedResult,
+    /// The offset of goid in g (0 when none was found).
+    pub offset: u64,
+}
+
+/// What a pin's evidence says of goid's calibrated path on one GOARCH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalibratedEvidence {
+    /// Every cell of that GOARCH passed; the toolchains and offsets seen.
+    Pass {
+        toolchains: Vec<String>,
+        offsets: Vec<u64>,
+    },
+    /// A cell of that GOARCH failed (or could not reach g).
+    NotProven {
+        toolchain: String,
+        result: crate::verify::probeprog::CalibratedResult,
+    },
+    /// No cell of that GOARCH recorded a calibrated result.
+    None,
+}
+
+impl Evidence {
+    /// What the cells of `goos`/`goarch` recorded of the calibrated path,
+    /// over every toolchain of this evidence (the pin is one Go minor). Any
+    /// fail or unsupported result means not proven.
+    pub fn calibrated_for(&self, goos: &str, goarch: &str) -> CalibratedEvidence {
+        use crate::verify::probeprog::CalibratedResult;
+        let mut toolchains = Vec::new();
+        let mut offsets = Vec::new();
+        for t in &self.per_toolchain {
+            for c in t
+                .calibrated
+                .iter()
+                .filter(|c| c.goos == goos && c.goarch == goarch)
+            {
+                if c.result != CalibratedResult::Pass {
+                    return CalibratedEvidence::NotProven {
+                        toolchain: t.go.clone(),
+                        result: c.result,
+                    };
+                }
+                if !toolchains.contains(&t.go) {
+                    toolchains.push(t.go.clone());
+                }
+                if !offsets.contains(&c.offset) {
+                    offsets.push(c.offset);
+                }
+            }
+        }
+        if toolchains.is_empty() {
+            CalibratedEvidence::None
+        } else {
+            CalibratedEvidence::Pass {
+                toolchains,
+                offsets,
+            }
+        }
+    }
 }
 
 impl Evidence {
@@ -197,14 +273,19 @@ impl Range {
     fn read(text: &str) -> Result<Range, String> {
         if text.trim().is_empty() || text.contains('*') {
             return Err(format!(
-                "{text:?} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)"
+                "{} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)", crate::support::output::shown(text)
             ));
         }
-        let req =
-            VersionReq::parse(text).map_err(|e| format!("{text:?} is not a version range: {e}"))?;
+        let req = VersionReq::parse(text).map_err(|e| {
+            format!(
+                "{} is not a version range: {e}",
+                crate::support::output::shown(text)
+            )
+        })?;
         if req.comparators.is_empty() {
             return Err(format!(
-                "{text:?} bounds no version: write >=X.Y.Z and/or <X.Y.Z"
+                "{} bounds no version: write >=X.Y.Z and/or <X.Y.Z",
+                crate::support::output::shown(text)
             ));
         }
         let mut lo: Option<Bound> = None;
@@ -212,7 +293,8 @@ impl Range {
         for c in &req.comparators {
             let (Some(minor), Some(patch)) = (c.minor, c.patch) else {
                 return Err(format!(
-                    "{text:?}: write full versions such as >=1.23.0 (partial versions are ambiguous)"
+                    "{}: write full versions such as >=1.23.0 (partial versions are ambiguous)",
+                    crate::support::output::shown(text)
                 ));
             };
             let v = Version {
@@ -230,7 +312,8 @@ impl Range {
                 Op::LessEq => (None, Some((v, true))),
                 _ => {
                     return Err(format!(
-                        "{text:?}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *"
+                        "{}: use only =, >, >=, < and <= (joined by commas), not ~, ^ or *",
+                        crate::support::output::shown(text)
                     ))
                 }
             };
@@ -247,7 +330,10 @@ impl Range {
         }
         let r = Range { req, lo, hi };
         if r.is_empty() {
-            return Err(format!("{text:?} matches no version"));
+            return Err(format!(
+                "{} matches no version",
+                crate::support::output::shown(text)
+            ));
         }
         Ok(r)
     }
@@ -439,23 +525,28 @@ impl Pins {
                 if r.overlaps(earlier) {
                     let other: &Pin = &file.pins[j];
                     bail!(
-                        "{source}:{line}: range {:?} overlaps {:?} (line {}): each Go version must match one pin",
-                        pin.go,
-                        other.go,
+                        "{source}:{line}: range {} overlaps {} (line {}): each Go version must match one pin",
+                        crate::support::output::shown(&pin.go),
+                        crate::support::output::shown(&other.go),
                         line_of_pin(j, &other.go)
                     );
                 }
             }
             ranges.push(r);
+            if pin.strategy == Strategy::Calibrated {
+                bail!(
+                    "{source}:{line}: strategy calibrated cannot be pinned: select chooses it where the calibrated results recorded in a pin's evidence (or a live probe) prove it; pin injected or stack"
+                );
+            }
             if let Some(ev) = &pin.evidence {
                 let dates =
                     std::iter::once(&ev.date).chain(ev.per_toolchain.iter().map(|t| &t.date));
                 for d in dates {
                     if !is_date(d) {
                         bail!(
-                            "{source}:{}: date {:?} is not a calendar date (YYYY-MM-DD)",
+                            "{source}:{}: date {} is not a calendar date (YYYY-MM-DD)",
                             crate::support::doc_error::line_of(text, d),
-                            crate::support::doc_error::cut(d)
+                            crate::support::output::shown(&crate::support::doc_error::cut(d))
                         );
                     }
                 }
@@ -493,9 +584,9 @@ impl Pins {
         let r = Range::parse(&pin.go)?;
         if let Some(j) = self.ranges.iter().position(|e| r.overlaps(e)) {
             bail!(
-                "the new pin {:?} would overlap the pin {:?} in {}: each Go version must match one pin; replace that pin with one per tested minor",
-                pin.go,
-                self.file.pins[j].go,
+                "the new pin {} would overlap the pin {} in {}: each Go version must match one pin; replace that pin with one per tested minor",
+                crate::support::output::shown(&pin.go),
+                crate::support::output::shown(&self.file.pins[j].go),
                 self.source
             );
         }

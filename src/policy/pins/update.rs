@@ -3,7 +3,9 @@
 
 use crate::go::linkname;
 use crate::matrix::report::Report;
-use crate::policy::pins::{Evidence, Pin, Pins, PinsFile, Strategy, ToolchainEvidence};
+use crate::policy::pins::{
+    Evidence, Pin, Pins, PinsFile, PlatformCalibrated, Strategy, ToolchainEvidence,
+};
 use crate::verify::cell::{Status, Verified};
 use anyhow::{bail, Result};
 use semver::Version;
@@ -41,8 +43,9 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         let pin = &mut current.file.pins[index];
         if pin.strategy != Strategy::Injected {
             log.push(format!(
-                "{go}: pin {:?} says {}; the matrix passed, but the strategy is left for a person to change",
-                pin.go, pin.strategy
+                "{go}: pin {} says {}; the matrix passed, but the strategy is left for a person to change",
+                crate::support::output::shown(&pin.go),
+                pin.strategy
             ));
             continue;
         }
@@ -61,8 +64,11 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             .and_then(|b| b.sha256.clone());
         pin.evidence = Some(run.evidence(pin, &go, &t, sha, &mut log));
         log.push(format!(
-            "{go}: pin {:?} now cites {} linked, {} executed, {} skipped",
-            pin.go, t.linked, t.executed, t.skipped
+            "{go}: pin {} now cites {} linked, {} executed, {} skipped",
+            crate::support::output::shown(&pin.go),
+            t.linked,
+            t.executed,
+            t.skipped
         ));
     }
     Ok((current.file, log))
@@ -79,11 +85,12 @@ fn check_whole(report: &Report) -> Result<()> {
     Ok(())
 }
 
-/// One toolchain's cells, counted.
+/// One toolchain's cells, counted, with their calibrated results.
 struct Tally {
     linked: u32,
     executed: u32,
     skipped: u32,
+    calibrated: Vec<PlatformCalibrated>,
 }
 
 /// Counts `go`'s cells; a failing cell refuses the update.
@@ -112,6 +119,17 @@ fn tally(report: &Report, go: &str) -> Result<Tally> {
         linked,
         executed: passed(true),
         skipped: cells.len() as u32 - linked,
+        calibrated: cells
+            .iter()
+            .filter_map(|c| {
+                c.calibrated.map(|k| PlatformCalibrated {
+                    goos: c.goos.clone(),
+                    goarch: c.goarch.clone(),
+                    result: k.result,
+                    offset: k.offset,
+                })
+            })
+            .collect(),
     })
 }
 
@@ -134,8 +152,9 @@ fn pin_for(
     match current.find(&v.version) {
         Some(m) if m.pin.go == range => Ok(m.index),
         Some(m) => bail!(
-            "{go} is covered by the pin {:?}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {range:?})",
-            m.pin.go
+            "{go} is covered by the pin {}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {})",
+            crate::support::output::shown(&m.pin.go),
+            crate::support::output::shown(&range)
         ),
         None => {
             let index = current.push(Pin {
@@ -146,7 +165,7 @@ fn pin_for(
                 evidence: None,
                 note: None,
             })?;
-            log.push(format!("{go}: new pin {range:?} (injected)"));
+            log.push(format!("{go}: new pin {} (injected)", crate::support::output::shown(&range)));
             Ok(index)
         }
     }
@@ -175,10 +194,10 @@ impl Run<'_> {
             Some(e) if e.is_for(&self.injector) => e,
             Some(e) => {
                 log.push(format!(
-                    "{go}: pin {:?} cited evidence from the injector {:?}; it now cites {:?}",
-                    pin.go,
-                    e.injector_name(),
-                    self.injector.name
+                    "{go}: pin {} cited evidence from the injector {}; it now cites {}",
+                    crate::support::output::shown(&pin.go),
+                    crate::support::output::shown(e.injector_name()),
+                    crate::support::output::shown(&self.injector.name)
                 ));
                 empty_evidence(today)
             }
@@ -196,6 +215,7 @@ impl Run<'_> {
             skipped: t.skipped,
             date: today.to_string(),
             injector_sha256,
+            calibrated: t.calibrated.clone(),
         });
         ev.per_toolchain.sort_by(|a, b| {
             let key = |g: &str| crate::go::version::parse(g).map(|v| v.version).ok();
@@ -312,6 +332,70 @@ mod tests {
             e.contains("would overlap the pin \">=1.30.5, <1.31.0\""),
             "{e}"
         );
+    }
+
+    /// The cells' calibrated results go into the toolchain's evidence, the
+    /// table shows them, and select reads them per GOOS/GOARCH.
+    #[test]
+    fn calibrated_results_are_recorded() {
+        use crate::policy::pins::CalibratedEvidence;
+        use crate::verify::probeprog::{Calibrated, CalibratedResult};
+        let pins = Pins::load(None).unwrap();
+        let mut r = report(&[
+            ("go1.30.1", "linux/amd64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "linux/arm64", Status::Pass, Verified::Exec),
+            ("go1.30.1", "js/wasm", Status::Pass, Verified::Exec),
+            ("go1.30.1", "linux/riscv64", Status::Pass, Verified::Link),
+        ]);
+        let results = [
+            Some((CalibratedResult::Pass, 152)),
+            Some((CalibratedResult::Fail, 0)),
+            Some((CalibratedResult::Unsupported, 0)),
+            None,
+        ];
+        for (c, k) in r.cells.iter_mut().zip(results) {
+            c.calibrated = k.map(|(result, offset)| Calibrated { result, offset });
+        }
+        let (file, _) = update(&pins, &r, "2026-11-26").unwrap();
+        let pin = file
+            .pins
+            .iter()
+            .find(|p| p.go == ">=1.30.0, <1.31.0")
+            .unwrap();
+        let ev = pin.evidence.as_ref().unwrap();
+        assert_eq!(ev.per_toolchain[0].calibrated.len(), 3);
+        assert_eq!(
+            ev.calibrated_for("linux", "amd64"),
+            CalibratedEvidence::Pass {
+                toolchains: vec!["go1.30.1".into()],
+                offsets: vec![152]
+            }
+        );
+        assert!(matches!(
+            ev.calibrated_for("linux", "arm64"),
+            CalibratedEvidence::NotProven { .. }
+        ));
+        assert_eq!(
+            ev.calibrated_for("linux", "riscv64"),
+            CalibratedEvidence::None
+        );
+        let written = tempfile::tempdir().unwrap();
+        let path = written.path().join("p.yaml");
+        Pins::save(&file, &path).unwrap();
+        let back = Pins::load(Some(&path)).unwrap();
+        let table = crate::render::pins::markdown_table(&back);
+        assert!(
+            table.contains("| go1.30.1 | 4 / 3 / 0 | 1 pass @152, 1 fail, 1 unsupported |"),
+            "{table}"
+        );
+        // A pin cannot say calibrated: select alone chooses it.
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "strategy: injected",
+            "strategy: calibrated",
+            1,
+        );
+        let e = Pins::parse(&text, "p.yaml").unwrap_err().to_string();
+        assert!(e.contains("calibrated cannot be pinned"), "{e}");
     }
 
     #[test]

@@ -1,0 +1,41 @@
+# Shell helpers shared by ci/ and ci/bench/ scripts (source it).
+# ci/toolchains.txt is the one list of this machine's toolchains.
+QCOMPAT_CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# toolchain_list [SOURCE]: "version source binary" lines of ci/toolchains.txt,
+# optionally only those of one source (debian, sdk, path, proxy).
+toolchain_list() {
+  grep -v '^\s*\(#\|$\)' "$QCOMPAT_CI_DIR/toolchains.txt" | awk -v s="${1:-}" 's == "" || $2 == s'
+}
+
+# toolchain_go VERSION: the go binary of one listed toolchain (fetching a
+# proxy one on first use); fails naming the list when it is not listed.
+toolchain_go() {
+  local line src bin
+  line=$(toolchain_list | awk -v v="$1" '$1 == v') || true
+  if [ -z "$line" ]; then
+    echo "ci/lib.sh: $1 is not in ci/toolchains.txt" >&2
+    return 1
+  fi
+  read -r _ src bin <<<"$line"
+  case $src in
+    path) command -v "$bin" ;;
+    proxy) echo "$(env "$bin" go env GOROOT)/bin/go" ;;
+    *) echo "${bin/#\~/$HOME}" ;;
+  esac
+}
+
+# toolchain_gos: every listed toolchain's go binary, oldest first.
+toolchain_gos() {
+  local v
+  for v in $(toolchain_list | awk '{print $1}'); do toolchain_go "$v"; done
+}
+
+# secs COMMAND...: runs it (output discarded, failure ignored) and prints its
+# wall time in seconds.
+secs() {
+  local s
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  python3 -c "print(f'{$(date +%s.%N)-$s:.2f}')"
+}

@@ -1,0 +1,140 @@
+//! Sharded runs and `matrix merge`.
+
+use super::*;
+
+#[test]
+fn shards_merge_back_into_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "link.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/386, linux/arm64, windows/amd64, freebsd/amd64]\nverify: link\n",
+    );
+    let cache = dir.path().join("cache");
+    let plan = matrix(
+        &[
+            "matrix",
+            "plan",
+            s.to_str().unwrap(),
+            "--shards",
+            "2",
+            "--format",
+            "github",
+        ],
+        &cache,
+    );
+    let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(plan["include"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["include"][0]["shard"], "1/2");
+    assert_eq!(plan["include"][0]["cells"], 3);
+    assert_eq!(plan["include"][1]["cells"], 2);
+
+    let mut reports = Vec::new();
+    for i in 1..=2 {
+        let r = dir.path().join(format!("shard{i}.json"));
+        let o = matrix(
+            &[
+                "matrix",
+                "run",
+                s.to_str().unwrap(),
+                "--shard",
+                &format!("{i}/2"),
+                "--report",
+                r.to_str().unwrap(),
+            ],
+            &cache,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        reports.push(r);
+    }
+    let merged = dir.path().join("merged.json");
+    let junit = dir.path().join("merged.xml");
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        reports[1].to_str().unwrap(),
+        "--report",
+        merged.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let m = read_doc(&merged, "report");
+    assert_eq!(m["complete"], true);
+    assert_eq!(m["cells"].as_array().unwrap().len(), 5);
+    assert_eq!(m["merged_shards"], serde_json::json!(["1/2", "2/2"]));
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .contains("tests=\"5\""));
+
+    let whole = dir.path().join("whole.json");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--report",
+            whole.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert!(o.status.success());
+    // One linkname check and five builds on a worker per core: all but the
+    // last (cores - 1) tasks build on one thread.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let narrow = read_doc(&whole, "report")["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["command"].as_str().unwrap().contains("GOMAXPROCS=1 "))
+        .count();
+    assert_eq!(narrow, 6usize.saturating_sub(cores), "cores: {cores}");
+    let mut a: Vec<String> = m["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["goos"], c["status"]))
+        .collect();
+    let mut b: Vec<String> = read_doc(&whole, "report")["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["goos"], c["status"]))
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+
+    // One shard alone is an incomplete merge; a shard twice is an error.
+    let part = dir.path().join("part.json");
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        "--report",
+        part.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let p = read_doc(&part, "report");
+    assert_eq!(p["complete"], false);
+    assert!(p["notes"][0].as_str().unwrap().contains("2/2"));
+    let o = run(&[
+        "pins",
+        "update",
+        "--from",
+        part.to_str().unwrap(),
+        "--pins",
+        repo().join("matrix/pins.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("incomplete"));
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        reports[0].to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("twice"));
+}

@@ -27,7 +27,7 @@ fn spec_errors_name_file_and_line() {
         (
             "selector.yaml",
             "platforms: [linux/amd64]\ntoolchains:\n  - local\n  - latest\n",
-            "selector.yaml:4: toolchains: version selector \"latest\"",
+            "selector.yaml:4: toolchains: version selector latest is not a Go version",
         ),
     ] {
         let s = spec(dir.path(), name, body);

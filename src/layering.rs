@@ -75,11 +75,7 @@ fn graph(src: &Path) -> Graph {
         // A file's test module (at its end) may reach across the layers.
         let text = text.split("\n#[cfg(test)]").next().unwrap_or("");
         let deps = g.entry(m.clone()).or_default();
-        deps.extend(
-            dependencies(text, &modules)
-                .into_iter()
-                .filter(|d| *d != m),
-        );
+        deps.extend(dependencies(text, &modules).into_iter().filter(|d| *d != m));
     }
     g
 }

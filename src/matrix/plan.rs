@@ -198,15 +198,7 @@ fn prepare_one(
         injector_for(si, &tc)?
     };
     let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
-    // Kept binaries are keyed on content: the injector's bytes, the
-    // toolchain, the program's sources and the flags.
-    let mut key = crate::support::cache::Key::new("matrix-bin");
-    tc.key_into(&mut key)
-        .str("lean", if loaded.spec.lean { "1" } else { "0" });
-    match &loaded.program {
-        Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
-        None => key.str("program", "probe"),
-    };
+    let mut key = bin_key(loaded, &tc);
     let mut setup = InjectorSetup {
         built_by: build.as_ref().map(|b| b.built_by.clone()),
         ..InjectorSetup::default()
@@ -251,6 +243,19 @@ fn prepare_one(
         diag: setup.diag,
         platforms,
     })
+}
+
+/// Kept binaries are keyed on content: the toolchain, the program's sources
+/// and the flags (the injector's bytes are added when there is one).
+fn bin_key(loaded: &Loaded, tc: &Toolchain) -> crate::support::cache::Key {
+    let mut key = crate::support::cache::Key::new("matrix-bin");
+    tc.key_into(&mut key)
+        .str("lean", if loaded.spec.lean { "1" } else { "0" });
+    match &loaded.program {
+        Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
+        None => key.str("program", "probe"),
+    };
+    key
 }
 
 /// How one toolchain's cells use the injector.

@@ -109,24 +109,31 @@ fn calibrated_grid(s: &mut String, r: &Report, versions: &[String], platforms: &
         s,
         "\nCalibrated path (g.goid read at the offset a scan of g found, against runtime.Stack):\n"
     );
+    table(s, r, versions, platforms, |c| {
+        match c.and_then(|c| c.calibrated) {
+            Some(c) if c.result == CalibratedResult::Pass => format!("✅ {}", c.offset),
+            Some(c) if c.result == CalibratedResult::Fail => "❌ fail".into(),
+            Some(_) => "⏭ unsupported".into(),
+            None => "—".into(),
+        }
+    });
+}
+
+/// A platforms-by-versions table, each cell's text from `show` (None: not a
+/// port of that toolchain).
+fn table(
+    s: &mut String,
+    r: &Report,
+    versions: &[String],
+    platforms: &[String],
+    show: impl Fn(Option<&Cell>) -> String,
+) {
     let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
     let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
     for p in platforms {
         let row: Vec<String> = versions
             .iter()
-            .map(|v| {
-                let cal = r
-                    .cells
-                    .iter()
-                    .find(|c| &c.go == v && &c.platform() == p)
-                    .and_then(|c| c.calibrated);
-                match cal {
-                    Some(c) if c.result == CalibratedResult::Pass => format!("✅ {}", c.offset),
-                    Some(c) if c.result == CalibratedResult::Fail => "❌ fail".into(),
-                    Some(_) => "⏭ unsupported".into(),
-                    None => "—".into(),
-                }
-            })
+            .map(|v| show(r.cells.iter().find(|c| &c.go == v && &c.platform() == p)))
             .collect();
         let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
     }
@@ -326,21 +333,9 @@ pub fn summary(r: &Report) -> String {
 
 /// The grid: one row per platform, one column per Go version.
 fn grid(s: &mut String, r: &Report, versions: &[String], platforms: &[String]) {
-    let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
-    let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
-    for p in platforms {
-        let row: Vec<String> = versions
-            .iter()
-            .map(|v| {
-                r.cells
-                    .iter()
-                    .find(|c| &c.go == v && &c.platform() == p)
-                    .map(label)
-                    .unwrap_or_else(|| "—".into())
-            })
-            .collect();
-        let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
-    }
+    table(s, r, versions, platforms, |c| {
+        c.map(label).unwrap_or_else(|| "—".into())
+    });
 }
 
 /// Who the injector under test is, and how each toolchain built it.

@@ -5,6 +5,8 @@ mod cli;
 mod commands;
 mod go;
 mod inject;
+#[cfg(test)]
+mod layering;
 mod matrix;
 mod policy;
 mod render;

@@ -1,19 +1,28 @@
 //! `qcompat doctor`: run the checks and print them.
 
-use crate::cli::{Global, InjectorArgs};
+use super::{Global, InjectorArgs};
 use crate::policy::doctor::{self, Level, Report};
 use crate::support::output::{self, Format, Style};
 use anyhow::Result;
 use std::fmt::Write;
 use std::process::ExitCode;
 
-pub fn run(
-    g: &Global,
-    injector: &InjectorArgs,
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    injector: InjectorArgs,
+    /// Also build and run the probe program (and --program) through the injector
+    #[arg(long)]
     deep: bool,
+    /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
+    #[arg(long, value_name = "FILE")]
     pins: Option<std::path::PathBuf>,
-) -> Result<ExitCode> {
-    let pins = super::pins::load(pins)?;
+}
+
+pub fn run(a: &Args, g: &Global) -> Result<ExitCode> {
+    let (injector, deep) = (&a.injector, a.deep);
+    let pins = super::pins::load(a.pins.clone())?;
     let program = super::program(injector)?;
     let injector = super::injector_request(injector)?;
     let report = doctor::diagnose(&doctor::Options {

@@ -1,31 +1,71 @@
 //! `qcompat matrix run|plan|merge`: load the spec (or the reports), run the
 //! matrix core, and hand the report to the reporter.
 
-use crate::cli::{Global, MatrixCmd};
-use crate::matrix::{self, Outputs, RunOptions};
-use crate::policy::pins::Pins;
-use crate::render::verdict::finish;
+use super::{Global, OutputArgs};
+use crate::matrix::events::Finished;
+use crate::matrix::{self, RunOptions};
+use crate::render::reporter::MatrixReporter;
 use anyhow::Result;
+use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-fn options<'a>(
-    spec: &'a Path,
-    g: &'a Global,
-    pins: &'a Pins,
-    offline: bool,
-    outputs: Outputs,
-) -> RunOptions<'a> {
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Run a matrix spec (default: matrix/default.yaml)
+    Run {
+        spec: Option<PathBuf>,
+        /// Run only share I of N (1-based), e.g. 2/4
+        #[arg(long, value_name = "I/N")]
+        shard: Option<crate::matrix::shard::Shard>,
+        /// Cells built at once (default: spec's jobs, else the number of cores)
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Resolve toolchain selectors from local toolchains only
+        #[arg(long)]
+        offline: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Print the shards for a CI matrix
+    Plan {
+        spec: Option<PathBuf>,
+        /// How many CI runners to split the cells over (1 to 1000)
+        #[arg(long, default_value_t = 1)]
+        shards: usize,
+        /// github: a strategy.matrix for GitHub Actions; json: the shards as
+        /// a JSON list; text: one line per shard (--json means json)
+        #[arg(long, value_enum, default_value_t = PlanFormat::Github)]
+        format: PlanFormat,
+        /// Resolve toolchain selectors from local toolchains only
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Merge shard reports into one and render it
+    Merge {
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+/// The forms of `matrix plan`'s shards.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Github,
+    Json,
+    Text,
+}
+
+fn options<'a>(spec: &'a Path, g: &'a Global, offline: bool) -> RunOptions<'a> {
     RunOptions {
         spec,
         go_flag: g.go.as_deref(),
         go_timeout: g.timeout(),
         shard: None,
         jobs: None,
-        outputs,
-        pins,
         offline,
-        json: g.json,
     }
 }
 
@@ -33,48 +73,66 @@ fn spec_or_default(spec: Option<PathBuf>) -> PathBuf {
     spec.unwrap_or_else(|| PathBuf::from(matrix::spec::DEFAULT_PATH))
 }
 
-pub fn run(cmd: MatrixCmd, g: &Global) -> Result<ExitCode> {
+pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
     match cmd {
-        MatrixCmd::Run {
+        Cmd::Run {
             spec,
             shard,
             jobs,
             offline,
             out,
         } => {
-            let shard = shard.map(|s| matrix::report::parse_shard(&s)).transpose()?;
+            let outputs = out.outputs();
+            outputs.check()?;
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
-            matrix::run(RunOptions {
-                shard,
-                jobs: jobs.map(usize::from),
-                ..options(&spec, g, &pins, offline, out.outputs())
-            })
+            let reporter = MatrixReporter::new(&outputs, &pins, g.json);
+            let finished = matrix::run(
+                RunOptions {
+                    shard,
+                    jobs: jobs.map(usize::from),
+                    ..options(&spec, g, offline)
+                },
+                &reporter,
+            )?;
+            reporter.finish(&finished)
         }
-        MatrixCmd::Plan {
+        Cmd::Plan {
             spec,
             shards,
             format,
             offline,
         } => {
-            let pins = super::pins::load(None)?;
+            // The pins must read, as for a run.
+            super::pins::load(None)?;
             let spec = spec_or_default(spec);
-            matrix::plan(
-                &options(&spec, g, &pins, offline, Outputs::default()),
-                shards,
-                if g.json { "json" } else { &format },
+            let counts = matrix::plan(&options(&spec, g, offline), shards, &mut |n| {
+                crate::errln!("qcompat: {n}")
+            })?;
+            let format = if g.json { PlanFormat::Json } else { format };
+            crate::outln!(
+                "{}",
+                match format {
+                    PlanFormat::Github => crate::render::plan::github(&counts),
+                    PlanFormat::Json => crate::render::plan::json_list(&counts),
+                    PlanFormat::Text => crate::render::plan::text(&counts).trim_end().to_string(),
+                }
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        MatrixCmd::Merge { reports, out } => {
-            out.outputs().check()?;
+        Cmd::Merge { reports, out } => {
+            let outputs = out.outputs();
+            outputs.check()?;
             let pins = super::pins::load(out.pins.clone())?;
             let loaded = reports
                 .iter()
                 .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
                 .collect::<Result<Vec<_>>>()?;
             let merged = matrix::report::merge(loaded)?;
-            finish(&merged, &out.outputs(), &pins, g.json, false)
+            MatrixReporter::new(&outputs, &pins, g.json).finish(&Finished {
+                report: merged,
+                interrupted: false,
+            })
         }
     }
 }

@@ -1,4 +1,5 @@
-//! One module per subcommand: load its inputs, call the core, render.
+//! One module per subcommand: its clap arguments, then load its inputs, call
+//! the core, render.
 
 pub mod doctor;
 pub mod matrix;
@@ -8,9 +9,101 @@ pub mod schema;
 pub mod select;
 pub mod toolchains;
 
-use crate::cli::InjectorArgs;
+use crate::go::gocmd;
+use crate::support::output::Format;
 use anyhow::Result;
+use clap::Args;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// Options every subcommand shares.
+#[derive(Args, Clone)]
+pub struct Global {
+    /// The go command to use
+    #[arg(long, global = true, env = "QCOMPAT_GO", value_name = "PATH")]
+    pub go: Option<PathBuf>,
+    /// Print one JSON document
+    #[arg(long, global = true, conflicts_with = "yaml")]
+    pub json: bool,
+    /// Print one YAML document
+    #[arg(long, global = true)]
+    pub yaml: bool,
+    /// Limit for each go command qcompat runs, in seconds
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub timeout: u64,
+}
+
+impl Global {
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.yaml {
+            Format::Yaml
+        } else {
+            Format::Human
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
+
+    pub fn go(&self) -> Result<gocmd::Go> {
+        gocmd::Go::locate(self.go.as_deref(), self.timeout())
+    }
+}
+
+/// The injector under test, for select and doctor.
+#[derive(Args)]
+pub struct InjectorArgs {
+    /// The injector (e.g. `q`, or "/path/inj -flag"); default: the
+    /// -toolexec in GOFLAGS, else qcompat's own
+    #[arg(long, value_name = "CMD", conflicts_with = "toolexec_package")]
+    pub toolexec: Option<String>,
+    /// A Go package to build as the injector with the toolchain under test
+    /// (e.g. ./cmd/q), instead of a ready command
+    #[arg(long, value_name = "PKG")]
+    pub toolexec_package: Option<String>,
+    /// The module directory of --toolexec-package (default: .)
+    #[arg(long, value_name = "DIR", requires = "toolexec_package")]
+    pub toolexec_dir: Option<PathBuf>,
+    /// Your program (module folder, and package in it: DIR or DIR:PKG):
+    /// checked beside the probe, and built through the injector by the live
+    /// check; the verdict says whether it works with this injector here
+    #[arg(long, value_name = "DIR[:PKG]")]
+    pub program: Option<String>,
+}
+
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Write the report (.json, .yaml or .yml)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write a Markdown grid of platforms by Go versions
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write JUnit XML
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a summary for a CI step ($GITHUB_STEP_SUMMARY)
+    #[arg(long, value_name = "FILE")]
+    pub summary_md: Option<PathBuf>,
+    /// Pins file used to spot regressions (default: $QCOMPAT_PINS, else built in)
+    #[arg(long, value_name = "FILE")]
+    pub pins: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    pub fn outputs(&self) -> crate::render::reporter::Outputs {
+        crate::render::reporter::Outputs {
+            report: self.report.clone(),
+            markdown: self.markdown.clone(),
+            junit: self.junit.clone(),
+            summary_md: self.summary_md.clone(),
+        }
+    }
+}
 
 /// The injector the user named on the command line (or none: GOFLAGS, else
 /// qcompat's own).

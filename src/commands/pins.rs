@@ -1,11 +1,39 @@
 //! `qcompat pins update|check|table`.
 
-use crate::cli::{Global, PinsCmd};
+use super::Global;
 use crate::go::version;
 use crate::policy::pins::{self, Pins};
 use crate::support::output;
 use anyhow::Result;
+use clap::Subcommand;
 use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Record a complete matrix report's evidence
+    Update {
+        /// The report (from matrix run or matrix merge)
+        #[arg(long, value_name = "REPORT")]
+        from: PathBuf,
+        /// The pins file to update
+        #[arg(long, default_value = "matrix/pins.yaml", value_name = "FILE")]
+        pins: PathBuf,
+    },
+    /// Check a pins file and show which pin covers a version
+    Check {
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+        /// A Go version such as go1.27.3 (or 1.27.3)
+        version: Option<String>,
+    },
+    /// Print the pins as a Markdown table, one row per pin (the README's)
+    Table {
+        /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
+        #[arg(long, value_name = "FILE")]
+        pins: Option<PathBuf>,
+    },
+}
 
 /// The pins a command uses: the flag's file, else $QCOMPAT_PINS, else the
 /// built-in matrix/pins.yaml.
@@ -13,9 +41,9 @@ pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
     Pins::load(pins::default_path(flag).as_deref())
 }
 
-pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
+pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
     match cmd {
-        PinsCmd::Update { from, pins } => {
+        Cmd::Update { from, pins } => {
             // A first adoption starts from a missing or empty file.
             let fresh = std::fs::read_to_string(&pins).map_or_else(
                 |e| e.kind() == std::io::ErrorKind::NotFound,
@@ -38,28 +66,20 @@ pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
             }
             crate::outln!("wrote {}", pins.display())?;
         }
-        PinsCmd::Table { pins } => {
+        Cmd::Table { pins } => {
             if g.format() != output::Format::Human {
                 anyhow::bail!(
                     "`pins table` prints Markdown only: drop --json/--yaml (`pins check VERSION --json` gives one pin as JSON)"
                 );
             }
-            output::write_stdout(&load(pins)?.markdown_table())?;
+            output::write_stdout(&crate::render::pins::markdown_table(&load(pins)?))?;
         }
-        PinsCmd::Check { pins, version } => {
+        Cmd::Check { pins, version } => {
             let p = load(pins)?;
             match version {
                 None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,
                 Some(given) => {
-                    let v = version::parse(
-                        if given.starts_with("go") || given.contains(' ') {
-                            given.clone()
-                        } else {
-                            format!("go{given}")
-                        }
-                        .as_str(),
-                    )
-                    .map_err(|_| {
+                    let v = version::parse_user(&given).map_err(|_| {
                         anyhow::anyhow!(
                             "\"{}\" is not a Go version: give one such as 1.22.5 or go1.22.5",
                             crate::support::doc_error::cut(&given)
@@ -91,5 +111,5 @@ pub fn run(cmd: PinsCmd, g: &Global) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

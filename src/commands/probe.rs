@@ -1,15 +1,23 @@
 //! `qcompat probe`: collect one toolchain's facts and print them.
 
-use crate::go::gocmd::Go;
 use crate::go::platforms::Platform;
 use crate::go::probe::{probe, ProbeReport};
-use crate::support::output::{self, Format};
+use crate::support::output;
 use anyhow::Result;
 use std::fmt::Write;
 
-pub fn run(go: &Go, verify: bool, format: Format) -> Result<()> {
-    let (_, report) = probe(go, verify)?;
-    output::emit(format, &report, |s| human(&report, s))
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Build throwaway programs to measure the linker's linkname policy
+    #[arg(long)]
+    verify: bool,
+}
+
+pub fn run(a: &Args, g: &super::Global) -> Result<std::process::ExitCode> {
+    let (_, report) = probe(&g.go()?, a.verify)?;
+    output::emit(g.format(), &report, |s| human(&report, s))?;
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 fn human(r: &ProbeReport, s: &mut String) {

@@ -5,35 +5,41 @@
 
 use anyhow::{bail, Result};
 
-/// The shipped schemas, by name (the `$id`s name the files).
-pub const SCHEMAS: [(&str, &str); 5] = [
-    (
-        "probe",
-        include_str!("../../matrix/schema/probe.schema.json"),
-    ),
-    (
-        "select",
-        include_str!("../../matrix/schema/selection.schema.json"),
-    ),
-    (
-        "doctor",
-        include_str!("../../matrix/schema/doctor.schema.json"),
-    ),
-    (
-        "report",
-        include_str!("../../matrix/schema/report.schema.json"),
-    ),
-    ("pins", include_str!("../../matrix/schema/pins.schema.json")),
-];
+/// The shipped schemas (the `$id`s name the files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Name {
+    Probe,
+    Select,
+    Doctor,
+    Report,
+    Pins,
+}
 
-/// The schema called `name`.
-pub fn get(name: &str) -> Result<&'static str> {
-    match SCHEMAS.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => Ok(text),
-        None => bail!(
-            "no schema called {}: one of {}",
-            crate::support::output::shown(&crate::support::doc_error::cut(name)),
-            SCHEMAS.map(|(n, _)| n).join(", ")
-        ),
+impl Name {
+    /// The schema's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Name::Probe => include_str!("../../matrix/schema/probe.schema.json"),
+            Name::Select => include_str!("../../matrix/schema/selection.schema.json"),
+            Name::Doctor => include_str!("../../matrix/schema/doctor.schema.json"),
+            Name::Report => include_str!("../../matrix/schema/report.schema.json"),
+            Name::Pins => include_str!("../../matrix/schema/pins.schema.json"),
+        }
     }
+}
+
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    /// probe, select, doctor, report or pins
+    #[arg(value_enum, hide_possible_values = true)]
+    name: Name,
+}
+
+pub fn run(a: &Args, g: &super::Global) -> Result<std::process::ExitCode> {
+    if g.yaml {
+        bail!("`schema` prints JSON Schemas, which are JSON: drop --yaml");
+    }
+    crate::support::output::write_stdout(a.name.text())?;
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `qcompat select`: gather the facts, decide, and print the strategy (or the
 //! go flags a build script uses).
 
-use crate::cli::{Global, InjectorArgs};
+use super::{Global, InjectorArgs};
 use crate::go::{discover, runtime_layout};
 use crate::policy::select::{self, Coverage, Mode, Selection};
 use crate::support::output;
@@ -18,14 +18,30 @@ pub enum LineFormat {
     Env,
 }
 
-pub fn run(
-    g: &Global,
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Use pins and the static probe only (no builds)
+    #[arg(long, conflicts_with = "verify")]
     offline: bool,
+    /// Always verify live with a build through the injector
+    #[arg(long)]
     verify: bool,
-    line: Option<LineFormat>,
+    /// Print the go command flags a build script can use (goflags: one
+    /// line to append to GOFLAGS; env: `export GOFLAGS=...` and, when the
+    /// injector needs it, `export GOCACHE=...`, for a shell to eval)
+    #[arg(long, value_enum)]
+    format: Option<LineFormat>,
+    /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
+    #[arg(long, value_name = "FILE")]
     pins: Option<std::path::PathBuf>,
-    injector: &InjectorArgs,
-) -> Result<()> {
+    #[command(flatten)]
+    injector: InjectorArgs,
+}
+
+pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
+    let (offline, verify, line, injector) = (a.offline, a.verify, a.format, &a.injector);
+    let pins = a.pins.clone();
     if line.is_some() && (g.json || g.yaml) {
         anyhow::bail!("--format goflags/env prints shell-ready lines; drop --json/--yaml (or drop --format for the JSON selection)");
     }
@@ -53,7 +69,7 @@ pub fn run(
         &layout,
         &pins,
         &inj,
-        select::ask_salted(&tc, &inj),
+        &crate::inject::facts::gather(&tc, &inj, None, tc.go.timeout),
         select::Ask {
             mode,
             offline_why: "--offline was given",
@@ -61,9 +77,10 @@ pub fn run(
         },
     )?;
     match line {
-        Some(l) => lines(&s, l, &tc.env.goflags),
-        None => output::emit(g.format(), &s, |out| human(&s, out)),
+        Some(l) => lines(&s, l, &tc.env.goflags)?,
+        None => output::emit(g.format(), &s, |out| human(&s, out))?,
     }
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 /// Prints the selection as go flags, or as shell lines that also set the
@@ -137,7 +154,7 @@ pub fn human(s: &Selection, out: &mut String) {
                 "{} ({} {})",
                 s.toolexec,
                 s.injector.hash_label(),
-                &s.injector.sha256[..12.min(s.injector.sha256.len())]
+                crate::support::cache::short_hash(&s.injector.sha256)
             )
         }
     );

@@ -1,12 +1,66 @@
 //! `qcompat toolchains`: list, find, install and prune Go toolchains.
 
-use crate::cli::{Global, ToolchainsCmd};
+use super::Global;
 use crate::support::output::{self, Format};
 use crate::toolchains::index::{self, Http};
 use crate::toolchains::{self, list_local, Options};
 use anyhow::{bail, Result};
+use clap::Subcommand;
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// Where `toolchains install` gets a version from.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Via {
+    Download,
+    Gotoolchain,
+}
+
+// No doc comment: the subcommand's help is cli's.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Use local toolchains and the cache only
+    #[arg(long, global = true)]
+    offline: bool,
+    /// Release index URL (default: $QCOMPAT_GO_INDEX, else go.dev's)
+    #[arg(long, global = true, value_name = "URL")]
+    index_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// List toolchains on this machine (or, with --remote, in the release index)
+    List {
+        /// List the release index's versions instead of this machine's
+        #[arg(long)]
+        remote: bool,
+    },
+    /// Print the GOROOT of a version or selector (1.27.3, 1.27.x, supported,
+    /// local), finding or installing it; one line per toolchain
+    Path { version: String },
+    /// Install a version: into qcompat's cache (download), or the go
+    /// command's module cache (gotoolchain)
+    Install {
+        version: String,
+        /// download: the release index's archive, checked and unpacked into
+        /// qcompat's cache; gotoolchain: `GOTOOLCHAIN=goX.Y.Z go env GOROOT`,
+        /// which puts it in GOMODCACHE through your GOPROXY
+        #[arg(long, value_enum, default_value_t = Via::Download)]
+        via: Via,
+    },
+    /// Remove cached toolchains, leftovers of interrupted installs, and the
+    /// matrix's kept binaries and private GOCACHEs
+    Prune {
+        /// Versions to keep, e.g. go1.27.3
+        #[arg(long)]
+        keep: Vec<String>,
+        /// Only print what would be removed
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
 
 /// `toolchains list`.
 pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
@@ -74,15 +128,22 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
     })
 }
 
-pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
+pub fn run(a: Args, g: &Global) -> Result<std::process::ExitCode> {
+    let mut opts = Options::new(a.offline, g.timeout());
+    opts.index_url = index::url(a.index_url.as_deref());
+    run_cmd(a.cmd, &opts, g)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
     // Before any lookup or network use: `list` would otherwise pass over a
     // bad QCOMPAT_PROVIDERS in silence.
-    if !matches!(cmd, ToolchainsCmd::Prune { .. }) {
+    if !matches!(cmd, Cmd::Prune { .. }) {
         opts.check_providers()?;
     }
     match cmd {
-        ToolchainsCmd::List { remote } => list(remote, opts, g.format())?,
-        ToolchainsCmd::Path { version } => {
+        Cmd::List { remote } => list(remote, opts, g.format())?,
+        Cmd::Path { version } => {
             // The same selectors as matrix specs: 1.27.3, 1.27.x, supported, local.
             let roots: Vec<PathBuf> = if version.trim() == "local" {
                 vec![PathBuf::from(&g.go()?.path)]
@@ -109,23 +170,25 @@ pub fn run(cmd: ToolchainsCmd, opts: &Options, g: &Global) -> Result<()> {
                 }
             }
         }
-        ToolchainsCmd::Install { version, via } => {
+        Cmd::Install { version, via } => {
             let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
                 anyhow::bail!(
                     "toolchains install takes one exact version such as 1.27.3, not {}",
                     crate::support::output::shown(&version)
                 );
             };
-            let i = if via == "gotoolchain" {
-                toolchains::via_gotoolchain(&crate::go::version::format_go_name(&v), g.timeout())?
-            } else {
-                toolchains::install_download(&v, opts)?
+            let i = match via {
+                Via::Gotoolchain => toolchains::via_gotoolchain(
+                    &crate::go::version::format_go_name(&v),
+                    g.timeout(),
+                )?,
+                Via::Download => toolchains::install_download(&v, opts)?,
             };
             output::emit(g.format(), &i, |s| {
                 s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
             })?;
         }
-        ToolchainsCmd::Prune { keep, dry_run } => {
+        Cmd::Prune { keep, dry_run } => {
             let mut gone = toolchains::prune(&keep, dry_run)?;
             // Work folders of matrix runs that died are the matrix's to know.
             if !dry_run {

@@ -1,4 +1,5 @@
-//! Reading a toolchain's facts: `go env -json` and `go tool dist list -json`.
+//! Reading a toolchain's facts: `go env -json`, its version (for gccgo, from
+//! its release tags and banner), and what GOTOOLCHAIN would switch to.
 
 use crate::go::gocmd::Go;
 use crate::go::version::{self, GoVersion};
@@ -62,6 +63,18 @@ pub struct Toolchain {
 }
 
 impl Toolchain {
+    /// Adds what makes a toolchain itself to a cache key: GOROOT, version
+    /// and the bytes of its compiler (a GOROOT rebuilt in place is another
+    /// toolchain).
+    pub fn key_into<'k>(
+        &self,
+        key: &'k mut crate::support::cache::Key,
+    ) -> &'k mut crate::support::cache::Key {
+        key.str("goroot", &self.env.goroot)
+            .str("version", &self.version.raw)
+            .file("compile", &Path::new(&self.env.gotooldir).join("compile"))
+    }
+
     pub fn goroot(&self) -> &Path {
         Path::new(&self.env.goroot)
     }
@@ -131,17 +144,11 @@ fn gccgo_version(go: &Go, env: &GoEnv) -> Result<version::GoVersion> {
                 tags.trim()
             )
         })?;
-    let banner = std::process::Command::new(&env.gccgo)
-        .arg("--version")
-        .output()
+    let mut cmd = std::process::Command::new(&env.gccgo);
+    cmd.arg("--version");
+    let banner = crate::support::process::run(cmd, go.timeout)
         .ok()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
+        .map(|o| o.stdout.lines().next().unwrap_or("").to_string())
         .unwrap_or_default();
     // `x86_64-linux-gnu-gccgo-12 (Debian 12.2.0-14+deb12u1) 12.2.0`
     let gcc = banner

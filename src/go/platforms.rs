@@ -32,7 +32,8 @@ impl Platform {
     }
 }
 
-/// Runs `go tool dist list -json` (with broken ports when the toolchain has the flag).
+/// Runs `go tool dist list -json` (see [`platforms_with_broken`] for the
+/// ports a toolchain marks broken).
 pub fn platforms(go: &Go) -> Result<Vec<Platform>> {
     let out = go.output(["tool", "dist", "list", "-json"])?;
     let list: Vec<Platform> = serde_json::from_str(&out)

@@ -70,8 +70,32 @@ fn qemu_arch(goarch: &str) -> Option<&'static str> {
     })
 }
 
+/// Why a GOOS/GOARCH binary cannot run here (a cell is then linked, not run).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NoRunner {
+    #[error("no qemu-user emulator is known for {0}")]
+    NoEmulator(String),
+    #[error("{tool} is not installed{hint}")]
+    NotInstalled { tool: String, hint: &'static str },
+    #[error("no wasm_exec_node.js under {}", .0.display())]
+    NoWasmExec(PathBuf),
+    #[error(transparent)]
+    Wine(#[from] crate::go::wine::WineError),
+    #[error("Go 1.21+ needs ProcessPrng (bcryptprimitives.dll), which Wine 8.0 lacks, and qcompat could not build its replacement into {} (install mingw-w64: x86_64-w64-mingw32-gcc)", .0.display())]
+    NoProcessPrng(PathBuf),
+    #[error("this machine cannot run {goos}/{goarch} binaries")]
+    Unsupported { goos: String, goarch: String },
+}
+
+fn installed(tool: &str, hint: &'static str) -> Result<PathBuf, NoRunner> {
+    resolve(Path::new(tool)).ok_or_else(|| NoRunner::NotInstalled {
+        tool: tool.to_string(),
+        hint,
+    })
+}
+
 /// How to run a GOOS/GOARCH binary here, or why not.
-pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<Runner, String> {
+pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<Runner, NoRunner> {
     let host_arch = std::env::consts::ARCH;
     let native = |argv: Vec<String>| Runner {
         argv,
@@ -86,11 +110,8 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
         }
         ("linux", "arm64") if host_arch == "aarch64" => Ok(native(vec![])),
         ("linux", arch) => {
-            let q = qemu_arch(arch)
-                .ok_or_else(|| format!("no qemu-user emulator is known for {arch}"))?;
-            let name = format!("qemu-{q}-static");
-            let path = resolve(Path::new(&name))
-                .ok_or_else(|| format!("{name} is not installed (Debian: qemu-user-static)"))?;
+            let q = qemu_arch(arch).ok_or_else(|| NoRunner::NoEmulator(arch.to_string()))?;
+            let path = installed(&format!("qemu-{q}-static"), " (Debian: qemu-user-static)")?;
             let mut r = native(vec![path.display().to_string()]);
             if arch == "arm" {
                 // The arm port fails under qemu-user with async preemption on.
@@ -99,12 +120,12 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
             Ok(r)
         }
         ("js", "wasm") => {
-            let node = resolve(Path::new("node")).ok_or("node is not installed")?;
+            let node = installed("node", "")?;
             let exec = ["lib/wasm/wasm_exec_node.js", "misc/wasm/wasm_exec_node.js"]
                 .iter()
                 .map(|p| goroot.join(p))
                 .find(|p| p.exists())
-                .ok_or_else(|| format!("no wasm_exec_node.js under {}", goroot.display()))?;
+                .ok_or_else(|| NoRunner::NoWasmExec(goroot.to_path_buf()))?;
             let shim = scratch.join("node-globals-shim.js");
             Ok(Runner {
                 argv: vec![
@@ -118,7 +139,7 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
             })
         }
         ("wasip1", "wasm") => {
-            let node = resolve(Path::new("node")).ok_or("node is not installed")?;
+            let node = installed("node", "")?;
             let loader = scratch.join("wasi-loader.js");
             Ok(Runner {
                 argv: vec![
@@ -133,10 +154,7 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
         ("windows", "amd64") if host_arch == "x86_64" && cfg!(target_os = "linux") => {
             let w = crate::go::wine::get()?;
             if !w.shim && crate::go::wine::needs_shim(goroot) {
-                return Err(format!(
-                    "Go 1.21+ needs ProcessPrng (bcryptprimitives.dll), which Wine 8.0 lacks, and qcompat could not build its replacement into {} (install mingw-w64: x86_64-w64-mingw32-gcc)",
-                    w.prefix.display()
-                ));
+                return Err(NoRunner::NoProcessPrng(w.prefix));
             }
             Ok(Runner {
                 argv: vec![w.wine.display().to_string()],
@@ -144,6 +162,9 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
                 script: None,
             })
         }
-        _ => Err(format!("this machine cannot run {goos}/{goarch} binaries")),
+        _ => Err(NoRunner::Unsupported {
+            goos: goos.to_string(),
+            goarch: goarch.to_string(),
+        }),
     }
 }

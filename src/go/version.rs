@@ -100,6 +100,24 @@ fn err(text: &str, why: impl Into<String>) -> ParseError {
     }
 }
 
+/// Parses a version a user typed: `go1.22.5` or `1.22.5` (and what `go
+/// version` prints).
+pub fn parse_user(given: &str) -> Result<GoVersion, ParseError> {
+    if given.starts_with("go") || given.contains(' ') {
+        parse(given)
+    } else {
+        parse(&format!("go{given}"))
+    }
+}
+
+/// The first line of a GOROOT's VERSION file, when it names a Go release.
+pub fn goroot_version_line(goroot: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(goroot.join("VERSION")).ok()?;
+    let first = text.lines().next()?.trim().to_string();
+    parse(&first).ok()?;
+    Some(first)
+}
+
 /// Parses what `go version` or `go env GOVERSION` prints.
 pub fn parse(text: &str) -> Result<GoVersion, ParseError> {
     let raw = text.trim();

@@ -8,7 +8,7 @@
 
 use crate::support::cache::Area;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -34,27 +34,57 @@ impl Wine {
     }
 }
 
+/// Why there is no Wine prefix to run windows/amd64 binaries in. Kept for
+/// the whole process (so Clone), with the cause as text.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WineError {
+    #[error("Wine is not installed (Debian: wine64)")]
+    NotInstalled,
+    #[error("{0}")]
+    Cache(String),
+    #[error("cannot {what} {}: {cause}", .path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        cause: String,
+    },
+    #[error("cannot start Wine: {0}")]
+    Start(String),
+    #[error("`wine wineboot --init` could not create a prefix in {}: {stderr}", .prefix.display())]
+    Boot { prefix: PathBuf, stderr: String },
+}
+
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> WineError {
+    let path = path.to_path_buf();
+    move |e| WineError::Io {
+        what,
+        path,
+        cause: e.to_string(),
+    }
+}
+
 /// The prefix, set up once per process (and once per cache, under a lock).
-pub fn get() -> Result<Wine, String> {
-    static W: OnceLock<Result<Wine, String>> = OnceLock::new();
+pub fn get() -> Result<Wine, WineError> {
+    static W: OnceLock<Result<Wine, WineError>> = OnceLock::new();
     W.get_or_init(setup).clone()
 }
 
-fn setup() -> Result<Wine, String> {
+fn setup() -> Result<Wine, WineError> {
     let wine = crate::go::gocmd::resolve(Path::new("wine"))
         .or_else(|| crate::go::gocmd::resolve(Path::new("wine64")))
-        .ok_or("Wine is not installed (Debian: wine64)")?;
-    let root = Area::Wine.dir().map_err(|e| format!("{e:#}"))?;
+        .ok_or(WineError::NotInstalled)?;
+    let root = Area::Wine
+        .dir()
+        .map_err(|e| WineError::Cache(format!("{e:#}")))?;
     let prefix = root.join("prefix");
-    std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    std::fs::create_dir_all(&root).map_err(io("create", &root))?;
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(root.join(".lock"))
-        .map_err(|e| format!("cannot open the Wine lock in {}: {e}", root.display()))?;
-    lock.lock()
-        .map_err(|e| format!("cannot lock {}: {e}", root.display()))?;
+        .map_err(io("open the Wine lock in", &root))?;
+    lock.lock().map_err(io("lock", &root))?;
     let system32 = prefix.join("drive_c/windows/system32");
     if !prefix.join("system.reg").exists() {
         let mut boot = Command::new(&wine);
@@ -62,14 +92,13 @@ fn setup() -> Result<Wine, String> {
             .env("WINEPREFIX", &prefix)
             .env("WINEDEBUG", "-all");
         let out = crate::support::process::run(boot, Duration::from_secs(180))
-            .map_err(|e| format!("cannot start Wine: {e:#}"))?;
+            .map_err(|e| WineError::Start(format!("{e:#}")))?;
         if !out.success() || !system32.is_dir() {
             let _ = std::fs::remove_dir_all(&prefix);
-            return Err(format!(
-                "`wine wineboot --init` could not create a prefix in {}: {}",
-                prefix.display(),
-                crate::support::process::tail(&out.stderr, 300)
-            ));
+            return Err(WineError::Boot {
+                prefix,
+                stderr: crate::support::process::tail(&out.stderr, 300),
+            });
         }
     }
     let dll = system32.join(SHIM_DLL);
@@ -78,29 +107,27 @@ fn setup() -> Result<Wine, String> {
 }
 
 /// Builds bcryptprimitives.dll with mingw-w64 into the prefix.
-fn build_shim(root: &Path, dll: &Path) -> Result<(), String> {
-    let gcc = crate::go::gocmd::resolve(Path::new(MINGW)).ok_or("mingw-w64 is not installed")?;
+fn build_shim(root: &Path, dll: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let gcc = crate::go::gocmd::resolve(Path::new(MINGW)).context("mingw-w64 is not installed")?;
     let src = root.join("processprng.c");
-    std::fs::write(&src, SHIM_SOURCE).map_err(|e| e.to_string())?;
+    std::fs::write(&src, SHIM_SOURCE).with_context(|| format!("cannot write {}", src.display()))?;
     let tmp = root.join(format!(".{SHIM_DLL}.{}", std::process::id()));
-    let ok = Command::new(gcc)
-        .args(["-shared", "-O2", "-o"])
+    let mut cmd = Command::new(gcc);
+    cmd.args(["-shared", "-O2", "-o"])
         .arg(&tmp)
         .arg(&src)
-        .arg("-ladvapi32")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !ok.status.success() {
-        return Err(String::from_utf8_lossy(&ok.stderr).into_owned());
+        .arg("-ladvapi32");
+    let ok = crate::support::process::run(cmd, Duration::from_secs(180))?;
+    if !ok.success() {
+        anyhow::bail!("{MINGW} failed: {}", ok.stderr.trim());
     }
-    std::fs::rename(&tmp, dll).map_err(|e| e.to_string())
+    std::fs::rename(&tmp, dll).with_context(|| format!("cannot move the shim to {}", dll.display()))
 }
 
 /// Whether a GOROOT's Go needs ProcessPrng (1.21 and newer).
 pub fn needs_shim(goroot: &Path) -> bool {
-    std::fs::read_to_string(goroot.join("VERSION"))
-        .ok()
-        .and_then(|t| crate::go::version::parse(t.lines().next()?.trim()).ok())
+    crate::go::version::goroot_version_line(goroot)
+        .and_then(|l| crate::go::version::parse(&l).ok())
         .is_none_or(|v| v.at_least(1, 21))
 }

@@ -65,11 +65,20 @@ impl PackageSpec {
     }
 }
 
+/// How a toolchain's injector came to be (the schema's `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BuildStatus {
+    Built,
+    /// Found in the cache.
+    Reused,
+    Failed,
+}
+
 /// What happened to one toolchain's build of the injector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BuildInfo {
-    /// `built`, `reused` (found in the cache) or `failed`.
-    pub status: String,
+    pub status: BuildStatus,
     /// The Go that built it (the toolchain itself).
     pub built_by: String,
     /// The binary (absent when the build failed).
@@ -92,14 +101,14 @@ pub fn build(
     let identity = spec.identity()?;
     let mut key = Key::new("injector-build");
     key.str("src", &identity.sha256)
-        .str("package", &spec.package)
-        .toolchain(tc);
+        .str("package", &spec.package);
+    tc.key_into(&mut key);
     let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();
-    let mut status = "reused";
+    let mut status = BuildStatus::Reused;
     if !bin.is_file() {
-        status = "built";
+        status = BuildStatus::Built;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = dir.join(format!(".{}.{}", spec.name(), std::process::id()));
@@ -122,7 +131,7 @@ pub fn build(
                 crate::support::process::excerpt(&out.stderr, 800)
             };
             return Ok(Err(BuildInfo {
-                status: "failed".into(),
+                status: BuildStatus::Failed,
                 built_by,
                 path: None,
                 sha256: None,
@@ -135,7 +144,7 @@ pub fn build(
     let command = bin.to_string_lossy().into_owned();
     let mut inj = Injector::from_command(&command, Source::Flag)?;
     let info = BuildInfo {
-        status: status.into(),
+        status,
         built_by,
         path: Some(command),
         sha256: Some(inj.id.sha256.clone()),
@@ -161,33 +170,30 @@ fn git_tag(dir: &Path) -> Option<String> {
     if commit.ends_with("+dirty") {
         return None;
     }
-    let out = std::process::Command::new("git")
-        .args(["tag", "--points-at", "HEAD"])
-        .current_dir(dir)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    String::from_utf8_lossy(&out.stdout)
+    let out = git(dir, &["tag", "--points-at", "HEAD"])?;
+    out.stdout
         .lines()
         .map(str::trim)
         .find(|t| t.starts_with('v') && semver::Version::parse(&t[1..]).is_ok())
         .map(str::to_string)
 }
 
+/// How long a `git` query may take (a huge or networked checkout).
+const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A `git` query's output in `dir`, when it ran and succeeded in time.
+fn git(dir: &Path, args: &[&str]) -> Option<crate::support::process::Captured> {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(args).current_dir(dir);
+    crate::support::process::run(cmd, GIT_TIMEOUT)
+        .ok()
+        .filter(|o| o.success())
+}
+
 /// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the
 /// work tree has changes).
 fn git_commit(dir: &Path) -> Option<String> {
-    let run = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    };
+    let run = |args: &[&str]| git(dir, args).map(|o| o.stdout.trim().to_string());
     let head = run(&["rev-parse", "HEAD"])?;
     let dirty = run(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
     Some(if dirty { format!("{head}+dirty") } else { head })

@@ -30,6 +30,11 @@ var qcompatGoroutineIDFunc func() uint64 = GoroutineID
 /// that the salt is what keeps plain and injected builds apart.
 pub const NO_SALT_ENV: &str = "QCOMPAT_TOOLEXEC_NO_SALT";
 
+/// The one reading of [`NO_SALT_ENV`]: `1` turns the salt off.
+pub fn salt_disabled() -> bool {
+    std::env::var_os(NO_SALT_ENV).is_some_and(|v| v == "1")
+}
+
 /// A short hash of qcompat's version and the companion text: it changes when
 /// either changes, so stale injected archives are never reused.
 pub fn salt() -> String {

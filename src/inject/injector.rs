@@ -72,7 +72,7 @@ impl Identity {
     pub fn builtin() -> Identity {
         Identity {
             name: BUILTIN_NAME.into(),
-            sha256: format!("builtin-{}", crate::inject::companion::salt()),
+            sha256: format!("{BUILTIN_NAME}-{}", crate::inject::companion::salt()),
             ..Identity::default()
         }
     }
@@ -301,19 +301,7 @@ pub fn toolexec_in_goflags(goflags: &str) -> Option<String> {
 }
 
 fn find_executable(word: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let ok = |p: &Path| {
-        p.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    };
-    if word.contains('/') {
-        let p = PathBuf::from(word);
-        return ok(&p).then_some(p);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(word))
-        .find(|p| ok(p))
+    crate::go::gocmd::resolve(Path::new(word))
 }
 
 /// For a script (`#!`), the files it names by absolute path (its interpreter

@@ -6,6 +6,7 @@ pub mod build;
 pub mod buildinfo;
 pub mod command;
 pub mod companion;
+pub mod facts;
 pub mod injector;
 pub mod sources;
 pub mod toolexec;

@@ -68,7 +68,7 @@ fn version(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
         .output()
         .with_context(|| format!("cannot run {}", Path::new(tool).display()))?;
     let line = String::from_utf8_lossy(&out.stdout);
-    let text = if std::env::var_os(companion::NO_SALT_ENV).is_some_and(|v| v == "1") {
+    let text = if companion::salt_disabled() {
         line.into_owned()
     } else {
         companion::salt_version_line(&line, &companion::salt())

@@ -2,59 +2,33 @@
 //! GOOS/GOARCH pair of every chosen toolchain, in parallel, and report.
 //!
 //! The flow: [`spec`] loads what to run, [`plan`] turns it into cells (and
-//! shards), [`run`] builds them in a worker pool and produces a
-//! [`report::Report`]; `crate::render` shows progress, writes Markdown,
-//! JUnit and CI summaries, and picks the exit code.
+//! shards), [`run`] builds them in a worker pool, emits [`events::Event`]s
+//! to a reporter as cells start and end, and returns a [`report::Report`].
+//! This module prints nothing and imports nothing from `render`: the
+//! reporter (`crate::render::reporter`) shows progress, keeps the journal,
+//! writes the outputs and picks the exit code.
 
+pub mod events;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod schedule;
+pub mod shard;
 pub mod spec;
 
-use crate::policy::pins::Pins;
-use anyhow::Result;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-pub use plan::plan;
 pub use run::{reclaim_stale_work_dirs, run};
-
-/// Where the outputs of a run go.
-#[derive(Debug, Default, Clone)]
-pub struct Outputs {
-    pub report: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
-    pub junit: Option<PathBuf>,
-    pub summary_md: Option<PathBuf>,
-}
-
-impl Outputs {
-    /// Refuses an output qcompat could not write, before any work starts:
-    /// a long run must not end in "cannot write".
-    pub fn check(&self) -> Result<()> {
-        if let Some(p) = &self.report {
-            report::format_of(p)?;
-        }
-        for p in [&self.report, &self.markdown, &self.junit, &self.summary_md]
-            .into_iter()
-            .flatten()
-        {
-            crate::support::fs::check_writable(p)?;
-        }
-        Ok(())
-    }
-}
+pub use shard::{plan, ShardCount};
 
 pub struct RunOptions<'a> {
     pub spec: &'a Path,
     pub go_flag: Option<&'a Path>,
     pub go_timeout: Duration,
-    pub shard: Option<(usize, usize)>,
+    pub shard: Option<shard::Shard>,
     pub jobs: Option<usize>,
-    pub outputs: Outputs,
-    pub pins: &'a Pins,
     pub offline: bool,
-    pub json: bool,
 }
 
 /// The commit this qcompat was built from (build.rs).

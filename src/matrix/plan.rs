@@ -1,9 +1,10 @@
 //! From a spec to cells: resolve the toolchains, prepare each (platforms,
-//! injector, private GOCACHE, where binaries are kept), list the cells with
-//! the ones decided without building, split them into shards, and order them.
+//! injector, private GOCACHE, where binaries are kept) and list the cells
+//! with the ones decided without building (`shard` splits them, `schedule`
+//! orders them).
 
-use super::report::{self, ToolchainInfo};
-use super::spec::{self, CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
+use super::report::ToolchainInfo;
+use super::spec::{CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
 use super::RunOptions;
 use crate::go::discover::{self, Toolchain};
 use crate::go::gocmd::Go;
@@ -13,7 +14,7 @@ use crate::inject::build::{BuildInfo, PackageSpec};
 use crate::inject::injector::Injector;
 use crate::verify::cell::{Outcome, Status, Verified};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One toolchain of the run, with what the cells need from it.
 pub(super) struct Prepared {
@@ -77,7 +78,7 @@ impl SpecInjector {
     /// The report's `toolexec` field.
     pub(super) fn describe(&self) -> String {
         match self {
-            SpecInjector::Fixed(i) if i.builtin => "builtin".into(),
+            SpecInjector::Fixed(i) if i.builtin => crate::inject::injector::BUILTIN_NAME.into(),
             SpecInjector::Fixed(i) => i.command.clone(),
             SpecInjector::Package(p) => {
                 format!(
@@ -114,8 +115,41 @@ pub(super) fn prepare(
     si: &SpecInjector,
     plan_only: bool,
 ) -> Result<(Vec<Prepared>, Vec<String>)> {
-    let mut bins: Vec<PathBuf> = Vec::new();
     let mut notes = Vec::new();
+    let bins = resolve_toolchains(loaded, o, &mut notes)?;
+    let mut out = Vec::new();
+    let mut all_known: Vec<String> = Vec::new();
+    for bin in bins {
+        out.push(prepare_one(
+            loaded,
+            o,
+            si,
+            Go::new(bin, o.go_timeout),
+            plan_only,
+            &mut notes,
+            &mut all_known,
+        )?);
+    }
+    if let PlatformChoice::List(list) = &loaded.platforms {
+        for p in list {
+            if !all_known.contains(p) {
+                bail!(
+                    "{}: platform {p} is not a port of any chosen toolchain (see `go tool dist list`)",
+                    loaded.path.display()
+                );
+            }
+        }
+    }
+    Ok((out, notes))
+}
+
+/// The go binaries of the spec's toolchains, each once.
+fn resolve_toolchains(
+    loaded: &Loaded,
+    o: &RunOptions,
+    notes: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
+    let mut bins: Vec<PathBuf> = Vec::new();
     for e in &loaded.spec.toolchains {
         let found = resolve_entry(e, o)
             .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
@@ -130,136 +164,161 @@ pub(super) fn prepare(
             }
         }
     }
-    let mut out = Vec::new();
-    let mut all_known: Vec<String> = Vec::new();
-    for bin in bins {
-        let go = Go::new(bin, o.go_timeout);
-        let tc = discover::discover(&go)?;
-        let gccgo = tc.version.compiler == crate::go::version::Compiler::Gccgo;
-        let known = if gccgo {
-            crate::go::platforms::host_only(&tc)
-        } else {
-            crate::go::platforms::platforms_with_broken(&go)?
-        };
-        all_known.extend(known.iter().map(Platform::name));
-        // A gccgo column must not read as the gc release of its language.
-        let name = if gccgo {
-            tc.version.raw.clone()
-        } else {
-            tc.version.go_name()
-        };
-        let platforms = choose_platforms(loaded, &known, &name, &mut notes);
-        let (inj, build) = if plan_only || gccgo {
-            (None, None)
-        } else {
-            injector_for(si, &tc)?
-        };
-        let mut gocache = None;
-        let mut note = None;
-        let mut salted = Some(true);
-        let mut built_by = build.as_ref().map(|b| b.built_by.clone());
-        let mut diag = crate::verify::diagnosis::Context::default();
-        let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
-        // Kept binaries are keyed on content: the injector's bytes, the
-        // toolchain, the program's sources and the flags.
-        let mut key = crate::support::cache::Key::new("matrix-bin");
-        key.toolchain(&tc)
-            .str("lean", if loaded.spec.lean { "1" } else { "0" });
-        match &loaded.program {
-            Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
-            None => key.str("program", "probe"),
-        };
-        if let Some(inj) = &inj {
-            let toolexec = inj.command.as_str();
-            if !inj.builtin {
-                let check = crate::inject::toolid::check(
-                    Path::new(&tc.env.gotooldir),
-                    toolexec,
-                    o.go_timeout,
-                )
-                .with_context(|| {
-                    format!(
-                        "{}: toolexec {} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
-                        loaded.path.display(),
-                        crate::support::output::shown(toolexec)
-                    )
-                })?;
-                salted = Some(check.altered);
-                // As for the live check: another injector's cells never
-                // share the user's GOCACHE (a chain that passes qcompat's
-                // salted line through would reuse qcompat's runtime.a).
-                let dir = crate::verify::live::private_gocache(&tc, inj)?;
-                gocache = Some(dir.clone());
-                if !check.altered {
-                    let mut n = format!(
-                        "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
-                        crate::support::output::shown(toolexec), dir.display()
-                    );
-                    if !tc.version.at_least(1, 20) {
-                        n.push_str(&format!(
-                            "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
-                        ));
-                    }
-                    note = Some(n);
-                }
-            }
-            if built_by.is_none() {
-                built_by = inj.built_by(&go);
-            }
-            diag = crate::verify::live::diag_context(
-                &tc,
-                inj,
-                salted,
-                built_by.clone(),
-                goid_type.clone(),
-            );
-            key.file("injector", &inj.exe).str("command", toolexec);
-        }
-        if let Some(b) = build.as_ref().filter(|b| b.status == "failed") {
-            note = Some(format!(
-                "the injector cannot be built by {name}: {}",
-                b.message
-                    .as_deref()
-                    .unwrap_or("")
-                    .lines()
-                    .find(|l| !l.starts_with('#'))
-                    .unwrap_or("")
-            ));
-        }
-        let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
-        std::fs::create_dir_all(&out_dir)
-            .with_context(|| format!("cannot create {}", out_dir.display()))?;
-        out.push(Prepared {
-            out_dir,
-            info: ToolchainInfo {
-                go: name,
-                path: go.path.display().to_string(),
-                goroot: tc.env.goroot.clone(),
-                private_gocache: gocache.is_some(),
-                note,
-                injector_built_by: built_by,
-                injector_build: build,
-                goid_type,
-                linkname: None,
-            },
-            tc,
-            injector: inj,
-            gocache,
-            diag,
-            platforms,
+    Ok(bins)
+}
+
+/// One toolchain of the run: its platforms, injector and kept-binary folder.
+fn prepare_one(
+    loaded: &Loaded,
+    o: &RunOptions,
+    si: &SpecInjector,
+    go: Go,
+    plan_only: bool,
+    notes: &mut Vec<String>,
+    all_known: &mut Vec<String>,
+) -> Result<Prepared> {
+    let tc = discover::discover(&go)?;
+    let gccgo = tc.version.compiler == crate::go::version::Compiler::Gccgo;
+    let known = if gccgo {
+        crate::go::platforms::host_only(&tc)
+    } else {
+        crate::go::platforms::platforms_with_broken(&go)?
+    };
+    all_known.extend(known.iter().map(Platform::name));
+    // A gccgo column must not read as the gc release of its language.
+    let name = if gccgo {
+        tc.version.raw.clone()
+    } else {
+        tc.version.go_name()
+    };
+    let platforms = choose_platforms(loaded, &known, &name, notes);
+    let (inj, build) = if plan_only || gccgo {
+        (None, None)
+    } else {
+        injector_for(si, &tc)?
+    };
+    let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
+    let mut key = bin_key(loaded, &tc);
+    let mut setup = InjectorSetup {
+        built_by: build.as_ref().map(|b| b.built_by.clone()),
+        ..InjectorSetup::default()
+    };
+    if let Some(inj) = &inj {
+        setup = injector_setup(loaded, o, &tc, &name, inj, build.as_ref(), &goid_type)?;
+        key.file("injector", &inj.exe).str("command", &inj.command);
+    }
+    if let Some(b) = build
+        .as_ref()
+        .filter(|b| b.status == crate::inject::build::BuildStatus::Failed)
+    {
+        setup.note = Some(format!(
+            "the injector cannot be built by {name}: {}",
+            b.message
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .find(|l| !l.starts_with('#'))
+                .unwrap_or("")
+        ));
+    }
+    let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    Ok(Prepared {
+        out_dir,
+        info: ToolchainInfo {
+            go: name,
+            path: go.path.display().to_string(),
+            goroot: tc.env.goroot.clone(),
+            private_gocache: setup.gocache.is_some(),
+            note: setup.note,
+            injector_built_by: setup.built_by,
+            injector_build: build,
+            goid_type,
+            linkname: None,
+        },
+        tc,
+        injector: inj,
+        gocache: setup.gocache,
+        diag: setup.diag,
+        platforms,
+    })
+}
+
+/// Kept binaries are keyed on content: the toolchain, the program's sources
+/// and the flags (the injector's bytes are added when there is one).
+fn bin_key(loaded: &Loaded, tc: &Toolchain) -> crate::support::cache::Key {
+    let mut key = crate::support::cache::Key::new("matrix-bin");
+    tc.key_into(&mut key)
+        .str("lean", if loaded.spec.lean { "1" } else { "0" });
+    match &loaded.program {
+        Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
+        None => key.str("program", "probe"),
+    };
+    key
+}
+
+/// How one toolchain's cells use the injector.
+#[derive(Default)]
+struct InjectorSetup {
+    gocache: Option<PathBuf>,
+    note: Option<String>,
+    built_by: Option<String>,
+    diag: crate::verify::diagnosis::Context,
+}
+
+/// Reads the injector's facts on `tc` and decides its cells' GOCACHE.
+fn injector_setup(
+    loaded: &Loaded,
+    o: &RunOptions,
+    tc: &Toolchain,
+    name: &str,
+    inj: &Injector,
+    build: Option<&BuildInfo>,
+    goid_type: &Option<String>,
+) -> Result<InjectorSetup> {
+    let toolexec = inj.command.as_str();
+    let known = crate::inject::facts::gather(tc, inj, build, o.go_timeout);
+    if let Some(Err(e)) = known.tool_id {
+        return Err(e).with_context(|| {
+            format!(
+                "{}: toolexec {} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
+                loaded.path.display(),
+                crate::support::output::shown(toolexec)
+            )
         });
     }
-    if let PlatformChoice::List(list) = &loaded.platforms {
-        for p in list {
-            if !all_known.contains(p) {
-                bail!(
-                    "{}: platform {p} is not a port of any chosen toolchain (see `go tool dist list`)",
-                    loaded.path.display()
-                );
+    let salted = known.salted;
+    let mut setup = InjectorSetup::default();
+    if known.kind != crate::inject::facts::Kind::Builtin {
+        // As for the live check: another injector's cells never
+        // share the user's GOCACHE (a chain that passes qcompat's
+        // salted line through would reuse qcompat's runtime.a).
+        let dir = crate::verify::live::private_gocache(tc, inj)?;
+        setup.gocache = Some(dir.clone());
+        if salted == Some(false) {
+            let mut n = format!(
+                "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
+                crate::support::output::shown(toolexec),
+                dir.display()
+            );
+            if !tc.version.at_least(1, 20) {
+                n.push_str(&format!(
+                    "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
+                ));
             }
+            setup.note = Some(n);
         }
     }
-    Ok((out, notes))
+    setup.built_by = known.built_by;
+    setup.diag = crate::verify::live::diag_context(
+        tc,
+        inj,
+        salted,
+        setup.built_by.clone(),
+        goid_type.clone(),
+    );
+    Ok(setup)
 }
 
 fn choose_platforms(
@@ -309,7 +368,7 @@ pub(super) fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned>
                 .info
                 .injector_build
                 .as_ref()
-                .filter(|b| b.status == "failed")
+                .filter(|b| b.status == crate::inject::build::BuildStatus::Failed)
             {
                 Some(skip(
                     Status::SkipInjector,
@@ -358,59 +417,6 @@ fn skip(status: Status, note: String) -> Outcome {
     }
 }
 
-/// Keeps the cells of shard `i` of `n` (round-robin, so shards get a mix).
-pub(super) fn shard<T>(cells: Vec<T>, shard: Option<(usize, usize)>) -> Vec<T> {
-    match shard {
-        None => cells,
-        Some((i, n)) => cells
-            .into_iter()
-            .enumerate()
-            .filter(|(k, _)| k % n == i - 1)
-            .map(|(_, c)| c)
-            .collect(),
-    }
-}
-
-/// Cell indexes in the order to run them: the most expected work first
-/// (wasm builds are the largest and run under Node; qemu runs are slow;
-/// decided cells cost nothing), planned order among equals.
-pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
-    let weight = |c: &Planned| -> u32 {
-        if c.preset.is_some() {
-            return 0;
-        }
-        let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
-        match (c.goarch.as_str(), runs_here) {
-            ("wasm", _) => 4,
-            ("amd64" | "386", true) => 2,
-            (_, true) => 3,
-            _ => 1,
-        }
-    };
-    let mut order: Vec<usize> = (0..planned.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));
-    order
-}
-
-/// Which tasks of the pool's queue build on one thread
-/// ([`crate::go::gocmd::single_threaded`]), given which tasks build at all
-/// (a cell decided without a build does not). While every worker has a build
-/// to start after this one, every core is busy with a build of its own, and
-/// one thread per build wastes less than builds spread over all cores; the
-/// last builds (fewer than the workers) get every core. A pool with fewer
-/// workers than cores never narrows its builds.
-pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec<bool> {
-    let mut left = builds.iter().filter(|&&b| b).count();
-    builds
-        .iter()
-        .map(|&b| {
-            let narrow = jobs >= cores && left >= jobs;
-            left -= usize::from(b);
-            narrow
-        })
-        .collect()
-}
-
 /// The injector under test of a spec.
 pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
     Ok(match &loaded.injector {
@@ -421,128 +427,4 @@ pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
         )),
         InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
     })
-}
-
-/// `matrix plan`: the shards a CI matrix should run, with their cell counts.
-pub fn plan(o: &RunOptions, shards: usize, format: &str) -> Result<()> {
-    if shards == 0 || shards > report::MAX_SHARDS {
-        bail!("--shards {shards}: give 1 to {} shards", report::MAX_SHARDS);
-    }
-    let mut loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
-    // Selectors resolve to versions without downloading anything: those on
-    // this machine are counted with their own platforms, the others with
-    // the newest one here (the shard runs fetch them).
-    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
-    let mut entries = Vec::new();
-    let mut missing = Vec::new();
-    for e in &loaded.spec.toolchains {
-        match e {
-            ToolchainEntry::Selector(s) if s != "local" => {
-                let found = crate::toolchains::resolve_without_download(s, &opts)
-                    .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
-                if found.is_empty() {
-                    eprintln!("qcompat: {s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells");
-                }
-                for (v, here) in found {
-                    match here {
-                        Some(i) => entries.push(ToolchainEntry::Path { path: i.goroot }),
-                        None => missing.push(crate::go::version::format_go_name(&v)),
-                    }
-                }
-            }
-            other => entries.push(other.clone()),
-        }
-    }
-    // With nothing here to count with, the local go's platforms stand in
-    // (its own cells are not part of the run).
-    let estimate_only = entries.is_empty() && !missing.is_empty();
-    if estimate_only {
-        entries.push(ToolchainEntry::Selector("local".into()));
-    }
-    loaded.spec.toolchains = entries;
-    let (prepared, _) = if loaded.spec.toolchains.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        prepare(&loaded, o, &si, true)?
-    };
-    let mut total = 0;
-    let mut newest = (None, 0);
-    for (i, p) in prepared.iter().enumerate() {
-        let n = plan_cells(&prepared[i..=i], &loaded).len();
-        if !estimate_only {
-            total += n;
-        }
-        if newest.0.is_none_or(|v| &p.tc.version.version > v) {
-            newest = (Some(&p.tc.version.version), n);
-        }
-    }
-    for m in &missing {
-        eprintln!(
-            "qcompat: {m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
-            newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
-        );
-        total += newest.1;
-    }
-    let include: Vec<serde_json::Value> = (1..=shards)
-        .map(|i| {
-            let n = shard((0..total).collect(), Some((i, shards))).len();
-            serde_json::json!({"shard": format!("{i}/{shards}"), "index": i, "total": shards, "cells": n})
-        })
-        .collect();
-    match format {
-        "github" => crate::outln!("{}", serde_json::json!({ "include": include }))?,
-        "json" => crate::outln!("{}", serde_json::to_string_pretty(&include)?)?,
-        _ => {
-            for s in &include {
-                crate::outln!(
-                    "shard {}: {} cells",
-                    s["shard"].as_str().unwrap_or(""),
-                    s["cells"]
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builds_narrow_while_every_worker_has_one() {
-        // Six builds on two workers and two cores: the last one gets both.
-        let six = [true; 6];
-        assert_eq!(
-            single_threaded(&six, 2, 2),
-            [true, true, true, true, true, false]
-        );
-        // Decided cells (false) at the end do not count as work left.
-        let with_decided = [true, true, true, false, false];
-        assert_eq!(
-            single_threaded(&with_decided, 2, 2)[..3],
-            [true, true, false]
-        );
-        // Four workers: the last three builds spread.
-        assert_eq!(
-            single_threaded(&six, 4, 4),
-            [true, true, true, false, false, false]
-        );
-        // Fewer workers than cores (--jobs 1 on two): never narrowed.
-        assert_eq!(single_threaded(&six, 1, 2), [false; 6]);
-        // More workers than builds: nothing to narrow.
-        assert_eq!(single_threaded(&six, 8, 2), [false; 6]);
-    }
-
-    #[test]
-    fn shards_partition() {
-        let all: Vec<usize> = (0..10).collect();
-        let mut seen: Vec<usize> = (1..=3)
-            .flat_map(|i| shard(all.clone(), Some((i, 3))))
-            .collect();
-        seen.sort();
-        assert_eq!(seen, all);
-        assert_eq!(shard(all.clone(), Some((2, 3))), vec![1, 4, 7]);
-    }
 }

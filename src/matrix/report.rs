@@ -1,10 +1,11 @@
 //! The matrix report: what every cell did, saved as JSON or YAML, merged
 //! across shards.
 
+use super::shard::Shard;
 use crate::support::doc_error;
 use crate::support::fs::write_atomic;
 use crate::verify::cell::Outcome;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -82,6 +83,14 @@ impl Serialize for Cell {
 }
 
 impl Cell {
+    /// A cell that failed because of the machine, not the injector.
+    pub fn environmental(&self) -> bool {
+        self.outcome
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.class == crate::verify::diagnosis::Class::Environment)
+    }
+
     pub fn new(go: &str, goos: &str, goarch: &str, mut outcome: Outcome) -> Cell {
         outcome.duration_s = (outcome.duration_s * 1000.0).round() / 1000.0;
         let calibrated = match outcome.verified {
@@ -128,10 +137,10 @@ pub struct Report {
     pub program: Option<String>,
     /// `I/N` for one shard's report; None for a whole run or a merge.
     #[serde(default)]
-    pub shard: Option<String>,
+    pub shard: Option<Shard>,
     /// Shards that a merge combined, e.g. ["1/2", "2/2"].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub merged_shards: Vec<String>,
+    pub merged_shards: Vec<Shard>,
     pub toolchains: Vec<ToolchainInfo>,
     /// Things the reader should know (ports missing from a toolchain, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -350,42 +359,17 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
         notes: vec![],
         cells: vec![],
     };
-    let mut total: Option<usize> = None;
-    let mut seen = std::collections::BTreeSet::new();
+    let mut shards = Shards::default();
     // Which report each merged cell came from, to tell a cell duplicated
     // inside one report from one present in two.
     let mut from: Vec<&str> = Vec::new();
     for (name, r) in &reports {
-        if r.spec != first.spec {
-            bail!(
-                "{name} comes from spec {} but the first report from {}: merge shards of one run",
-                r.spec,
-                first.spec
-            );
-        }
-        if r.injector != first.injector {
-            bail!("{name} was run with another injector than the first report ({}): merge shards of one run", r.toolexec);
-        }
+        same_run(name, r, first)?;
         out.complete &= r.complete;
         if r.started < out.started {
             out.started = r.started.clone();
         }
-        let shards = if r.merged_shards.is_empty() {
-            r.shard.iter().cloned().collect()
-        } else {
-            r.merged_shards.clone()
-        };
-        for s in shards {
-            let (i, n) = parse_shard(&s)
-                .with_context(|| format!("{name}: shard {}", crate::support::output::shown(&s)))?;
-            if *total.get_or_insert(n) != n {
-                bail!("{name}: shard {s} is from a run with another shard count");
-            }
-            if !seen.insert(i) {
-                bail!("{name}: shard {s} appears twice");
-            }
-            out.merged_shards.push(s);
-        }
+        shards.add(name, r, &mut out)?;
         for t in &r.toolchains {
             if !out
                 .toolchains
@@ -400,35 +384,62 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
                 out.notes.push(n.clone());
             }
         }
-        for c in &r.cells {
-            if let Some(i) = out
-                .cells
-                .iter()
-                .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
-            {
-                if from[i] == name.as_str() {
-                    bail!(
-                        "{name}: cell {} {} appears twice in this report",
-                        c.go,
-                        c.platform()
-                    );
-                }
-                bail!(
-                    "{name}: cell {} {} appears in two reports (also in {})",
-                    c.go,
-                    c.platform(),
-                    from[i]
-                );
-            }
-            out.cells.push(c.clone());
-            from.push(name.as_str());
-        }
+        add_cells(name, r, &mut out, &mut from)?;
     }
-    match total {
-        Some(n) if seen.len() != n => {
+    shards.note_missing(&mut out);
+    // In the order of their text, as reports have always listed them.
+    out.merged_shards.sort_by_key(Shard::to_string);
+    Ok(out)
+}
+
+/// Refuses a report of another run than the first one.
+fn same_run(name: &str, r: &Report, first: &Report) -> Result<()> {
+    if r.spec != first.spec {
+        bail!(
+            "{name} comes from spec {} but the first report from {}: merge shards of one run",
+            r.spec,
+            first.spec
+        );
+    }
+    if r.injector != first.injector {
+        bail!("{name} was run with another injector than the first report ({}): merge shards of one run", r.toolexec);
+    }
+    Ok(())
+}
+
+/// The shards merged so far: their count, and which were seen.
+#[derive(Default)]
+struct Shards {
+    total: Option<usize>,
+    seen: std::collections::BTreeSet<usize>,
+}
+
+impl Shards {
+    fn add(&mut self, name: &str, r: &Report, out: &mut Report) -> Result<()> {
+        let shards = if r.merged_shards.is_empty() {
+            r.shard.iter().cloned().collect()
+        } else {
+            r.merged_shards.clone()
+        };
+        for s in shards {
+            let (i, n) = (s.index, s.total);
+            if *self.total.get_or_insert(n) != n {
+                bail!("{name}: shard {s} is from a run with another shard count");
+            }
+            if !self.seen.insert(i) {
+                bail!("{name}: shard {s} appears twice");
+            }
+            out.merged_shards.push(s);
+        }
+        Ok(())
+    }
+
+    /// A merge that lacks shards is incomplete, and says which.
+    fn note_missing(&self, out: &mut Report) {
+        if let Some(n) = self.total.filter(|n| self.seen.len() != *n) {
             out.complete = false;
             let missing: Vec<String> = (1..=n)
-                .filter(|i| !seen.contains(i))
+                .filter(|i| !self.seen.contains(i))
                 .map(|i| format!("{i}/{n}"))
                 .collect();
             out.notes.push(format!(
@@ -436,29 +447,40 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report> {
                 missing.join(", ")
             ));
         }
-        _ => {}
     }
-    out.merged_shards.sort();
-    Ok(out)
 }
 
-/// The most shards a run may be split into (CI systems cap their job
-/// matrices far below this).
-pub const MAX_SHARDS: usize = 1000;
-
-/// Reads `I/N` (1-based, N at most [`MAX_SHARDS`]).
-pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
-    let parse = || -> Option<(usize, usize)> {
-        let (i, n) = s.split_once('/')?;
-        let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
-        ((1..=MAX_SHARDS).contains(&n) && (1..=n).contains(&i)).then_some((i, n))
-    };
-    parse().ok_or_else(|| {
-        anyhow::anyhow!(
-            "a shard is I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4; got {}",
-            crate::support::output::shown(&crate::support::doc_error::cut(s))
-        )
-    })
+/// Adds `r`'s cells; a cell twice (in one report or in two) is an error.
+fn add_cells<'a>(
+    name: &'a str,
+    r: &Report,
+    out: &mut Report,
+    from: &mut Vec<&'a str>,
+) -> Result<()> {
+    for c in &r.cells {
+        if let Some(i) = out
+            .cells
+            .iter()
+            .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+        {
+            if from[i] == name {
+                bail!(
+                    "{name}: cell {} {} appears twice in this report",
+                    c.go,
+                    c.platform()
+                );
+            }
+            bail!(
+                "{name}: cell {} {} appears in two reports (also in {})",
+                c.go,
+                c.platform(),
+                from[i]
+            );
+        }
+        out.cells.push(c.clone());
+        from.push(name);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -505,10 +527,8 @@ mod tests {
         fn parsers_never_panic(s in "\\PC{0,200}") {
             let _ = parse(&s, Kind::Json, "r.json");
             let _ = parse(&s, Kind::Yaml, "r.yaml");
-            let _ = parse_shard(&s);
+            let _ = s.parse::<Shard>();
             let _ = crate::toolchains::parse_selector(&s);
-            let _ = crate::policy::pins::Range::parse(&s);
-            let _ = crate::policy::pins::Pins::parse(&s, "p.yaml");
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
             let _ = crate::go::version::parse(&s);
         }
@@ -518,24 +538,7 @@ mod tests {
             s in "(schema: 1\n)?(pins|toolchains|cells|platforms):( \\[| \\{|\n- )[ -~\n]{0,120}"
         ) {
             let _ = parse(&s, Kind::Yaml, "r.yaml");
-            let _ = crate::policy::pins::Pins::parse(&s, "p.yaml");
             let _ = crate::matrix::spec::parse(&s, Path::new("s.yaml"));
-        }
-    }
-
-    #[test]
-    fn shards() {
-        assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
-        for bad in [
-            "0/4",
-            "5/4",
-            "x",
-            "1/0",
-            "/",
-            "1/18446744073709551615",
-            "1/1001",
-        ] {
-            assert!(parse_shard(bad).is_err(), "{bad}");
         }
     }
 }

@@ -1,19 +1,18 @@
-//! The worker pool: runs the planned cells (and each toolchain's linkname
-//! check), longest first, records each cell in the journal as it ends, stops
-//! cleanly on Ctrl-C, and hands the report to the reporter.
+//! The executor: runs the planned cells (and each toolchain's linkname
+//! check) in a worker pool, longest first, emits an [`Event`] as each cell
+//! starts and ends, stops cleanly on Ctrl-C, and returns the report. It
+//! prints nothing: the reporter does.
 
-use super::plan::{
-    execution_order, injector, plan_cells, prepare, shard, single_threaded, Prepared, SpecInjector,
-};
+use super::events::{Event, Finished, Reporter};
+use super::plan::{injector, plan_cells, prepare, Planned, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
+use super::schedule::{execution_order, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
-use crate::render::verdict::finish;
-use crate::verify::cell::{self, Job, Status};
+use crate::verify::cell::{self, Job, Ran};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -79,8 +78,10 @@ fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-pub fn run(o: RunOptions) -> Result<ExitCode> {
-    o.outputs.check()?;
+/// Runs the matrix: prepares the toolchains, plans the cells, builds them in
+/// a pool, and returns the report; what happens on the way goes to
+/// `reporter` as [`Event`]s.
+pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
     // From here to the end, `prune` leaves the cache's build areas and
     // toolchains alone (asking for a derived area marks the cache in use).
     crate::support::cache::Area::MatrixBin.dir()?;
@@ -96,22 +97,199 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
             report.notes = vec![format!(
                 "interrupted while preparing the run ({e:#}); no cell was built"
             )];
-            return finish(&report, &o.outputs, o.pins, o.json, true);
+            return Ok(Finished {
+                report,
+                interrupted: true,
+            });
         }
         Err(e) => return Err(e),
     };
-    let planned = shard(plan_cells(&prepared, &loaded), o.shard);
-    let (module_dir, package) = match &loaded.program {
-        Some((d, p)) => (d.clone(), p.clone()),
-        None => (
-            crate::verify::probeprog::materialize()?,
-            crate::verify::probeprog::PACKAGE.to_string(),
-        ),
+    let planned = match o.shard {
+        Some(s) => s.keep(plan_cells(&prepared, &loaded)),
+        None => plan_cells(&prepared, &loaded),
     };
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let jobs = o.jobs.or(loaded.spec.jobs).unwrap_or(cores).max(1);
-    reclaim_stale_work_dirs();
-    let exec = loaded.spec.verify == VerifyMode::Exec;
+    let pool = Pool::new(&loaded, &o, &prepared, &planned)?;
+    let mut head = report_head(&loaded, &o, &si, &started, &prepared);
+    head.notes = notes;
+    reporter.event(Event::Started {
+        head: &head,
+        cells: planned.len(),
+    });
+    let (cells, linkname) = pool.execute(reporter);
+    reporter.event(Event::Stopped);
+    let interrupted = crate::support::process::interrupted();
+    Ok(Finished {
+        report: assemble(head, cells, linkname, planned.len(), interrupted),
+        interrupted,
+    })
+}
+
+/// What every cell of a run shares: the program, the work folder, the pool's
+/// size and the tasks in the order the workers take them.
+struct Pool<'a> {
+    loaded: &'a Loaded,
+    prepared: &'a [Prepared],
+    planned: &'a [Planned],
+    module_dir: PathBuf,
+    package: String,
+    exec: bool,
+    timeout: Duration,
+    jobs: usize,
+    tasks: Vec<Task>,
+    /// Per task: build on one thread.
+    narrow: Vec<bool>,
+    /// Removed (with the go command's leftovers) when the run ends.
+    work: tempfile::TempDir,
+}
+
+impl<'a> Pool<'a> {
+    fn new(
+        loaded: &'a Loaded,
+        o: &RunOptions,
+        prepared: &'a [Prepared],
+        planned: &'a [Planned],
+    ) -> Result<Pool<'a>> {
+        let (module_dir, package) = match &loaded.program {
+            Some((d, p)) => (d.clone(), p.clone()),
+            None => (
+                crate::verify::probeprog::materialize()?,
+                crate::verify::probeprog::PACKAGE.to_string(),
+            ),
+        };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let jobs = o.jobs.or(loaded.spec.jobs).unwrap_or(cores).max(1);
+        reclaim_stale_work_dirs();
+        let exec = loaded.spec.verify == VerifyMode::Exec;
+        let work = work_dir(prepared.len())?;
+        // Longest cells first, so that no long cell runs alone at the end while
+        // the other workers idle; the report keeps the planned order. The
+        // linkname checks (two host builds each) go before them, in the same
+        // pool, so no toolchain waits for its check before its cells start.
+        let tasks: Vec<Task> = (0..prepared.len())
+            // gccgo has no gc linker to measure.
+            .filter(|&i| prepared[i].tc.version.compiler != crate::go::version::Compiler::Gccgo)
+            .map(Task::Linkname)
+            .chain(execution_order(planned, exec).into_iter().map(Task::Cell))
+            .collect();
+        let builds: Vec<bool> = tasks
+            .iter()
+            .map(|t| !matches!(t, Task::Cell(k) if planned[*k].preset.is_some()))
+            .collect();
+        Ok(Pool {
+            narrow: single_threaded(&builds, jobs, cores),
+            loaded,
+            prepared,
+            planned,
+            module_dir,
+            package,
+            exec,
+            timeout: Duration::from_secs(loaded.spec.timeout),
+            jobs,
+            tasks,
+            work,
+        })
+    }
+
+    /// Runs the tasks on `jobs` workers until done or interrupted (Ctrl-C
+    /// and SIGTERM set process::INTERRUPTED: running builds are stopped and
+    /// the run ends with a partial report). Returns the cells that finished,
+    /// in planned order, and each toolchain's linkname policy.
+    fn execute(self, reporter: &dyn Reporter) -> (Vec<Cell>, Vec<Option<Policy>>) {
+        let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; self.planned.len()]);
+        let linkname: Mutex<Vec<Option<Policy>>> = Mutex::new(vec![None; self.prepared.len()]);
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..self.jobs.min(self.tasks.len().max(1)) {
+                s.spawn(|| loop {
+                    if crate::support::process::interrupted() {
+                        break;
+                    }
+                    let taken = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&task) = self.tasks.get(taken) else {
+                        break;
+                    };
+                    let narrow = self.narrow[taken];
+                    match task {
+                        Task::Linkname(i) => {
+                            let policy = linkname_policy(&self.prepared[i], narrow);
+                            linkname.lock().expect("linkname lock")[i] = policy;
+                        }
+                        Task::Cell(k) => match self.cell(k, narrow, reporter) {
+                            Some(cell) => results.lock().expect("results lock")[k] = Some(cell),
+                            None => break,
+                        },
+                    }
+                });
+            }
+        });
+        let cells = results.into_inner().expect("results lock");
+        (
+            cells.into_iter().flatten().collect(),
+            linkname.into_inner().expect("linkname lock"),
+        )
+    }
+
+    /// Builds (or takes the preset result of) cell `k`; None when Ctrl-C
+    /// stopped it.
+    fn cell(&self, k: usize, single_threaded: bool, reporter: &dyn Reporter) -> Option<Cell> {
+        let c = &self.planned[k];
+        let p = &self.prepared[c.toolchain];
+        let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
+        reporter.event(Event::CellStarted {
+            index: k,
+            name: &name,
+        });
+        let ran = match &c.preset {
+            Some(o) => Ran::Finished(o.clone()),
+            None => cell::run(&Job {
+                go: &p.tc.go.path,
+                goroot: p.tc.goroot(),
+                goos: &c.goos,
+                goarch: &c.goarch,
+                toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
+                gocache: p.gocache.as_deref(),
+                module_dir: &self.module_dir,
+                package: &self.package,
+                out_dir: &p.out_dir,
+                work_dir: &self.work.path().join(c.toolchain.to_string()),
+                exec: self.exec,
+                lean: self.loaded.spec.lean,
+                extra_flags: &[],
+                single_threaded,
+                timeout: self.timeout,
+                diag: &p.diag,
+            }),
+        };
+        let outcome = match ran {
+            Ran::Finished(o) => o,
+            Ran::Interrupted(_) => {
+                reporter.event(Event::CellInterrupted {
+                    index: k,
+                    name: &name,
+                });
+                return None;
+            }
+        };
+        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
+        if let Some(d) = &cell.outcome.diagnosis {
+            // The probe's own line (a wrong ID) stays ahead of the diagnosis.
+            let line = d.line();
+            cell.outcome.note = Some(match cell.outcome.note.take() {
+                Some(n) => format!("{n}: {line}"),
+                None => line,
+            });
+        }
+        reporter.event(Event::CellFinished {
+            index: k,
+            name: &name,
+            cell: &cell,
+        });
+        Some(cell)
+    }
+}
+
+/// The run's work folder, with one subfolder per toolchain.
+fn work_dir(toolchains: usize) -> Result<tempfile::TempDir> {
     let work = tempfile::Builder::new()
         .prefix(WORK_PREFIX)
         .tempdir()
@@ -125,148 +303,28 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
     // Whose folder this is: a later run or `prune` removes it once this
     // process is gone (after a SIGKILL nothing else would).
     std::fs::write(work.path().join("pid"), std::process::id().to_string())?;
-    for i in 0..prepared.len() {
+    for i in 0..toolchains {
         std::fs::create_dir_all(work.path().join(i.to_string()))?;
     }
-    // Ctrl-C (and SIGTERM) set process::INTERRUPTED: running builds are
-    // stopped and the run ends with a partial report.
+    Ok(work)
+}
 
-    let mut head = report_head(&loaded, &o, &si, &started, &prepared);
-    head.notes = notes;
-    let journal = o
-        .outputs
-        .report
-        .as_ref()
-        .map(|p| Mutex::new(report::Journal::start(p, &head)));
-    // Longest cells first, so that no long cell runs alone at the end while
-    // the other workers idle; the report keeps the planned order. The
-    // linkname checks (two host builds each) go before them, in the same
-    // pool, so no toolchain waits for its check before its cells start.
-    let tasks: Vec<Task> = (0..prepared.len())
-        // gccgo has no gc linker to measure.
-        .filter(|&i| prepared[i].tc.version.compiler != crate::go::version::Compiler::Gccgo)
-        .map(Task::Linkname)
-        .chain(execution_order(&planned, exec).into_iter().map(Task::Cell))
-        .collect();
-    let progress = crate::render::progress::Progress::new(planned.len());
-    let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; planned.len()]);
-    let linkname: Mutex<Vec<Option<Policy>>> = Mutex::new(vec![None; prepared.len()]);
-    let next = AtomicUsize::new(0);
-    let timeout = Duration::from_secs(loaded.spec.timeout);
-    let narrow = single_threaded(
-        &tasks
-            .iter()
-            .map(|t| !matches!(t, Task::Cell(k) if planned[*k].preset.is_some()))
-            .collect::<Vec<_>>(),
-        jobs,
-        cores,
-    );
-    let run_cell = |k: usize, single_threaded: bool| -> bool {
-        let c = &planned[k];
-        let p = &prepared[c.toolchain];
-        let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
-        progress.start(k, &name);
-        let outcome = match &c.preset {
-            Some(o) => o.clone(),
-            None => {
-                let wd = work.path().join(c.toolchain.to_string());
-                let job = Job {
-                    go: &p.tc.go.path,
-                    goroot: p.tc.goroot(),
-                    goos: &c.goos,
-                    goarch: &c.goarch,
-                    toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
-                    gocache: p.gocache.as_deref(),
-                    module_dir: &module_dir,
-                    package: &package,
-                    out_dir: &p.out_dir,
-                    work_dir: &wd,
-                    exec,
-                    lean: loaded.spec.lean,
-                    extra_flags: &[],
-                    single_threaded,
-                    timeout,
-                    diag: &p.diag,
-                };
-                cell::run(&job)
-            }
-        };
-        if outcome.note.as_deref() == Some("interrupted") {
-            progress.finish(k, &format!("{name}: interrupted"));
-            return false;
-        }
-        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
-        if let Some(d) = &cell.outcome.diagnosis {
-            // The probe's own line (a wrong ID) stays ahead of the diagnosis.
-            let line = d.line();
-            cell.outcome.note = Some(match cell.outcome.note.take() {
-                Some(n) => format!("{n}: {line}"),
-                None => line,
-            });
-        }
-        progress.finish(
-            k,
-            &format!(
-                "{name}: {}{} ({:.1}s)",
-                cell.outcome.status.name(),
-                if cell.outcome.status == Status::Pass {
-                    format!(" ({})", cell.outcome.verified.name())
-                } else {
-                    String::new()
-                },
-                cell.outcome.duration_s
-            ),
-        );
-        if let Some(j) = &journal {
-            j.lock().expect("journal lock").record(&cell);
-        }
-        results.lock().expect("results lock")[k] = Some(cell);
-        true
-    };
-    std::thread::scope(|s| {
-        for _ in 0..jobs.min(tasks.len().max(1)) {
-            s.spawn(|| loop {
-                if crate::support::process::interrupted() {
-                    break;
-                }
-                let taken = next.fetch_add(1, Ordering::SeqCst);
-                let Some(&task) = tasks.get(taken) else {
-                    break;
-                };
-                let narrow = narrow[taken];
-                match task {
-                    Task::Linkname(i) => {
-                        let policy = linkname_policy(&prepared[i], narrow);
-                        linkname.lock().expect("linkname lock")[i] = policy;
-                    }
-                    Task::Cell(k) => {
-                        if !run_cell(k, narrow) {
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    progress.done();
-    let interrupted = crate::support::process::interrupted();
-    let cells: Vec<Cell> = results
-        .into_inner()
-        .expect("results lock")
-        .into_iter()
-        .flatten()
-        .collect();
-    let complete = !interrupted && cells.len() == planned.len();
+/// The final report: the head with the cells that finished, the linkname
+/// policies measured, and the notes the run's end calls for.
+fn assemble(
+    head: Report,
+    cells: Vec<Cell>,
+    linkname: Vec<Option<Policy>>,
+    planned: usize,
+    interrupted: bool,
+) -> Report {
+    let complete = !interrupted && cells.len() == planned;
     let mut report = Report {
         complete,
         cells,
         ..head
     };
-    for (t, policy) in report
-        .toolchains
-        .iter_mut()
-        .zip(linkname.into_inner().expect("linkname lock"))
-    {
+    for (t, policy) in report.toolchains.iter_mut().zip(linkname) {
         t.linkname = policy;
     }
     if let Some(n) = default_build_note(&report) {
@@ -276,16 +334,10 @@ pub fn run(o: RunOptions) -> Result<ExitCode> {
         report.notes.push(format!(
             "interrupted after {} of {} cells; run again to finish (the go build cache keeps what was built)",
             report.cells.len(),
-            planned.len()
+            planned
         ));
     }
-    drop(work);
-    let code = finish(&report, &o.outputs, o.pins, o.json, interrupted)?;
-    // Written: the journal has served its purpose.
-    if let Some(j) = journal {
-        j.into_inner().expect("journal lock").close();
-    }
-    Ok(code)
+    report
 }
 
 /// When the probe ran and found that the injector does not define the
@@ -327,7 +379,7 @@ fn report_head(
             .program
             .as_ref()
             .map(|(d, p)| format!("{} {p}", d.display())),
-        shard: o.shard.map(|(i, n)| format!("{i}/{n}")),
+        shard: o.shard,
         merged_shards: vec![],
         toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
         notes: vec![],

@@ -107,7 +107,7 @@ pub enum Toolexec {
 
 impl Default for Toolexec {
     fn default() -> Self {
-        Toolexec::Command("builtin".into())
+        Toolexec::Command(crate::inject::injector::BUILTIN_NAME.into())
     }
 }
 
@@ -257,7 +257,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let base = path.parent().unwrap_or(Path::new("."));
     let program = match &spec.program {
         Program::Builtin => None,
-        Program::Keyword(k) if k == "builtin" => None,
+        Program::Keyword(k) if k == crate::inject::injector::BUILTIN_NAME => None,
         Program::Keyword(k) => {
             return Err(err_at(
                 k,
@@ -285,7 +285,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         Toolexec::Command(c) if c.trim().is_empty() => {
             return Err(err_at("toolexec", "toolexec: empty command".into()))
         }
-        Toolexec::Command(c) if c.trim() == "builtin" => InjectorChoice::Builtin,
+        Toolexec::Command(c) if c.trim() == crate::inject::injector::BUILTIN_NAME => {
+            InjectorChoice::Builtin
+        }
         Toolexec::Command(c) => InjectorChoice::Command(c.clone()),
         Toolexec::Package { package, dir } => {
             let dir = base.join(dir.as_deref().unwrap_or(Path::new(".")));

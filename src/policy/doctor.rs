@@ -76,7 +76,7 @@ pub struct Options<'a> {
 pub fn diagnose(o: &Options) -> Report {
     let mut checks = Vec::new();
     let Some((go, tc)) = toolchain(o, &mut checks) else {
-        return finish(checks, None, None);
+        return finish(checks, None, None, None);
     };
     checks.push(check(
         "go",
@@ -124,20 +124,20 @@ pub fn diagnose(o: &Options) -> Report {
                 "install the injector (for q: `go install` its command, so that it is in PATH), or name its path with --toolexec".to_string()
             };
             checks.push(check("toolexec", Level::Fail, format!("{e:#}"), Some(fix)));
-            return finish(checks, None, None);
+            return finish(checks, None, None, Some(tc.version.compiler));
         }
     };
-    let precompiled =
-        crate::go::platforms::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
-    // An injector named by the user (or GOFLAGS) is asked for its tool ID,
-    // even qcompat's own under another spelling.
-    let mut salted = Some(true);
-    if inj.source != crate::inject::injector::Source::Builtin {
-        let (c, s) = toolid_check(&tc, &inj.command, inj.builtin, precompiled, o.timeout);
-        checks.push(c);
-        salted = s;
+    let known = crate::inject::facts::gather(&tc, &inj, None, o.timeout);
+    if let Some(answer) = &known.tool_id {
+        checks.push(toolid_check(
+            &tc,
+            &inj.command,
+            inj.builtin,
+            known.precompiled_host_std,
+            answer,
+        ));
     }
-    if let Some(c) = injector_go_check(&tc, &inj) {
+    if let Some(c) = injector_go_check(&tc, &inj, known.built_by.as_deref()) {
         checks.push(c);
     }
 
@@ -148,7 +148,7 @@ pub fn diagnose(o: &Options) -> Report {
         &layout,
         o.pins,
         &inj,
-        salted,
+        &known,
         select::Ask {
             mode,
             offline_why: "doctor builds only with --deep",
@@ -169,7 +169,7 @@ pub fn diagnose(o: &Options) -> Report {
             None
         }
     };
-    finish(checks, selection, Some(&inj))
+    finish(checks, selection, Some(&inj), Some(tc.version.compiler))
 }
 
 /// Finds the go command and reads its toolchain; on failure, the checks say
@@ -496,23 +496,23 @@ fn gocache_check(gocache: &str) -> Check {
     }
 }
 
-/// Whether the injector alters `compile -V=full`, with the fix that works
-/// for this toolchain; also returns what was learned (None: not asked).
+/// Whether the injector alters `compile -V=full` (its answers, from the
+/// facts), with the fix that works for this toolchain.
 fn toolid_check(
     tc: &discover::Toolchain,
     toolexec: &str,
     inj_builtin: bool,
     precompiled: bool,
-    timeout: std::time::Duration,
-) -> (Check, Option<bool>) {
-    match crate::inject::toolid::check(Path::new(&tc.env.gotooldir), toolexec, timeout) {
+    answer: &anyhow::Result<crate::inject::toolid::ToolIdCheck>,
+) -> Check {
+    match answer {
         // The go command refuses the line: every build through it fails.
-        Ok(c) if c.rejected.is_some() => (check(
+        Ok(c) if c.rejected.is_some() => check(
             "toolexec-id",
             Level::Fail,
-            format!("{} answers `compile -V=full` with {}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", crate::support::output::shown(toolexec), crate::support::output::shown(&c.injected), c.rejected.unwrap_or_default()),
+            format!("{} answers `compile -V=full` with {}, which the go command refuses, so every build through it fails with: {} (bad-tool-id)", crate::support::output::shown(toolexec), crate::support::output::shown(&c.injected), c.rejected.clone().unwrap_or_default()),
             Some(format!("the injector must print the compiler's line ({}) with a field appended, or, on a devel toolchain, with the buildID= field last", crate::support::output::shown(&c.plain))),
-        ), Some(true)),
+        ),
         // A chain in front of qcompat's injector passes qcompat's salted line
         // through: its builds share cache entries with qcompat-only builds.
         Ok(c) if c.altered
@@ -520,15 +520,15 @@ fn toolid_check(
             && c.injected.trim_end()
                 == crate::inject::companion::salt_version_line(&c.plain, &crate::inject::companion::salt()).trim_end() =>
         {
-            (check(
+            check(
                 "toolexec-id",
                 Level::Warn,
                 format!("{} answers `compile -V=full` with qcompat's own salted line ({}): it wraps qcompat's injector, so its builds share cache entries with `qcompat toolexec` builds and can link their runtime.a", crate::support::output::shown(toolexec), crate::support::output::shown(&c.injected)),
                 Some("let the outer injector alter the line itself (append its own salt), or give its builds a GOCACHE of their own".into()),
-            ).class(Some(Class::Chained)), Some(true))
+            ).class(Some(Class::Chained))
         }
-        Ok(c) if c.altered => (check("toolexec-id", Level::Ok, format!("{} alters `compile -V=full` ({} -> {}): its builds get cache entries of their own", crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain), crate::support::output::shown(&c.injected)), None), Some(true)),
-        Ok(c) if precompiled => (check(
+        Ok(c) if c.altered => check("toolexec-id", Level::Ok, format!("{} alters `compile -V=full` ({} -> {}): its builds get cache entries of their own", crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain), crate::support::output::shown(&c.injected)), None),
+        Ok(c) if precompiled => check(
             "toolexec-id",
             Level::Warn,
             format!(
@@ -537,8 +537,8 @@ fn toolid_check(
                 tc.version.go_name()
             ),
             Some(format!("pass -a to go build (std is then rebuilt through the injector), or use an injector that alters `compile -V=full`; `{} doctor --deep` shows whether the injector's runtime file compiles when it does run", self_name())),
-        ).class(Some(Class::PrecompiledStd)), Some(false)),
-        Ok(c) => (check(
+        ).class(Some(Class::PrecompiledStd)),
+        Ok(c) => check(
             "toolexec-id",
             Level::Warn,
             format!(
@@ -546,17 +546,17 @@ fn toolid_check(
                 crate::support::output::shown(toolexec), crate::support::output::shown(&c.plain)
             ),
             Some(format!("give its builds a GOCACHE of their own: `eval \"$({} select --toolexec {} --format env)\"` sets GOFLAGS and GOCACHE; or use an injector that alters `compile -V=full` (appends a salt of its own, as garble and orchestrion do)", self_name(), crate::support::shell::shell_quote(toolexec))),
-        ).class(Some(Class::SharedCache)), Some(false)),
-        Err(e) => (check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())), None),
+        ).class(Some(Class::SharedCache)),
+        Err(e) => check("toolexec-id", Level::Fail, format!("cannot query the injector: {e:#}"), Some("check the --toolexec command: it is run as `CMD <GOTOOLDIR>/compile -V=full`".into())),
     }
 }
 
 /// An injector built by an older Go than the toolchain it wraps crashes when
 /// it reads newer export data (as type-checking injectors such as q do).
-fn injector_go_check(tc: &discover::Toolchain, inj: &Injector) -> Option<Check> {
-    let by = inj.built_by(&tc.go)?;
+fn injector_go_check(tc: &discover::Toolchain, inj: &Injector, by: Option<&str>) -> Option<Check> {
+    let by = by?;
     let name = tc.version.go_name();
-    let older = crate::go::version::parse(&by)
+    let older = crate::go::version::parse(by)
         .ok()
         .is_some_and(|b| b.minor_line() < tc.version.minor_line());
     Some(if older {
@@ -587,12 +587,17 @@ fn cache_writable() -> bool {
     })
 }
 
-fn finish(checks: Vec<Check>, selection: Option<Selection>, inj: Option<&Injector>) -> Report {
+/// The report: the checks, the selection, and the advice for this injector
+/// and compiler (None: no toolchain was found).
+fn finish(
+    checks: Vec<Check>,
+    selection: Option<Selection>,
+    inj: Option<&Injector>,
+    compiler: Option<Compiler>,
+) -> Report {
     let ok = checks.iter().all(|c| c.status != Level::Fail);
     let me = self_name();
-    let gccgo = checks
-        .iter()
-        .any(|c| c.id == "compiler" && c.message.starts_with(&Compiler::Gccgo.to_string()));
+    let gccgo = compiler == Some(Compiler::Gccgo);
     let mut advice = match (&selection, inj) {
         (Some(s), Some(inj)) if s.toolexec_required => {
             let tags = s.build_tags.join(",");

@@ -240,7 +240,7 @@ impl Facts {
         layout: &RuntimeLayout,
         pins: &Pins,
         inj: &Injector,
-        salted: Option<bool>,
+        known: &crate::inject::facts::Facts,
         offline_why: &str,
         program: Option<ProgramFacts>,
     ) -> Facts {
@@ -257,7 +257,7 @@ impl Facts {
                     || ev.is_none_or(|e| e.is_for(&inj.id)),
                 evidence_injector: ev
                     .map(|e| e.injector_name().to_string())
-                    .unwrap_or_else(|| "builtin".into()),
+                    .unwrap_or_else(|| crate::inject::injector::BUILTIN_NAME.into()),
                 has_evidence: ev.is_some(),
                 untested: ev
                     .filter(|_| m.pin.strategy == Strategy::Injected)
@@ -277,12 +277,8 @@ impl Facts {
                 command: inj.command.clone(),
                 id: inj.id.clone(),
                 describe: inj.describe(),
-                salted,
-                precompiled_host_std: crate::go::platforms::precompiled_std(
-                    tc.goroot(),
-                    &tc.env.gohostos,
-                    &tc.env.gohostarch,
-                ),
+                salted: known.salted,
+                precompiled_host_std: known.precompiled_host_std,
             },
             offline_why: offline_why.to_string(),
             program,
@@ -656,7 +652,7 @@ fn decide_strategy(
                 "{name} matches pin {} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
                 crate::support::output::shown(&p.range),
                 f.pins_source,
-                if p.evidence_injector == "builtin" { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
+                if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
                 inj.describe
             ));
         }
@@ -754,21 +750,6 @@ fn decide_strategy(
     Ok(s)
 }
 
-/// Whether the injector alters `compile -V=full` (None: it could not be
-/// asked). Costs two `-V=full` runs, except for qcompat's own.
-pub fn ask_salted(tc: &Toolchain, inj: &Injector) -> Option<bool> {
-    if inj.builtin && std::env::var_os(crate::inject::companion::NO_SALT_ENV).is_none() {
-        return Some(true);
-    }
-    crate::inject::toolid::check(
-        std::path::Path::new(&tc.env.gotooldir),
-        &inj.command,
-        tc.go.timeout,
-    )
-    .ok()
-    .map(|c| c.altered)
-}
-
 /// How a caller asks for a selection: the mode, why an offline mode builds
 /// nothing (for the reason text), and the user's program if any.
 #[derive(Debug, Clone, Copy)]
@@ -785,22 +766,23 @@ pub fn select(
     layout: &RuntimeLayout,
     pins: &Pins,
     inj: &Injector,
-    salted: Option<bool>,
+    known: &crate::inject::facts::Facts,
     ask: Ask,
 ) -> Result<Selection> {
+    let salted = known.salted;
     let Ask {
         mode,
         offline_why,
         program,
     } = ask;
     let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
-    let facts = Facts::gather(tc, layout, pins, inj, salted, offline_why, pfacts.clone());
+    let facts = Facts::gather(tc, layout, pins, inj, known, offline_why, pfacts.clone());
     let mut s = decide(&facts, mode, &mut || {
         let cx = crate::verify::live::diag_context(
             tc,
             inj,
             salted,
-            inj.built_by(&tc.go),
+            known.built_by.clone(),
             layout.goid_type.clone(),
         );
         crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()))
@@ -842,7 +824,7 @@ mod tests {
                 note: None,
                 evidence: String::new(),
                 for_this_injector,
-                evidence_injector: "builtin".into(),
+                evidence_injector: crate::inject::injector::BUILTIN_NAME.into(),
                 has_evidence: true,
                 untested: None,
             }),
@@ -855,7 +837,7 @@ mod tests {
                 },
                 id: Identity {
                     name: if builtin {
-                        "builtin".into()
+                        crate::inject::injector::BUILTIN_NAME.into()
                     } else {
                         "q".into()
                     },

@@ -46,21 +46,7 @@ pub fn markdown(r: &Report) -> String {
             " — **incomplete**"
         }
     );
-    let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
-    let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
-    for p in &platforms {
-        let row: Vec<String> = versions
-            .iter()
-            .map(|v| {
-                r.cells
-                    .iter()
-                    .find(|c| &c.go == v && &c.platform() == p)
-                    .map(label)
-                    .unwrap_or_else(|| "—".into())
-            })
-            .collect();
-        let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
-    }
+    grid(&mut s, r, &versions, &platforms);
     calibrated_grid(&mut s, r, &versions, &platforms);
     let ran = if r.program.is_some() {
         "the program ran and exited 0"
@@ -84,39 +70,7 @@ pub fn markdown(r: &Report) -> String {
         );
     }
     if let Some(id) = &r.injector {
-        let mut line = format!("\nInjector under test: `{}`", r.toolexec);
-        if id.name != "builtin" {
-            line.push_str(&format!(" ({}, {}", id.name, identity_hash(&id.sha256)));
-            if let Some(m) = &id.module {
-                line.push_str(&format!(", module {m}"));
-            }
-            if let Some(c) = &id.commit {
-                line.push_str(&format!(", commit {c}"));
-            }
-            line.push(')');
-        }
-        let _ = writeln!(s, "{line}.");
-        for t in &r.toolchains {
-            if let Some(b) = &t.injector_build {
-                let _ = writeln!(
-                    s,
-                    "- {}: injector {} by {}{}",
-                    t.go,
-                    if b.status == "failed" {
-                        "not built"
-                    } else {
-                        "built"
-                    },
-                    b.built_by,
-                    b.sha256
-                        .as_deref()
-                        .map(|h| format!(" (sha256 {})", &h[..12.min(h.len())]))
-                        .unwrap_or_default()
-                );
-            } else if let Some(by) = &t.injector_built_by {
-                let _ = writeln!(s, "- {}: injector built by {by}", t.go);
-            }
-        }
+        injector_lines(&mut s, r, id);
     }
     for n in &r.notes {
         let _ = writeln!(s, "- {}", md(n));
@@ -155,24 +109,31 @@ fn calibrated_grid(s: &mut String, r: &Report, versions: &[String], platforms: &
         s,
         "\nCalibrated path (g.goid read at the offset a scan of g found, against runtime.Stack):\n"
     );
+    table(s, r, versions, platforms, |c| {
+        match c.and_then(|c| c.calibrated) {
+            Some(c) if c.result == CalibratedResult::Pass => format!("✅ {}", c.offset),
+            Some(c) if c.result == CalibratedResult::Fail => "❌ fail".into(),
+            Some(_) => "⏭ unsupported".into(),
+            None => "—".into(),
+        }
+    });
+}
+
+/// A platforms-by-versions table, each cell's text from `show` (None: not a
+/// port of that toolchain).
+fn table(
+    s: &mut String,
+    r: &Report,
+    versions: &[String],
+    platforms: &[String],
+    show: impl Fn(Option<&Cell>) -> String,
+) {
     let _ = writeln!(s, "| platform | {} |", versions.join(" | "));
     let _ = writeln!(s, "|---|{}", "---|".repeat(versions.len()));
     for p in platforms {
         let row: Vec<String> = versions
             .iter()
-            .map(|v| {
-                let cal = r
-                    .cells
-                    .iter()
-                    .find(|c| &c.go == v && &c.platform() == p)
-                    .and_then(|c| c.calibrated);
-                match cal {
-                    Some(c) if c.result == CalibratedResult::Pass => format!("✅ {}", c.offset),
-                    Some(c) if c.result == CalibratedResult::Fail => "❌ fail".into(),
-                    Some(_) => "⏭ unsupported".into(),
-                    None => "—".into(),
-                }
-            })
+            .map(|v| show(r.cells.iter().find(|c| &c.go == v && &c.platform() == p)))
             .collect();
         let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
     }
@@ -368,6 +329,50 @@ pub fn summary(r: &Report) -> String {
     s.push_str(&markdown(r));
     let _ = writeln!(s, "\n</details>");
     s
+}
+
+/// The grid: one row per platform, one column per Go version.
+fn grid(s: &mut String, r: &Report, versions: &[String], platforms: &[String]) {
+    table(s, r, versions, platforms, |c| {
+        c.map(label).unwrap_or_else(|| "—".into())
+    });
+}
+
+/// Who the injector under test is, and how each toolchain built it.
+fn injector_lines(s: &mut String, r: &Report, id: &crate::inject::injector::Identity) {
+    let mut line = format!("\nInjector under test: `{}`", r.toolexec);
+    if !id.is_builtin() {
+        line.push_str(&format!(" ({}, {}", id.name, identity_hash(&id.sha256)));
+        if let Some(m) = &id.module {
+            line.push_str(&format!(", module {m}"));
+        }
+        if let Some(c) = &id.commit {
+            line.push_str(&format!(", commit {c}"));
+        }
+        line.push(')');
+    }
+    let _ = writeln!(s, "{line}.");
+    for t in &r.toolchains {
+        if let Some(b) = &t.injector_build {
+            let _ = writeln!(
+                s,
+                "- {}: injector {} by {}{}",
+                t.go,
+                if b.status == crate::inject::build::BuildStatus::Failed {
+                    "not built"
+                } else {
+                    "built"
+                },
+                b.built_by,
+                b.sha256
+                    .as_deref()
+                    .map(|h| format!(" (sha256 {})", crate::support::cache::short_hash(h)))
+                    .unwrap_or_default()
+            );
+        } else if let Some(by) = &t.injector_built_by {
+            let _ = writeln!(s, "- {}: injector built by {by}", t.go);
+        }
+    }
 }
 
 #[cfg(test)]

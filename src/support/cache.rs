@@ -218,17 +218,14 @@ impl Key {
         self
     }
 
-    /// Adds what makes a toolchain itself: GOROOT, version and the bytes of
-    /// its compiler (a GOROOT rebuilt in place is another toolchain).
-    pub fn toolchain(&mut self, tc: &crate::go::discover::Toolchain) -> &mut Key {
-        self.str("goroot", &tc.env.goroot)
-            .str("version", &tc.version.raw)
-            .file("compile", &Path::new(&tc.env.gotooldir).join("compile"))
-    }
-
     pub fn hex(&self) -> String {
         hex::encode(&self.0.clone().finalize()[..12])
     }
+}
+
+/// The first 12 characters of a hash, as labels show it.
+pub fn short_hash(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
 }
 
 fn collect_sources(root: &Path, dir: &Path, out: &mut Vec<String>) {

@@ -190,7 +190,27 @@ impl Http {
         bail!("GET {url} failed after {} attempts: {last}", self.attempts)
     }
 
+    /// The release index at `url`, read once per process: a selector that
+    /// resolves and then installs (`1.27.x`) must not fetch it twice.
     pub fn index(&self, url: &str) -> Result<Vec<Release>> {
+        static READ: std::sync::Mutex<Vec<(String, Vec<Release>)>> =
+            std::sync::Mutex::new(Vec::new());
+        if let Some((_, r)) = READ
+            .lock()
+            .expect("index lock")
+            .iter()
+            .find(|(u, _)| u == url)
+        {
+            return Ok(r.clone());
+        }
+        let releases = self.fetch_index(url)?;
+        READ.lock()
+            .expect("index lock")
+            .push((url.to_string(), releases.clone()));
+        Ok(releases)
+    }
+
+    fn fetch_index(&self, url: &str) -> Result<Vec<Release>> {
         let text = self.get_with(url, |r| {
             use std::io::Read;
             let pace = Pace::new(self.timeout);
@@ -267,4 +287,41 @@ pub fn host_archive(r: &Release) -> Option<&File> {
     r.files
         .iter()
         .find(|f| f.kind == "archive" && f.os == host_os() && f.arch == host_arch())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    #[test]
+    fn the_index_is_fetched_once_per_process() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/dl/?mode=json", listener.local_addr().unwrap());
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = served.clone();
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                let mut s = s.unwrap();
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = r#"[{"version":"go1.27.3","stable":true,"files":[]}]"#;
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let http = Http::new(Duration::from_secs(10)).unwrap();
+        let first = http.index(&url).unwrap();
+        let again = Http::new(Duration::from_secs(10))
+            .unwrap()
+            .index(&url)
+            .unwrap();
+        assert_eq!(first, again);
+        assert_eq!(first[0].version, "go1.27.3");
+        assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 }

@@ -9,10 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The version a GOROOT holds, from its VERSION file.
 pub(super) fn goroot_version(goroot: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(goroot.join("VERSION")).ok()?;
-    let first = text.lines().next()?.trim().to_string();
-    version::parse(&first).ok()?;
-    Some(first)
+    version::goroot_version_line(goroot)
 }
 
 /// Whether `goroot` is a whole toolchain for this host: `VERSION` names a

@@ -189,14 +189,10 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
         );
     }
     if tried.is_empty() {
+        // (Offline was refused above: only `local` works offline.)
         bail!(
-            "cannot find {name}: QCOMPAT_PROVIDERS ({}) allows no provider{}",
-            opts.providers.join(","),
-            if opts.offline {
-                " with --offline (only `local` works offline)"
-            } else {
-                ""
-            }
+            "cannot find {name}: QCOMPAT_PROVIDERS ({}) allows no provider",
+            opts.providers.join(",")
         );
     }
     bail!("cannot find {name}: tried {}", tried.join("; "))

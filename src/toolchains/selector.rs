@@ -61,7 +61,7 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
     let bad = || {
         anyhow!("version selector {} is not a Go version (1.22.5 or go1.22.5, 1.21rc2), a minor (1.22.x), `supported` or `next`", crate::support::output::shown(s))
     };
-    let v = version::parse(&format!("go{bare}")).map_err(|_| bad())?;
+    let v = version::parse_user(bare).map_err(|_| bad())?;
     // Only what names one release exactly: `1.26.8alpha1` or `1.26.8-bigcorp`
     // must not quietly become go1.26.8.
     let name = format_go_name(&v.version);

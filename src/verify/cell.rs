@@ -184,15 +184,42 @@ fn external_linker_failed(stderr: &str) -> bool {
 /// Builds (and maybe runs) one cell. Never fails: problems become statuses,
 /// and every failure carries a diagnosis (`unknown`, with the excerpt's
 /// telling line, when no class matches).
-pub fn run(job: &Job) -> Outcome {
-    let mut outcome = build_and_run(job);
-    if outcome.status.is_failure() && outcome.diagnosis.is_none() {
-        outcome.diagnosis = Some(crate::verify::diagnosis::unknown(&outcome.stderr_excerpt));
+pub fn run(job: &Job) -> Ran {
+    match build_and_run(job) {
+        Ran::Finished(mut outcome) => {
+            if outcome.status.is_failure() && outcome.diagnosis.is_none() {
+                outcome.diagnosis =
+                    Some(crate::verify::diagnosis::unknown(&outcome.stderr_excerpt));
+            }
+            Ran::Finished(outcome)
+        }
+        interrupted => interrupted,
     }
-    outcome
 }
 
-fn build_and_run(job: &Job) -> Outcome {
+/// How a cell's build ended.
+#[derive(Debug)]
+pub enum Ran {
+    Finished(Outcome),
+    /// Ctrl-C (or SIGTERM) stopped the build: no result.
+    Interrupted(Outcome),
+}
+
+impl Ran {
+    /// The outcome, for a caller that shows an interrupted build as one: a
+    /// timeout with the note `interrupted`.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Ran::Finished(o) => o,
+            Ran::Interrupted(mut o) => {
+                o.note = Some("interrupted".into());
+                o
+            }
+        }
+    }
+}
+
+fn build_and_run(job: &Job) -> Ran {
     // Named after the program, so a user program's binary is not a "probe".
     let stem = Path::new(job.package)
         .file_name()
@@ -243,7 +270,7 @@ fn build_and_run(job: &Job) -> Outcome {
         Ok(c) => c,
         Err(e) => {
             outcome.stderr_excerpt = format!("{e:#}");
-            return outcome;
+            return Ran::Finished(outcome);
         }
     };
     outcome.duration_s = built.duration.as_secs_f64();
@@ -251,9 +278,9 @@ fn build_and_run(job: &Job) -> Outcome {
     if built.timed_out || built.cancelled {
         outcome.status = Status::Timeout;
         if built.cancelled {
-            outcome.note = Some("interrupted".into());
+            return Ran::Interrupted(outcome);
         }
-        return outcome;
+        return Ran::Finished(outcome);
     }
     if !built.success() {
         outcome.status = classify_build_failure(&built.stderr, job.goos, job.goarch);
@@ -273,17 +300,17 @@ fn build_and_run(job: &Job) -> Outcome {
                 job.diag.go
             ));
         }
-        return outcome;
+        return Ran::Finished(outcome);
     }
     outcome.status = Status::Pass;
     if !job.exec {
-        return outcome;
+        return Ran::Finished(outcome);
     }
     let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
         Ok(r) => r,
         Err(why) => {
             outcome.note = Some(format!("linked, not run: {why}"));
-            return outcome;
+            return Ran::Finished(outcome);
         }
     };
     if let Some((path, text)) = &runner.script {
@@ -292,7 +319,7 @@ fn build_and_run(job: &Job) -> Outcome {
                 "linked, not run: cannot write {}: {e}",
                 path.display()
             ));
-            return outcome;
+            return Ran::Finished(outcome);
         }
     }
     let rcmd = runner.command(&out);
@@ -303,7 +330,7 @@ fn build_and_run(job: &Job) -> Outcome {
         Err(e) => {
             outcome.status = Status::FailRun;
             outcome.stderr_excerpt = format!("{e:#}");
-            return outcome;
+            return Ran::Finished(outcome);
         }
     };
     outcome.duration_s = built.duration.as_secs_f64() + ran.duration.as_secs_f64();
@@ -311,7 +338,7 @@ fn build_and_run(job: &Job) -> Outcome {
     outcome.stderr_excerpt = process::excerpt(&all, EXCERPT);
     if ran.timed_out || ran.cancelled {
         outcome.status = Status::Timeout;
-        return outcome;
+        return Ran::Finished(outcome);
     }
     match crate::verify::probeprog::parse_line(&all) {
         Some(p) if p.ok && ran.success() && p.checked == PROBE_CHECKS => {
@@ -335,7 +362,7 @@ fn build_and_run(job: &Job) -> Outcome {
         None if ran.success() && !job.package.ends_with("qcompat-probe") => {}
         None => outcome.status = Status::FailRun,
     }
-    outcome
+    Ran::Finished(outcome)
 }
 
 #[cfg(test)]

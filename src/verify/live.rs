@@ -121,8 +121,8 @@ pub fn diag_context(
 pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> Result<std::path::PathBuf> {
     let mut k = Key::new("gocache-private");
     k.str("injector", &inj.id.sha256)
-        .str("command", &inj.command)
-        .toolchain(tc);
+        .str("command", &inj.command);
+    tc.key_into(&mut k);
     Area::PrivateGocache.entry(&k)
 }
 
@@ -165,7 +165,7 @@ pub fn check(
             timeout: tc.go.timeout,
             diag: cx,
         };
-        cell::run(&job)
+        cell::run(&job).outcome()
     };
     let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         run_with(module, package, extra, true)

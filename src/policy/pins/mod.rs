@@ -112,41 +112,6 @@ pub struct ToolchainEvidence {
     pub calibrated: Vec<PlatformCalibrated>,
 }
 
-/// The pins table's calibrated cell for one toolchain: `13 pass @152`,
-/// `12 pass @80,152, 1 fail`, or `—` when nothing was recorded.
-fn calibrated_cell(cells: &[PlatformCalibrated]) -> String {
-    use crate::verify::probeprog::CalibratedResult;
-    if cells.is_empty() {
-        return "—".into();
-    }
-    let count = |r: CalibratedResult| cells.iter().filter(|c| c.result == r).count();
-    let mut offsets: Vec<u64> = cells
-        .iter()
-        .filter(|c| c.result == CalibratedResult::Pass)
-        .map(|c| c.offset)
-        .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let offsets: Vec<String> = offsets.iter().map(u64::to_string).collect();
-    let mut parts = Vec::new();
-    if count(CalibratedResult::Pass) > 0 {
-        parts.push(format!(
-            "{} pass @{}",
-            count(CalibratedResult::Pass),
-            offsets.join(",")
-        ));
-    }
-    for (r, name) in [
-        (CalibratedResult::Fail, "fail"),
-        (CalibratedResult::Unsupported, "unsupported"),
-    ] {
-        if count(r) > 0 {
-            parts.push(format!("{} {name}", count(r)));
-        }
-    }
-    parts.join(", ")
-}
-
 /// One executed cell's calibrated result, as its matrix report gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -294,8 +259,18 @@ pub struct Range {
     hi: Option<Bound>,
 }
 
+/// A pin's `go:` that is not a range qcompat reads (the message names the
+/// text and how to write it).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct RangeError(String);
+
 impl Range {
-    pub fn parse(text: &str) -> Result<Range, String> {
+    pub fn parse(text: &str) -> Result<Range, RangeError> {
+        Range::read(text).map_err(RangeError)
+    }
+
+    fn read(text: &str) -> Result<Range, String> {
         if text.trim().is_empty() || text.contains('*') {
             return Err(format!(
                 "{} is not a version range: write bounds such as \">=1.23.0, <1.28.0\" (=, >, >=, <, <=; no * or empty ranges)", crate::support::output::shown(text)
@@ -603,58 +578,21 @@ impl Pins {
         })
     }
 
-    /// The pins as a Markdown table: one row per pin, with what was measured
-    /// and the evidence per toolchain.
-    pub fn markdown_table(&self) -> String {
-        let mut s = String::from(
-            "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | calibrated | date | qcompat commit |\n|---|---|---|---|---|---|---|---|---|\n",
-        );
-        for p in &self.file.pins {
-            let goid = p.goid_type.as_deref().unwrap_or("—");
-            let Some(e) = &p.evidence else {
-                s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | rule, untested | — | — | — | — |\n",
-                    p.go, p.strategy, p.linkname
-                ));
-                continue;
-            };
-            // One row per toolchain; evidence recorded before per-toolchain
-            // entries existed is one row of totals.
-            let rows: Vec<(String, u32, u32, u32, String, &str)> = if e.per_toolchain.is_empty() {
-                vec![(
-                    e.toolchains.join(", "),
-                    e.platforms_linked,
-                    e.platforms_executed,
-                    e.platforms_skipped,
-                    "—".to_string(),
-                    &e.date,
-                )]
-            } else {
-                e.per_toolchain
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.go.clone(),
-                            t.linked,
-                            t.executed,
-                            t.skipped,
-                            calibrated_cell(&t.calibrated),
-                            t.date.as_str(),
-                        )
-                    })
-                    .collect()
-            };
-            for (go, linked, executed, skipped, calibrated, date) in rows {
-                s.push_str(&format!(
-                    "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {calibrated} | {date} | {} |\n",
-                    p.go,
-                    p.strategy,
-                    p.linkname,
-                    e.commit.as_deref().unwrap_or("—")
-                ));
-            }
+    /// Adds a pin, keeping the rule that each Go version matches one pin;
+    /// returns its index.
+    pub fn push(&mut self, pin: Pin) -> Result<usize> {
+        let r = Range::parse(&pin.go)?;
+        if let Some(j) = self.ranges.iter().position(|e| r.overlaps(e)) {
+            bail!(
+                "the new pin {} would overlap the pin {} in {}: each Go version must match one pin; replace that pin with one per tested minor",
+                crate::support::output::shown(&pin.go),
+                crate::support::output::shown(&self.file.pins[j].go),
+                self.source
+            );
         }
-        s
+        self.ranges.push(r);
+        self.file.pins.push(pin);
+        Ok(self.file.pins.len() - 1)
     }
 
     /// Whether `v` is newer than everything the pins cover.
@@ -736,6 +674,21 @@ pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,200}") {
+            let _ = Range::parse(&s);
+            let _ = Pins::parse(&s, "p.yaml");
+        }
+
+        #[test]
+        fn yaml_shaped_input_never_panics(
+            s in "(schema: 1\n)?(pins|toolchains|cells|platforms):( \\[| \\{|\n- )[ -~\n]{0,120}"
+        ) {
+            let _ = Pins::parse(&s, "p.yaml");
+        }
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

@@ -17,104 +17,187 @@ use semver::Version;
 /// it is refused. Evidence accumulates per toolchain: a newer run of a
 /// toolchain replaces that toolchain's entry and keeps the others.
 pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Vec<String>)> {
-    if !report.complete {
-        bail!("the report is incomplete (interrupted, or shards missing): finish the run or merge every shard first");
-    }
-    if let Some(s) = &report.shard {
-        bail!("the report is one shard ({s}) of a run: evidence comes only from whole runs; `qcompat matrix merge` every shard's report first");
-    }
-    let mut file = pins.file.clone();
+    check_whole(report)?;
+    // The pins as updated so far (a new minor's pin included).
+    let mut current = pins.clone();
     let mut log = Vec::new();
-    let injector = report
-        .injector
-        .clone()
-        .unwrap_or_else(crate::inject::injector::Identity::builtin);
+    let run = Run {
+        report,
+        injector: report
+            .injector
+            .clone()
+            .unwrap_or_else(crate::inject::injector::Identity::builtin),
+        today,
+    };
     for go in report.versions() {
-        let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
         let v = crate::go::version::parse(&go)?;
-        let failed: Vec<String> = cells
-            .iter()
-            .filter(|c| c.outcome.status.is_failure())
-            .map(|c| format!("{} ({})", c.platform(), c.outcome.status.name()))
-            .collect();
-        if !failed.is_empty() {
-            bail!(
-                "{go} has failing cells: {}; pins only record passing evidence (fix them, or pin stack by hand)",
-                failed.join(", ")
-            );
-        }
-        let linked = cells
-            .iter()
-            .filter(|c| c.outcome.status == Status::Pass)
-            .count() as u32;
-        let executed = cells
-            .iter()
-            .filter(|c| c.outcome.status == Status::Pass && c.outcome.verified == Verified::Exec)
-            .count() as u32;
-        let skipped = cells.len() as u32 - linked;
-        if linked == 0 {
+        let t = tally(report, &go)?;
+        if t.linked == 0 {
             log.push(format!("{go}: no passing cell, nothing recorded"));
             continue;
         }
         let info = report.toolchains.iter().find(|t| t.go == go);
         let measured = info.and_then(|t| t.linkname);
         let goid_type = info.and_then(|t| t.goid_type.clone());
-        let (major, minor) = (v.version.major, v.version.minor);
-        let range = format!(
-            ">={}, <{}",
-            Version::new(major, minor, 0),
-            Version::new(major, minor + 1, 0)
-        );
-        // The pins as updated so far (a new minor's pin included).
-        let current = Pins::parse(&serde_yaml::to_string(&file)?, &pins.source)?;
-        let index = match current.find(&v.version) {
-            Some(m) if file.pins[m.index].go == range => m.index,
-            Some(m) => bail!(
-                "{go} is covered by the pin {}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {})",
-                crate::support::output::shown(&file.pins[m.index].go), crate::support::output::shown(&range)
-            ),
-            None => {
-                file.pins.push(Pin {
-                    go: range.clone(),
-                    strategy: Strategy::Injected,
-                    linkname: measured.unwrap_or_else(|| linkname::expected(&v)),
-                    goid_type: goid_type.clone(),
-                    evidence: None,
-                    note: None,
-                });
-                log.push(format!("{go}: new pin {} (injected)", crate::support::output::shown(&range)));
-                file.pins.len() - 1
-            }
-        };
-        let pin = &mut file.pins[index];
+        let index = pin_for(&mut current, &go, &v, measured, &goid_type, &mut log)?;
+        let pin = &mut current.file.pins[index];
         if pin.strategy != Strategy::Injected {
             log.push(format!(
                 "{go}: pin {} says {}; the matrix passed, but the strategy is left for a person to change",
-                crate::support::output::shown(&pin.go), pin.strategy
+                crate::support::output::shown(&pin.go),
+                pin.strategy
             ));
             continue;
         }
-        if let Some(m) = measured {
-            if m != pin.linkname {
-                log.push(format!(
-                    "{go}: linkname measured {m}, the pin said {}; recorded {m}",
-                    pin.linkname
-                ));
-                pin.linkname = m;
-            }
+        if let Some(m) = measured.filter(|m| *m != pin.linkname) {
+            log.push(format!(
+                "{go}: linkname measured {m}, the pin said {}; recorded {m}",
+                pin.linkname
+            ));
+            pin.linkname = m;
         }
         if goid_type.is_some() {
             pin.goid_type = goid_type;
         }
-        // Evidence from another injector is replaced, not mixed.
+        let sha = info
+            .and_then(|t| t.injector_build.as_ref())
+            .and_then(|b| b.sha256.clone());
+        pin.evidence = Some(run.evidence(pin, &go, &t, sha, &mut log));
+        log.push(format!(
+            "{go}: pin {} now cites {} linked, {} executed, {} skipped",
+            crate::support::output::shown(&pin.go),
+            t.linked,
+            t.executed,
+            t.skipped
+        ));
+    }
+    Ok((current.file, log))
+}
+
+/// Evidence comes only from whole, finished runs.
+fn check_whole(report: &Report) -> Result<()> {
+    if !report.complete {
+        bail!("the report is incomplete (interrupted, or shards missing): finish the run or merge every shard first");
+    }
+    if let Some(s) = &report.shard {
+        bail!("the report is one shard ({s}) of a run: evidence comes only from whole runs; `qcompat matrix merge` every shard's report first");
+    }
+    Ok(())
+}
+
+/// One toolchain's cells, counted, with their calibrated results.
+struct Tally {
+    linked: u32,
+    executed: u32,
+    skipped: u32,
+    calibrated: Vec<PlatformCalibrated>,
+}
+
+/// Counts `go`'s cells; a failing cell refuses the update.
+fn tally(report: &Report, go: &str) -> Result<Tally> {
+    let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
+    let failed: Vec<String> = cells
+        .iter()
+        .filter(|c| c.outcome.status.is_failure())
+        .map(|c| format!("{} ({})", c.platform(), c.outcome.status.name()))
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "{go} has failing cells: {}; pins only record passing evidence (fix them, or pin stack by hand)",
+            failed.join(", ")
+        );
+    }
+    let passed = |exec: bool| {
+        cells
+            .iter()
+            .filter(|c| c.outcome.status == Status::Pass)
+            .filter(|c| !exec || c.outcome.verified == Verified::Exec)
+            .count() as u32
+    };
+    let linked = passed(false);
+    Ok(Tally {
+        linked,
+        executed: passed(true),
+        skipped: cells.len() as u32 - linked,
+        calibrated: cells
+            .iter()
+            .filter_map(|c| {
+                c.calibrated.map(|k| PlatformCalibrated {
+                    goos: c.goos.clone(),
+                    goarch: c.goarch.clone(),
+                    result: k.result,
+                    offset: k.offset,
+                })
+            })
+            .collect(),
+    })
+}
+
+/// The index of the pin of `go`'s minor: the existing one, or a new one; a
+/// wider pin covering `go` is refused.
+fn pin_for(
+    current: &mut Pins,
+    go: &str,
+    v: &crate::go::version::GoVersion,
+    measured: Option<linkname::Policy>,
+    goid_type: &Option<String>,
+    log: &mut Vec<String>,
+) -> Result<usize> {
+    let (major, minor) = (v.version.major, v.version.minor);
+    let range = format!(
+        ">={}, <{}",
+        Version::new(major, minor, 0),
+        Version::new(major, minor + 1, 0)
+    );
+    match current.find(&v.version) {
+        Some(m) if m.pin.go == range => Ok(m.index),
+        Some(m) => bail!(
+            "{go} is covered by the pin {}, which is wider than what this run tested; pins claim only what was run: replace it with one pin per tested minor (here {})",
+            crate::support::output::shown(&m.pin.go),
+            crate::support::output::shown(&range)
+        ),
+        None => {
+            let index = current.push(Pin {
+                go: range.clone(),
+                strategy: Strategy::Injected,
+                linkname: measured.unwrap_or_else(|| linkname::expected(v)),
+                goid_type: goid_type.clone(),
+                evidence: None,
+                note: None,
+            })?;
+            log.push(format!("{go}: new pin {} (injected)", crate::support::output::shown(&range)));
+            Ok(index)
+        }
+    }
+}
+
+/// What every pin updated from one report shares.
+struct Run<'a> {
+    report: &'a Report,
+    injector: crate::inject::injector::Identity,
+    today: &'a str,
+}
+
+impl Run<'_> {
+    /// `pin`'s evidence with `go`'s entry replaced by this run's (taken out
+    /// of the pin; evidence from another injector is replaced, not mixed).
+    fn evidence(
+        &self,
+        pin: &mut Pin,
+        go: &str,
+        t: &Tally,
+        injector_sha256: Option<String>,
+        log: &mut Vec<String>,
+    ) -> Evidence {
+        let today = self.today;
         let mut ev = match pin.evidence.take() {
-            Some(e) if e.is_for(&injector) => e,
+            Some(e) if e.is_for(&self.injector) => e,
             Some(e) => {
                 log.push(format!(
                     "{go}: pin {} cited evidence from the injector {}; it now cites {}",
                     crate::support::output::shown(&pin.go),
                     crate::support::output::shown(e.injector_name()),
-                    crate::support::output::shown(&injector.name)
+                    crate::support::output::shown(&self.injector.name)
                 ));
                 empty_evidence(today)
             }
@@ -124,27 +207,15 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         if ev.per_toolchain.is_empty() && !ev.toolchains.is_empty() {
             ev = empty_evidence(today);
         }
-        ev.per_toolchain.retain(|t| t.go != go);
+        ev.per_toolchain.retain(|e| e.go != go);
         ev.per_toolchain.push(ToolchainEvidence {
-            go: go.clone(),
-            linked,
-            executed,
-            skipped,
+            go: go.to_string(),
+            linked: t.linked,
+            executed: t.executed,
+            skipped: t.skipped,
             date: today.to_string(),
-            injector_sha256: info
-                .and_then(|t| t.injector_build.as_ref())
-                .and_then(|b| b.sha256.clone()),
-            calibrated: cells
-                .iter()
-                .filter_map(|c| {
-                    c.calibrated.map(|k| PlatformCalibrated {
-                        goos: c.goos.clone(),
-                        goarch: c.goarch.clone(),
-                        result: k.result,
-                        offset: k.offset,
-                    })
-                })
-                .collect(),
+            injector_sha256,
+            calibrated: t.calibrated.clone(),
         });
         ev.per_toolchain.sort_by(|a, b| {
             let key = |g: &str| crate::go::version::parse(g).map(|v| v.version).ok();
@@ -155,16 +226,11 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         ev.platforms_executed = ev.per_toolchain.iter().map(|t| t.executed).sum();
         ev.platforms_skipped = ev.per_toolchain.iter().map(|t| t.skipped).sum();
         ev.date = today.to_string();
-        ev.qcompat_version = report.qcompat_version.clone();
-        ev.commit = report.qcompat_commit.clone();
-        ev.injector = Some(injector.clone());
-        log.push(format!(
-            "{go}: pin {} now cites {linked} linked, {executed} executed, {skipped} skipped",
-            crate::support::output::shown(&pin.go)
-        ));
-        pin.evidence = Some(ev);
+        ev.qcompat_version = self.report.qcompat_version.clone();
+        ev.commit = self.report.qcompat_commit.clone();
+        ev.injector = Some(self.injector.clone());
+        ev
     }
-    Ok((file, log))
 }
 
 fn empty_evidence(today: &str) -> Evidence {
@@ -194,7 +260,7 @@ mod tests {
             started: "2026-11-26T00:00:00Z".into(),
             qcompat_version: "0".into(),
             spec: "s.yaml".into(),
-            toolexec: "builtin".into(),
+            toolexec: crate::inject::injector::BUILTIN_NAME.into(),
             qcompat_commit: None,
             injector: None,
             program: None,
@@ -254,6 +320,20 @@ mod tests {
         Pins::save(&file, &written.path().join("p.yaml")).unwrap();
     }
 
+    #[test]
+    fn a_new_minor_pin_never_overlaps_a_narrower_one() {
+        // 1.30.5 and later are pinned; a run of 1.30.2 would add
+        // >=1.30.0, <1.31.0 on top of it, a file no later load accepts.
+        let text = "schema: 1\npins:\n- go: \">=1.30.5, <1.31.0\"\n  strategy: injected\n  linkname: restricted\n";
+        let pins = Pins::parse(text, "p.yaml").unwrap();
+        let r = report(&[("go1.30.2", "linux/amd64", Status::Pass, Verified::Exec)]);
+        let e = update(&pins, &r, "2026-11-26").unwrap_err().to_string();
+        assert!(
+            e.contains("would overlap the pin \">=1.30.5, <1.31.0\""),
+            "{e}"
+        );
+    }
+
     /// The cells' calibrated results go into the toolchain's evidence, the
     /// table shows them, and select reads them per GOOS/GOARCH.
     #[test]
@@ -303,7 +383,7 @@ mod tests {
         let path = written.path().join("p.yaml");
         Pins::save(&file, &path).unwrap();
         let back = Pins::load(Some(&path)).unwrap();
-        let table = back.markdown_table();
+        let table = crate::render::pins::markdown_table(&back);
         assert!(
             table.contains("| go1.30.1 | 4 / 3 / 0 | 1 pass @152, 1 fail, 1 unsupported |"),
             "{table}"

@@ -1,0 +1,74 @@
+//! The pool's schedule: which cell a worker takes next, and which builds
+//! run on one thread.
+
+use super::plan::Planned;
+
+/// Cell indexes in the order to run them: the most expected work first
+/// (wasm builds are the largest and run under Node; qemu runs are slow;
+/// decided cells cost nothing), planned order among equals.
+pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
+    let weight = |c: &Planned| -> u32 {
+        if c.preset.is_some() {
+            return 0;
+        }
+        let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
+        match (c.goarch.as_str(), runs_here) {
+            ("wasm", _) => 4,
+            ("amd64" | "386", true) => 2,
+            (_, true) => 3,
+            _ => 1,
+        }
+    };
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));
+    order
+}
+
+/// Which tasks of the pool's queue build on one thread
+/// ([`crate::go::gocmd::single_threaded`]), given which tasks build at all
+/// (a cell decided without a build does not). While every worker has a build
+/// to start after this one, every core is busy with a build of its own, and
+/// one thread per build wastes less than builds spread over all cores; the
+/// last builds (fewer than the workers) get every core. A pool with fewer
+/// workers than cores never narrows its builds.
+pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec<bool> {
+    let mut left = builds.iter().filter(|&&b| b).count();
+    builds
+        .iter()
+        .map(|&b| {
+            let narrow = jobs >= cores && left >= jobs;
+            left -= usize::from(b);
+            narrow
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_narrow_while_every_worker_has_one() {
+        // Six builds on two workers and two cores: the last one gets both.
+        let six = [true; 6];
+        assert_eq!(
+            single_threaded(&six, 2, 2),
+            [true, true, true, true, true, false]
+        );
+        // Decided cells (false) at the end do not count as work left.
+        let with_decided = [true, true, true, false, false];
+        assert_eq!(
+            single_threaded(&with_decided, 2, 2)[..3],
+            [true, true, false]
+        );
+        // Four workers: the last three builds spread.
+        assert_eq!(
+            single_threaded(&six, 4, 4),
+            [true, true, true, false, false, false]
+        );
+        // Fewer workers than cores (--jobs 1 on two): never narrowed.
+        assert_eq!(single_threaded(&six, 1, 2), [false; 6]);
+        // More workers than builds: nothing to narrow.
+        assert_eq!(single_threaded(&six, 8, 2), [false; 6]);
+    }
+}

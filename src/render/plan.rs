@@ -1,0 +1,30 @@
+//! `matrix plan`'s shards, in the forms a CI matrix reads.
+
+use crate::matrix::ShardCount;
+
+fn json(shards: &[ShardCount]) -> Vec<serde_json::Value> {
+    shards
+        .iter()
+        .map(|s| {
+            serde_json::json!({"shard": format!("{}/{}", s.index, s.total), "index": s.index, "total": s.total, "cells": s.cells})
+        })
+        .collect()
+}
+
+/// A `strategy.matrix` for GitHub Actions, on one line.
+pub fn github(shards: &[ShardCount]) -> String {
+    serde_json::json!({ "include": json(shards) }).to_string()
+}
+
+/// The shards as a JSON list.
+pub fn json_list(shards: &[ShardCount]) -> String {
+    serde_json::to_string_pretty(&json(shards)).expect("JSON values serialise")
+}
+
+/// One line per shard.
+pub fn text(shards: &[ShardCount]) -> String {
+    shards
+        .iter()
+        .map(|s| format!("shard {}/{}: {} cells\n", s.index, s.total, s.cells))
+        .collect()
+}

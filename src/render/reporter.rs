@@ -1,0 +1,121 @@
+//! The matrix reporter: consumes the executor's events and owns what a run
+//! shows and writes: progress lines, the journal, the outputs and the verdict.
+
+use crate::matrix::events::{Event, Finished, Reporter};
+use crate::matrix::report::{self, Journal};
+use crate::policy::pins::Pins;
+use crate::render::progress::Progress;
+use crate::verify::cell::Status;
+use anyhow::Result;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Mutex, OnceLock};
+
+/// Where the outputs of a run go.
+#[derive(Debug, Default, Clone)]
+pub struct Outputs {
+    pub report: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub summary_md: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// Refuses an output qcompat could not write, before any work starts:
+    /// a long run must not end in "cannot write".
+    pub fn check(&self) -> Result<()> {
+        if let Some(p) = &self.report {
+            report::format_of(p)?;
+        }
+        for p in [&self.report, &self.markdown, &self.junit, &self.summary_md]
+            .into_iter()
+            .flatten()
+        {
+            crate::support::fs::check_writable(p)?;
+        }
+        Ok(())
+    }
+}
+
+/// The reporter of `matrix run` (and, through [`MatrixReporter::finish`], of
+/// `matrix merge`).
+pub struct MatrixReporter<'a> {
+    outputs: &'a Outputs,
+    pins: &'a Pins,
+    json: bool,
+    progress: OnceLock<Progress>,
+    journal: Mutex<Option<Journal>>,
+}
+
+impl<'a> MatrixReporter<'a> {
+    pub fn new(outputs: &'a Outputs, pins: &'a Pins, json: bool) -> MatrixReporter<'a> {
+        MatrixReporter {
+            outputs,
+            pins,
+            json,
+            progress: OnceLock::new(),
+            journal: Mutex::new(None),
+        }
+    }
+
+    /// Writes the outputs, prints the verdict and picks the exit code; the
+    /// journal, its purpose served, goes once the report is written.
+    pub fn finish(self, f: &Finished) -> Result<ExitCode> {
+        let code = crate::render::verdict::finish(
+            &f.report,
+            self.outputs,
+            self.pins,
+            self.json,
+            f.interrupted,
+        )?;
+        if let Some(j) = self.journal.into_inner().expect("journal lock") {
+            j.close();
+        }
+        Ok(code)
+    }
+}
+
+impl Reporter for MatrixReporter<'_> {
+    fn event(&self, event: Event<'_>) {
+        match event {
+            Event::Started { head, cells } => {
+                let _ = self.progress.set(Progress::new(cells));
+                if let Some(p) = &self.outputs.report {
+                    *self.journal.lock().expect("journal lock") = Some(Journal::start(p, head));
+                }
+            }
+            Event::CellStarted { index, name } => {
+                if let Some(p) = self.progress.get() {
+                    p.start(index, name);
+                }
+            }
+            Event::CellFinished { index, name, cell } => {
+                if let Some(p) = self.progress.get() {
+                    let o = &cell.outcome;
+                    let how = if o.status == Status::Pass {
+                        format!(" ({})", o.verified.name())
+                    } else {
+                        String::new()
+                    };
+                    p.finish(
+                        index,
+                        &format!("{name}: {}{how} ({:.1}s)", o.status.name(), o.duration_s),
+                    );
+                }
+                if let Some(j) = self.journal.lock().expect("journal lock").as_mut() {
+                    j.record(cell);
+                }
+            }
+            Event::CellInterrupted { index, name } => {
+                if let Some(p) = self.progress.get() {
+                    p.finish(index, &format!("{name}: interrupted"));
+                }
+            }
+            Event::Stopped => {
+                if let Some(p) = self.progress.get() {
+                    p.done();
+                }
+            }
+        }
+    }
+}

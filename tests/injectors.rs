@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::OnceLock;
 
 /// Builds the seed injector in variant `mode` with the go command `go`, once
@@ -70,18 +71,19 @@ fn doctor_in(go: &Path, toolexec: &str, deep: bool, cache: &Path, gocache: Optio
     v
 }
 
+/// `qcompat select --go GO [--toolexec T] ARGS...` with qcompat's cache in
+/// `cache`.
+fn select_cmd(go: &Path, toolexec: Option<&str>, cache: &Path, args: &[&str]) -> Command {
+    let mut c = cmd(&["select", "--go", go.to_str().unwrap()]);
+    if let Some(t) = toolexec {
+        c.args(["--toolexec", t]);
+    }
+    c.args(args).env("QCOMPAT_CACHE_DIR", cache);
+    c
+}
+
 fn select(go: &Path, toolexec: &str, cache: &Path) -> Value {
-    let (v, code) = json_of(
-        cmd(&[
-            "select",
-            "--json",
-            "--go",
-            go.to_str().unwrap(),
-            "--toolexec",
-            toolexec,
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache),
-    );
+    let (v, code) = json_of(&mut select_cmd(go, Some(toolexec), cache, &["--json"]));
     assert_eq!(code, 0, "{v:#}");
     v
 }
@@ -180,17 +182,12 @@ fn seed_injector_on_go119() {
     // The lines: no injector, and a bare -tags= that replaces a qcompat_stack
     // in GOFLAGS (the user's other tags kept).
     let line = |format: &str, goflags: &str| {
-        let o = cmd(&[
-            "select",
-            "--verify",
-            "--format",
-            format,
-            "--go",
-            go.to_str().unwrap(),
-            "--toolexec",
-            t,
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache.path())
+        let o = select_cmd(
+            &go,
+            Some(t),
+            cache.path(),
+            &["--verify", "--format", format],
+        )
         .env("GOFLAGS", goflags)
         .output()
         .unwrap();
@@ -209,17 +206,8 @@ fn seed_injector_on_go119() {
 
     // The tag that turns the calibrated path off, in GOFLAGS: stack.
     let (off, _) = json_of(
-        cmd(&[
-            "select",
-            "--verify",
-            "--json",
-            "--go",
-            go.to_str().unwrap(),
-            "--toolexec",
-            t,
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache.path())
-        .env("GOFLAGS", "-tags=qcompat_nocalibrate"),
+        select_cmd(&go, Some(t), cache.path(), &["--verify", "--json"])
+            .env("GOFLAGS", "-tags=qcompat_nocalibrate"),
     );
     assert_eq!(off["strategy"], "stack", "{off:#}");
     assert!(
@@ -240,20 +228,17 @@ fn seed_injector_on_go119() {
     )
     .unwrap();
     std::fs::write(prog.path().join("stub.s"), "").unwrap();
-    let (p, _) = json_of(
-        cmd(&[
-            "select",
+    let (p, _) = json_of(&mut select_cmd(
+        &go,
+        Some(t),
+        cache.path(),
+        &[
             "--verify",
             "--json",
-            "--go",
-            go.to_str().unwrap(),
-            "--toolexec",
-            t,
             "--program",
             prog.path().to_str().unwrap(),
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache.path()),
-    );
+        ],
+    ));
     assert_eq!(p["program"]["pulls_accessor"], true, "{p:#}");
     assert_eq!(p["strategy"], "stack", "{p:#}");
 }
@@ -331,18 +316,12 @@ fn calibrated_from_the_pins_evidence() {
     let v = sel(&go119(), Some(t), None);
     assert_eq!(v["strategy"], "stack", "{v:#}");
     // qcompat's own injector on go1.26.8, verified live: injected still.
-    let (v, code) = json_of(
-        cmd(&[
-            "select",
-            "--verify",
-            "--json",
-            "--go",
-            go126().to_str().unwrap(),
-            "--pins",
-            pins.to_str().unwrap(),
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache.path()),
-    );
+    let (v, code) = json_of(&mut select_cmd(
+        &go126(),
+        None,
+        cache.path(),
+        &["--verify", "--json", "--pins", pins.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(
         (&v["strategy"], &v["verified"]),
@@ -430,15 +409,7 @@ fn chained_injectors_are_recognised() {
     let chained = format!("{} -chain={},toolexec", inj.display(), qcompat().display());
     // A qcompat-only live build leaves its runtime.a in the user's GOCACHE.
     let (warm, _) = json_of(
-        cmd(&[
-            "select",
-            "--json",
-            "--verify",
-            "--go",
-            go126().to_str().unwrap(),
-        ])
-        .env("QCOMPAT_CACHE_DIR", cache.path())
-        .env("GOCACHE", &gocache),
+        select_cmd(&go126(), None, cache.path(), &["--json", "--verify"]).env("GOCACHE", &gocache),
     );
     assert_eq!(warm["verified"], true, "{warm:#}");
     let r = doctor_in(&go126(), &chained, true, cache.path(), Some(&gocache));

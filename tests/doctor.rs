@@ -623,14 +623,7 @@ fn devel_toolchain_through_select_doctor_and_matrix() {
 
     let pins = dir.path().join("pins.yaml");
     std::fs::write(&pins, include_str!("../matrix/pins.yaml")).unwrap();
-    let o = run(&[
-        "pins",
-        "update",
-        "--from",
-        report.to_str().unwrap(),
-        "--pins",
-        pins.to_str().unwrap(),
-    ]);
+    let o = pins_update(&report, &pins);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(std::fs::read_to_string(&pins)
         .unwrap()

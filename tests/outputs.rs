@@ -141,14 +141,7 @@ fn values_and_paths_read_as_a_person_reads_them() {
     // A pins file where no file can be made (/proc): the OS error, not
     // tempfile's `at path "/proc/.tmpXXXX"` naming a file never made.
     let report = repo().join("matrix/evidence/report.json");
-    let o = run(&[
-        "pins",
-        "update",
-        "--pins",
-        "/proc/qcompat-pins.yaml",
-        "--from",
-        report.to_str().unwrap(),
-    ]);
+    let o = pins_update(&report, std::path::Path::new("/proc/qcompat-pins.yaml"));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
     let e = text(&o.stderr);
     assert!(

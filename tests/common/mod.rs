@@ -150,6 +150,16 @@ pub fn run(args: &[&str]) -> Output {
     cmd(args).output().expect("run qcompat")
 }
 
+/// `qcompat pins update --from REPORT --pins PINS`.
+pub fn pins_update(report: &Path, pins: &Path) -> Output {
+    cmd(&["pins", "update", "--from"])
+        .arg(report)
+        .arg("--pins")
+        .arg(pins)
+        .output()
+        .expect("run qcompat")
+}
+
 pub fn cmd(args: &[&str]) -> Command {
     let mut c = Command::new(qcompat());
     c.args(args);

@@ -12,14 +12,7 @@ fn pins_update_creates_a_new_file_with_quoted_dates() {
     let empty = dir.path().join("empty.yaml");
     std::fs::write(&empty, "# q's pins\n\n").unwrap();
     for pins in [dir.path().join("new.yaml"), empty] {
-        let o = run(&[
-            "pins",
-            "update",
-            "--from",
-            report.to_str().unwrap(),
-            "--pins",
-            pins.to_str().unwrap(),
-        ]);
+        let o = pins_update(&report, &pins);
         assert!(
             o.status.success(),
             "{}: {}",

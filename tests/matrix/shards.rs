@@ -119,14 +119,7 @@ fn shards_merge_back_into_the_whole() {
     let p = read_doc(&part, "report");
     assert_eq!(p["complete"], false);
     assert!(p["notes"][0].as_str().unwrap().contains("2/2"));
-    let o = run(&[
-        "pins",
-        "update",
-        "--from",
-        part.to_str().unwrap(),
-        "--pins",
-        repo().join("matrix/pins.yaml").to_str().unwrap(),
-    ]);
+    let o = pins_update(&part, &repo().join("matrix/pins.yaml"));
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("incomplete"));
     let o = run(&[

@@ -161,14 +161,7 @@ fn small_evidence_updates_a_copy_of_the_pins() {
     let dir = tempfile::tempdir().unwrap();
     let pins = dir.path().join("pins.yaml");
     std::fs::copy(repo().join("matrix/pins.yaml"), &pins).unwrap();
-    let o = run(&[
-        "pins",
-        "update",
-        "--from",
-        s.file("r.json").to_str().unwrap(),
-        "--pins",
-        pins.to_str().unwrap(),
-    ]);
+    let o = pins_update(&s.file("r.json"), &pins);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let updated: Value = serde_json::to_value(
         serde_yaml::from_str::<serde_yaml::Value>(&std::fs::read_to_string(&pins).unwrap())

@@ -7,6 +7,17 @@ use crate::support::scratch;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
+/// Go 1.23+'s linker refusing a pull linkname into the standard library.
+pub const INVALID_REFERENCE: &str = "invalid reference to";
+
+/// The linker's words for an accessor missing from the runtime.a it linked:
+/// the injector did not run for runtime (one list, so a cell's status and
+/// its diagnosis read the same lines).
+pub const UNDEFINED_ACCESSOR: [&str; 2] = [
+    "relocation target runtime.GoroutineID not defined",
+    "relocation target runtime.qcompatGoroutineIDFunc not defined",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
@@ -136,7 +147,7 @@ pub fn verify_through(
         plain
             .stderr
             .lines()
-            .find(|l| l.contains("invalid reference"))
+            .find(|l| l.contains(INVALID_REFERENCE))
             .unwrap_or_else(|| plain.stderr.lines().last().unwrap_or(""))
             .trim()
             .to_string()
@@ -146,7 +157,7 @@ pub fn verify_through(
     let checklinkname_flag = flagged.success();
     let policy = if pull_unmarked_allowed {
         Policy::Permissive
-    } else if plain.stderr.contains("invalid reference") {
+    } else if plain.stderr.contains(INVALID_REFERENCE) {
         Policy::Restricted
     } else {
         Policy::Unsupported

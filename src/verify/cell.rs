@@ -2,6 +2,7 @@
 //! an injector, then run it where this machine can. The matrix runs many of
 //! these; `select` and `doctor --deep` run one for the host.
 
+use crate::go::linkname::{INVALID_REFERENCE, UNDEFINED_ACCESSOR};
 use crate::go::platforms::{needs_cgo, precompiled_std, CGO_ONLY_WHY};
 use crate::go::runners;
 use crate::support::process::{self, display_command};
@@ -144,11 +145,9 @@ pub const PROBE_CHECKS: u32 = 9;
 
 /// Reads the go command's verdict on a failed build for `goos/goarch`.
 pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
-    if stderr.contains("relocation target runtime.GoroutineID not defined")
-        || stderr.contains("relocation target runtime.qcompatGoroutineIDFunc not defined")
-    {
+    if UNDEFINED_ACCESSOR.iter().any(|m| stderr.contains(m)) {
         Status::FailRelocation
-    } else if stderr.contains("invalid reference to") {
+    } else if stderr.contains(INVALID_REFERENCE) {
         Status::FailLinkname
     } else if go_mod_too_new(stderr).is_some() {
         Status::SkipProgram

@@ -2,6 +2,7 @@
 //! go command's output and names the failure class, for doctor's checks,
 //! select's reasons and the matrix's cell notes alike.
 
+use crate::go::linkname::{INVALID_REFERENCE, UNDEFINED_ACCESSOR};
 use serde::{Deserialize, Serialize};
 
 /// The failure classes a user of an injector can hit (README: "When the
@@ -173,9 +174,7 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             fix,
         });
     }
-    if let Some(l) = find("relocation target runtime.GoroutineID not defined")
-        .or_else(|| find("relocation target runtime.qcompatGoroutineIDFunc not defined"))
-    {
+    if let Some(l) = UNDEFINED_ACCESSOR.iter().find_map(|m| find(m)) {
         let l = l.to_string();
         if cx.salted == Some(false) && cx.precompiled_std {
             return Some(Diagnosis {
@@ -207,7 +206,7 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             },
         });
     }
-    if let Some(l) = find("invalid reference to") {
+    if let Some(l) = find(INVALID_REFERENCE) {
         return Some(Diagnosis {
             class: Class::Linkname,
             evidence: l.to_string(),

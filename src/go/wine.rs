@@ -78,13 +78,9 @@ fn setup() -> Result<Wine, WineError> {
         .map_err(|e| WineError::Cache(format!("{e:#}")))?;
     let prefix = root.join("prefix");
     std::fs::create_dir_all(&root).map_err(io("create", &root))?;
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(root.join(".lock"))
-        .map_err(io("open the Wine lock in", &root))?;
-    lock.lock().map_err(io("lock", &root))?;
+    // Held until the prefix is set up; the lock file goes with it.
+    let _lock = crate::support::lock::LockFile::acquire(&root.join(".lock"))
+        .map_err(|e| WineError::Cache(format!("{e:#}")))?;
     let system32 = prefix.join("drive_c/windows/system32");
     if !prefix.join("system.reg").exists() {
         let mut boot = Command::new(&wine);

@@ -24,30 +24,19 @@ fn git(w: &Path, args: &[&str]) {
     assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
 }
 
+/// `git add -A` and a commit with a fixed identity.
+fn commit_all(w: &Path, message: &str) {
+    git(w, &["add", "-A"]);
+    let id = ["-c", "user.email=t@example.com", "-c", "user.name=t"];
+    git(w, &[&id[..], &["commit", "-qm", message]].concat());
+}
+
 fn checkout(dir: &Path) -> PathBuf {
     let w = dir.join("q");
     copy_tree(&repo().join("tests/injectors/qlike"), &w);
     std::fs::write(w.join(".gitignore"), "bin/\n").unwrap();
-    for args in [
-        &["init", "-q"][..],
-        &["add", "-A"],
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "q",
-        ],
-    ] {
-        let o = Command::new("git")
-            .args(args)
-            .current_dir(&w)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
-    }
+    git(&w, &["init", "-q"]);
+    commit_all(&w, "q");
     w
 }
 
@@ -103,19 +92,7 @@ fn q_adopts_qcompat_end_to_end() {
     .unwrap();
 
     // q commits its spec; its CI runs the matrix at that commit.
-    git(&w, &["add", "-A"]);
-    git(
-        &w,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "spec",
-        ],
-    );
+    commit_all(&w, "spec");
 
     // The release matrix in two shards, merged, as q's CI runs it.
     let mut shards = vec![];

@@ -1004,22 +1004,27 @@ fn prereleases_next_and_their_coverage() {
         "toolchains: [next]\nplatforms: [linux/amd64, linux/arm64]\n",
     )
     .unwrap();
-    let o = run(&[
-        "matrix",
-        "plan",
-        spec.to_str().unwrap(),
-        "--shards",
-        "1",
-        "--format",
-        "json",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    // `matrix plan` of the spec: its stderr and its shards.
+    let plan_of = || {
+        let o = run(&[
+            "matrix",
+            "plan",
+            spec.to_str().unwrap(),
+            "--shards",
+            "1",
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o, v)
+    };
+    let (o, plan) = plan_of();
     assert!(
         text(&o.stderr).contains("go1.88rc2 is not on this machine"),
         "{}",
         text(&o.stderr)
     );
-    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(plan[0]["cells"], 2, "{plan:#}");
     let archive = s
         .files
@@ -1038,22 +1043,12 @@ fn prereleases_next_and_their_coverage() {
     let mut after = vec![entry("go1.88.0", true)];
     after.extend(before);
     *s.index.lock().unwrap() = serde_json::to_string(&after).unwrap();
-    let o = run(&[
-        "matrix",
-        "plan",
-        spec.to_str().unwrap(),
-        "--shards",
-        "1",
-        "--format",
-        "json",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (o, plan) = plan_of();
     assert!(
         text(&o.stderr).contains("no pre-release is newer"),
         "{}",
         text(&o.stderr)
     );
-    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(plan[0]["cells"], 0, "{plan:#}");
 
     // Coverage: the shipped go1.27.3 evidence says nothing of go1.27rc1 or a

@@ -99,7 +99,7 @@ fn tally(report: &Report, go: &str) -> Result<Tally> {
     let failed: Vec<String> = cells
         .iter()
         .filter(|c| c.outcome.status.is_failure())
-        .map(|c| format!("{} ({})", c.platform(), c.outcome.status.name()))
+        .map(|c| format!("{} ({})", c.place(), c.outcome.status.name()))
         .collect();
     if !failed.is_empty() {
         bail!(
@@ -276,6 +276,7 @@ mod tests {
                         go,
                         goos,
                         goarch,
+                        crate::verify::kind::BuildKind::Build,
                         Outcome {
                             status: *status,
                             verified: *verified,

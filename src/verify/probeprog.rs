@@ -71,20 +71,44 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../fallback-go/internal/calib/getg_s390x.s"),
     ),
     (
+        "internal/probecheck/probecheck.go",
+        include_str!("../../fallback-go/internal/probecheck/probecheck.go"),
+    ),
+    (
+        "internal/probecheck/injected.go",
+        include_str!("../../fallback-go/internal/probecheck/injected.go"),
+    ),
+    (
+        "internal/probecheck/plain.go",
+        include_str!("../../fallback-go/internal/probecheck/plain.go"),
+    ),
+    (
+        "internal/probecheck/stub.s",
+        include_str!("../../fallback-go/internal/probecheck/stub.s"),
+    ),
+    (
         "cmd/qcompat-probe/main.go",
         include_str!("../../fallback-go/cmd/qcompat-probe/main.go"),
     ),
     (
-        "cmd/qcompat-probe/injected.go",
-        include_str!("../../fallback-go/cmd/qcompat-probe/injected.go"),
+        "cmd/qcompat-probe/probe_test.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe/probe_test.go"),
     ),
     (
-        "cmd/qcompat-probe/plain.go",
-        include_str!("../../fallback-go/cmd/qcompat-probe/plain.go"),
+        "cmd/qcompat-probe-lib/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-lib/main.go"),
     ),
     (
-        "cmd/qcompat-probe/stub.s",
-        include_str!("../../fallback-go/cmd/qcompat-probe/stub.s"),
+        "cmd/qcompat-probe-lib/host/host.c",
+        include_str!("../../fallback-go/cmd/qcompat-probe-lib/host/host.c"),
+    ),
+    (
+        "cmd/qcompat-probe-plugin/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-plugin/main.go"),
+    ),
+    (
+        "cmd/qcompat-probe-pluginhost/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-pluginhost/main.go"),
     ),
 ];
 

@@ -112,6 +112,13 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The pgo build kind's CPU profile of the probe (made by ci/probe_pgo.sh),
+/// relative to the module: passed as `-pgo=<dir>/PGO_PROFILE`. Not
+/// `default.pgo` in the probe's directory, which every plain build would use.
+pub const PGO_PROFILE: &str = "cmd/qcompat-probe/testdata/probe.pgo";
+
+const PGO_BYTES: &[u8] = include_bytes!("../../fallback-go/cmd/qcompat-probe/testdata/probe.pgo");
+
 /// Writes the probe module to a directory named after its content hash under
 /// qcompat's cache, once, and returns it. A stable path lets the go build
 /// cache reuse the probe's own package between runs.
@@ -120,6 +127,7 @@ pub fn materialize() -> Result<PathBuf> {
     for (name, text) in FILES {
         key.str(name, text);
     }
+    key.bytes(PGO_PROFILE, PGO_BYTES);
     let root = crate::support::cache::Area::Probe.dir()?;
     let dir = crate::support::cache::Area::Probe.entry(&key)?;
     if dir.join("go.mod").exists() {
@@ -131,6 +139,12 @@ pub fn materialize() -> Result<PathBuf> {
         .tempdir_in(&root)
         .with_context(|| format!("cannot write in {}", root.display()))?;
     crate::support::scratch::write_files(tmp.path(), FILES)?;
+    let pgo = tmp.path().join(PGO_PROFILE);
+    if let Some(parent) = pgo.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&pgo, PGO_BYTES).with_context(|| format!("cannot write {}", pgo.display()))?;
     match std::fs::rename(tmp.path(), &dir) {
         Ok(()) => {
             let _ = tmp.keep();

@@ -18,6 +18,14 @@ pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) 
             return Ran::Finished(outcome);
         }
     };
+    if job.kind == crate::verify::kind::BuildKind::Race && !runner.argv.is_empty() {
+        // Measured: qemu-aarch64 gives a 39-bit address space and the race
+        // runtime stops with "ThreadSanitizer: unsupported VMA range".
+        outcome.note = Some(
+            "linked, not run: the race detector's runtime (ThreadSanitizer) does not run under an emulator (qemu-user's address space is not the one it needs)".into(),
+        );
+        return Ran::Finished(outcome);
+    }
     if let Some((path, text)) = &runner.script {
         if let Err(e) = std::fs::write(path, text) {
             outcome.note = Some(format!(

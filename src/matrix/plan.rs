@@ -4,7 +4,7 @@
 //! orders them).
 
 use super::report::ToolchainInfo;
-use super::spec::{CgoOnly, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
+use super::spec::{CgoOnly, GocacheMode, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
 use super::RunOptions;
 use crate::go::discover::{self, Toolchain};
 use crate::go::gocmd::Go;
@@ -294,7 +294,9 @@ fn injector_setup(
     }
     let salted = known.salted;
     let mut setup = InjectorSetup::default();
-    if known.kind != crate::inject::facts::Kind::Builtin {
+    if known.kind != crate::inject::facts::Kind::Builtin
+        && loaded.spec.gocache == GocacheMode::Private
+    {
         // As for the live check: another injector's cells never
         // share the user's GOCACHE (a chain that passes qcompat's
         // salted line through would reuse qcompat's runtime.a).
@@ -313,6 +315,11 @@ fn injector_setup(
             }
             setup.note = Some(n);
         }
+    } else if known.kind != crate::inject::facts::Kind::Builtin && salted == Some(false) {
+        setup.note = Some(format!(
+            "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so its cells shared the run's GOCACHE with plain builds, as its users' builds do",
+            crate::support::output::shown(toolexec)
+        ));
     }
     setup.built_by = known.built_by;
     setup.diag = crate::verify::live::diag_context(

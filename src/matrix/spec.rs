@@ -54,6 +54,21 @@ pub struct Spec {
     /// default: older releases link some of them), or `skip` them up front.
     #[serde(default)]
     pub cgo_only: CgoOnly,
+    /// Another injector's cells build in a GOCACHE of their own (`private`,
+    /// the default: an injector that leaves `compile -V=full` unchanged
+    /// would link plain builds' runtime.a), or in the GOCACHE qcompat runs
+    /// with (`shared`), as that injector's users build: the shared-cache
+    /// trap then shows as they would hit it.
+    #[serde(default)]
+    pub gocache: GocacheMode,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GocacheMode {
+    #[default]
+    Private,
+    Shared,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -245,7 +260,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     doc_error::check_depth(&src, text)?;
     let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
         let e = doc_error::yaml(&src, &e);
-        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
+        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only, gocache)")
     })?;
     let at = At { src, text };
     let base = path.parent().unwrap_or(Path::new("."));

@@ -20,6 +20,8 @@ debs=(
   "/usr/bin/go-12 gccgo-go"
   "wine wine64"
   "x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64-win32"
+  "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
+  "/usr/aarch64-linux-gnu/include/stdio.h libc6-dev-arm64-cross"
   "node nodejs"
   "go -"
 )

@@ -230,6 +230,25 @@ mod tests {
     use crate::go::version::parse;
 
     #[test]
+    fn a_missing_accessor_in_every_linkers_words() {
+        for (words, said) in [
+            ("main.main: relocation target runtime.GoroutineID not defined", "go's linker"),
+            ("/usr/bin/ld: go.o: relocation R_X86_64_PC32 against undefined symbol `runtime.GoroutineID' can not be used when making a shared object; recompile with -fPIC", "a c-shared link"),
+            ("go.go:(.text+0x7d8e5): undefined reference to `runtime.GoroutineID'", "a C host linking a c-archive"),
+            ("./host: dlopen: ./libqprobe.so: undefined symbol: runtime.GoroutineID", "the loader"),
+            ("relocation target runtime.qcompatGoroutineIDFunc not defined", "the detected variable"),
+        ] {
+            let text = format!("# pkg\n{words}\ncollect2: error: ld returned 1 exit status\n");
+            assert_eq!(undefined_accessor(&text), Some(words), "{said}");
+        }
+        assert_eq!(
+            undefined_accessor("/usr/bin/ld: final link failed: bad value"),
+            None
+        );
+        assert_eq!(undefined_accessor("undefined: runtime.GoroutineIDs"), None);
+    }
+
+    #[test]
     fn expected_by_version() {
         let e = |s: &str| expected(&parse(s).unwrap());
         assert_eq!(e("go1.12.17"), Policy::Unsupported);

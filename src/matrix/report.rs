@@ -473,11 +473,9 @@ fn add_cells<'a>(
     from: &mut Vec<&'a str>,
 ) -> Result<()> {
     for c in &r.cells {
-        if let Some(i) = out
-            .cells
-            .iter()
-            .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch && o.build == c.build)
-        {
+        if let Some(i) = out.cells.iter().position(|o| {
+            o.go == c.go && o.goos == c.goos && o.goarch == c.goarch && o.build == c.build
+        }) {
             if from[i] == name {
                 bail!(
                     "{name}: cell {} {} appears twice in this report",
@@ -525,8 +523,14 @@ mod tests {
         let keys = |v: serde_json::Value| -> Vec<String> {
             v.as_object().unwrap().keys().cloned().collect()
         };
-        let cell =
-            serde_json::to_value(Cell::new("go1.26.8", "linux", "amd64", BuildKind::Build, outcome.clone())).unwrap();
+        let cell = serde_json::to_value(Cell::new(
+            "go1.26.8",
+            "linux",
+            "amd64",
+            BuildKind::Build,
+            outcome.clone(),
+        ))
+        .unwrap();
         let mut want = keys(serde_json::to_value(&outcome).unwrap());
         want.extend(["go", "goos", "goarch"].map(String::from));
         let mut got = keys(cell.clone());

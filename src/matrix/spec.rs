@@ -251,7 +251,11 @@ struct At<'a> {
 
 impl At<'_> {
     fn err(&self, needle: &str, msg: String) -> anyhow::Error {
-        anyhow!("{}:{}: {msg}", self.src, doc_error::line_of(self.text, needle))
+        anyhow!(
+            "{}:{}: {msg}",
+            self.src,
+            doc_error::line_of(self.text, needle)
+        )
     }
 }
 
@@ -365,10 +369,7 @@ fn program(p: &Program, base: &Path, at: &At) -> Result<Option<(PathBuf, String)
         Program::Package { dir, package } => {
             let dir = base.join(dir);
             if !dir.join("go.mod").exists() {
-                return Err(at.err(
-                    package,
-                    format!("program: {} has no go.mod", dir.display()),
-                ));
+                return Err(at.err(package, format!("program: {} has no go.mod", dir.display())));
             }
             Ok(Some((dir, package.clone())))
         }
@@ -431,10 +432,7 @@ fn builds(entries: &[BuildEntry], at: &At) -> Result<Vec<Build>> {
             ));
         };
         if out.iter().any(|b| b.kind == kind) {
-            return Err(at.err(
-                name,
-                format!("builds: {kind} is listed twice"),
-            ));
+            return Err(at.err(name, format!("builds: {kind} is listed twice")));
         }
         let platforms = globs(include, "builds: platforms", at)?;
         out.push(Build { kind, platforms });
@@ -442,7 +440,10 @@ fn builds(entries: &[BuildEntry], at: &At) -> Result<Vec<Build>> {
     if out.is_empty() {
         return Err(at.err(
             "builds",
-            format!("builds: list at least one build kind ({})", BuildKind::names()),
+            format!(
+                "builds: list at least one build kind ({})",
+                BuildKind::names()
+            ),
         ));
     }
     Ok(out)
@@ -459,10 +460,7 @@ fn check_numbers(spec: &Spec, at: &At) -> Result<()> {
         return Err(at.err("jobs", "jobs: must be at least 1".into()));
     }
     if spec.timeout == 0 {
-        return Err(at.err(
-            "timeout",
-            "timeout: must be at least 1 second".into(),
-        ));
+        return Err(at.err("timeout", "timeout: must be at least 1 second".into()));
     }
     for t in &spec.toolchains {
         if let ToolchainEntry::Selector(sel) = t {
@@ -528,6 +526,46 @@ mod tests {
         assert!(matches!(&l.platforms, PlatformChoice::List(v) if v.len() == 2));
         assert!(!l.wanted("windows/amd64"));
         assert!(l.wanted("linux/amd64"));
+    }
+
+    #[test]
+    fn builds_are_kinds_once_each_with_optional_platforms() {
+        let l = p("{}").unwrap();
+        assert_eq!(l.builds.len(), 1);
+        assert_eq!(l.builds[0].kind, BuildKind::Build);
+        let l = p("builds:\n- build\n- {kind: race, platforms: ['linux/amd64']}\n- c-shared\n")
+            .unwrap();
+        let kinds: Vec<BuildKind> = l.builds.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [BuildKind::Build, BuildKind::Race, BuildKind::CShared]
+        );
+        assert!(l.builds[1].wanted("linux/amd64") && !l.builds[1].wanted("linux/arm64"));
+        assert!(l.builds[2].wanted("linux/arm64"));
+        let e = p("verify: exec\nbuilds: [build, shared]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("spec.yaml:2:") && e.contains("shared") && e.contains("c-shared"),
+            "{e}"
+        );
+        let e = p("builds: [race, race]\n").unwrap_err().to_string();
+        assert!(e.contains("race is listed twice"), "{e}");
+        let e = p("builds: []\n").unwrap_err().to_string();
+        assert!(e.contains("at least one build kind"), "{e}");
+        let e = p("builds:\n- {kind: race, platforms: ['linux/[x']}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("spec.yaml:2:") && e.contains("bad glob"),
+            "{e}"
+        );
+        let e = p("builds:\n- {kind: race, platfroms: [x]}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("spec.yaml"), "{e}");
+        let e = p("gocache: mine\n").unwrap_err().to_string();
+        assert!(e.contains("gocache") || e.contains("mine"), "{e}");
     }
 
     #[test]

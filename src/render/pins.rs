@@ -19,7 +19,8 @@ pub fn markdown_table(pins: &Pins) -> String {
         };
         // One row per toolchain; evidence recorded before per-toolchain
         // entries existed is one row of totals.
-        let rows: Vec<(String, u32, u32, u32, String, String, &str)> = if e.per_toolchain.is_empty() {
+        let rows: Vec<(String, u32, u32, u32, String, String, &str)> = if e.per_toolchain.is_empty()
+        {
             vec![(
                 e.toolchains.join(", "),
                 e.platforms_linked,

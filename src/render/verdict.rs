@@ -103,12 +103,7 @@ fn print_result(report: &Report, json: bool) -> Result<()> {
         counts.join(", ")
     )?;
     for c in report.failures() {
-        crate::outln!(
-            "  FAIL {} {}: {}",
-            c.go,
-            c.place(),
-            c.outcome.status.name()
-        )?;
+        crate::outln!("  FAIL {} {}: {}", c.go, c.place(), c.outcome.status.name())?;
     }
     Ok(())
 }

@@ -198,9 +198,7 @@ pub fn c_compiler(goos: &str, goarch: &str) -> Result<PathBuf, String> {
         ));
     }
     let Some(triplet) = gnu_triplet(goarch) else {
-        return Err(format!(
-            "no C cross compiler is known for linux/{goarch}"
-        ));
+        return Err(format!("no C cross compiler is known for linux/{goarch}"));
     };
     let name = format!("{triplet}-gcc");
     find(&name).ok_or_else(|| {

@@ -3,8 +3,8 @@
 //! the host, and what a failed build means.
 
 pub mod cell;
-pub mod kind;
 pub mod diagnosis;
+pub mod kind;
 pub mod live;
 pub mod probeprog;
 pub mod program;

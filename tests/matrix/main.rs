@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod failures;
+mod kinds;
 mod pins;
 mod shards;
 mod signals;

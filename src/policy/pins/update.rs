@@ -147,7 +147,11 @@ fn tally(report: &Report, go: &str) -> Result<Tally> {
         builds: kinds
             .into_iter()
             .map(|build| {
-                let of: Vec<_> = others.iter().copied().filter(|c| c.build == build).collect();
+                let of: Vec<_> = others
+                    .iter()
+                    .copied()
+                    .filter(|c| c.build == build)
+                    .collect();
                 let (linked, executed, skipped) = count(&of);
                 BuildEvidence {
                     build,

@@ -87,7 +87,10 @@ pub(super) fn plan(job: &Job) -> Plan {
                 cc.arg("-DQPROBE_DLOPEN").arg(job.module_dir.join(C_HOST));
                 cc.args(["-ldl", "-lpthread"]);
             } else {
-                cc.arg("-I").arg(&out).arg(job.module_dir.join(C_HOST)).arg(&lib);
+                cc.arg("-I")
+                    .arg(&out)
+                    .arg(job.module_dir.join(C_HOST))
+                    .arg(&lib);
                 cc.args(["-lpthread", "-ldl", "-lm"]);
             }
             Plan {

@@ -1,0 +1,268 @@
+//! Build kinds (`builds:`): the probe built and run as users build Go
+//! through an injector (go test, -race, -cover, a debugger's build, PIE,
+//! -trimpath, PGO, C libraries with a C host, a plugin with a Go host), on
+//! go1.19.8 and go1.26.8; the same diagnosis for an injector that never
+//! injects, whatever the kind; and the unsalted injector's shared-cache trap
+//! under -race.
+
+use super::*;
+
+/// The cell of `go`, `platform` and build kind `kind`.
+fn kind_cell<'a>(r: &'a Value, go: &str, platform: &str, kind: &str) -> &'a Value {
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["go"] == go
+                && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform
+                && c["build"] == kind
+        })
+        .unwrap_or_else(|| panic!("no cell {go} {platform} {kind} in {r:#}"))
+}
+
+fn seed_variant(mode: &str, dir: &Path) -> PathBuf {
+    let out = dir.join(format!("seed-{mode}"));
+    let st = Command::new(go126())
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(format!("-ldflags=-X main.mode={mode}"))
+        .arg(".")
+        .current_dir(repo().join("tests/injectors/seed"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", text(&st.stderr));
+    out
+}
+
+/// Runs `body` as a matrix spec with a cache of its own, writing JUnit too;
+/// the report (checked against its schema) and the JUnit text.
+fn run_kinds(dir: &Path, body: &str) -> (Value, String) {
+    let sp = spec(dir, "kinds.yaml", body);
+    let report = dir.join("r.json");
+    let junit = dir.join("r.xml");
+    let o = cmd(&[
+        "matrix",
+        "run",
+        sp.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .output()
+    .unwrap();
+    let r = read_doc(&report, "report");
+    assert!(o.status.success(), "{}\n{r:#}", text(&o.stderr));
+    (r, std::fs::read_to_string(&junit).unwrap())
+}
+
+/// A cell that built, ran and printed the probe's verdict.
+fn assert_probe_ran(c: &Value, what: &str) {
+    assert_eq!(c["status"], "pass", "{what}: {c:#}");
+    assert_eq!(c["verified"], "exec", "{what}: {c:#}");
+    assert!(s(&c["note"]).contains("ok=true checked=9"), "{what}: {c:#}");
+}
+
+/// The kinds that compile runtime most differently (a test main, race
+/// instrumentation, -shared for a C library, -dynlink for a plugin) pass
+/// through qcompat's injector on go1.19.8 and go1.26.8 on the host, and the C
+/// library also on linux/arm64 (built with Debian's aarch64-linux-gnu-gcc, run
+/// under qemu with its loader); PGO is skipped on go1.19.8 with its reason.
+/// The report, its schema, the grid, JUnit and the pins carry the kind. The
+/// other kinds: `other_kinds_on_go126` here, every kind on all eight
+/// toolchains in the evidence run (ci/evidence.sh).
+#[test]
+fn kinds_through_qcompats_injector_on_go119_and_go126() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "toolchains:\n  - local\n  - path: {}\nplatforms: [linux/amd64, linux/arm64]\nbuilds:\n  - build\n  - {{kind: test, platforms: [linux/amd64]}}\n  - {{kind: race, platforms: [linux/amd64]}}\n  - {{kind: pgo, platforms: [linux/amd64]}}\n  - c-shared\n  - {{kind: plugin, platforms: [linux/amd64]}}\n",
+        go119_root().display()
+    );
+    let (r, xml) = run_kinds(dir.path(), &body);
+    // 2 toolchains x (2 build + 4 host kinds + 2 c-shared).
+    assert_eq!(r["cells"].as_array().unwrap().len(), 16, "{r:#}");
+    for go in ["go1.26.8", "go1.19.8"] {
+        for kind in ["build", "test", "race", "c-shared", "plugin"] {
+            assert_probe_ran(
+                kind_cell(&r, go, "linux/amd64", kind),
+                &format!("{go} {kind}"),
+            );
+        }
+        let pgo = kind_cell(&r, go, "linux/amd64", "pgo");
+        if go == "go1.19.8" {
+            assert_eq!(pgo["status"], "skip-unsupported", "{pgo:#}");
+            assert!(s(&pgo["note"]).contains("Go 1.21"), "{pgo:#}");
+        } else {
+            assert_probe_ran(pgo, "go1.26.8 pgo");
+            assert!(
+                s(&pgo["command"]).contains("-pgo=") && s(&pgo["command"]).contains("probe.pgo")
+            );
+        }
+        let arm = kind_cell(&r, go, "linux/arm64", "c-shared");
+        assert_probe_ran(arm, &format!("{go} arm64 c-shared"));
+        assert!(
+            s(&arm["command"]).contains("aarch64-linux-gnu-gcc"),
+            "{arm:#}"
+        );
+    }
+    let race = s(&kind_cell(&r, "go1.26.8", "linux/amd64", "race")["command"]).to_string();
+    assert!(
+        race.contains(" test -c ") && race.contains("-race"),
+        "{race}"
+    );
+    assert!(
+        s(&kind_cell(&r, "go1.26.8", "linux/amd64", "plugin")["command"])
+            .contains("qcompat-probe-pluginhost")
+    );
+    // JUnit names the kind; the build kind keeps its old name.
+    assert!(xml.contains("name=\"linux/amd64 race\""), "{xml}");
+    assert!(xml.contains("name=\"linux/arm64 c-shared\""), "{xml}");
+    assert!(xml.contains("name=\"linux/amd64\""), "{xml}");
+    // The grid has a row per platform and kind.
+    let report = dir.path().join("r.json");
+    let grid = grid_of(&report);
+    assert!(grid.contains("| linux/amd64 plugin |"), "{grid}");
+    assert!(grid.contains("| linux/amd64 |"), "{grid}");
+    // Pins: the build kind's counts as before, the others per kind.
+    let pins = dir.path().join("pins.yaml");
+    std::fs::write(&pins, "schema: 1\npins: []\n").unwrap();
+    let up = pins_update(&report, &pins);
+    assert!(up.status.success(), "{}", text(&up.stderr));
+    let table = cmd(&["pins", "table", "--pins", pins.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let table = text(&table.stdout);
+    assert!(table.contains("race 1 / 1 / 0"), "{table}");
+    assert!(table.contains("c-shared 2 / 2 / 0"), "{table}");
+    assert!(table.contains("pgo 0 / 0 / 1"), "{table}");
+    assert!(
+        table.contains("| 2 / 2 / 0 |"),
+        "the build kind's own counts: {table}"
+    );
+}
+
+/// The other kinds on go1.26.8's host: -cover, a debugger's build, PIE,
+/// -trimpath and a C archive linked into a C host.
+#[test]
+fn other_kinds_on_go126() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = run_kinds(
+        dir.path(),
+        "toolchains: [local]\nplatforms: [linux/amd64]\nbuilds: [cover, debug, pie, trimpath, c-archive]\n",
+    );
+    for (kind, flag) in [
+        ("cover", "-cover"),
+        ("debug", "-gcflags=all=-N -l"),
+        ("pie", "-buildmode=pie"),
+        ("trimpath", "-trimpath"),
+        ("c-archive", "libqprobe.a"),
+    ] {
+        let c = kind_cell(&r, "go1.26.8", "linux/amd64", kind);
+        assert_probe_ran(c, kind);
+        assert!(s(&c["command"]).contains(flag), "{kind}: {c:#}");
+    }
+}
+
+/// An injector that never injects gets the same diagnosis in every kind,
+/// though the words differ: Go's linker, the external linker of a c-shared
+/// library and of a plugin.
+#[test]
+fn never_injecting_is_not_injected_in_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = seed_variant("none", dir.path());
+    let sp = spec(
+        dir.path(),
+        "none.yaml",
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\nbuilds: [build, test, c-shared, plugin]\n",
+            none.display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let r = read_doc(&report, "report");
+    for kind in ["build", "test", "c-shared", "plugin"] {
+        let c = kind_cell(&r, "go1.26.8", "linux/amd64", kind);
+        assert_eq!(c["status"], "fail-relocation", "{kind}: {c:#}");
+        assert_eq!(c["diagnosis"]["class"], "not-injected", "{kind}: {c:#}");
+        assert!(
+            s(&c["diagnosis"]["evidence"]).contains("runtime.GoroutineID"),
+            "{kind}: {c:#}"
+        );
+    }
+    let cs = kind_cell(&r, "go1.26.8", "linux/amd64", "c-shared");
+    assert!(
+        s(&cs["stderr_excerpt"]).contains("final link failed"),
+        "{cs:#}"
+    );
+}
+
+/// The seed-like unsalted injector under -race, as its users build: a plain
+/// `go test -c -race` first, then the same through the injector in the same
+/// GOCACHE (`gocache: shared`) links the plain runtime.a: shared-cache.
+#[test]
+fn unsalted_injector_shows_shared_cache_under_race() {
+    let dir = tempfile::tempdir().unwrap();
+    let gocache = dir.path().join("gocache");
+    let seed = seed_variant("convert", dir.path());
+    let plain = Command::new(go126())
+        .args([
+            "test",
+            "-c",
+            "-race",
+            "-o",
+            "/dev/null",
+            "./cmd/qcompat-probe",
+        ])
+        .current_dir(repo().join("fallback-go"))
+        .env("GOCACHE", &gocache)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "1")
+        .env("CC", which("cc").unwrap())
+        .output()
+        .unwrap();
+    // Without an injector the probe cannot link, but runtime is compiled
+    // and cached: that entry is the trap.
+    assert!(
+        text(&plain.stderr).contains("relocation target runtime.GoroutineID not defined"),
+        "{}",
+        text(&plain.stderr)
+    );
+    let sp = spec(
+        dir.path(),
+        "shared.yaml",
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\ngocache: shared\nlean: false\nbuilds: [race]\n",
+            seed.display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = cmd(&[
+        "matrix",
+        "run",
+        sp.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", &gocache)
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let r = read_doc(&report, "report");
+    let c = kind_cell(&r, "go1.26.8", "linux/amd64", "race");
+    assert_eq!(c["status"], "fail-relocation", "{c:#}");
+    assert_eq!(c["diagnosis"]["class"], "shared-cache", "{c:#}");
+    assert!(
+        s(&r["toolchains"][0]["note"]).contains("gocache: shared"),
+        "{r:#}"
+    );
+}

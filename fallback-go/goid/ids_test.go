@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qcompat/qcompat/fallback-go/goid"
+	"github.com/qcompat/qcompat/fallback-go/internal/probecheck"
 	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
@@ -109,15 +110,5 @@ func TestIDInFinalizer(t *testing.T) {
 	t.Fatal("the finalizer never ran")
 }
 
-func u(v uint64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
-}
+// u formats an ID for a message, as the probe does.
+var u = probecheck.Itoa

@@ -10,13 +10,29 @@ use serde::{Deserialize, Serialize};
 /// Go 1.23+'s linker refusing a pull linkname into the standard library.
 pub const INVALID_REFERENCE: &str = "invalid reference to";
 
-/// The linker's words for an accessor missing from the runtime.a it linked:
-/// the injector did not run for runtime (one list, so a cell's status and
-/// its diagnosis read the same lines).
-pub const UNDEFINED_ACCESSOR: [&str; 2] = [
+/// The words for an accessor missing from the runtime.a that was linked
+/// (the injector did not run for runtime), as Go's linker, an external
+/// linker (a c-shared or PIE link, a C host linking a c-archive) and the
+/// dynamic loader (a c-shared library or plugin opened at run time) say
+/// them. One list, so a cell's status and its diagnosis read the same lines.
+pub const UNDEFINED_ACCESSOR: [&str; 8] = [
     "relocation target runtime.GoroutineID not defined",
     "relocation target runtime.qcompatGoroutineIDFunc not defined",
+    "undefined symbol `runtime.GoroutineID'",
+    "undefined symbol `runtime.qcompatGoroutineIDFunc'",
+    "undefined reference to `runtime.GoroutineID'",
+    "undefined reference to `runtime.qcompatGoroutineIDFunc'",
+    "undefined symbol: runtime.GoroutineID",
+    "undefined symbol: runtime.qcompatGoroutineIDFunc",
 ];
+
+/// The first line of `output` that says the accessor is missing.
+pub fn undefined_accessor(output: &str) -> Option<&str> {
+    output
+        .lines()
+        .find(|l| UNDEFINED_ACCESSOR.iter().any(|m| l.contains(m)))
+        .map(str::trim)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

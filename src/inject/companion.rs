@@ -35,13 +35,21 @@ pub fn salt_disabled() -> bool {
     std::env::var_os(NO_SALT_ENV).is_some_and(|v| v == "1")
 }
 
-/// A short hash of qcompat's version and the companion text: it changes when
-/// either changes, so stale injected archives are never reused.
+/// What else changes an injected runtime.a beside the companion's text: 2 since
+/// the companion file has one path per content (before, a fresh temporary
+/// folder per compile, whose archives a plugin's host cannot share).
+const OUTPUT_GENERATION: &str = "2";
+
+/// A short hash of qcompat's version, the companion text and how it is
+/// compiled: it changes when any changes, so stale injected archives are
+/// never reused.
 pub fn salt() -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
     h.update(SOURCE.as_bytes());
+    h.update([0]);
+    h.update(OUTPUT_GENERATION.as_bytes());
     hex::encode(&h.finalize()[..8])
 }
 

@@ -11,12 +11,13 @@ use anyhow::{bail, Context, Result};
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 
-/// With `QCOMPAT_KEEP_TEMP=1`, the kept files are listed in this file of
-/// `$TMPDIR`, one path a line.
+/// With `QCOMPAT_KEEP_TEMP=1`, the companion file each compile of runtime
+/// used is listed in this file of `$TMPDIR`, one path a line (the file
+/// stays where it is: one path per content, see `companion_file`).
 pub const KEPT_LOG: &str = "qcompat-kept.log";
 
 /// Entry point; `args` are the words after `toolexec`.
@@ -157,20 +158,31 @@ extern "C" fn forward(sig: libc::c_int) {
     }
 }
 
+/// The companion file at one path per content: every compile of runtime
+/// (a plugin's with -dynlink and its host's without, a test's and a build's)
+/// then names the same file, so their export data agree. A fresh folder per
+/// compile makes `plugin.Open` refuse the plugin ("plugin was built with a
+/// different version of package runtime"). Under qcompat's cache, else the
+/// temporary folder.
+fn companion_file() -> Result<PathBuf> {
+    let mut key = crate::support::cache::Key::new("companion");
+    key.str("source", companion::SOURCE);
+    let dir = crate::support::cache::Area::Companion
+        .entry(&key)
+        .unwrap_or_else(|_| std::env::temp_dir().join(format!("qcompat-runtime-{}", key.hex())));
+    let file = dir.join(companion::FILE_NAME);
+    if std::fs::read(&file).is_ok_and(|b| b == companion::SOURCE.as_bytes()) {
+        return Ok(file);
+    }
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create {} for the companion file", dir.display()))?;
+    // Atomic: another compile may be reading it right now.
+    crate::support::fs::write_atomic(&file, companion::SOURCE)?;
+    Ok(file)
+}
+
 fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
-    let dir = tempfile::Builder::new()
-        .prefix("qcompat-runtime-")
-        .tempdir()
-        .map_err(crate::support::fs::tempfile_error)
-        .with_context(|| {
-            format!(
-                "cannot create a temporary directory for the companion file in {}",
-                std::env::temp_dir().display()
-            )
-        })?;
-    let file = dir.path().join(companion::FILE_NAME);
-    std::fs::write(&file, companion::SOURCE)
-        .with_context(|| format!("cannot write {}", file.display()))?;
+    let file = companion_file()?;
     let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
     // The go command lists source files last; one more file joins them.
     let mut child = Command::new(tool)
@@ -191,16 +203,13 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     if keep {
         // Not on stderr: the go command stores a compile's output in its
         // cache and replays it on later builds, naming a file long gone.
-        let kept = dir.keep();
         let log = std::env::temp_dir().join(KEPT_LOG);
-        let line = format!("{}\n", kept.join(companion::FILE_NAME).display());
+        let line = format!("{}\n", file.display());
         let _ = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&log)
             .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
-    } else {
-        drop(dir);
     }
     if let Some(sig) = status.signal() {
         // Die the way the compiler died, so the go command sees the same.

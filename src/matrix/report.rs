@@ -5,6 +5,7 @@ use super::shard::Shard;
 use crate::support::doc_error;
 use crate::support::fs::write_atomic;
 use crate::verify::cell::Outcome;
+use crate::verify::kind::BuildKind;
 use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -46,6 +47,9 @@ pub struct Cell {
     pub go: String,
     pub goos: String,
     pub goarch: String,
+    /// Which build of the program (reports from before build kinds: `build`).
+    #[serde(default)]
+    pub build: BuildKind,
     #[serde(flatten)]
     pub outcome: Outcome,
     /// The probe's check of goid's calibrated path, on cells that executed
@@ -64,6 +68,7 @@ impl Serialize for Cell {
         m.serialize_entry("go", &self.go)?;
         m.serialize_entry("goos", &self.goos)?;
         m.serialize_entry("goarch", &self.goarch)?;
+        m.serialize_entry("build", &self.build)?;
         m.serialize_entry("status", &o.status)?;
         m.serialize_entry("duration_s", &o.duration_s)?;
         m.serialize_entry("verified", &o.verified)?;
@@ -91,7 +96,7 @@ impl Cell {
             .is_some_and(|d| d.class == crate::verify::diagnosis::Class::Environment)
     }
 
-    pub fn new(go: &str, goos: &str, goarch: &str, mut outcome: Outcome) -> Cell {
+    pub fn new(go: &str, goos: &str, goarch: &str, build: BuildKind, mut outcome: Outcome) -> Cell {
         outcome.duration_s = (outcome.duration_s * 1000.0).round() / 1000.0;
         let calibrated = match outcome.verified {
             crate::verify::cell::Verified::Exec => outcome
@@ -106,12 +111,22 @@ impl Cell {
             go: go.to_string(),
             goos: goos.to_string(),
             goarch: goarch.to_string(),
+            build,
             outcome,
         }
     }
 
     pub fn platform(&self) -> String {
         format!("{}/{}", self.goos, self.goarch)
+    }
+
+    /// `linux/amd64`, or `linux/amd64 race` for a kind other than `build`:
+    /// what names the cell within its toolchain.
+    pub fn place(&self) -> String {
+        match self.build {
+            BuildKind::Build => self.platform(),
+            k => format!("{} {k}", self.platform()),
+        }
     }
 }
 
@@ -461,19 +476,19 @@ fn add_cells<'a>(
         if let Some(i) = out
             .cells
             .iter()
-            .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch)
+            .position(|o| o.go == c.go && o.goos == c.goos && o.goarch == c.goarch && o.build == c.build)
         {
             if from[i] == name {
                 bail!(
                     "{name}: cell {} {} appears twice in this report",
                     c.go,
-                    c.platform()
+                    c.place()
                 );
             }
             bail!(
                 "{name}: cell {} {} appears in two reports (also in {})",
                 c.go,
-                c.platform(),
+                c.place(),
                 from[i]
             );
         }
@@ -511,7 +526,7 @@ mod tests {
             v.as_object().unwrap().keys().cloned().collect()
         };
         let cell =
-            serde_json::to_value(Cell::new("go1.26.8", "linux", "amd64", outcome.clone())).unwrap();
+            serde_json::to_value(Cell::new("go1.26.8", "linux", "amd64", BuildKind::Build, outcome.clone())).unwrap();
         let mut want = keys(serde_json::to_value(&outcome).unwrap());
         want.extend(["go", "goos", "goarch"].map(String::from));
         let mut got = keys(cell.clone());

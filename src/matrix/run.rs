@@ -11,6 +11,7 @@ use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
 use crate::verify::cell::{self, Job, Ran};
+use crate::verify::kind::BuildKind;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -234,7 +235,10 @@ impl<'a> Pool<'a> {
     fn cell(&self, k: usize, single_threaded: bool, reporter: &dyn Reporter) -> Option<Cell> {
         let c = &self.planned[k];
         let p = &self.prepared[c.toolchain];
-        let name = format!("{} {}/{}", p.info.go, c.goos, c.goarch);
+        let name = match c.kind {
+            BuildKind::Build => format!("{} {}/{}", p.info.go, c.goos, c.goarch),
+            k => format!("{} {}/{} {k}", p.info.go, c.goos, c.goarch),
+        };
         reporter.event(Event::CellStarted {
             index: k,
             name: &name,
@@ -254,6 +258,8 @@ impl<'a> Pool<'a> {
                 work_dir: &self.work.path().join(c.toolchain.to_string()),
                 exec: self.exec,
                 lean: self.loaded.spec.lean,
+                kind: c.kind,
+                cc: c.cc.as_deref(),
                 extra_flags: &[],
                 single_threaded,
                 timeout: self.timeout,
@@ -270,7 +276,7 @@ impl<'a> Pool<'a> {
                 return None;
             }
         };
-        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, outcome);
+        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, c.kind, outcome);
         if let Some(d) = &cell.outcome.diagnosis {
             // The probe's own line (a wrong ID) stays ahead of the diagnosis.
             let line = d.line();

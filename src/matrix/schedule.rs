@@ -5,19 +5,23 @@ use super::plan::Planned;
 
 /// Cell indexes in the order to run them: the most expected work first
 /// (wasm builds are the largest and run under Node; qemu runs are slow;
-/// decided cells cost nothing), planned order among equals.
+/// kinds that rebuild std cost more; decided cells cost nothing), planned
+/// order among equals.
 pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
     let weight = |c: &Planned| -> u32 {
         if c.preset.is_some() {
             return 0;
         }
         let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
-        match (c.goarch.as_str(), runs_here) {
+        let platform = match (c.goarch.as_str(), runs_here) {
             ("wasm", _) => 4,
             ("amd64" | "386", true) => 2,
             (_, true) => 3,
             _ => 1,
-        }
+        };
+        // A race or cover cell rebuilds std instrumented: it costs more
+        // than any build cell.
+        platform + 4 * c.kind.weight()
     };
     let mut order: Vec<usize> = (0..planned.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));

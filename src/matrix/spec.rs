@@ -2,6 +2,7 @@
 //! which injector and program, and how to verify.
 
 use crate::support::doc_error;
+use crate::verify::kind::BuildKind;
 use anyhow::{anyhow, bail, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -28,6 +29,12 @@ pub struct Spec {
     /// of the run builds for itself.
     #[serde(default)]
     pub toolexec: Toolexec,
+    /// The builds each cell makes: `build` (the default), `test`, `race`,
+    /// `cover`, `debug`, `pie`, `trimpath`, `pgo`, `c-shared`, `c-archive`,
+    /// `plugin`; an entry `{kind: race, platforms: [GLOB, ...]}` limits a
+    /// kind to some platforms.
+    #[serde(default = "default_builds")]
+    pub builds: Vec<BuildEntry>,
     /// `builtin` (the probe from fallback-go) or a program of the user's.
     #[serde(default)]
     pub program: Program,
@@ -135,6 +142,10 @@ pub enum CgoOnly {
     Build,
 }
 
+fn default_builds() -> Vec<BuildEntry> {
+    vec![BuildEntry::Name(BuildKind::Build.name().into())]
+}
+
 fn default_toolchains() -> Vec<ToolchainEntry> {
     vec![ToolchainEntry::Selector("local".into())]
 }
@@ -143,6 +154,35 @@ fn default_timeout() -> u64 {
 }
 fn yes() -> bool {
     true
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum BuildEntry {
+    Name(String),
+    Limited(LimitedBuild),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitedBuild {
+    pub kind: String,
+    /// Globs over `goos/goarch`: the kind is built only there.
+    pub platforms: Vec<String>,
+}
+
+/// A build kind of the run, after checking.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub kind: BuildKind,
+    /// Where it is built (None: every platform of the run).
+    pub platforms: Option<GlobSet>,
+}
+
+impl Build {
+    pub fn wanted(&self, pair: &str) -> bool {
+        self.platforms.as_ref().is_none_or(|g| g.is_match(pair))
+    }
 }
 
 /// Which platforms a spec asks for, after checking.
@@ -164,6 +204,8 @@ pub struct Loaded {
     /// Module directory and package of the program.
     pub program: Option<(PathBuf, String)>,
     pub injector: InjectorChoice,
+    /// The build kinds, in the spec's order.
+    pub builds: Vec<Build>,
 }
 
 impl Loaded {
@@ -186,21 +228,59 @@ pub fn load(path: &Path) -> Result<Loaded> {
     parse(&text, path)
 }
 
+/// Points at the line of a spec that holds `needle`: `FILE:LINE: msg`.
+struct At<'a> {
+    src: String,
+    text: &'a str,
+}
+
+impl At<'_> {
+    fn err(&self, needle: &str, msg: String) -> anyhow::Error {
+        anyhow!("{}:{}: {msg}", self.src, doc_error::line_of(self.text, needle))
+    }
+}
+
 pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
-    let src = path.display();
-    doc_error::check_depth(&src.to_string(), text)?;
+    let src = path.display().to_string();
+    doc_error::check_depth(&src, text)?;
     let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
-        let e = doc_error::yaml(&src.to_string(), &e);
-        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
+        let e = doc_error::yaml(&src, &e);
+        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only)")
     })?;
-    let err_at =
-        |needle: &str, msg: String| anyhow!("{src}:{}: {msg}", doc_error::line_of(text, needle));
-    let platforms = match &spec.platforms {
+    let at = At { src, text };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let platforms = platforms(&spec.platforms, &at)?;
+    let include = globs(&spec.include, "include", &at)?;
+    let exclude = globs(&spec.exclude, "exclude", &at)?;
+    let program = program(&spec.program, base, &at)?;
+    let injector = injector(&spec.toolexec, base, &at)?;
+    let builds = builds(&spec.builds, &at)?;
+    check_numbers(&spec, &at)?;
+    let mut spec = spec;
+    for t in &mut spec.toolchains {
+        if let ToolchainEntry::Path { path } = t {
+            *path = base.join(&*path);
+        }
+    }
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        spec,
+        platforms,
+        include,
+        exclude,
+        program,
+        injector,
+        builds,
+    })
+}
+
+fn platforms(p: &Platforms, at: &At) -> Result<PlatformChoice> {
+    Ok(match p {
         Platforms::All => PlatformChoice::All,
         Platforms::Keyword(k) if k == "all" => PlatformChoice::All,
         Platforms::Keyword(k) if k == "first-class" => PlatformChoice::FirstClass,
         Platforms::Keyword(k) => {
-            return Err(err_at(
+            return Err(at.err(
                 k,
                 format!(
                     "platforms: {} is not `all`, `first-class` or a list of goos/goarch",
@@ -216,12 +296,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                 if !ok {
                     // A value YAML unescaped ("\0") is not in the text as
                     // read: name the `platforms:` line instead of line 0.
-                    let line = match doc_error::line_of(text, p) {
-                        0 => doc_error::line_of(text, "platforms"),
+                    let line = match doc_error::line_of(at.text, p) {
+                        0 => doc_error::line_of(at.text, "platforms"),
                         n => n,
                     };
                     return Err(anyhow!(
-                        "{src}:{line}: platform {} is not of the form goos/goarch (e.g. linux/arm64)",
+                        "{}:{line}: platform {} is not of the form goos/goarch (e.g. linux/arm64)",
+                        at.src,
                         crate::support::output::shown(&doc_error::cut(p))
                     ));
                 }
@@ -235,55 +316,54 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
             }
             PlatformChoice::List(unique)
         }
-    };
-    let globs = |list: &[String], key: &str| -> Result<Option<GlobSet>> {
-        if list.is_empty() {
-            return Ok(None);
-        }
-        let mut b = GlobSetBuilder::new();
-        for g in list {
-            let glob = Glob::new(g).map_err(|e| {
-                err_at(
-                    g,
-                    format!("{key}: bad glob {}: {e}", crate::support::output::shown(g)),
-                )
-            })?;
-            b.add(glob);
-        }
-        Ok(Some(b.build()?))
-    };
-    let include = globs(&spec.include, "include")?;
-    let exclude = globs(&spec.exclude, "exclude")?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let program = match &spec.program {
-        Program::Builtin => None,
-        Program::Keyword(k) if k == crate::inject::injector::BUILTIN_NAME => None,
-        Program::Keyword(k) => {
-            return Err(err_at(
-                k,
-                format!(
-                    "program: {} is not `builtin` or {{dir: MODULE_DIR, package: ./cmd/x}}",
-                    crate::support::output::shown(k)
-                ),
-            ))
-        }
+    })
+}
+
+fn globs(list: &[String], key: &str, at: &At) -> Result<Option<GlobSet>> {
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in list {
+        let glob = Glob::new(g).map_err(|e| {
+            at.err(
+                g,
+                format!("{key}: bad glob {}: {e}", crate::support::output::shown(g)),
+            )
+        })?;
+        b.add(glob);
+    }
+    Ok(Some(b.build()?))
+}
+
+fn program(p: &Program, base: &Path, at: &At) -> Result<Option<(PathBuf, String)>> {
+    match p {
+        Program::Builtin => Ok(None),
+        Program::Keyword(k) if k == crate::inject::injector::BUILTIN_NAME => Ok(None),
+        Program::Keyword(k) => Err(at.err(
+            k,
+            format!(
+                "program: {} is not `builtin` or {{dir: MODULE_DIR, package: ./cmd/x}}",
+                crate::support::output::shown(k)
+            ),
+        )),
         Program::Package { dir, package } => {
             let dir = base.join(dir);
             if !dir.join("go.mod").exists() {
-                return Err(err_at(
-                    &package.to_string(),
+                return Err(at.err(
+                    package,
                     format!("program: {} has no go.mod", dir.display()),
                 ));
             }
-            Some((dir, package.clone()))
+            Ok(Some((dir, package.clone())))
         }
-    };
-    if spec.toolchains.is_empty() {
-        bail!("{src}: toolchains: list at least one toolchain (e.g. `- local`)");
     }
-    let injector = match &spec.toolexec {
+}
+
+fn injector(t: &Toolexec, base: &Path, at: &At) -> Result<InjectorChoice> {
+    Ok(match t {
         Toolexec::Command(c) if c.trim().is_empty() => {
-            return Err(err_at("toolexec", "toolexec: empty command".into()))
+            return Err(at.err("toolexec", "toolexec: empty command".into()))
         }
         Toolexec::Command(c) if c.trim() == crate::inject::injector::BUILTIN_NAME => {
             InjectorChoice::Builtin
@@ -292,7 +372,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         Toolexec::Package { package, dir } => {
             let dir = base.join(dir.as_deref().unwrap_or(Path::new(".")));
             if !dir.join("go.mod").exists() {
-                return Err(err_at(
+                return Err(at.err(
                     package,
                     format!(
                         "toolexec: {} has no go.mod (dir is the injector's module, relative to the spec)",
@@ -301,7 +381,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                 ));
             }
             if !package.starts_with('.') && !package.contains('/') && !package.contains('.') {
-                return Err(err_at(
+                return Err(at.err(
                     package,
                     format!(
                         "toolexec: package {} is not a package path; write it like ./cmd/q",
@@ -314,12 +394,57 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
                 package: package.clone(),
             })
         }
-    };
+    })
+}
+
+/// The spec's build kinds, each once, with the platforms it is limited to.
+fn builds(entries: &[BuildEntry], at: &At) -> Result<Vec<Build>> {
+    let mut out: Vec<Build> = Vec::new();
+    for e in entries {
+        let (name, include) = match e {
+            BuildEntry::Name(n) => (n, &[][..]),
+            BuildEntry::Limited(l) => (&l.kind, &l.platforms[..]),
+        };
+        let Some(kind) = BuildKind::parse(name) else {
+            return Err(at.err(
+                name,
+                format!(
+                    "builds: {} is not a build kind ({})",
+                    crate::support::output::shown(name),
+                    BuildKind::names()
+                ),
+            ));
+        };
+        if out.iter().any(|b| b.kind == kind) {
+            return Err(at.err(
+                name,
+                format!("builds: {kind} is listed twice"),
+            ));
+        }
+        let platforms = globs(include, "builds: platforms", at)?;
+        out.push(Build { kind, platforms });
+    }
+    if out.is_empty() {
+        return Err(at.err(
+            "builds",
+            format!("builds: list at least one build kind ({})", BuildKind::names()),
+        ));
+    }
+    Ok(out)
+}
+
+fn check_numbers(spec: &Spec, at: &At) -> Result<()> {
+    if spec.toolchains.is_empty() {
+        bail!(
+            "{}: toolchains: list at least one toolchain (e.g. `- local`)",
+            at.src
+        );
+    }
     if spec.jobs == Some(0) {
-        return Err(err_at("jobs", "jobs: must be at least 1".into()));
+        return Err(at.err("jobs", "jobs: must be at least 1".into()));
     }
     if spec.timeout == 0 {
-        return Err(err_at(
+        return Err(at.err(
             "timeout",
             "timeout: must be at least 1 second".into(),
         ));
@@ -328,26 +453,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         if let ToolchainEntry::Selector(sel) = t {
             if sel != "local" {
                 crate::toolchains::parse_selector(sel).map_err(|e| {
-                    err_at(sel, format!("toolchains: {e}, `local` or {{path: GOROOT}}"))
+                    at.err(sel, format!("toolchains: {e}, `local` or {{path: GOROOT}}"))
                 })?;
             }
         }
     }
-    let mut spec = spec;
-    for t in &mut spec.toolchains {
-        if let ToolchainEntry::Path { path } = t {
-            *path = base.join(&*path);
-        }
-    }
-    Ok(Loaded {
-        path: path.to_path_buf(),
-        spec,
-        platforms,
-        include,
-        exclude,
-        program,
-        injector,
-    })
+    Ok(())
 }
 
 fn is_word(s: &str) -> bool {

@@ -28,7 +28,7 @@ pub fn regressions(report: &Report, pins: &Pins) -> Vec<String> {
                 format!(
                     "{} {} gave {} but the pins record {} as injected",
                     c.go,
-                    c.platform(),
+                    c.place(),
                     c.outcome.status.name(),
                     crate::support::output::shown(&m.pin.go)
                 )

@@ -1,5 +1,5 @@
 //! Reports for people and CI: a Markdown grid, JUnit XML (one testsuite per Go
-//! version, one testcase per platform) and a CI step summary.
+//! version, one testcase per platform and build kind) and a CI step summary.
 
 use crate::matrix::report::{Cell, Report};
 use crate::verify::cell::{Status, Verified};
@@ -16,22 +16,28 @@ fn label(c: &Cell) -> String {
         (Status::SkipInjector, _) => "⏭ injector".into(),
         (Status::SkipGccgo, _) => "⏭ gccgo".into(),
         (Status::SkipProgram, _) => "⏭ program".into(),
+        (Status::SkipUnsupported, _) => "⏭ unsupported".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }
 }
 
-/// A grid of platforms (rows) by Go versions (columns).
+/// A grid of platforms (rows; a row per platform and build kind when the
+/// run has kinds other than `build`) by Go versions (columns).
 pub fn markdown(r: &Report) -> String {
     let versions = in_version_order(r.versions());
-    let mut platforms: Vec<String> = Vec::new();
+    let mut rows: Vec<&Cell> = Vec::new();
     for c in &r.cells {
-        let p = c.platform();
-        if !platforms.contains(&p) {
-            platforms.push(p);
+        if !rows.iter().any(|o| o.place() == c.place()) {
+            rows.push(c);
         }
     }
-    platforms.sort();
+    rows.sort_by_key(|c| (c.platform(), c.build));
+    let platforms: Vec<String> = rows.iter().map(|c| c.place()).collect();
+    let kinds = r
+        .cells
+        .iter()
+        .any(|c| c.build != crate::verify::kind::BuildKind::Build);
     let mut s = String::new();
     let _ = writeln!(s, "# qcompat matrix\n");
     let _ = writeln!(
@@ -55,7 +61,12 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain."
+        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain.{}",
+        if kinds {
+            " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of the probe; `c-shared`: the probe as a C library loaded by a C host; see README \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it; ⏭ cgo on a kind: no C compiler for that platform here."
+        } else {
+            ""
+        }
     );
     for t in r
         .toolchains
@@ -133,7 +144,7 @@ fn table(
     for p in platforms {
         let row: Vec<String> = versions
             .iter()
-            .map(|v| show(r.cells.iter().find(|c| &c.go == v && &c.platform() == p)))
+            .map(|v| show(r.cells.iter().find(|c| &c.go == v && &c.place() == p)))
             .collect();
         let _ = writeln!(s, "| {p} | {} |", row.join(" | "));
     }
@@ -237,7 +248,7 @@ pub fn junit(r: &Report) -> String {
                 s,
                 "    <testcase classname=\"qcompat.matrix.{}\" name=\"{}\" time=\"{:.3}\"",
                 escape(c.go.as_str()),
-                escape(c.platform().as_str()),
+                escape(c.place().as_str()),
                 c.outcome.duration_s
             );
             let body = format!(
@@ -319,7 +330,7 @@ pub fn summary(r: &Report) -> String {
                 s,
                 "- **{} {}**: {} — {}",
                 c.go,
-                c.platform(),
+                c.place(),
                 c.outcome.status.name(),
                 md(&first_line(&c.outcome.stderr_excerpt, ""))
             );

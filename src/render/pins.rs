@@ -1,30 +1,31 @@
 //! The pins as the README shows them.
 
-use crate::policy::pins::{Pins, PlatformCalibrated};
+use crate::policy::pins::{BuildEvidence, Pins, PlatformCalibrated};
 
 /// The pins as a Markdown table: one row per pin, with what was measured
 /// and the evidence per toolchain.
 pub fn markdown_table(pins: &Pins) -> String {
     let mut s = String::from(
-        "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | calibrated | date | qcompat commit |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | calibrated | other builds (linked / executed / skipped) | date | qcompat commit |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for p in &pins.file.pins {
         let goid = p.goid_type.as_deref().unwrap_or("—");
         let Some(e) = &p.evidence else {
             s.push_str(&format!(
-                "| `{}` | {} | {} | {goid} | rule, untested | — | — | — | — |\n",
+                "| `{}` | {} | {} | {goid} | rule, untested | — | — | — | — | — |\n",
                 p.go, p.strategy, p.linkname
             ));
             continue;
         };
         // One row per toolchain; evidence recorded before per-toolchain
         // entries existed is one row of totals.
-        let rows: Vec<(String, u32, u32, u32, String, &str)> = if e.per_toolchain.is_empty() {
+        let rows: Vec<(String, u32, u32, u32, String, String, &str)> = if e.per_toolchain.is_empty() {
             vec![(
                 e.toolchains.join(", "),
                 e.platforms_linked,
                 e.platforms_executed,
                 e.platforms_skipped,
+                "—".to_string(),
                 "—".to_string(),
                 &e.date,
             )]
@@ -38,14 +39,15 @@ pub fn markdown_table(pins: &Pins) -> String {
                         t.executed,
                         t.skipped,
                         calibrated_cell(&t.calibrated),
+                        builds_cell(&t.builds),
                         t.date.as_str(),
                     )
                 })
                 .collect()
         };
-        for (go, linked, executed, skipped, calibrated, date) in rows {
+        for (go, linked, executed, skipped, calibrated, builds, date) in rows {
             s.push_str(&format!(
-                "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {calibrated} | {date} | {} |\n",
+                "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {calibrated} | {builds} | {date} | {} |\n",
                 p.go,
                 p.strategy,
                 p.linkname,
@@ -54,6 +56,19 @@ pub fn markdown_table(pins: &Pins) -> String {
         }
     }
     s
+}
+
+/// The pins table's cell for a toolchain's other build kinds:
+/// `race 1 / 1 / 0, c-shared 2 / 1 / 0`, or `—`.
+fn builds_cell(builds: &[BuildEvidence]) -> String {
+    if builds.is_empty() {
+        return "—".into();
+    }
+    builds
+        .iter()
+        .map(|b| format!("{} {} / {} / {}", b.build, b.linked, b.executed, b.skipped))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The pins table's calibrated cell for one toolchain: `13 pass @152`,

@@ -46,7 +46,7 @@ pub fn finish(
             skipped.len(),
             report.cells.len(),
             first.go,
-            first.platform(),
+            first.place(),
             first
                 .outcome
                 .note
@@ -106,7 +106,7 @@ fn print_result(report: &Report, json: bool) -> Result<()> {
         crate::outln!(
             "  FAIL {} {}: {}",
             c.go,
-            c.platform(),
+            c.place(),
             c.outcome.status.name()
         )?;
     }

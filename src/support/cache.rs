@@ -103,6 +103,10 @@ pub enum Area {
     /// What depends on a toolchain alone (`go tool dist list -json`), so a
     /// warm `probe` runs one go command.
     Facts,
+    /// The injector's companion file, one folder per content. Not derived
+    /// for `prune`: a compile of runtime may be reading it at any time, and
+    /// it is a few hundred bytes per qcompat version.
+    Companion,
 }
 
 impl Area {
@@ -137,6 +141,7 @@ impl Area {
             Area::Injectors => "injectors",
             Area::Wine => "wine",
             Area::Facts => "facts",
+            Area::Companion => "companion",
         })
     }
 

@@ -2,7 +2,7 @@
 //! go command's output and names the failure class, for doctor's checks,
 //! select's reasons and the matrix's cell notes alike.
 
-use crate::go::linkname::{INVALID_REFERENCE, UNDEFINED_ACCESSOR};
+use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
 use serde::{Deserialize, Serialize};
 
 /// The failure classes a user of an injector can hit (README: "When the
@@ -174,7 +174,7 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             fix,
         });
     }
-    if let Some(l) = UNDEFINED_ACCESSOR.iter().find_map(|m| find(m)) {
+    if let Some(l) = undefined_accessor(stderr) {
         let l = l.to_string();
         if cx.salted == Some(false) && cx.precompiled_std {
             return Some(Diagnosis {

@@ -160,6 +160,8 @@ pub fn check(
             work_dir: work.path(),
             exec: true,
             lean: false,
+            kind: crate::verify::kind::BuildKind::Build,
+            cc: None,
             extra_flags: extra,
             single_threaded: false,
             timeout: tc.go.timeout,

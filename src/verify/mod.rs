@@ -3,6 +3,7 @@
 //! the host, and what a failed build means.
 
 pub mod cell;
+pub mod kind;
 pub mod diagnosis;
 pub mod live;
 pub mod probeprog;

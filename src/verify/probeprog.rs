@@ -71,22 +71,53 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../fallback-go/internal/calib/getg_s390x.s"),
     ),
     (
+        "internal/probecheck/probecheck.go",
+        include_str!("../../fallback-go/internal/probecheck/probecheck.go"),
+    ),
+    (
+        "internal/probecheck/injected.go",
+        include_str!("../../fallback-go/internal/probecheck/injected.go"),
+    ),
+    (
+        "internal/probecheck/plain.go",
+        include_str!("../../fallback-go/internal/probecheck/plain.go"),
+    ),
+    (
+        "internal/probecheck/stub.s",
+        include_str!("../../fallback-go/internal/probecheck/stub.s"),
+    ),
+    (
         "cmd/qcompat-probe/main.go",
         include_str!("../../fallback-go/cmd/qcompat-probe/main.go"),
     ),
     (
-        "cmd/qcompat-probe/injected.go",
-        include_str!("../../fallback-go/cmd/qcompat-probe/injected.go"),
+        "cmd/qcompat-probe/probe_test.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe/probe_test.go"),
     ),
     (
-        "cmd/qcompat-probe/plain.go",
-        include_str!("../../fallback-go/cmd/qcompat-probe/plain.go"),
+        "cmd/qcompat-probe-lib/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-lib/main.go"),
     ),
     (
-        "cmd/qcompat-probe/stub.s",
-        include_str!("../../fallback-go/cmd/qcompat-probe/stub.s"),
+        "cmd/qcompat-probe-lib/host/host.c",
+        include_str!("../../fallback-go/cmd/qcompat-probe-lib/host/host.c"),
+    ),
+    (
+        "cmd/qcompat-probe-plugin/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-plugin/main.go"),
+    ),
+    (
+        "cmd/qcompat-probe-pluginhost/main.go",
+        include_str!("../../fallback-go/cmd/qcompat-probe-pluginhost/main.go"),
     ),
 ];
+
+/// The pgo build kind's CPU profile of the probe (made by ci/probe_pgo.sh),
+/// relative to the module: passed as `-pgo=<dir>/PGO_PROFILE`. Not
+/// `default.pgo` in the probe's directory, which every plain build would use.
+pub const PGO_PROFILE: &str = "cmd/qcompat-probe/testdata/probe.pgo";
+
+const PGO_BYTES: &[u8] = include_bytes!("../../fallback-go/cmd/qcompat-probe/testdata/probe.pgo");
 
 /// Writes the probe module to a directory named after its content hash under
 /// qcompat's cache, once, and returns it. A stable path lets the go build
@@ -96,6 +127,7 @@ pub fn materialize() -> Result<PathBuf> {
     for (name, text) in FILES {
         key.str(name, text);
     }
+    key.bytes(PGO_PROFILE, PGO_BYTES);
     let root = crate::support::cache::Area::Probe.dir()?;
     let dir = crate::support::cache::Area::Probe.entry(&key)?;
     if dir.join("go.mod").exists() {
@@ -107,6 +139,12 @@ pub fn materialize() -> Result<PathBuf> {
         .tempdir_in(&root)
         .with_context(|| format!("cannot write in {}", root.display()))?;
     crate::support::scratch::write_files(tmp.path(), FILES)?;
+    let pgo = tmp.path().join(PGO_PROFILE);
+    if let Some(parent) = pgo.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&pgo, PGO_BYTES).with_context(|| format!("cannot write {}", pgo.display()))?;
     match std::fs::rename(tmp.path(), &dir) {
         Ok(()) => {
             let _ = tmp.keep();

@@ -50,6 +50,21 @@ pub struct ToolchainEvidence {
     /// executed cell of this toolchain (missing in evidence from before it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calibrated: Vec<PlatformCalibrated>,
+    /// The run's build kinds other than `build` (whose counts are the
+    /// fields above): per kind, its cells that linked, executed and were
+    /// skipped (missing in evidence from before build kinds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<BuildEvidence>,
+}
+
+/// One build kind's cells of a toolchain, counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildEvidence {
+    pub build: crate::verify::kind::BuildKind,
+    pub linked: u32,
+    pub executed: u32,
+    pub skipped: u32,
 }
 
 /// One executed cell's calibrated result, as its matrix report gave it.

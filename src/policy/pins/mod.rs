@@ -6,7 +6,9 @@ pub mod update;
 mod evidence;
 mod range;
 
-pub use evidence::{CalibratedEvidence, Evidence, PlatformCalibrated, ToolchainEvidence};
+pub use evidence::{
+    BuildEvidence, CalibratedEvidence, Evidence, PlatformCalibrated, ToolchainEvidence,
+};
 pub use range::Range;
 
 use crate::go::linkname::Policy;

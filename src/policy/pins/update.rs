@@ -2,11 +2,12 @@
 //! evidence in matrix/pins.yaml.
 
 use crate::go::linkname;
-use crate::matrix::report::Report;
+use crate::matrix::report::{Cell, Report};
 use crate::policy::pins::{
-    Evidence, Pin, Pins, PinsFile, PlatformCalibrated, Strategy, ToolchainEvidence,
+    BuildEvidence, Evidence, Pin, Pins, PinsFile, PlatformCalibrated, Strategy, ToolchainEvidence,
 };
 use crate::verify::cell::{Status, Verified};
+use crate::verify::kind::BuildKind;
 use anyhow::{bail, Result};
 use semver::Version;
 
@@ -85,28 +86,18 @@ fn check_whole(report: &Report) -> Result<()> {
     Ok(())
 }
 
-/// One toolchain's cells, counted, with their calibrated results.
+/// One toolchain's cells, counted (the `build` kind's; the other kinds
+/// apart), with their calibrated results.
 struct Tally {
     linked: u32,
     executed: u32,
     skipped: u32,
     calibrated: Vec<PlatformCalibrated>,
+    builds: Vec<BuildEvidence>,
 }
 
-/// Counts `go`'s cells; a failing cell refuses the update.
-fn tally(report: &Report, go: &str) -> Result<Tally> {
-    let cells: Vec<_> = report.cells.iter().filter(|c| c.go == go).collect();
-    let failed: Vec<String> = cells
-        .iter()
-        .filter(|c| c.outcome.status.is_failure())
-        .map(|c| format!("{} ({})", c.platform(), c.outcome.status.name()))
-        .collect();
-    if !failed.is_empty() {
-        bail!(
-            "{go} has failing cells: {}; pins only record passing evidence (fix them, or pin stack by hand)",
-            failed.join(", ")
-        );
-    }
+/// Cells that linked, executed, and were skipped.
+fn count(cells: &[&Cell]) -> (u32, u32, u32) {
     let passed = |exec: bool| {
         cells
             .iter()
@@ -115,11 +106,34 @@ fn tally(report: &Report, go: &str) -> Result<Tally> {
             .count() as u32
     };
     let linked = passed(false);
+    (linked, passed(true), cells.len() as u32 - linked)
+}
+
+/// Counts `go`'s cells; a failing cell refuses the update.
+fn tally(report: &Report, go: &str) -> Result<Tally> {
+    let cells: Vec<&Cell> = report.cells.iter().filter(|c| c.go == go).collect();
+    let failed: Vec<String> = cells
+        .iter()
+        .filter(|c| c.outcome.status.is_failure())
+        .map(|c| format!("{} ({})", c.place(), c.outcome.status.name()))
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "{go} has failing cells: {}; pins only record passing evidence (fix them, or pin stack by hand)",
+            failed.join(", ")
+        );
+    }
+    let (builds, others): (Vec<_>, Vec<_>) =
+        cells.into_iter().partition(|c| c.build == BuildKind::Build);
+    let (linked, executed, skipped) = count(&builds);
+    let mut kinds: Vec<BuildKind> = others.iter().map(|c| c.build).collect();
+    kinds.sort();
+    kinds.dedup();
     Ok(Tally {
         linked,
-        executed: passed(true),
-        skipped: cells.len() as u32 - linked,
-        calibrated: cells
+        executed,
+        skipped,
+        calibrated: builds
             .iter()
             .filter_map(|c| {
                 c.calibrated.map(|k| PlatformCalibrated {
@@ -128,6 +142,19 @@ fn tally(report: &Report, go: &str) -> Result<Tally> {
                     result: k.result,
                     offset: k.offset,
                 })
+            })
+            .collect(),
+        builds: kinds
+            .into_iter()
+            .map(|build| {
+                let of: Vec<_> = others.iter().copied().filter(|c| c.build == build).collect();
+                let (linked, executed, skipped) = count(&of);
+                BuildEvidence {
+                    build,
+                    linked,
+                    executed,
+                    skipped,
+                }
             })
             .collect(),
     })
@@ -216,6 +243,7 @@ impl Run<'_> {
             date: today.to_string(),
             injector_sha256,
             calibrated: t.calibrated.clone(),
+            builds: t.builds.clone(),
         });
         ev.per_toolchain.sort_by(|a, b| {
             let key = |g: &str| crate::go::version::parse(g).map(|v| v.version).ok();
@@ -276,6 +304,7 @@ mod tests {
                         go,
                         goos,
                         goarch,
+                        crate::verify::kind::BuildKind::Build,
                         Outcome {
                             status: *status,
                             verified: *verified,

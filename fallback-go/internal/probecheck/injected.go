@@ -1,6 +1,6 @@
 //go:build !qcompat_plain
 
-package main
+package probecheck
 
 import _ "unsafe" // for go:linkname
 

@@ -2,13 +2,15 @@
 //! an injector, then run it where this machine can. The matrix runs many of
 //! these; `select` and `doctor --deep` run one for the host.
 
-use crate::go::linkname::{INVALID_REFERENCE, UNDEFINED_ACCESSOR};
-use crate::go::platforms::{needs_cgo, precompiled_std, CGO_ONLY_WHY};
-use crate::go::runners;
+use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
+use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
 use crate::support::process::{self, display_command};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
+
+mod exec;
+pub mod steps;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -28,6 +30,10 @@ pub enum Status {
     /// The program under test cannot be built by this toolchain (its go.mod
     /// needs a newer Go), as an injector the toolchain cannot build.
     SkipProgram,
+    /// The go command does not build this kind for this platform
+    /// (`-race is not supported on linux/riscv64`), or the kind needs what
+    /// the toolchain or program lacks (PGO before Go 1.21).
+    SkipUnsupported,
 }
 
 impl Status {
@@ -50,6 +56,7 @@ impl Status {
                 | Status::SkipInjector
                 | Status::SkipGccgo
                 | Status::SkipProgram
+                | Status::SkipUnsupported
         )
     }
 
@@ -66,6 +73,7 @@ impl Status {
             Status::SkipGccgo => "skip-gccgo",
             Status::Timeout => "timeout",
             Status::SkipProgram => "skip-program",
+            Status::SkipUnsupported => "skip-unsupported",
         }
     }
 }
@@ -110,6 +118,12 @@ pub struct Job<'a> {
     /// any `-gcflags=all=` makes Go <= 1.19 rebuild it, which changes what an
     /// unsalted injector's users get.
     pub lean: bool,
+    /// Which build of the program (`go build`, `go test -c -race`, a C
+    /// library, ...).
+    pub kind: crate::verify::kind::BuildKind,
+    /// The C compiler for a kind that needs cgo (the host's, or the
+    /// target's cross compiler).
+    pub cc: Option<&'a Path>,
     /// Extra go build flags (`-a`).
     pub extra_flags: &'a [&'a str],
     /// Build on one thread (see [`crate::go::gocmd::single_threaded`]): for
@@ -145,12 +159,17 @@ pub const PROBE_CHECKS: u32 = 9;
 
 /// Reads the go command's verdict on a failed build for `goos/goarch`.
 pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
-    if UNDEFINED_ACCESSOR.iter().any(|m| stderr.contains(m)) {
+    if undefined_accessor(stderr).is_some() {
         Status::FailRelocation
     } else if stderr.contains(INVALID_REFERENCE) {
         Status::FailLinkname
     } else if go_mod_too_new(stderr).is_some() {
         Status::SkipProgram
+    } else if unsupported_line(stderr).is_some() {
+        Status::SkipUnsupported
+    } else if stderr.contains("requires cgo") {
+        // `-race requires cgo; enable cgo by setting CGO_ENABLED=1`
+        Status::SkipCgo
     } else if stderr.contains("requires external (cgo) linking")
         // Go 1.19 runs the host C compiler for cgo-only ports; anywhere else
         // a failed external link is a real failure.
@@ -219,149 +238,134 @@ impl Ran {
 }
 
 fn build_and_run(job: &Job) -> Ran {
-    // Named after the program, so a user program's binary is not a "probe".
-    let stem = Path::new(job.package)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| !n.is_empty() && n != "." && n != "..")
-        .unwrap_or_else(|| "program".into());
-    let out: PathBuf = job
-        .out_dir
-        .join(format!("{stem}-{}-{}", job.goos, job.goarch));
-    let precompiled = precompiled_std(job.goroot, job.goos, job.goarch);
-    let mut cmd = std::process::Command::new(job.go);
-    cmd.arg("build").arg("-o").arg(&out);
-    cmd.args(job.extra_flags);
-    if let Some(t) = job.toolexec {
-        cmd.arg(format!("-toolexec={t}"));
-    }
-    if job.lean && !precompiled {
-        crate::go::gocmd::lean_flags(&mut cmd, &[]);
-    }
-    if job.single_threaded {
-        crate::go::gocmd::single_threaded(&mut cmd);
-    }
-    cmd.arg(job.package).current_dir(job.module_dir);
-    crate::support::scratch::isolate(&mut cmd);
-    cmd.env("GOTOOLCHAIN", "local")
-        .env("GOOS", job.goos)
-        .env("GOARCH", job.goarch);
-    if let Some(c) = job.gocache {
-        cmd.env("GOCACHE", c);
-    }
-    let command = display_command(&cmd);
-    // The go command leaves its work directory behind when interrupted: keep
-    // it, and the injector's files, inside a directory this run removes.
-    let tmp = job.work_dir.join("tmp");
-    if std::fs::create_dir_all(&tmp).is_ok() {
-        cmd.env("GOTMPDIR", &tmp).env("TMPDIR", &tmp);
-    }
+    let plan = steps::plan(job);
     let mut outcome = Outcome {
         status: Status::FailBuild,
         verified: Verified::Link,
         duration_s: 0.0,
-        command,
+        command: plan
+            .steps
+            .iter()
+            .map(|s| display_command(&s.cmd))
+            .collect::<Vec<_>>()
+            .join(" && "),
         stderr_excerpt: String::new(),
         note: None,
         diagnosis: None,
     };
-    let built = match process::run(cmd, job.timeout) {
-        Ok(c) => c,
-        Err(e) => {
-            outcome.stderr_excerpt = format!("{e:#}");
-            return Ran::Finished(outcome);
+    for step in plan.steps {
+        if let Some(end) = build_step(job, step, plan.precompiled, &mut outcome) {
+            return end;
         }
-    };
-    outcome.duration_s = built.duration.as_secs_f64();
-    outcome.stderr_excerpt = process::excerpt(&built.stderr, EXCERPT);
-    if built.timed_out || built.cancelled {
-        outcome.status = Status::Timeout;
-        if built.cancelled {
-            return Ran::Interrupted(outcome);
-        }
-        return Ran::Finished(outcome);
     }
-    if !built.success() {
-        outcome.status = classify_build_failure(&built.stderr, job.goos, job.goarch);
-        if job.toolexec.is_some() {
-            let mut cx = job.diag.clone();
-            cx.precompiled_std = precompiled;
-            cx.private_gocache = job.gocache.is_some();
-            outcome.diagnosis = crate::verify::diagnosis::diagnose(&built.stderr, &cx);
-        }
-        if outcome.status == Status::SkipCgo {
-            outcome.note = Some(format!("{}/{} needs {CGO_ONLY_WHY}", job.goos, job.goarch));
-        }
-        if let Some(l) = go_mod_too_new(&built.stderr) {
-            outcome.diagnosis = None;
-            outcome.note = Some(format!(
-                "the program cannot be built by {}: {l}",
-                job.diag.go
-            ));
-        }
+    if job.kind.is_test() && !plan.exe.exists() {
+        // `go test -c` of a package without tests writes no binary.
+        outcome.status = Status::SkipUnsupported;
+        outcome.note = Some(format!(
+            "{} has no test files: `go test -c` built no test binary",
+            job.package
+        ));
         return Ran::Finished(outcome);
     }
     outcome.status = Status::Pass;
     if !job.exec {
         return Ran::Finished(outcome);
     }
-    let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
-        Ok(r) => r,
-        Err(why) => {
-            outcome.note = Some(format!("linked, not run: {why}"));
-            return Ran::Finished(outcome);
-        }
-    };
-    if let Some((path, text)) = &runner.script {
-        if let Err(e) = std::fs::write(path, text) {
-            outcome.note = Some(format!(
-                "linked, not run: cannot write {}: {e}",
-                path.display()
-            ));
-            return Ran::Finished(outcome);
-        }
-    }
-    let rcmd = runner.command(&out);
-    outcome.command = format!("{} && {}", outcome.command, display_command(&rcmd));
-    outcome.verified = Verified::Exec;
-    let ran = match process::run(rcmd, job.timeout) {
+    exec::run(job, &plan.exe, &plan.args, outcome)
+}
+
+/// Runs one build command of the cell; Some with the cell's end when it
+/// failed (or was stopped), None to go on.
+fn build_step(
+    job: &Job,
+    step: steps::Step,
+    precompiled: bool,
+    outcome: &mut Outcome,
+) -> Option<Ran> {
+    let built = match process::run(step.cmd, job.timeout) {
         Ok(c) => c,
         Err(e) => {
-            outcome.status = Status::FailRun;
             outcome.stderr_excerpt = format!("{e:#}");
-            return Ran::Finished(outcome);
+            return Some(Ran::Finished(outcome.clone()));
         }
     };
-    outcome.duration_s = built.duration.as_secs_f64() + ran.duration.as_secs_f64();
-    let all = format!("{}{}", ran.stdout, ran.stderr);
-    outcome.stderr_excerpt = process::excerpt(&all, EXCERPT);
-    if ran.timed_out || ran.cancelled {
+    outcome.duration_s += built.duration.as_secs_f64();
+    outcome.stderr_excerpt = process::excerpt(&built.stderr, EXCERPT);
+    if built.timed_out || built.cancelled {
         outcome.status = Status::Timeout;
-        return Ran::Finished(outcome);
-    }
-    match crate::verify::probeprog::parse_line(&all) {
-        Some(p) if p.ok && ran.success() && p.checked == PROBE_CHECKS => {
-            outcome.note = Some(p.line);
+        if built.cancelled {
+            return Some(Ran::Interrupted(outcome.clone()));
         }
-        Some(p) if p.ok && ran.success() => {
-            outcome.status = Status::FailRun;
+        return Some(Ran::Finished(outcome.clone()));
+    }
+    if built.success() {
+        return None;
+    }
+    outcome.status = classify_build_failure(&built.stderr, job.goos, job.goarch);
+    if job.toolexec.is_some() {
+        let mut cx = job.diag.clone();
+        cx.precompiled_std = precompiled;
+        cx.private_gocache = job.gocache.is_some();
+        outcome.diagnosis = crate::verify::diagnosis::diagnose(&built.stderr, &cx);
+    }
+    match outcome.status {
+        Status::SkipCgo if job.kind.needs_cgo() => {
             outcome.note = Some(format!(
-                "{} (the probe must check {PROBE_CHECKS} goroutines)",
-                p.line
-            ));
+                "{} builds need cgo on {}/{}: {}",
+                job.kind,
+                job.goos,
+                job.goarch,
+                first_line(&built.stderr)
+            ))
         }
-        Some(p) => {
-            outcome.status = Status::FailRun;
-            if !p.ok {
-                outcome.diagnosis = Some(crate::verify::diagnosis::wrong_id(&p.line, job.diag));
-            }
-            outcome.note = Some(p.line);
+        Status::SkipCgo => {
+            outcome.note = Some(format!("{}/{} needs {CGO_ONLY_WHY}", job.goos, job.goarch))
         }
-        // A user program prints no probe line: its exit status decides.
-        None if ran.success() && !job.package.ends_with("qcompat-probe") => {}
-        None => outcome.status = Status::FailRun,
+        Status::SkipUnsupported => {
+            outcome.diagnosis = None;
+            outcome.note = Some(format!(
+                "the go command does not build {} for {}/{}: {}",
+                job.kind,
+                job.goos,
+                job.goarch,
+                unsupported_line(&built.stderr).unwrap_or("")
+            ))
+        }
+        _ if !step.go && outcome.status == Status::FailBuild => {
+            outcome.note = Some(format!(
+                "the C host did not build: {}",
+                first_line(&built.stderr)
+            ))
+        }
+        _ => {}
     }
-    Ran::Finished(outcome)
+    if let Some(l) = go_mod_too_new(&built.stderr) {
+        outcome.diagnosis = None;
+        outcome.note = Some(format!(
+            "the program cannot be built by {}: {l}",
+            job.diag.go
+        ));
+    }
+    Some(Ran::Finished(outcome.clone()))
+}
+
+/// The first line of an output that is not the go command's `# package`
+/// header.
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("# "))
+        .unwrap_or("")
+}
+
+/// The go command's refusal of a build kind on a platform:
+/// `-race is not supported on linux/riscv64`,
+/// `-buildmode=pie not supported on js/wasm`.
+fn unsupported_line(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains(" not supported on ") && l.starts_with('-'))
 }
 
 #[cfg(test)]

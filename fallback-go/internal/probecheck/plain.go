@@ -1,6 +1,6 @@
 //go:build qcompat_plain
 
-package main
+package probecheck
 
 import "github.com/qcompat/qcompat/fallback-go/internal/calib"
 

@@ -1,0 +1,135 @@
+//! Running a built cell where this machine can (natively, qemu-user, Node,
+//! Wine) and reading its verdict: the probe's line, or a user program's exit
+//! status, or the loader's refusal of a library.
+
+use super::{Job, Outcome, Ran, Status, Verified, EXCERPT, PROBE_CHECKS};
+use crate::go::runners;
+use crate::support::process::{self, display_command};
+use std::path::Path;
+
+/// Runs `exe` with `args` for the built cell `outcome` and records the
+/// verdict; a binary this machine cannot run leaves the cell linked.
+pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) -> Ran {
+    let built_s = outcome.duration_s;
+    let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
+        Ok(r) => r,
+        Err(why) => {
+            outcome.note = Some(format!("linked, not run: {why}"));
+            return Ran::Finished(outcome);
+        }
+    };
+    if job.kind == crate::verify::kind::BuildKind::Race && !runner.argv.is_empty() {
+        // Measured: qemu-aarch64 gives a 39-bit address space and the race
+        // runtime stops with "ThreadSanitizer: unsupported VMA range".
+        outcome.note = Some(
+            "linked, not run: the race detector's runtime (ThreadSanitizer) does not run under an emulator (qemu-user's address space is not the one it needs)".into(),
+        );
+        return Ran::Finished(outcome);
+    }
+    if let Some((path, text)) = &runner.script {
+        if let Err(e) = std::fs::write(path, text) {
+            outcome.note = Some(format!(
+                "linked, not run: cannot write {}: {e}",
+                path.display()
+            ));
+            return Ran::Finished(outcome);
+        }
+    }
+    let mut rcmd = runner.command(exe);
+    rcmd.args(args);
+    match cross_libraries(job) {
+        // A cgo or PIE binary for another architecture is dynamically
+        // linked: qemu finds its loader and libc in the cross folder.
+        Ok(Some(prefix)) => {
+            rcmd.env("QEMU_LD_PREFIX", prefix);
+        }
+        Ok(None) => {}
+        Err(why) => {
+            outcome.note = Some(format!("linked, not run: {why}"));
+            return Ran::Finished(outcome);
+        }
+    }
+    outcome.command = format!("{} && {}", outcome.command, display_command(&rcmd));
+    outcome.verified = Verified::Exec;
+    let ran = match process::run(rcmd, job.timeout) {
+        Ok(c) => c,
+        Err(e) => {
+            outcome.status = Status::FailRun;
+            outcome.stderr_excerpt = format!("{e:#}");
+            return Ran::Finished(outcome);
+        }
+    };
+    outcome.duration_s = built_s + ran.duration.as_secs_f64();
+    let all = format!("{}{}", ran.stdout, ran.stderr);
+    outcome.stderr_excerpt = process::excerpt(&all, EXCERPT);
+    if ran.timed_out || ran.cancelled {
+        outcome.status = Status::Timeout;
+        return Ran::Finished(outcome);
+    }
+    verdict(job, &all, ran.success(), &mut outcome);
+    Ran::Finished(outcome)
+}
+
+/// The cell's status from what the run printed.
+fn verdict(job: &Job, all: &str, success: bool, outcome: &mut Outcome) {
+    match crate::verify::probeprog::parse_line(all) {
+        Some(p) if p.ok && success && p.checked == PROBE_CHECKS => {
+            outcome.note = Some(p.line);
+        }
+        Some(p) if p.ok && success => {
+            outcome.status = Status::FailRun;
+            outcome.note = Some(format!(
+                "{} (the probe must check {PROBE_CHECKS} goroutines)",
+                p.line
+            ));
+        }
+        Some(p) => {
+            outcome.status = Status::FailRun;
+            if !p.ok {
+                outcome.diagnosis = Some(crate::verify::diagnosis::wrong_id(&p.line, job.diag));
+            }
+            outcome.note = Some(p.line);
+        }
+        // A user program prints no probe line: its exit status decides.
+        None if success && !job.package.ends_with(crate::verify::probeprog::PACKAGE) => {}
+        None => {
+            outcome.status = Status::FailRun;
+            // A library or plugin whose runtime lacks the accessor links (Go
+            // 1.27 can leave the symbol undefined, golang/go#81051) and is
+            // refused only when loaded: `undefined symbol: runtime.GoroutineID`.
+            if crate::go::linkname::undefined_accessor(all).is_some() {
+                outcome.status = Status::FailRelocation;
+                if job.toolexec.is_some() {
+                    let mut cx = job.diag.clone();
+                    cx.private_gocache = job.gocache.is_some();
+                    outcome.diagnosis = crate::verify::diagnosis::diagnose(all, &cx);
+                }
+            }
+        }
+    }
+}
+
+/// The library folder of a dynamically linked cell's cross target
+/// (`/usr/aarch64-linux-gnu`); an error when it is not installed.
+fn cross_libraries(job: &Job) -> Result<Option<String>, String> {
+    use crate::verify::kind::{gnu_triplet, host_goarch, BuildKind};
+    let dynamic = job.kind.needs_cgo() || job.kind == BuildKind::Pie;
+    if !dynamic || job.goos != "linux" || Some(job.goarch) == host_goarch() {
+        return Ok(None);
+    }
+    let Some(triplet) = gnu_triplet(job.goarch) else {
+        return Err(format!(
+            "a {} binary for linux/{} is dynamically linked and no loader folder is known for it",
+            job.kind, job.goarch
+        ));
+    };
+    let dir = format!("/usr/{triplet}");
+    if Path::new(&dir).is_dir() {
+        Ok(Some(dir))
+    } else {
+        Err(format!(
+            "a {} binary for linux/{} is dynamically linked and its loader is not installed ({dir}; Debian: the libc6 cross package of gcc-{triplet})",
+            job.kind, job.goarch
+        ))
+    }
+}

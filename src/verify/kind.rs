@@ -1,0 +1,253 @@
+//! Build kinds: the ways users build Go through an injector (`go build`,
+//! `go test`, `-race`, `-cover`, a debugger build, PIE, `-trimpath`, PGO, C
+//! libraries, plugins). Each compiles runtime its own way, with cache
+//! entries of its own, and fails in its own words; a matrix cell is a
+//! toolchain, a platform and one of these.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuildKind {
+    /// `go build` of the probe (what the matrix always did).
+    #[default]
+    Build,
+    /// The probe as a test: `go test -c`, the binary run.
+    Test,
+    /// `go test -c -race`: race instrumentation, std rebuilt, cgo.
+    Race,
+    /// `go test -c -cover`.
+    Cover,
+    /// A debugger's build: `-gcflags=all=-N -l`.
+    Debug,
+    /// `-buildmode=pie`.
+    Pie,
+    /// `-trimpath`.
+    Trimpath,
+    /// `-pgo=` a profile of the probe.
+    Pgo,
+    /// `-buildmode=c-shared`, loaded by a C host with dlopen.
+    CShared,
+    /// `-buildmode=c-archive`, linked into a C host.
+    CArchive,
+    /// `-buildmode=plugin`, opened by a Go host.
+    Plugin,
+}
+
+impl BuildKind {
+    pub const ALL: [BuildKind; 11] = [
+        BuildKind::Build,
+        BuildKind::Test,
+        BuildKind::Race,
+        BuildKind::Cover,
+        BuildKind::Debug,
+        BuildKind::Pie,
+        BuildKind::Trimpath,
+        BuildKind::Pgo,
+        BuildKind::CShared,
+        BuildKind::CArchive,
+        BuildKind::Plugin,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BuildKind::Build => "build",
+            BuildKind::Test => "test",
+            BuildKind::Race => "race",
+            BuildKind::Cover => "cover",
+            BuildKind::Debug => "debug",
+            BuildKind::Pie => "pie",
+            BuildKind::Trimpath => "trimpath",
+            BuildKind::Pgo => "pgo",
+            BuildKind::CShared => "c-shared",
+            BuildKind::CArchive => "c-archive",
+            BuildKind::Plugin => "plugin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BuildKind> {
+        BuildKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The names, for messages: `build, test, ...`.
+    pub fn names() -> String {
+        BuildKind::ALL.map(BuildKind::name).join(", ")
+    }
+
+    /// Kinds that need cgo and a C compiler for the target: the race runtime
+    /// is linked through cgo, and the C libraries and plugins are built and
+    /// loaded by C code.
+    pub fn needs_cgo(self) -> bool {
+        matches!(
+            self,
+            BuildKind::Race | BuildKind::CShared | BuildKind::CArchive | BuildKind::Plugin
+        )
+    }
+
+    /// Built with `go test -c` (the probe's TestProbe is what runs).
+    pub fn is_test(self) -> bool {
+        matches!(self, BuildKind::Test | BuildKind::Race | BuildKind::Cover)
+    }
+
+    /// The oldest Go whose go command has this kind's flag, with why.
+    pub fn min_go(self) -> Option<(u64, &'static str)> {
+        match self {
+            // -pgo is Go 1.20's; Go 1.21 made it a supported feature.
+            BuildKind::Pgo => Some((21, "PGO (-pgo) is supported from Go 1.21")),
+            _ => None,
+        }
+    }
+
+    /// The go command's flags for this kind (beside `-o` and `-toolexec`);
+    /// `pgo` is the profile for [`BuildKind::Pgo`].
+    pub fn go_flags(self, pgo: Option<&Path>) -> Vec<String> {
+        let s = |v: &[&str]| v.iter().map(|f| f.to_string()).collect();
+        match self {
+            BuildKind::Build | BuildKind::Test => vec![],
+            BuildKind::Race => s(&["-race"]),
+            BuildKind::Cover => s(&["-cover"]),
+            BuildKind::Debug => s(&["-gcflags=all=-N -l"]),
+            BuildKind::Pie => s(&["-buildmode=pie"]),
+            BuildKind::Trimpath => s(&["-trimpath"]),
+            BuildKind::Pgo => match pgo {
+                Some(p) => vec![format!("-pgo={}", p.display())],
+                None => vec![],
+            },
+            BuildKind::CShared => s(&["-buildmode=c-shared"]),
+            BuildKind::CArchive => s(&["-buildmode=c-archive"]),
+            BuildKind::Plugin => s(&["-buildmode=plugin"]),
+        }
+    }
+
+    /// Whether `-gcflags=all=-dwarf=false` and `-ldflags=-s -w` (a lean
+    /// build) may be added: a debugger build keeps its own gcflags, and the
+    /// C libraries and plugins keep their symbol tables for the loader.
+    pub fn allows_lean(self) -> bool {
+        !matches!(
+            self,
+            BuildKind::Debug | BuildKind::CShared | BuildKind::CArchive | BuildKind::Plugin
+        )
+    }
+
+    /// How much more a cold cell of this kind costs than a `build` cell, for
+    /// the pool's longest-first order: race and cover rebuild std with
+    /// instrumentation; debug, PIE, C libraries and plugins rebuild it with
+    /// other flags and link twice (library and host).
+    pub fn weight(self) -> u32 {
+        match self {
+            BuildKind::Build | BuildKind::Trimpath | BuildKind::Test => 0,
+            BuildKind::Pgo | BuildKind::Pie | BuildKind::Debug => 1,
+            BuildKind::Cover | BuildKind::CArchive | BuildKind::CShared | BuildKind::Plugin => 2,
+            BuildKind::Race => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for BuildKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The GNU triplet of a Linux GOARCH, the prefix of its C cross compiler
+/// (`aarch64-linux-gnu-gcc`, Debian's `gcc-aarch64-linux-gnu`) and the
+/// folder of its libraries (`/usr/aarch64-linux-gnu`, for qemu's `-L`).
+pub fn gnu_triplet(goarch: &str) -> Option<&'static str> {
+    Some(match goarch {
+        "amd64" => "x86_64-linux-gnu",
+        "386" => "i686-linux-gnu",
+        "arm64" => "aarch64-linux-gnu",
+        "arm" => "arm-linux-gnueabihf",
+        "riscv64" => "riscv64-linux-gnu",
+        "ppc64le" => "powerpc64le-linux-gnu",
+        "s390x" => "s390x-linux-gnu",
+        "loong64" => "loongarch64-linux-gnu",
+        "mips64le" => "mips64el-linux-gnuabi64",
+        _ => return None,
+    })
+}
+
+/// The C compiler for a cgo build for `goos/goarch` on this machine: the
+/// host's `cc` for the host, else a Linux cross compiler found on PATH.
+pub fn c_compiler(goos: &str, goarch: &str) -> Result<PathBuf, String> {
+    let find = |name: &str| crate::go::gocmd::resolve(Path::new(name));
+    let host = goos == std::env::consts::OS && Some(goarch) == host_goarch();
+    if host {
+        return ["cc", "gcc", "clang"]
+            .iter()
+            .find_map(|n| find(n))
+            .ok_or_else(|| "no C compiler on PATH (cc, gcc or clang)".to_string());
+    }
+    if goos != "linux" {
+        return Err(format!(
+            "cgo builds for {goos}/{goarch} need a C cross compiler for {goos}; qcompat looks for Linux ones only"
+        ));
+    }
+    let Some(triplet) = gnu_triplet(goarch) else {
+        return Err(format!(
+            "no C cross compiler is known for linux/{goarch}"
+        ));
+    };
+    let name = format!("{triplet}-gcc");
+    find(&name).ok_or_else(|| {
+        format!("{name} is not installed (Debian: gcc-{triplet}), so linux/{goarch} has no cgo builds here")
+    })
+}
+
+/// This machine's GOARCH.
+pub fn host_goarch() -> Option<&'static str> {
+    Some(match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "arm" => "arm",
+        "riscv64" => "riscv64",
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+        "s390x" => "s390x",
+        "loongarch64" => "loong64",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for k in BuildKind::ALL {
+            assert_eq!(BuildKind::parse(k.name()), Some(k));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.name())
+            );
+            assert_eq!(
+                <BuildKind as clap::ValueEnum>::from_str(k.name(), false).unwrap(),
+                k
+            );
+        }
+        assert_eq!(BuildKind::parse("shared"), None);
+    }
+
+    #[test]
+    fn cross_compilers_name_their_package() {
+        let e = c_compiler("linux", "mips").unwrap_err();
+        assert!(e.contains("linux/mips"), "{e}");
+        let e = c_compiler("windows", "amd64").unwrap_err();
+        assert!(e.contains("windows/amd64"), "{e}");
+    }
+}

@@ -12,9 +12,8 @@ use checks::{
 };
 use injector_checks::{deep_check, injector_go_check, program_check, toolid_check};
 
-use crate::go::discover;
 use crate::go::gocmd::Go;
-use crate::go::runtime_layout::{self, RuntimeLayout};
+use crate::inject::facts::ToolchainFacts;
 use crate::inject::injector::Injector;
 use crate::policy::pins::Pins;
 use crate::policy::select::{self, Mode, Selection};
@@ -95,7 +94,9 @@ pub fn diagnose(o: &Options) -> Report {
     // The injector under test: --toolexec, else GOFLAGS', else qcompat's own.
     // Chosen first, as the version's coverage depends on it.
     let chosen = o.injector.choose(&tc);
-    let layout = environment_checks(o, &go, &tc, chosen.as_ref().ok(), &mut checks);
+    let t = ToolchainFacts::of(tc);
+    environment_checks(o, &go, &t, chosen.as_ref().ok(), &mut checks);
+    let tc = &t.toolchain;
     let inj = match chosen {
         Ok(i) => i,
         Err(e) => {
@@ -108,35 +109,35 @@ pub fn diagnose(o: &Options) -> Report {
             return finish(checks, None, None, Some(tc.version.compiler));
         }
     };
-    let known = crate::inject::facts::gather(&tc, &inj, None, o.timeout);
+    let known = t.injector(&inj, None, o.timeout);
     if let Some(answer) = &known.tool_id {
         checks.push(toolid_check(
-            &tc,
+            tc,
             &inj.command,
             inj.builtin,
             known.precompiled_host_std,
             answer,
         ));
     }
-    checks.extend(injector_go_check(&tc, &inj, known.built_by.as_deref()));
-    let selection = selection_checks(o, &tc, &layout, &inj, &known, &mut checks);
+    checks.extend(injector_go_check(tc, &inj, known.built_by.as_deref()));
+    let selection = selection_checks(o, &t, &inj, &known, &mut checks);
     finish(checks, selection, Some(&inj), Some(tc.version.compiler))
 }
 
 /// The checks that need no injector: the version against the pins, the
-/// compiler, the runtime layout (returned for the selection), linkname,
-/// GOFLAGS, a toolchain switch and GOCACHE.
+/// compiler, the runtime layout, linkname, GOFLAGS, a toolchain switch and
+/// GOCACHE.
 fn environment_checks(
     o: &Options,
     go: &Go,
-    tc: &discover::Toolchain,
+    t: &ToolchainFacts,
     inj: Option<&Injector>,
     checks: &mut Vec<Check>,
-) -> RuntimeLayout {
+) {
+    let tc = &t.toolchain;
     checks.push(version_check(tc, o.pins, inj));
     checks.push(compiler_check(tc));
-    let layout = runtime_layout::read(tc.goroot());
-    checks.push(runtime_check(tc, &layout));
+    checks.push(runtime_check(tc, &t.layout));
     checks.extend(linkname_check(tc));
     checks.push(match go.check_goflags(&tc.env.goflags) {
         Ok(()) => goflags_check(&tc.env.goflags, inj),
@@ -160,15 +161,13 @@ fn environment_checks(
         ));
     }
     checks.push(gocache_check(&tc.env.gocache));
-    layout
 }
 
 /// The selection, with the live check under --deep, and the checks of what
 /// that check built.
 fn selection_checks(
     o: &Options,
-    tc: &discover::Toolchain,
-    layout: &RuntimeLayout,
+    t: &ToolchainFacts,
     inj: &Injector,
     known: &crate::inject::facts::Facts,
     checks: &mut Vec<Check>,
@@ -179,7 +178,7 @@ fn selection_checks(
         offline_why: "doctor builds only with --deep",
         program: o.program,
     };
-    match select::select(tc, layout, o.pins, inj, known, ask) {
+    match select::select(t, o.pins, inj, known, ask) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
                 checks.push(deep_check(inj, live, o.program.is_some()));

@@ -14,8 +14,6 @@ mod verdict;
 pub use decide::decide;
 pub use facts::Facts;
 
-use crate::go::discover::Toolchain;
-use crate::go::runtime_layout::RuntimeLayout;
 use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
 use crate::verify::diagnosis::Class;
@@ -116,16 +114,16 @@ pub struct Ask<'a> {
     pub program: Option<&'a Program>,
 }
 
-/// Gathers the facts for `tc` and `inj` and decides, running the live check
+/// Gathers the facts for `t` and `inj` and decides, running the live check
 /// through `inj` when the table asks for one.
 pub fn select(
-    tc: &Toolchain,
-    layout: &RuntimeLayout,
+    t: &crate::inject::facts::ToolchainFacts,
     pins: &Pins,
     inj: &Injector,
     known: &crate::inject::facts::Facts,
     ask: Ask,
 ) -> Result<Selection> {
+    let (tc, layout) = (&t.toolchain, &t.layout);
     let salted = known.salted;
     let Ask {
         mode,

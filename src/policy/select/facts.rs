@@ -2,10 +2,9 @@
 //! runtime layout, the pins and what is known of the injector.
 
 use super::goflags::tags_in_goflags;
-use crate::go::discover::Toolchain;
 use crate::go::linkname::{self, Policy};
-use crate::go::runtime_layout::RuntimeLayout;
 use crate::go::version::Compiler;
+use crate::inject::facts::ToolchainFacts;
 use crate::inject::injector::Injector;
 use crate::policy::pins::{CalibratedEvidence, Pins, Strategy};
 use crate::verify::program::ProgramFacts;
@@ -86,15 +85,17 @@ pub const CALIBRATED_GOARCH: &[&str] = &[
 pub const NOCALIBRATE_TAG: &str = "qcompat_nocalibrate";
 
 impl Facts {
+    /// What select decides from: the producer's facts of the toolchain
+    /// (`t`) and of the injector (`known`), the pins and the program.
     pub fn gather(
-        tc: &Toolchain,
-        layout: &RuntimeLayout,
+        t: &ToolchainFacts,
         pins: &Pins,
         inj: &Injector,
         known: &crate::inject::facts::Facts,
         offline_why: &str,
         program: Option<ProgramFacts>,
     ) -> Facts {
+        let (tc, layout) = (&t.toolchain, &t.layout);
         let pin = pins.find(&tc.version.version).map(|m| {
             let ev = m.pin.evidence.as_ref();
             PinFacts {

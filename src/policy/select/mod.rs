@@ -131,7 +131,7 @@ pub fn select(
         program,
     } = ask;
     let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
-    let facts = Facts::gather(tc, layout, pins, inj, known, offline_why, pfacts.clone());
+    let facts = Facts::gather(t, pins, inj, known, offline_why, pfacts.clone());
     let mut s = decide(&facts, mode, &mut || {
         let cx = crate::verify::live::diag_context(
             tc,

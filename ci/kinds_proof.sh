@@ -15,6 +15,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+source ci/lib.sh
 qcompat=${1:-$root/target/release/qcompat}
 [ -x "$qcompat" ] || { echo "ci/kinds_proof.sh: no qcompat at $qcompat: cargo build --release first, or name it" >&2; exit 2; }
 commit=$(git rev-parse --short=12 HEAD)
@@ -162,8 +163,8 @@ unsupported() {
 
 echo "kinds proof at $commit${dirty:+ (fallback-go has uncommitted changes)}, $(date -u +%FT%TZ), qcompat $("$qcompat" --version 2>/dev/null)"
 echo "host: $(uname -m), gcc $(gcc -dumpversion), $(aarch64-linux-gnu-gcc --version | head -1), $(qemu-aarch64-static --version | head -1)"
-GO119=/usr/lib/go-1.19/bin/go
-GO126=$(command -v go)
+GO119=$(toolchain_go go1.19.8) || exit 2
+GO126=$(toolchain_go go1.26.8) || exit 2
 for go in "$GO119" "$GO126"; do
   kinds "$go" linux/amd64 injected
   kinds "$go" linux/arm64 injected

@@ -6,6 +6,8 @@
 # diff -r -x .cache old new` (the binary and output paths are written as BIN and OUT).
 B=$(realpath "$1"); O=$(realpath -m "$2"); mkdir -p "$O"; cd "$(dirname "$0")/.."
 export QCOMPAT_CACHE_DIR="$O/.cache"
+source ci/lib.sh
+GO119=$(toolchain_go go1.19.8) || exit 1
 n=0
 run() { n=$((n+1)); "$B" "$@" > $O/$n.out 2> $O/$n.err; echo "rc=$?" >> $O/$n.err; echo "$*" > $O/$n.cmd; }
 run --help
@@ -13,15 +15,15 @@ for c in probe select doctor matrix pins toolchains schema; do run $c --help; do
 for c in "matrix run" "matrix plan" "matrix merge" "pins update" "pins check" "pins table" "toolchains list" "toolchains path" "toolchains install" "toolchains prune"; do run $c --help; done
 run probe --json
 run probe
-run --go /usr/lib/go-1.19/bin/go probe --json
+run --go "$GO119" probe --json
 run --go /usr/bin/go-12 probe --json
 run select --offline --json
 run select --offline
-run --go /usr/lib/go-1.19/bin/go select --offline --json
+run --go "$GO119" select --offline --json
 run select --offline --format goflags
 run doctor --json
 run doctor
-run --go /usr/lib/go-1.19/bin/go doctor --json
+run --go "$GO119" doctor --json
 run --go /usr/bin/go-12 doctor --json
 for s in probe selection doctor report pins nope; do run schema $s; done
 run pins table

@@ -1,7 +1,9 @@
-//! The rule that keeps the flow one-way: no import cycle between the
-//! top-level modules of `src/` (`cli`, `commands`, `matrix`, `policy`, ...).
-//! A module's dependencies are the `crate::NAME` paths its files name, in
-//! `use` lines and inline alike; comments and test modules do not count.
+//! The rules that keep the code readable and the flow one-way: no import
+//! cycle between the top-level modules of `src/` (`cli`, `commands`,
+//! `matrix`, `policy`, ...), and no function over [`MAX_FN_LINES`] or file
+//! over [`MAX_FILE_LINES`] lines. A module's dependencies are the
+//! `crate::NAME` paths its files name, in `use` lines and inline alike;
+//! comments and test modules do not count, for either rule.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -49,7 +51,8 @@ fn dependencies(text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
     out
 }
 
-fn graph(src: &Path) -> Graph {
+/// Every `.rs` file below `src`, sorted.
+fn rs_files(src: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -62,6 +65,12 @@ fn graph(src: &Path) -> Graph {
             }
         }
     }
+    files.sort();
+    files
+}
+
+fn graph(src: &Path) -> Graph {
+    let files = rs_files(src);
     let modules: BTreeSet<String> = files
         .iter()
         .filter_map(|f| module_of(f.strip_prefix(src).ok()?))
@@ -148,4 +157,123 @@ fn the_check_sees_cycles_and_groups() {
     assert_eq!(find_cycle(&g), None);
     g.entry("c".into()).or_default().insert("a".into());
     assert_eq!(find_cycle(&g).map(|c| c.join(" ")), Some("a b c a".into()));
+}
+
+/// The longest a function may be, from its `fn` line to its closing brace.
+const MAX_FN_LINES: usize = 80;
+/// The longest a file may be, without its test module.
+const MAX_FILE_LINES: usize = 500;
+
+/// Long functions the lead is splitting right now (issue #25 in flight):
+/// (file, function). Each must still be long, so the list cannot rot.
+const LONG_FOR_NOW: &[(&str, &str)] = &[
+    ("src/verify/cell/steps.rs", "plan"),
+    ("src/verify/diagnosis.rs", "diagnose"),
+];
+
+/// A file's lines up to its test module (`#[cfg(test)]`).
+fn non_test_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with("#[cfg(test)]"))
+        .collect()
+}
+
+/// The name of the function a line starts (`pub(crate) async fn name`).
+fn fn_name(line: &str) -> Option<&str> {
+    let mut rest = line.trim_start();
+    if let Some(r) = rest.strip_prefix("pub") {
+        rest = match r.strip_prefix('(') {
+            Some(r) => r.split_once(')')?.1,
+            None => r,
+        }
+        .trim_start();
+    }
+    for q in ["const ", "async ", "unsafe "] {
+        rest = rest.strip_prefix(q).unwrap_or(rest);
+    }
+    let name = rest.strip_prefix("fn ")?;
+    let end = name
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    (end > 0).then(|| &name[..end])
+}
+
+/// The functions of `lines` longer than `max`: (name, lines), counted from
+/// the `fn` line to the closing brace at the same indent. A declaration
+/// without a body (`fn f();`) is not counted.
+fn long_functions(lines: &[&str], max: usize) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = fn_name(line) else { continue };
+        let opens = lines[i..]
+            .iter()
+            .map(|l| l.trim_end())
+            .find(|l| l.ends_with('{') || l.ends_with(';') || l.ends_with('}'));
+        if !opens.is_some_and(|l| l.ends_with('{')) {
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let close = format!("{indent}}}");
+        if let Some(n) = lines[i..].iter().position(|l| *l == close) {
+            if n + 1 > max {
+                out.push((name.to_string(), n + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_long_functions_or_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    let mut allowed_seen = BTreeSet::new();
+    for f in rs_files(&root.join("src")) {
+        let rel = f
+            .strip_prefix(root)
+            .expect("under the crate")
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(&f).expect("read source");
+        let lines = non_test_lines(&text);
+        if lines.len() > MAX_FILE_LINES {
+            problems.push(format!(
+                "{rel}: {} lines without its tests (at most {MAX_FILE_LINES}): split it into modules named for what they do",
+                lines.len()
+            ));
+        }
+        for (name, n) in long_functions(&lines, MAX_FN_LINES) {
+            if LONG_FOR_NOW.contains(&(rel.as_str(), name.as_str())) {
+                allowed_seen.insert((rel.clone(), name));
+                continue;
+            }
+            problems.push(format!(
+                "{rel}: fn {name} is {n} lines (at most {MAX_FN_LINES}): split it into named steps"
+            ));
+        }
+    }
+    for (file, name) in LONG_FOR_NOW {
+        if !allowed_seen.contains(&(file.to_string(), name.to_string())) {
+            problems.push(format!(
+                "{file}: fn {name} is in LONG_FOR_NOW but no longer over {MAX_FN_LINES} lines (or gone): remove it from the list"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_length_check_counts_bodies_not_tests() {
+    let body = "    x();\n".repeat(5);
+    let text = format!(
+        "pub(crate) fn long() {{\n{body}}}\nfn short() {{ 1 }}\ntrait T {{\n    fn decl(&self);\n    fn with_body(&self) {{\n{body}    }}\n}}\n#[cfg(test)]\nmod tests {{\n    fn in_test() {{\n{body}    }}\n}}\n"
+    );
+    let lines = non_test_lines(&text);
+    assert_eq!(
+        long_functions(&lines, 5),
+        vec![("long".to_string(), 7), ("with_body".to_string(), 7)]
+    );
+    assert!(long_functions(&lines, 7).is_empty());
+    assert_eq!(fn_name("    pub async fn go_name(&self)"), Some("go_name"));
+    assert_eq!(fn_name("let fnord = 1;"), None);
 }

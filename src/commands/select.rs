@@ -2,7 +2,8 @@
 //! go flags a build script uses).
 
 use super::{Global, InjectorArgs};
-use crate::go::{discover, runtime_layout};
+use crate::go::discover;
+use crate::inject::facts::ToolchainFacts;
 use crate::policy::select::{self, Coverage, Mode, Selection};
 use crate::support::output;
 use anyhow::Result;
@@ -56,7 +57,7 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
     }
     let program = super::program(injector)?;
     let inj = super::injector_request(injector)?.choose(&tc)?;
-    let layout = runtime_layout::read(tc.goroot());
+    let t = ToolchainFacts::of(tc);
     let mode = if offline {
         Mode::Offline
     } else if verify {
@@ -65,11 +66,10 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
         Mode::Default
     };
     let s = select::select(
-        &tc,
-        &layout,
+        &t,
         &pins,
         &inj,
-        &crate::inject::facts::gather(&tc, &inj, None, tc.go.timeout),
+        &t.injector(&inj, None, t.toolchain.go.timeout),
         select::Ask {
             mode,
             offline_why: "--offline was given",
@@ -77,7 +77,7 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
         },
     )?;
     match line {
-        Some(l) => lines(&s, l, &tc.env.goflags)?,
+        Some(l) => lines(&s, l, &t.toolchain.env.goflags)?,
         None => output::emit(g.format(), &s, |out| human(&s, out))?,
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -142,77 +142,86 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
         opts.check_providers()?;
     }
     match cmd {
-        Cmd::List { remote } => list(remote, opts, g.format())?,
-        Cmd::Path { version } => {
-            // The same selectors as matrix specs: 1.27.3, 1.27.x, supported, local.
-            let roots: Vec<PathBuf> = if version.trim() == "local" {
-                vec![PathBuf::from(&g.go()?.path)]
-            } else {
-                toolchains::resolve_with(&version, opts)?
-            }
-            .into_iter()
-            .map(|bin| {
-                // bin/go -> GOROOT
-                bin.parent()
-                    .and_then(|b| b.parent())
-                    .map(PathBuf::from)
-                    .unwrap_or(bin)
-            })
-            .collect();
-            if roots.is_empty() {
-                eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
-            }
-            if g.json {
-                crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
-            } else {
-                for r in roots {
-                    crate::outln!("{}", r.display())?;
-                }
-            }
-        }
-        Cmd::Install { version, via } => {
-            let toolchains::Selector::Exact(v) = toolchains::parse_selector(&version)? else {
-                anyhow::bail!(
-                    "toolchains install takes one exact version such as 1.27.3, not {}",
-                    crate::support::output::shown(&version)
-                );
-            };
-            let i = match via {
-                Via::Gotoolchain => toolchains::via_gotoolchain(
-                    &crate::go::version::format_go_name(&v),
-                    g.timeout(),
-                )?,
-                Via::Download => toolchains::install_download(&v, opts)?,
-            };
-            output::emit(g.format(), &i, |s| {
-                s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
-            })?;
-        }
-        Cmd::Prune { keep, dry_run } => {
-            let mut gone = toolchains::prune(&keep, dry_run)?;
-            // Work folders of matrix runs that died are the matrix's to know.
-            if !dry_run {
-                gone.extend(crate::matrix::reclaim_stale_work_dirs());
-            }
-            #[derive(Serialize)]
-            struct Pruned {
-                dry_run: bool,
-                removed: Vec<PathBuf>,
-            }
-            let doc = Pruned {
-                dry_run,
-                removed: gone,
-            };
-            output::emit(g.format(), &doc, |s| {
-                for p in &doc.removed {
-                    s.push_str(&format!(
-                        "{} {}\n",
-                        if dry_run { "would remove" } else { "removed" },
-                        p.display()
-                    ));
-                }
-            })?;
+        Cmd::List { remote } => list(remote, opts, g.format()),
+        Cmd::Path { version } => path(&version, opts, g),
+        Cmd::Install { version, via } => install(&version, via, opts, g),
+        Cmd::Prune { keep, dry_run } => prune(&keep, dry_run, g),
+    }
+}
+
+/// `toolchains path`: the GOROOTs a selector resolves to (the same
+/// selectors as matrix specs: 1.27.3, 1.27.x, supported, local).
+fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
+    let roots: Vec<PathBuf> = if version.trim() == "local" {
+        vec![PathBuf::from(&g.go()?.path)]
+    } else {
+        toolchains::resolve_with(version, opts)?
+    }
+    .into_iter()
+    .map(|bin| {
+        // bin/go -> GOROOT
+        bin.parent()
+            .and_then(|b| b.parent())
+            .map(PathBuf::from)
+            .unwrap_or(bin)
+    })
+    .collect();
+    if roots.is_empty() {
+        eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
+    }
+    if g.json {
+        crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
+    } else {
+        for r in roots {
+            crate::outln!("{}", r.display())?;
         }
     }
     Ok(())
+}
+
+/// `toolchains install`: one exact version, downloaded or through GOTOOLCHAIN.
+fn install(version: &str, via: Via, opts: &Options, g: &Global) -> Result<()> {
+    let toolchains::Selector::Exact(v) = toolchains::parse_selector(version)? else {
+        anyhow::bail!(
+            "toolchains install takes one exact version such as 1.27.3, not {}",
+            crate::support::output::shown(version)
+        );
+    };
+    let i = match via {
+        Via::Gotoolchain => {
+            toolchains::via_gotoolchain(&crate::go::version::format_go_name(&v), g.timeout())?
+        }
+        Via::Download => toolchains::install_download(&v, opts)?,
+    };
+    output::emit(g.format(), &i, |s| {
+        s.push_str(&format!("{} {}\n", i.version, i.goroot.display()))
+    })
+}
+
+/// `toolchains prune`: the cache's toolchains not kept, its derived areas,
+/// and the work folders of matrix runs that died.
+fn prune(keep: &[String], dry_run: bool, g: &Global) -> Result<()> {
+    let mut gone = toolchains::prune(keep, dry_run)?;
+    // Work folders of matrix runs that died are the matrix's to know.
+    if !dry_run {
+        gone.extend(crate::matrix::reclaim_stale_work_dirs());
+    }
+    #[derive(Serialize)]
+    struct Pruned {
+        dry_run: bool,
+        removed: Vec<PathBuf>,
+    }
+    let doc = Pruned {
+        dry_run,
+        removed: gone,
+    };
+    output::emit(g.format(), &doc, |s| {
+        for p in &doc.removed {
+            s.push_str(&format!(
+                "{} {}\n",
+                if dry_run { "would remove" } else { "removed" },
+                p.display()
+            ));
+        }
+    })
 }

@@ -226,28 +226,7 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
     };
     let mut version = Version::new(major, minor, patch);
     if let Some(pre) = pre {
-        let split = pre.find(|c: char| c.is_ascii_digit()).ok_or_else(|| {
-            err(
-                raw,
-                format!(
-                    "pre-release {} has no number",
-                    crate::support::output::shown(pre)
-                ),
-            )
-        })?;
-        let (tag, n) = pre.split_at(split);
-        if !matches!(tag, "rc" | "beta" | "alpha") {
-            return Err(err(
-                raw,
-                format!(
-                    "unknown pre-release tag {}",
-                    crate::support::output::shown(tag)
-                ),
-            ));
-        }
-        let n = parse_num(raw, n, "pre-release number")?;
-        version.pre =
-            Prerelease::new(&format!("{tag}.{n}")).map_err(|e| err(raw, e.to_string()))?;
+        version.pre = parse_prerelease(raw, pre)?;
     }
     if devel {
         let mut pre = String::from("devel");
@@ -265,6 +244,31 @@ fn parse_release(raw: &str, word: &str, devel: bool) -> Result<Version, ParseErr
             BuildMetadata::new(&sanitize_ident(vendor)).map_err(|e| err(raw, e.to_string()))?;
     }
     Ok(version)
+}
+
+/// A Go pre-release tag (`rc2`, `beta1`) as semver's `rc.2`.
+fn parse_prerelease(raw: &str, pre: &str) -> Result<Prerelease, ParseError> {
+    let split = pre.find(|c: char| c.is_ascii_digit()).ok_or_else(|| {
+        err(
+            raw,
+            format!(
+                "pre-release {} has no number",
+                crate::support::output::shown(pre)
+            ),
+        )
+    })?;
+    let (tag, n) = pre.split_at(split);
+    if !matches!(tag, "rc" | "beta" | "alpha") {
+        return Err(err(
+            raw,
+            format!(
+                "unknown pre-release tag {}",
+                crate::support::output::shown(tag)
+            ),
+        ));
+    }
+    let n = parse_num(raw, n, "pre-release number")?;
+    Prerelease::new(&format!("{tag}.{n}")).map_err(|e| err(raw, e.to_string()))
 }
 
 /// Turns arbitrary text into dot-separated semver identifiers.

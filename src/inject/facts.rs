@@ -1,14 +1,68 @@
-//! The one producer of what is known about an injector on a toolchain
-//! without building through it: who it is, whether it salts its tool ID,
-//! which Go built it, and whether the toolchain links a precompiled host std.
-//! select, doctor and `matrix plan` all read these, so they cannot disagree
-//! on when an injector is asked for its `-V=full` line.
+//! The one producer of what is known about a toolchain and an injector on
+//! it without building through it: the toolchain, its runtime layout and
+//! (for a matrix) its platforms ([`ToolchainFacts`]); the injector: who it
+//! is, whether it salts its tool ID, which Go built it, and whether the
+//! toolchain links a precompiled host std ([`Facts`]). select, doctor and
+//! `matrix plan` all read these, so they cannot disagree on when an
+//! injector is asked for its `-V=full` line.
 
 use crate::go::discover::Toolchain;
+use crate::go::platforms::Platform;
+use crate::go::runtime_layout::RuntimeLayout;
 use crate::inject::build::BuildInfo;
 use crate::inject::injector::{Injector, Source};
 use crate::inject::toolid::{self, ToolIdCheck};
 use std::time::Duration;
+
+/// What is known about a toolchain without building with it.
+#[derive(Debug, Clone)]
+pub struct ToolchainFacts {
+    pub toolchain: Toolchain,
+    /// Whether the runtime's g has a goid field, and its type.
+    pub layout: RuntimeLayout,
+    /// The GOOS/GOARCH pairs it targets, with those it marks broken; only
+    /// gccgo's host for gccgo, whose go command has no `dist` (None: not
+    /// asked for, as select and doctor decide for `go env`'s pair).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "matrix plan's prepare_one adopts it after #25")
+    )]
+    pub platforms: Option<Vec<Platform>>,
+}
+
+impl ToolchainFacts {
+    /// The toolchain and its runtime layout.
+    pub fn of(toolchain: Toolchain) -> ToolchainFacts {
+        let layout = crate::go::runtime_layout::read(toolchain.goroot());
+        ToolchainFacts {
+            toolchain,
+            layout,
+            platforms: None,
+        }
+    }
+
+    /// With its platforms too (`go tool dist list`), as a matrix plans them.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "matrix plan's prepare_one adopts it after #25")
+    )]
+    pub fn with_platforms(toolchain: Toolchain) -> anyhow::Result<ToolchainFacts> {
+        let platforms = if toolchain.version.compiler == crate::go::version::Compiler::Gccgo {
+            crate::go::platforms::host_only(&toolchain)
+        } else {
+            crate::go::platforms::platforms_with_broken(&toolchain.go)?
+        };
+        Ok(ToolchainFacts {
+            platforms: Some(platforms),
+            ..ToolchainFacts::of(toolchain)
+        })
+    }
+
+    /// The facts of the injector `inj` on this toolchain ([`gather`]).
+    pub fn injector(&self, inj: &Injector, build: Option<&BuildInfo>, timeout: Duration) -> Facts {
+        gather(&self.toolchain, inj, build, timeout)
+    }
+}
 
 /// Who the injector is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +141,24 @@ pub fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The producer on the real `go` of this machine: g.goid's type, and
+    /// platforms only when asked for.
+    #[test]
+    fn toolchain_facts_of_the_local_go() {
+        let go = crate::go::gocmd::Go::locate(None, Duration::from_secs(60)).expect("go on PATH");
+        let tc = crate::go::discover::discover(&go).expect("discover go");
+        let t = ToolchainFacts::of(tc.clone());
+        assert!(t.layout.goid_field, "{:?}", t.layout);
+        assert_eq!(t.layout.goid_type.as_deref(), Some("uint64"));
+        assert!(t.platforms.is_none());
+        let all = ToolchainFacts::with_platforms(tc).expect("dist list");
+        let names: Vec<String> = all.platforms.iter().flatten().map(Platform::name).collect();
+        assert!(
+            names.iter().any(|n| n == "linux/amd64") && names.len() > 20,
+            "{names:?}"
+        );
+    }
 
     #[test]
     fn qcompats_own_is_asked_only_when_named() {

@@ -114,13 +114,58 @@ fn reader(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, mpsc::R
 /// covers the pipes too: a grandchild that keeps stdout or stderr open (a
 /// daemon, a backgrounded process) cannot hold the caller past it.
 pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
+    own_group(&mut cmd);
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let start = Instant::now();
+    let deadline = start.checked_add(timeout);
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {program}"))?;
+    let pgid = child.id() as i32;
+    let (out_buf, out_done) = reader(child.stdout.take().expect("piped stdout"));
+    let (err_buf, err_done) = reader(child.stderr.take().expect("piped stderr"));
+    let mut stop = Stop::default();
+    let status = wait_leader(&mut child, pgid, deadline, &mut stop)?;
+    drain_pipes(
+        pgid,
+        [&out_done, &err_done],
+        deadline,
+        status.is_some(),
+        &mut stop,
+    );
+    let take = |b: &Arc<Mutex<Vec<u8>>>| {
+        String::from_utf8_lossy(&b.lock().expect("pipe buffer")).into_owned()
+    };
+    Ok(Captured {
+        status,
+        stdout: take(&out_buf),
+        stderr: take(&err_buf),
+        duration: start.elapsed(),
+        timed_out: stop.timed_out,
+        cancelled: stop.cancelled,
+    })
+}
+
+/// Why a run was stopped before it ended by itself.
+#[derive(Default)]
+struct Stop {
+    timed_out: bool,
+    cancelled: bool,
+}
+
+fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// No stdin, piped output, a process group of its own; and if qcompat is
+/// killed outright (SIGKILL), the child goes too instead of building on as
+/// an orphan. (The signal follows the spawning thread, which waits in
+/// [`run`] for as long as the child runs.)
+fn own_group(cmd: &mut Command) {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    // If qcompat is killed outright (SIGKILL), the child goes too instead
-    // of building on as an orphan. (The signal follows the spawning thread,
-    // which waits here for as long as the child runs.)
     #[cfg(target_os = "linux")]
     // SAFETY: prctl is async-signal-safe; nothing else runs in the child
     // between fork and exec.
@@ -130,35 +175,42 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
             Ok(())
         });
     }
-    let program = cmd.get_program().to_string_lossy().into_owned();
-    let start = Instant::now();
-    let deadline = start.checked_add(timeout);
-    let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start {program}"))?;
-    let pgid = child.id() as i32;
-    let (out_buf, out_done) = reader(child.stdout.take().expect("piped stdout"));
-    let (err_buf, err_done) = reader(child.stderr.take().expect("piped stderr"));
-    let mut timed_out = false;
-    let mut cancelled = false;
-    let status = loop {
+}
+
+/// Waits for the group's leader; on Ctrl-C or past the deadline, stops the
+/// group (None: it did not exit by itself).
+fn wait_leader(
+    child: &mut std::process::Child,
+    pgid: i32,
+    deadline: Option<Instant>,
+    stop: &mut Stop,
+) -> Result<Option<std::process::ExitStatus>> {
+    loop {
         if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
-            break Some(status);
+            return Ok(Some(status));
         }
         if interrupted() {
-            cancelled = true;
-        } else if past_deadline() {
-            timed_out = true;
+            stop.cancelled = true;
+        } else if past(deadline) {
+            stop.timed_out = true;
         } else {
             continue;
         }
-        stop_group(pgid, &mut child);
-        break None;
-    };
-    // The leader is gone; its group (or a process that left it) may still
-    // hold the pipes. Wait for them until the deadline, then stop the group.
-    let pipes = [&out_done, &err_done];
+        stop_group(pgid, child);
+        return Ok(None);
+    }
+}
+
+/// The leader is gone; its group (or a process that left it) may still
+/// hold the pipes. Waits for them until the deadline, then kills the group
+/// and gives the readers a second before abandoning them.
+fn drain_pipes(
+    pgid: i32,
+    pipes: [&mpsc::Receiver<()>; 2],
+    deadline: Option<Instant>,
+    exited: bool,
+    stop: &mut Stop,
+) {
     let mut closed = [false; 2];
     let mut grace_until: Option<Instant> = None;
     loop {
@@ -173,12 +225,12 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
         match grace_until {
             Some(g) if Instant::now() >= g => break, // abandon the readers
             Some(_) => {}
-            None if interrupted() || past_deadline() || status.is_none() => {
-                if status.is_some() {
+            None if interrupted() || past(deadline) || !exited => {
+                if exited {
                     if interrupted() {
-                        cancelled = true;
+                        stop.cancelled = true;
                     } else {
-                        timed_out = true;
+                        stop.timed_out = true;
                     }
                 }
                 signal_group(pgid, libc::SIGKILL);
@@ -188,17 +240,6 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
         }
         thread::sleep(Duration::from_millis(20));
     }
-    let take = |b: &Arc<Mutex<Vec<u8>>>| {
-        String::from_utf8_lossy(&b.lock().expect("pipe buffer")).into_owned()
-    };
-    Ok(Captured {
-        status,
-        stdout: take(&out_buf),
-        stderr: take(&err_buf),
-        duration: start.elapsed(),
-        timed_out,
-        cancelled,
-    })
 }
 
 /// Asks the group to stop (so the go command and the injector remove their

@@ -77,132 +77,172 @@ pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> 
         let mut entry = entry.context("cannot read the archive")?;
         count += 1;
         unpacked = unpacked.saturating_add(entry.size());
-        if unpacked > budget || count > MAX_ENTRIES {
-            bail!(
-                "the archive unpacks to more than {} (it is {} compressed; at most {} entries and {}x its size, between {} and {} MiB, are accepted): refusing it",
-                if count > MAX_ENTRIES {
-                    format!("{MAX_ENTRIES} entries")
-                } else {
-                    format!("{} MiB", budget >> 20)
-                },
-                human_size(archive_size),
-                MAX_ENTRIES,
-                MAX_RATIO,
-                RATIO_FLOOR >> 20,
-                MAX_UNPACKED >> 20
-            );
-        }
+        within_budget(unpacked, count, budget, archive_size)?;
         let raw = entry
             .path()
             .context("archive entry with a bad path")?
             .into_owned();
-        // Go's archives name their files in printable ASCII: a name with a
-        // control byte or a bidirectional or invisible character (ESC,
-        // U+202E) is there to mislead whoever reads it.
-        let name = raw.to_string_lossy();
-        if name
-            .chars()
-            .any(|c| crate::support::output::escape_of(c).is_some())
-        {
-            bail!(
-                "archive entry {} has a control or invisible character in its name (Go's archives have none): refusing it",
-                crate::support::output::shown(&name)
-            );
-        }
+        check_name(&raw)?;
         let rel = strip_go(&raw)?;
         if rel.as_os_str().is_empty() {
             continue;
         }
-        let kind = entry.header().entry_type();
-        // Every folder on the way must be a real folder made by us.
-        if let Some(parent) = rel.parent() {
-            ensure_real_dirs(dest, parent, &raw)?;
-        }
-        let out = dest.join(&rel);
-        let existing = std::fs::symlink_metadata(&out).ok();
-        if existing.as_ref().is_some_and(|m| !m.is_dir()) || (existing.is_some() && !kind.is_dir())
-        {
-            bail!("archive entry {} appears twice", raw.display());
-        }
-        if kind.is_symlink() {
-            let target = entry
-                .link_name()
-                .context("archive link without a target")?
-                .map(|t| t.into_owned())
-                .unwrap_or_default();
-            if target.is_absolute() {
-                bail!(
-                    "archive link {} points to the absolute path {}",
-                    raw.display(),
-                    target.display()
-                );
-            }
-            let resolved = rel.parent().unwrap_or(Path::new("")).join(&target);
-            if normalize(&resolved).is_none() {
-                bail!(
-                    "archive link {} -> {} escapes the install directory",
-                    raw.display(),
-                    target.display()
-                );
-            }
-            if through_symlink(dest, &resolved) {
-                bail!(
-                    "archive link {} -> {} goes through another link of the archive",
-                    raw.display(),
-                    target.display()
-                );
-            }
-            std::os::unix::fs::symlink(&target, &out)
-                .with_context(|| format!("cannot create the link {}", out.display()))?;
-            continue;
-        }
-        if kind.is_hard_link() {
-            let target = entry
-                .link_name()?
-                .map(|t| t.into_owned())
-                .unwrap_or_default();
-            let t = strip_go(&safe_relative(&target)?)?;
-            let src = dest.join(&t);
-            let ok = t.parent().is_none_or(|p| !through_symlink(dest, p))
-                && std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_file());
-            if !ok {
-                bail!(
-                    "archive hard link {} -> {} does not name an earlier file of the archive",
-                    raw.display(),
-                    target.display()
-                );
-            }
-            std::fs::hard_link(&src, &out)
-                .with_context(|| format!("cannot link {}", out.display()))?;
-            continue;
-        }
-        if !(kind.is_file() || kind.is_dir() || kind == tar::EntryType::Continuous) {
-            bail!(
-                "archive entry {} is a {}, not a file, folder or link",
-                raw.display(),
-                match kind {
-                    tar::EntryType::Char => "character device".to_string(),
-                    tar::EntryType::Block => "block device".to_string(),
-                    tar::EntryType::Fifo => "FIFO".to_string(),
-                    k => format!(
-                        "tar entry of type {}",
-                        crate::support::output::shown(&(k.as_byte() as char).to_string())
-                    ),
-                }
-            );
-        }
-        entry
-            .unpack(&out)
-            .with_context(|| format!("cannot unpack {}", raw.display()))?;
-        // Keep the permission bits, drop setuid/setgid/sticky; the owner can
-        // always read and write what it installed.
-        use std::os::unix::fs::PermissionsExt;
-        let mode = (entry.header().mode().unwrap_or(0o644) & 0o777) | 0o600;
-        let mode = if kind.is_dir() { mode | 0o700 } else { mode };
-        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the mode of {}", out.display()))?;
+        unpack_entry(&mut entry, dest, &rel, &raw)?;
     }
     finish(tar.into_inner())
+}
+
+/// Refuses the archive before the entry that takes it past its budget.
+fn within_budget(unpacked: u64, count: u64, budget: u64, archive_size: u64) -> Result<()> {
+    if unpacked > budget || count > MAX_ENTRIES {
+        bail!(
+            "the archive unpacks to more than {} (it is {} compressed; at most {} entries and {}x its size, between {} and {} MiB, are accepted): refusing it",
+            if count > MAX_ENTRIES {
+                format!("{MAX_ENTRIES} entries")
+            } else {
+                format!("{} MiB", budget >> 20)
+            },
+            human_size(archive_size),
+            MAX_ENTRIES,
+            MAX_RATIO,
+            RATIO_FLOOR >> 20,
+            MAX_UNPACKED >> 20
+        );
+    }
+    Ok(())
+}
+
+/// Go's archives name their files in printable ASCII: a name with a
+/// control byte or a bidirectional or invisible character (ESC, U+202E) is
+/// there to mislead whoever reads it.
+fn check_name(raw: &Path) -> Result<()> {
+    let name = raw.to_string_lossy();
+    if name
+        .chars()
+        .any(|c| crate::support::output::escape_of(c).is_some())
+    {
+        bail!(
+            "archive entry {} has a control or invisible character in its name (Go's archives have none): refusing it",
+            crate::support::output::shown(&name)
+        );
+    }
+    Ok(())
+}
+
+/// Creates one entry at `dest/rel`: a folder or file, a link that stays
+/// inside, or a hard link to an earlier file; nothing else.
+fn unpack_entry<R: Read>(
+    entry: &mut tar::Entry<'_, R>,
+    dest: &Path,
+    rel: &Path,
+    raw: &Path,
+) -> Result<()> {
+    let kind = entry.header().entry_type();
+    // Every folder on the way must be a real folder made by us.
+    if let Some(parent) = rel.parent() {
+        ensure_real_dirs(dest, parent, raw)?;
+    }
+    let out = dest.join(rel);
+    let existing = std::fs::symlink_metadata(&out).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_dir()) || (existing.is_some() && !kind.is_dir()) {
+        bail!("archive entry {} appears twice", raw.display());
+    }
+    if kind.is_symlink() {
+        return symlink(entry, dest, rel, raw, &out);
+    }
+    if kind.is_hard_link() {
+        return hard_link(entry, dest, raw, &out);
+    }
+    if !(kind.is_file() || kind.is_dir() || kind == tar::EntryType::Continuous) {
+        bail!(
+            "archive entry {} is a {}, not a file, folder or link",
+            raw.display(),
+            match kind {
+                tar::EntryType::Char => "character device".to_string(),
+                tar::EntryType::Block => "block device".to_string(),
+                tar::EntryType::Fifo => "FIFO".to_string(),
+                k => format!(
+                    "tar entry of type {}",
+                    crate::support::output::shown(&(k.as_byte() as char).to_string())
+                ),
+            }
+        );
+    }
+    entry
+        .unpack(&out)
+        .with_context(|| format!("cannot unpack {}", raw.display()))?;
+    // Keep the permission bits, drop setuid/setgid/sticky; the owner can
+    // always read and write what it installed.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = (entry.header().mode().unwrap_or(0o644) & 0o777) | 0o600;
+    let mode = if kind.is_dir() { mode | 0o700 } else { mode };
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("cannot set the mode of {}", out.display()))
+}
+
+/// A symlink whose target is relative, stays inside `dest` and goes
+/// through no other link of the archive.
+fn symlink<R: Read>(
+    entry: &tar::Entry<'_, R>,
+    dest: &Path,
+    rel: &Path,
+    raw: &Path,
+    out: &Path,
+) -> Result<()> {
+    let target = entry
+        .link_name()
+        .context("archive link without a target")?
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    if target.is_absolute() {
+        bail!(
+            "archive link {} points to the absolute path {}",
+            raw.display(),
+            target.display()
+        );
+    }
+    let resolved = rel.parent().unwrap_or(Path::new("")).join(&target);
+    if normalize(&resolved).is_none() {
+        bail!(
+            "archive link {} -> {} escapes the install directory",
+            raw.display(),
+            target.display()
+        );
+    }
+    if through_symlink(dest, &resolved) {
+        bail!(
+            "archive link {} -> {} goes through another link of the archive",
+            raw.display(),
+            target.display()
+        );
+    }
+    std::os::unix::fs::symlink(&target, out)
+        .with_context(|| format!("cannot create the link {}", out.display()))
+}
+
+/// A hard link to an earlier regular file of the archive.
+fn hard_link<R: Read>(
+    entry: &tar::Entry<'_, R>,
+    dest: &Path,
+    raw: &Path,
+    out: &Path,
+) -> Result<()> {
+    let target = entry
+        .link_name()?
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    let t = strip_go(&safe_relative(&target)?)?;
+    let src = dest.join(&t);
+    let ok = t.parent().is_none_or(|p| !through_symlink(dest, p))
+        && std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_file());
+    if !ok {
+        bail!(
+            "archive hard link {} -> {} does not name an earlier file of the archive",
+            raw.display(),
+            target.display()
+        );
+    }
+    std::fs::hard_link(&src, out).with_context(|| format!("cannot link {}", out.display()))
 }
 
 /// Checks that the tar ended with its end-of-archive marker (the iteration

@@ -53,25 +53,8 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let dest = root.join(&name);
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let _lock = LockFile::acquire(&root.join(format!(".{name}.lock")))?;
-    // Another process may have finished the install while we waited.
-    match is_toolchain(&dest, Some(&name)) {
-        Ok(()) => {
-            return Ok(Installed {
-                version: name,
-                goroot: dest,
-                source: "cache".into(),
-            })
-        }
-        // What an older qcompat's interrupted install or prune left: it
-        // would make the rename below fail with "Directory not empty".
-        Err(why) if std::fs::symlink_metadata(&dest).is_ok() => {
-            eprintln!(
-                "qcompat: {} is not a whole toolchain ({why}); removing it",
-                dest.display()
-            );
-            super::prune::discard(&dest)?;
-        }
-        Err(_) => {}
+    if let Some(done) = already_installed(&dest, &name)? {
+        return Ok(done);
     }
     reclaim_staging(&root, &name)?;
     if opts.offline {
@@ -82,24 +65,7 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     }
     let http = Http::new(opts.timeout)?;
     let releases = http.index(&opts.index_url)?;
-    let release = releases
-        .iter()
-        .find(|r| release_version(r).as_ref() == Some(v))
-        .ok_or_else(|| {
-            anyhow!(
-                "{name} is not in the index {}: {}",
-                opts.index_url,
-                nearest(v, &releases)
-            )
-        })?;
-    let file = index::host_archive(release).ok_or_else(|| {
-        anyhow!(
-            "{name} has no archive for {}-{} in the index",
-            index::host_os(),
-            index::host_arch()
-        )
-    })?;
-    check_archive_name(&file.filename, &name, &opts.index_url)?;
+    let file = host_file(&releases, v, &name, opts)?;
     let url = archive_url(&opts.index_url, &file.filename);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}-"))
@@ -130,6 +96,57 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
         goroot: dest,
         source: "cache".into(),
     })
+}
+
+/// The toolchain another process installed while we waited for the lock;
+/// what is there but not a whole toolchain is removed.
+fn already_installed(dest: &Path, name: &str) -> Result<Option<Installed>> {
+    match is_toolchain(dest, Some(name)) {
+        Ok(()) => Ok(Some(Installed {
+            version: name.to_string(),
+            goroot: dest.to_path_buf(),
+            source: "cache".into(),
+        })),
+        // What an older qcompat's interrupted install or prune left: it
+        // would make the rename into `dest` fail with "Directory not empty".
+        Err(why) if std::fs::symlink_metadata(dest).is_ok() => {
+            eprintln!(
+                "qcompat: {} is not a whole toolchain ({why}); removing it",
+                dest.display()
+            );
+            super::prune::discard(dest)?;
+            Ok(None)
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// The index's archive of `v` for this host, its name checked.
+fn host_file<'r>(
+    releases: &'r [index::Release],
+    v: &Version,
+    name: &str,
+    opts: &Options,
+) -> Result<&'r index::File> {
+    let release = releases
+        .iter()
+        .find(|r| release_version(r).as_ref() == Some(v))
+        .ok_or_else(|| {
+            anyhow!(
+                "{name} is not in the index {}: {}",
+                opts.index_url,
+                nearest(v, releases)
+            )
+        })?;
+    let file = index::host_archive(release).ok_or_else(|| {
+        anyhow!(
+            "{name} has no archive for {}-{} in the index",
+            index::host_os(),
+            index::host_arch()
+        )
+    })?;
+    check_archive_name(&file.filename, name, &opts.index_url)?;
+    Ok(file)
 }
 
 /// Removes the staging folders (`.goX.Y.Z-*`) of installs of `name` that

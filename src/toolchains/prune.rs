@@ -83,20 +83,53 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             cache.display()
         );
     }
-    let mut doomed = Vec::new();
     // What a killed prune or install left in the cache root.
-    for e in read_sorted(&cache) {
-        if e.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
-        {
-            doomed.push(e);
-        }
-    }
+    let mut doomed: Vec<PathBuf> = read_sorted(&cache)
+        .into_iter()
+        .filter(|e| {
+            e.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
+        })
+        .collect();
     // One lock per version, taken once: several leftovers of one version
     // must not make prune wait for itself.
     let mut locks: HashMap<String, Option<LockFile>> = HashMap::new();
     let root = cache_root()?;
-    for path in read_sorted(&root) {
+    let busy = unused.is_none();
+    doomed.extend(toolchain_entries(&root, keep, busy, dry_run, &mut locks)?);
+    if !busy {
+        for area in Area::DERIVED {
+            let p = area.path_in(&cache);
+            if p.exists() {
+                doomed.push(p);
+            }
+        }
+    }
+    doomed.sort();
+    if !dry_run {
+        remove_all(&doomed, &root)?;
+    }
+    for held in locks.into_values().flatten() {
+        if dry_run {
+            held.release_keeping_file();
+        }
+    }
+    drop(unused);
+    Ok(doomed)
+}
+
+/// The entries of the toolchains folder to remove: staging folders and
+/// toolchains not kept (installed ones only when no other qcompat is
+/// `busy`), each under its version's lock, and lock files no install holds.
+fn toolchain_entries(
+    root: &Path,
+    keep: &[String],
+    busy: bool,
+    dry_run: bool,
+    locks: &mut HashMap<String, Option<LockFile>>,
+) -> Result<Vec<PathBuf>> {
+    let mut doomed = Vec::new();
+    for path in read_sorted(root) {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -105,7 +138,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
             // A lock file no install holds goes when the lock below is
             // released; one an install holds stays.
             Some(Entry::Lock(v)) => {
-                if lock(&mut locks, &root, &v, dry_run)? && !root.join(&v).exists() {
+                if lock(locks, root, &v, dry_run)? && !root.join(&v).exists() {
                     doomed.push(path);
                 }
                 continue;
@@ -117,50 +150,38 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
         let kept = keep
             .iter()
             .any(|k| k == &version || format!("go{k}") == version);
-        if installed && (kept || unused.is_none()) {
+        if installed && (kept || busy) {
             continue;
         }
-        if !lock(&mut locks, &root, &version, dry_run)? {
+        if !lock(locks, root, &version, dry_run)? {
             continue;
         }
         doomed.push(path);
     }
-    if unused.is_some() {
-        for area in Area::DERIVED {
-            let p = area.path_in(&cache);
-            if p.exists() {
-                doomed.push(p);
-            }
-        }
-    }
-    doomed.sort();
-    if !dry_run {
-        for p in &doomed {
-            let lock_file = p.parent() == Some(root.as_path())
-                && matches!(
-                    p.file_name().and_then(|n| classify(&n.to_string_lossy())),
-                    Some(Entry::Lock(_))
-                );
-            if lock_file {
-                // Removed by its LockFile, while still held.
-                continue;
-            }
-            if p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
-            {
-                remove(p)?;
-            } else {
-                discard(p)?;
-            }
-        }
-    }
-    for held in locks.into_values().flatten() {
-        if dry_run {
-            held.release_keeping_file();
-        }
-    }
-    drop(unused);
     Ok(doomed)
+}
+
+/// Removes what prune chose: leftovers at once, the rest moved aside first;
+/// lock files are left to their LockFile, which removes them while held.
+fn remove_all(doomed: &[PathBuf], root: &Path) -> Result<()> {
+    for p in doomed {
+        let lock_file = p.parent() == Some(root)
+            && matches!(
+                p.file_name().and_then(|n| classify(&n.to_string_lossy())),
+                Some(Entry::Lock(_))
+            );
+        if lock_file {
+            continue;
+        }
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(TRASH))
+        {
+            remove(p)?;
+        } else {
+            discard(p)?;
+        }
+    }
+    Ok(())
 }
 
 /// Takes `version`'s install lock unless this prune already tried; false

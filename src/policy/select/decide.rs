@@ -1,0 +1,253 @@
+//! The decision table: the strategy from the facts, a live check when the
+//! table asks for one, then the default build, the program and calibrated.
+
+use super::default_build::{calibrated, default_build};
+use super::verdict::program_verdict;
+use super::{Coverage, Facts, Mode, Selection};
+use crate::go::linkname::Policy;
+use crate::go::version::Compiler;
+use crate::policy::pins::Strategy;
+use crate::verify::diagnosis::Class;
+use crate::verify::live::Live;
+use crate::verify::probeprog::DefaultBuild;
+use anyhow::Result;
+
+fn selection(f: &Facts, strategy: Strategy) -> Selection {
+    Selection {
+        schema: 1,
+        go_version: f.go_version.clone(),
+        strategy,
+        build_tags: vec![],
+        toolexec_required: false,
+        pinned: false,
+        pin: None,
+        verified: None,
+        reasons: vec![],
+        toolexec: f.injector.command.clone(),
+        injector: f.injector.id.clone(),
+        needs_own_gocache: false,
+        coverage: if f
+            .pin
+            .as_ref()
+            .is_some_and(|p| p.for_this_injector && p.has_evidence && p.untested.is_none())
+        {
+            Coverage::Tested
+        } else {
+            Coverage::Untested
+        },
+        failure: None,
+        live: None,
+        program: None,
+        gocache: None,
+        default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
+    }
+}
+
+fn finish(mut s: Selection) -> Selection {
+    // Calibrated is goid's default build: no qcompat tag (the line's bare
+    // `-tags=` also clears a qcompat_stack left in GOFLAGS) and no injector.
+    let (tag, toolexec) = match s.strategy {
+        Strategy::Injected => (Some("qcompat_injected"), true),
+        Strategy::Stack => (Some("qcompat_stack"), false),
+        Strategy::Calibrated => (None, false),
+    };
+    s.build_tags = tag.map(str::to_string).into_iter().collect();
+    s.toolexec_required = toolexec;
+    s
+}
+
+/// Decides the strategy, and for a named program whether it works. `verify`
+/// runs the live check when the table asks for one; its error is the
+/// selection's error.
+pub fn decide(
+    f: &Facts,
+    mode: Mode,
+    verify: &mut dyn FnMut() -> Result<Live>,
+) -> Result<Selection> {
+    let mut s = decide_strategy(f, mode, verify)?;
+    default_build(&mut s);
+    if let Some(p) = &f.program {
+        let v = program_verdict(f, &mut s, p);
+        s.program = Some(v);
+    }
+    calibrated(f, &mut s);
+    Ok(finish(s))
+}
+
+/// The strategy for fallback-go's `goid` with this injector: what rules the
+/// injector out, what the pin says, what the static facts show, then the
+/// live check when the mode wants one.
+fn decide_strategy(
+    f: &Facts,
+    mode: Mode,
+    verify: &mut dyn FnMut() -> Result<Live>,
+) -> Result<Selection> {
+    if let Some(s) = ruled_out(f) {
+        return Ok(s);
+    }
+    let mut s = selection(f, Strategy::Stack);
+    let pin_applies = f
+        .pin
+        .as_ref()
+        .is_some_and(|p| p.for_this_injector && p.untested.is_none());
+    apply_pin(f, &mut s);
+    if f.pin.is_none() && f.expected == Policy::Unsupported {
+        s.reasons.push(format!(
+            "{} predates the single-argument //go:linkname (Go 1.13): the runtime cannot export GoroutineID",
+            f.go_name
+        ));
+        return Ok(s);
+    }
+    unsalted(f, &mut s);
+    let live_wanted = match mode {
+        Mode::Offline => false,
+        Mode::Default => !pin_applies,
+        Mode::Verify => true,
+    };
+    if !live_wanted {
+        without_live(f, &mut s, pin_applies);
+        return Ok(s);
+    }
+    let live = verify()?;
+    with_live(f, &mut s, pin_applies, live);
+    Ok(s)
+}
+
+/// Stack, when the toolchain is not gc or its runtime has no g.goid.
+fn ruled_out(f: &Facts) -> Option<Selection> {
+    let why = if f.compiler != Compiler::Gc {
+        format!(
+            "{} is not the gc toolchain: the injector only works with gc's compiler",
+            f.compiler
+        )
+    } else if !f.goid_field {
+        format!(
+            "the runtime has no g.goid field ({}): nothing to inject",
+            f.layout_problem.as_deref().unwrap_or("unknown layout")
+        )
+    } else {
+        return None;
+    };
+    let mut s = selection(f, Strategy::Stack);
+    s.reasons.push(why);
+    Some(s)
+}
+
+/// What the pin covering this version says, and whether it speaks for this
+/// injector and this exact version.
+fn apply_pin(f: &Facts, s: &mut Selection) {
+    let Some(p) = f.pin.as_ref() else { return };
+    let name = &f.go_name;
+    let range = crate::support::output::shown(&p.range);
+    s.pin = Some(p.range.clone());
+    if !p.for_this_injector {
+        s.reasons.push(format!(
+            "{name} matches pin {range} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+            f.pins_source,
+            if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
+            f.injector.describe
+        ));
+    } else if let Some(untested) = &p.untested {
+        s.reasons.push(format!(
+            "{name} matches pin {range} in {}, but {untested}: the pin does not vouch for it",
+            f.pins_source,
+        ));
+    } else {
+        s.strategy = p.strategy;
+        s.pinned = true;
+        s.reasons.push(format!(
+            "{name} matches pin {range} in {}: {}{}",
+            f.pins_source, p.strategy, p.evidence
+        ));
+        s.reasons.extend(p.note.clone());
+    }
+}
+
+/// An injector that leaves `compile -V=full` unchanged needs a GOCACHE of
+/// its own, and cannot reach a precompiled runtime at all.
+fn unsalted(f: &Facts, s: &mut Selection) {
+    let inj = &f.injector;
+    if inj.salted != Some(false) {
+        return;
+    }
+    s.needs_own_gocache = true;
+    let why = if inj.precompiled_host_std {
+        format!(" and {} links its precompiled runtime for this host, so the injector never runs for runtime (precompiled-std): pass -a, or use an injector that alters -V=full", f.go_name)
+    } else {
+        ": its builds need a GOCACHE of their own, or a plain runtime.a from the shared cache is linked (shared-cache)".to_string()
+    };
+    s.reasons.push(format!(
+        "{} leaves `compile -V=full` unchanged{why}",
+        inj.describe
+    ));
+}
+
+/// No live check: the pin when it applies, stack otherwise.
+fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
+    let inj = &f.injector;
+    if inj.salted == Some(false) && inj.precompiled_host_std {
+        s.strategy = Strategy::Stack;
+        s.failure = Some(Class::PrecompiledStd);
+    } else if !pin_applies {
+        s.strategy = Strategy::Stack;
+        let untested = if f.pin.is_none() {
+            format!("no pin covers {}", f.go_name)
+        } else {
+            format!("nothing has verified {} with {}", inj.describe, f.go_name)
+        };
+        s.reasons.push(format!(
+            "{untested} and {}: falling back to stack (a live check would build through the injector)",
+            f.offline_why
+        ));
+    }
+}
+
+/// The live check's result against the pin: injected when it passed and no
+/// pin decides, stack when it failed.
+fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
+    let inj = &f.injector;
+    let passed = live.passed();
+    s.verified = Some(passed);
+    if passed {
+        if !pin_applies {
+            s.strategy = Strategy::Injected;
+            s.reasons.push(format!(
+                "{}a live build through {} linked and returned the right IDs",
+                if f.pin.is_none() {
+                    format!("no pin covers {}; ", f.go_name)
+                } else {
+                    String::new()
+                },
+                inj.describe
+            ));
+        } else if s.strategy == Strategy::Stack {
+            s.reasons.push(
+                "the live check passed, which contradicts the pin's stack strategy: the pin is kept; update the pins after a matrix run".to_string(),
+            );
+        } else {
+            s.reasons.push(format!(
+                "a live build through {} confirmed the pin",
+                inj.describe
+            ));
+        }
+    } else {
+        let mut why = format!(
+            "the live build through {} gave {}",
+            inj.describe,
+            live.summary()
+        );
+        if let Some(d) = live.diagnosis() {
+            s.failure = Some(d.class);
+            why.push_str(&format!(". {}. Fix: {}", d.explanation, d.fix));
+        }
+        if s.pinned && s.strategy == Strategy::Injected {
+            s.reasons.push(format!(
+                "{why}; this contradicts the pin, falling back to stack"
+            ));
+        } else {
+            s.reasons.push(format!("{why}; falling back to stack"));
+        }
+        s.strategy = Strategy::Stack;
+    }
+    s.live = Some(live);
+}

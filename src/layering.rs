@@ -164,13 +164,6 @@ const MAX_FN_LINES: usize = 80;
 /// The longest a file may be, without its test module.
 const MAX_FILE_LINES: usize = 500;
 
-/// Long functions the lead is splitting right now (issue #25 in flight):
-/// (file, function). Each must still be long, so the list cannot rot.
-const LONG_FOR_NOW: &[(&str, &str)] = &[
-    ("src/verify/cell/steps.rs", "plan"),
-    ("src/verify/diagnosis.rs", "diagnose"),
-];
-
 /// A file's lines up to its test module (`#[cfg(test)]`).
 fn non_test_lines(text: &str) -> Vec<&str> {
     text.lines()
@@ -227,7 +220,6 @@ fn long_functions(lines: &[&str], max: usize) -> Vec<(String, usize)> {
 fn no_long_functions_or_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut problems = Vec::new();
-    let mut allowed_seen = BTreeSet::new();
     for f in rs_files(&root.join("src")) {
         let rel = f
             .strip_prefix(root)
@@ -243,19 +235,8 @@ fn no_long_functions_or_files() {
             ));
         }
         for (name, n) in long_functions(&lines, MAX_FN_LINES) {
-            if LONG_FOR_NOW.contains(&(rel.as_str(), name.as_str())) {
-                allowed_seen.insert((rel.clone(), name));
-                continue;
-            }
             problems.push(format!(
                 "{rel}: fn {name} is {n} lines (at most {MAX_FN_LINES}): split it into named steps"
-            ));
-        }
-    }
-    for (file, name) in LONG_FOR_NOW {
-        if !allowed_seen.contains(&(file.to_string(), name.to_string())) {
-            problems.push(format!(
-                "{file}: fn {name} is in LONG_FOR_NOW but no longer over {MAX_FN_LINES} lines (or gone): remove it from the list"
             ));
         }
     }

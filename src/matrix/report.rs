@@ -532,7 +532,7 @@ mod tests {
         ))
         .unwrap();
         let mut want = keys(serde_json::to_value(&outcome).unwrap());
-        want.extend(["go", "goos", "goarch"].map(String::from));
+        want.extend(["go", "goos", "goarch", "build"].map(String::from));
         let mut got = keys(cell.clone());
         want.sort();
         got.sort();

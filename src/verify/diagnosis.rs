@@ -103,6 +103,12 @@ pub struct Context {
 
 /// Names the failure class of a failed build's output, if it is one of ours.
 pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
+    tool_failure(stderr, cx).or_else(|| missing_accessor(stderr, cx))
+}
+
+/// Failures before the link: the machine, the injector's tool ID, its
+/// export data reader, two injectors, the companion file.
+fn tool_failure(stderr: &str, cx: &Context) -> Option<Diagnosis> {
     let find = |pat: &str| stderr.lines().find(|l| l.contains(pat)).map(str::trim);
     let go = cx.go.as_str();
     const ENVIRONMENT: [&str; 6] = [
@@ -174,6 +180,13 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             fix,
         });
     }
+    None
+}
+
+/// Failures at the link (or the load): the accessor missing from runtime.a,
+/// or a pull linkname refused.
+fn missing_accessor(stderr: &str, cx: &Context) -> Option<Diagnosis> {
+    let go = cx.go.as_str();
     if let Some(l) = undefined_accessor(stderr) {
         let l = l.to_string();
         if cx.salted == Some(false) && cx.precompiled_std {
@@ -206,7 +219,11 @@ pub fn diagnose(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             },
         });
     }
-    if let Some(l) = find(INVALID_REFERENCE) {
+    if let Some(l) = stderr
+        .lines()
+        .find(|l| l.contains(INVALID_REFERENCE))
+        .map(str::trim)
+    {
         return Some(Diagnosis {
             class: Class::Linkname,
             evidence: l.to_string(),

@@ -53,81 +53,133 @@ pub(super) fn plan(job: &Job) -> Plan {
         .out_dir
         .join(format!("{stem}-{}-{}{suffix}", job.goos, job.goarch));
     let precompiled = precompiled(job);
-    let go = |sub: &[&str], flags: Vec<String>, out: &Path, package: &str| Step {
+    let (steps, exe, args) = match job.kind {
+        k if k.is_test() => test_steps(job, out, precompiled),
+        BuildKind::CShared | BuildKind::CArchive => library_steps(job, out, precompiled),
+        BuildKind::Plugin => plugin_steps(job, out, precompiled),
+        _ => (
+            vec![go_step(
+                job,
+                "build",
+                kind_flags(job),
+                &out,
+                job.package,
+                precompiled,
+            )],
+            out,
+            vec![],
+        ),
+    };
+    Plan {
+        steps,
+        exe,
+        args,
+        precompiled,
+    }
+}
+
+/// The steps, the binary to run and its arguments.
+type Steps = (Vec<Step>, PathBuf, Vec<String>);
+
+fn kind_flags(job: &Job) -> Vec<String> {
+    job.kind.go_flags(Some(&job.module_dir.join(PGO_PROFILE)))
+}
+
+fn go_step(
+    job: &Job,
+    sub: &str,
+    flags: Vec<String>,
+    out: &Path,
+    package: &str,
+    precompiled: bool,
+) -> Step {
+    let sub: &[&str] = match sub {
+        "test" => &["test", "-c"],
+        _ => &["build"],
+    };
+    Step {
         cmd: go_command(job, sub, &flags, out, package, precompiled),
         go: true,
-    };
-    let kind_flags = || job.kind.go_flags(Some(&job.module_dir.join(PGO_PROFILE)));
-    let test_args = if job.package.ends_with(crate::verify::probeprog::PACKAGE) {
+    }
+}
+
+/// `go test -c`; the probe's binary runs only its TestProbe.
+fn test_steps(job: &Job, out: PathBuf, precompiled: bool) -> Steps {
+    let args = if job.package.ends_with(crate::verify::probeprog::PACKAGE) {
         vec!["-test.run=^TestProbe$".to_string()]
     } else {
         vec![]
     };
-    match job.kind {
-        k if k.is_test() => Plan {
-            steps: vec![go(&["test", "-c"], kind_flags(), &out, job.package)],
-            exe: out,
-            args: test_args,
-            precompiled,
-        },
-        BuildKind::CShared | BuildKind::CArchive => {
-            // The library and its host share a folder; the go command does
-            // not create it.
-            let _ = std::fs::create_dir_all(&out);
-            let shared = job.kind == BuildKind::CShared;
-            let lib = out.join(if shared {
-                "libqprobe.so"
-            } else {
-                "libqprobe.a"
-            });
-            let host = out.join("host");
-            let mut cc = Command::new(job.cc.unwrap_or(Path::new("cc")));
-            cc.arg("-o").arg(&host);
-            if shared {
-                cc.arg("-DQPROBE_DLOPEN").arg(job.module_dir.join(C_HOST));
-                cc.args(["-ldl", "-lpthread"]);
-            } else {
-                cc.arg("-I")
-                    .arg(&out)
-                    .arg(job.module_dir.join(C_HOST))
-                    .arg(&lib);
-                cc.args(["-lpthread", "-ldl", "-lm"]);
-            }
-            Plan {
-                steps: vec![
-                    go(&["build"], kind_flags(), &lib, LIB_PACKAGE),
-                    Step { cmd: cc, go: false },
-                ],
-                exe: host,
-                args: if shared {
-                    vec![lib.display().to_string()]
-                } else {
-                    vec![]
-                },
-                precompiled,
-            }
-        }
-        BuildKind::Plugin => {
-            let _ = std::fs::create_dir_all(&out);
-            let so = out.join("probe.so");
-            let host = out.join("host");
-            Plan {
-                steps: vec![
-                    go(&["build"], kind_flags(), &so, PLUGIN_PACKAGE),
-                    go(&["build"], vec![], &host, PLUGIN_HOST_PACKAGE),
-                ],
-                exe: host,
-                args: vec![so.display().to_string()],
-                precompiled,
-            }
-        }
-        _ => Plan {
-            steps: vec![go(&["build"], kind_flags(), &out, job.package)],
-            exe: out,
-            args: vec![],
-            precompiled,
-        },
+    let step = go_step(job, "test", kind_flags(job), &out, job.package, precompiled);
+    (vec![step], out, args)
+}
+
+/// The probe's C library, then the C host that loads (c-shared) or links
+/// (c-archive) it, in one folder (which the go command does not create).
+fn library_steps(job: &Job, out: PathBuf, precompiled: bool) -> Steps {
+    let _ = std::fs::create_dir_all(&out);
+    let shared = job.kind == BuildKind::CShared;
+    let lib = out.join(if shared {
+        "libqprobe.so"
+    } else {
+        "libqprobe.a"
+    });
+    let host = out.join("host");
+    let mut cc = Command::new(job.cc.unwrap_or(Path::new("cc")));
+    cc.arg("-o").arg(&host);
+    if shared {
+        cc.arg("-DQPROBE_DLOPEN").arg(job.module_dir.join(C_HOST));
+        cc.args(["-ldl", "-lpthread"]);
+    } else {
+        cc.arg("-I")
+            .arg(&out)
+            .arg(job.module_dir.join(C_HOST))
+            .arg(&lib);
+        cc.args(["-lpthread", "-ldl", "-lm"]);
     }
+    let args = if shared {
+        vec![lib.display().to_string()]
+    } else {
+        vec![]
+    };
+    let steps = vec![
+        go_step(
+            job,
+            "build",
+            kind_flags(job),
+            &lib,
+            LIB_PACKAGE,
+            precompiled,
+        ),
+        Step { cmd: cc, go: false },
+    ];
+    (steps, host, args)
+}
+
+/// The plugin, then its Go host, built the same way but for the build mode.
+fn plugin_steps(job: &Job, out: PathBuf, precompiled: bool) -> Steps {
+    let _ = std::fs::create_dir_all(&out);
+    let so = out.join("probe.so");
+    let host = out.join("host");
+    let steps = vec![
+        go_step(
+            job,
+            "build",
+            kind_flags(job),
+            &so,
+            PLUGIN_PACKAGE,
+            precompiled,
+        ),
+        go_step(
+            job,
+            "build",
+            vec![],
+            &host,
+            PLUGIN_HOST_PACKAGE,
+            precompiled,
+        ),
+    ];
+    (steps, host, vec![so.display().to_string()])
 }
 
 /// Whether the toolchain ships std precompiled for this build: Go <= 1.19

@@ -15,6 +15,11 @@ pub struct Args {
     /// Also build and run the probe program (and --program) through the injector
     #[arg(long)]
     deep: bool,
+    /// With --deep, also build and run the probe in these build kinds
+    /// (test, race, cover, debug, pie, trimpath, pgo, c-shared, c-archive,
+    /// plugin; comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', requires = "deep")]
+    builds: Vec<crate::verify::kind::BuildKind>,
     /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
     #[arg(long, value_name = "FILE")]
     pins: Option<std::path::PathBuf>,
@@ -31,6 +36,7 @@ pub fn run(a: &Args, g: &Global) -> Result<ExitCode> {
         timeout: g.timeout(),
         injector: &injector,
         deep,
+        builds: &a.builds,
         pins: &pins,
     });
     render(&report, g.format())?;

@@ -28,6 +28,11 @@ pub struct Args {
     /// Always verify live with a build through the injector
     #[arg(long)]
     verify: bool,
+    /// With --verify, also build and run the probe in these build kinds
+    /// (test, race, cover, debug, pie, trimpath, pgo, c-shared, c-archive,
+    /// plugin; comma-separated); one that fails means stack
+    #[arg(long, value_enum, value_delimiter = ',', requires = "verify")]
+    builds: Vec<crate::verify::kind::BuildKind>,
     /// Print the go command flags a build script can use (goflags: one
     /// line to append to GOFLAGS; env: `export GOFLAGS=...` and, when the
     /// injector needs it, `export GOCACHE=...`, for a shell to eval)
@@ -74,6 +79,7 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
             mode,
             offline_why: "--offline was given",
             program: program.as_ref(),
+            builds: &a.builds,
         },
     )?;
     match line {

@@ -8,6 +8,7 @@ use crate::inject::injector::Injector;
 use crate::support::cache::{Area, Key};
 use crate::verify::cell::{self, Job, Outcome, Status, Verified};
 use crate::verify::diagnosis::{self, Class, Diagnosis};
+use crate::verify::kind::BuildKind;
 use crate::verify::program::{Program, ProgramFacts};
 use anyhow::Result;
 use serde::Serialize;
@@ -34,11 +35,57 @@ pub struct Live {
     /// whether goid's calibrated path works here (its `calibrated=` field).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plain: Option<Outcome>,
+    /// The other build kinds asked for (`--builds test,race`), each built
+    /// and run the same way after the probe's `go build`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<KindOutcome>,
+}
+
+/// One build kind's live build.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindOutcome {
+    pub build: BuildKind,
+    #[serde(flatten)]
+    pub outcome: Outcome,
 }
 
 impl Live {
+    /// The probe's build passed and ran, and no other kind asked for
+    /// failed (a kind this host cannot build, `skip-...`, proves nothing
+    /// either way and is named in the summary).
     pub fn passed(&self) -> bool {
-        self.outcome.status == Status::Pass && self.outcome.verified == Verified::Exec
+        self.outcome.status == Status::Pass
+            && self.outcome.verified == Verified::Exec
+            && self.failed_kind().is_none()
+    }
+
+    /// The other build kinds a passing check built, for a reason: ` (also
+    /// as test, race; c-shared not checked here: ...)`, or nothing.
+    pub fn kinds_checked(&self) -> String {
+        let (skipped, built): (Vec<&KindOutcome>, Vec<&KindOutcome>) =
+            self.builds.iter().partition(|k| k.outcome.status.is_skip());
+        let mut parts = Vec::new();
+        if !built.is_empty() {
+            let names: Vec<String> = built.iter().map(|k| k.build.to_string()).collect();
+            parts.push(format!("also as {}", names.join(", ")));
+        }
+        for k in skipped {
+            parts.push(format!(
+                "{} not checked here: {}",
+                k.build,
+                k.outcome.note.as_deref().unwrap_or(k.outcome.status.name())
+            ));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join("; "))
+        }
+    }
+
+    /// The first other build kind that failed.
+    pub fn failed_kind(&self) -> Option<&KindOutcome> {
+        self.builds.iter().find(|k| k.outcome.status.is_failure())
     }
 
     /// What a probe that ran here said of goid's calibrated path: the
@@ -60,7 +107,11 @@ impl Live {
     /// The diagnosis that decides: the `-a` build's when it found a deeper
     /// problem (the injector's file does not compile), else the first one.
     pub fn diagnosis(&self) -> Option<&Diagnosis> {
-        let first = self.outcome.diagnosis.as_ref();
+        let first = self
+            .outcome
+            .diagnosis
+            .as_ref()
+            .or_else(|| self.failed_kind()?.outcome.diagnosis.as_ref());
         match (
             first,
             self.with_a.as_ref().and_then(|o| o.diagnosis.as_ref()),
@@ -90,10 +141,14 @@ impl Live {
                 format!("{} (`{l}`)", o.status.name())
             }
         };
-        match &self.with_a {
+        let mut out = match &self.with_a {
             Some(a) => format!("{}; with -a, {}", line(&self.outcome), line(a)),
             None => line(&self.outcome),
+        };
+        for k in &self.builds {
+            out.push_str(&format!("; {}: {}", k.build, line(&k.outcome)));
         }
+        out
     }
 }
 
@@ -133,6 +188,7 @@ pub fn check(
     inj: &Injector,
     cx: &diagnosis::Context,
     program: Option<(&Program, &ProgramFacts)>,
+    builds: &[BuildKind],
 ) -> Result<Live> {
     let probe = crate::verify::probeprog::materialize()?;
     let work = crate::support::scratch::module(&[])?;
@@ -144,7 +200,13 @@ pub fn check(
     let gocache = (!inj.builtin)
         .then(|| private_gocache(tc, inj))
         .transpose()?;
-    let run_with = |module: &std::path::Path, package: &str, extra: &[&str], injector: bool| {
+    let (goos, goarch) = (&tc.env.gohostos, &tc.env.gohostarch);
+    let run_kind = |module: &std::path::Path,
+                    package: &str,
+                    extra: &[&str],
+                    injector: bool,
+                    kind: BuildKind,
+                    cc: Option<&std::path::Path>| {
         let job = Job {
             go: &tc.go.path,
             goroot: tc.goroot(),
@@ -160,14 +222,17 @@ pub fn check(
             work_dir: work.path(),
             exec: true,
             lean: false,
-            kind: crate::verify::kind::BuildKind::Build,
-            cc: None,
+            kind,
+            cc,
             extra_flags: extra,
             single_threaded: false,
             timeout: tc.go.timeout,
             diag: cx,
         };
         cell::run(&job).outcome()
+    };
+    let run_with = |module: &std::path::Path, package: &str, extra: &[&str], injector: bool| {
+        run_kind(module, package, extra, injector, BuildKind::Build, None)
     };
     let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         run_with(module, package, extra, true)
@@ -188,11 +253,56 @@ pub fn check(
         .any(|o| o.status == Status::Pass && o.verified == Verified::Exec);
     let tags = format!("-tags={}", crate::verify::probeprog::PLAIN_TAG);
     let plain = (!injected_ran).then(|| run_with(&probe, package, &[tags.as_str()], false));
+    let builds = builds
+        .iter()
+        .filter(|&&k| k != BuildKind::Build)
+        .map(|&kind| {
+            let outcome = match kind_skip(tc, kind, goos, goarch) {
+                Err(skipped) => skipped,
+                Ok(cc) => run_kind(&probe, package, &[], true, kind, cc.as_deref()),
+            };
+            KindOutcome {
+                build: kind,
+                outcome,
+            }
+        })
+        .collect();
     Ok(Live {
         outcome,
         private_gocache: gocache.is_some(),
         with_a,
         program,
         plain,
+        builds,
     })
+}
+
+/// Whether this host can build `kind` with this toolchain: the C compiler
+/// of a kind that needs cgo, or the skip that says why not.
+fn kind_skip(
+    tc: &Toolchain,
+    kind: BuildKind,
+    goos: &str,
+    goarch: &str,
+) -> std::result::Result<Option<std::path::PathBuf>, Outcome> {
+    let skip = |status: Status, note: String| Outcome {
+        status,
+        verified: Verified::Link,
+        duration_s: 0.0,
+        command: String::new(),
+        stderr_excerpt: String::new(),
+        note: Some(note),
+        diagnosis: None,
+    };
+    if let Some((minor, why)) = kind.min_go() {
+        if !tc.version.at_least(1, minor) {
+            return Err(skip(Status::SkipUnsupported, why.to_string()));
+        }
+    }
+    if !kind.needs_cgo() {
+        return Ok(None);
+    }
+    crate::verify::kind::c_compiler(goos, goarch)
+        .map(Some)
+        .map_err(|why| skip(Status::SkipCgo, format!("{kind} builds need cgo: {why}")))
 }

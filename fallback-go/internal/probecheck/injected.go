@@ -1,4 +1,4 @@
-//go:build !qcompat_plain
+//go:build !qcompat_plain && !gccgo
 
 package probecheck
 

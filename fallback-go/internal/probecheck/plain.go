@@ -1,4 +1,7 @@
-//go:build qcompat_plain
+//go:build qcompat_plain || gccgo
+
+// Under gccgo the probe is the plain one too: there is no gc runtime to
+// inject into, and gccgo refuses //go:linkname on a variable (detected).
 
 package probecheck
 

@@ -18,8 +18,9 @@ pub(super) fn deep_check(inj: &Injector, live: &crate::verify::live::Live, progr
     };
     if live.passed() {
         let mut m = format!(
-            "built and ran {what} through {}: {}",
+            "built and ran {what} through {}{}: {}",
             inj.describe(),
+            live.kinds_checked(),
             live.outcome.note.clone().unwrap_or_default()
         );
         if !program && !inj.builtin {

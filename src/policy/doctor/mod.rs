@@ -73,6 +73,8 @@ pub struct Options<'a> {
     pub timeout: std::time::Duration,
     pub injector: &'a crate::inject::build::Request,
     pub deep: bool,
+    /// Build kinds `--deep` also builds and runs (`--builds`).
+    pub builds: &'a [crate::verify::kind::BuildKind],
     pub pins: &'a Pins,
     /// The user's program (`--program`).
     pub program: Option<&'a crate::verify::program::Program>,
@@ -177,6 +179,7 @@ fn selection_checks(
         mode,
         offline_why: "doctor builds only with --deep",
         program: o.program,
+        builds: o.builds,
     };
     match select::select(t, o.pins, inj, known, ask) {
         Ok(s) => {

@@ -39,6 +39,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         live: None,
         program: None,
         gocache: None,
+        builds: vec![],
         default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
     }
 }
@@ -212,13 +213,14 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
         if !pin_applies {
             s.strategy = Strategy::Injected;
             s.reasons.push(format!(
-                "{}a live build through {} linked and returned the right IDs",
+                "{}a live build through {} linked and returned the right IDs{}",
                 if f.pin.is_none() {
                     format!("no pin covers {}; ", f.go_name)
                 } else {
                     String::new()
                 },
-                inj.describe
+                inj.describe,
+                live.kinds_checked()
             ));
         } else if s.strategy == Strategy::Stack {
             s.reasons.push(

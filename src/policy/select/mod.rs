@@ -76,6 +76,10 @@ pub struct Selection {
     /// and runs with this injector here, and the fix when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program: Option<ProgramVerdict>,
+    /// The build kinds the live check built and ran (`build`, and those
+    /// `--builds` named); empty when no live check ran.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<crate::verify::kind::BuildKind>,
 }
 
 /// Whether the user's program works with the injector under test.
@@ -112,6 +116,8 @@ pub struct Ask<'a> {
     pub mode: Mode,
     pub offline_why: &'a str,
     pub program: Option<&'a Program>,
+    /// Build kinds the live check also builds and runs (`--builds`).
+    pub builds: &'a [crate::verify::kind::BuildKind],
 }
 
 /// Gathers the facts for `t` and `inj` and decides, running the live check
@@ -129,6 +135,7 @@ pub fn select(
         mode,
         offline_why,
         program,
+        builds,
     } = ask;
     let pfacts = program.map(|p| crate::verify::program::facts(tc, p));
     let facts = Facts::gather(t, pins, inj, known, offline_why, pfacts.clone());
@@ -140,8 +147,13 @@ pub fn select(
             known.built_by.clone(),
             layout.goid_type.clone(),
         );
-        crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()))
+        crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()), builds)
     })?;
+    if let Some(live) = &s.live {
+        s.builds = std::iter::once(crate::verify::kind::BuildKind::Build)
+            .chain(live.builds.iter().map(|k| k.build))
+            .collect();
+    }
     if s.needs_own_gocache {
         let dir = crate::verify::live::private_gocache(tc, inj);
         s.gocache = Some(dir?.display().to_string());

@@ -11,6 +11,8 @@
 //	wrongid  return uint64(getg().goid) + 1: links, but returns wrong IDs
 //	zero     return 0: links, but returns no ID
 //	none     injects nothing
+//	norace   as convert, but not when runtime is compiled for -race (an
+//	         injector that gets one build kind wrong: plain builds pass)
 //
 // A first argument -chain=CMD,ARG,... runs that command in front of the tool
 // (chaining another injector), as `-toolexec="seedinjector -chain=qcompat,toolexec"`.
@@ -32,7 +34,7 @@ func source() string {
 	switch mode {
 	case "seed":
 		return header + "func GoroutineID() uint64 { return getg().goid }\n"
-	case "convert":
+	case "convert", "norace":
 		return header + "func GoroutineID() uint64 { return uint64(getg().goid) }\n"
 	case "wrongid":
 		return header + "func GoroutineID() uint64 { return uint64(getg().goid) + 1 }\n"
@@ -57,6 +59,15 @@ func isRuntimeCompile(tool string, args []string) bool {
 	return false
 }
 
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == flag {
+			return true
+		}
+	}
+	return false
+}
+
 func main() {
 	args := os.Args[1:]
 	var chain []string
@@ -70,7 +81,7 @@ func main() {
 	}
 	tool, targs := args[0], args[1:]
 	var dir string
-	if src := source(); src != "" && isRuntimeCompile(tool, targs) {
+	if src := source(); src != "" && isRuntimeCompile(tool, targs) && !(mode == "norace" && hasFlag(targs, "-race")) {
 		var err error
 		dir, err = os.MkdirTemp("", "seedinjector-")
 		if err != nil {

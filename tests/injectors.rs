@@ -734,3 +734,74 @@ fn garbage_tool_id_fails_doctor_and_is_diagnosed() {
     let c = cell(&r, "go1.26.8", "linux/amd64");
     assert_eq!(c["diagnosis"]["class"], "bad-tool-id", "{c:#}");
 }
+
+/// `--builds`: doctor --deep and select --verify also build and run the
+/// named kinds. qcompat's injector passes as test and race; an injector that
+/// gets -race wrong (the seed in mode norace: it injects nothing when runtime
+/// is compiled for -race) passes a plain build but not the race one, and
+/// select falls back (to goid's calibrated path here) naming the kind.
+#[test]
+fn builds_named_are_checked_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let (r, code) = json_of(
+        cmd(&[
+            "doctor",
+            "--json",
+            "--deep",
+            "--builds",
+            "test,race",
+            "--go",
+        ])
+        .arg(go126())
+        .env("QCOMPAT_CACHE_DIR", &cache),
+    );
+    assert_eq!(code, 0, "{r:#}");
+    let deep = check(&r, "deep");
+    assert_eq!(deep["status"], "ok", "{r:#}");
+    assert!(
+        s(&deep["message"]).contains("also as test, race"),
+        "{deep:#}"
+    );
+    assert_eq!(
+        r["selection"]["builds"],
+        serde_json::json!(["build", "test", "race"]),
+        "{r:#}"
+    );
+    let norace = injector("norace", &go126(), "go126");
+    let t = norace.to_str().unwrap();
+    let (sel, code) = json_of(&mut select_cmd(
+        &go126(),
+        Some(t),
+        &cache,
+        &["--verify", "--builds", "race", "--json"],
+    ));
+    assert_eq!(code, 0, "{sel:#}");
+    // Not injected: goid's own path (calibrated, which the plain probe
+    // proved here; it is right under -race too).
+    assert_eq!(sel["strategy"], "calibrated", "{sel:#}");
+    assert_eq!(sel["toolexec_required"], false, "{sel:#}");
+    assert_eq!(sel["verified"], false, "{sel:#}");
+    assert_eq!(sel["failure"], "not-injected", "{sel:#}");
+    let why = sel["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| s(r))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(why.contains("race: fail-relocation"), "{why}");
+    // Without --builds the same injector passes: only the race build is wrong.
+    let (plain, _) = json_of(&mut select_cmd(
+        &go126(),
+        Some(t),
+        &cache,
+        &["--verify", "--json"],
+    ));
+    assert_eq!(plain["verified"], true, "{plain:#}");
+    // --builds needs the live check it extends.
+    let o = select_cmd(&go126(), Some(t), &cache, &["--builds", "race"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}

@@ -254,7 +254,22 @@ mod tests {
             with_a: None,
             program: None,
             plain: None,
+            builds: vec![],
         }
+    }
+
+    /// A passing probe build with `kind` also built, ending in `status`.
+    fn live_with_kind(
+        kind: crate::verify::kind::BuildKind,
+        status: Status,
+        class: Option<Class>,
+    ) -> Live {
+        let mut l = live(Status::Pass, None);
+        l.builds.push(crate::verify::live::KindOutcome {
+            build: kind,
+            outcome: live(status, class).outcome,
+        });
+        l
     }
 
     /// Runs decide with a verifier that must (or must not) be called.
@@ -309,6 +324,10 @@ mod tests {
             (facts(26, Some((Injected, false)), false, Some(false)), Verify, pass(), Injected, false, Some(true), None),
             // A wrong ID at run time.
             (facts(27, None, false, Some(true)), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
+            // --builds: a kind that fails decides, with its class; one this host
+            // cannot build proves nothing either way.
+            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Race, Status::FailRelocation, Some(Class::NotInjected))), Stack, false, Some(false), Some(Class::NotInjected)),
+            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Plugin, Status::SkipCgo, None)), Injected, false, Some(true), None),
         ];
         for (i, (f, mode, l, strategy, pinned, verified, failure)) in rows.into_iter().enumerate() {
             let s = run(&f, mode, l);

@@ -23,10 +23,6 @@ pub struct ToolchainFacts {
     /// The GOOS/GOARCH pairs it targets, with those it marks broken; only
     /// gccgo's host for gccgo, whose go command has no `dist` (None: not
     /// asked for, as select and doctor decide for `go env`'s pair).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "matrix plan's prepare_one adopts it after #25")
-    )]
     pub platforms: Option<Vec<Platform>>,
 }
 
@@ -42,10 +38,6 @@ impl ToolchainFacts {
     }
 
     /// With its platforms too (`go tool dist list`), as a matrix plans them.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "matrix plan's prepare_one adopts it after #25")
-    )]
     pub fn with_platforms(toolchain: Toolchain) -> anyhow::Result<ToolchainFacts> {
         let platforms = if toolchain.version.compiler == crate::go::version::Compiler::Gccgo {
             crate::go::platforms::host_only(&toolchain)

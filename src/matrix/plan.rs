@@ -181,13 +181,12 @@ fn prepare_one(
     notes: &mut Vec<String>,
     all_known: &mut Vec<String>,
 ) -> Result<Prepared> {
-    let tc = discover::discover(&go)?;
+    // The one facts producer: the toolchain, its runtime layout, its ports.
+    let facts = crate::inject::facts::ToolchainFacts::with_platforms(discover::discover(&go)?)?;
+    let known = facts.platforms.clone().unwrap_or_default();
+    let goid_type = facts.layout.goid_type.clone();
+    let tc = facts.toolchain;
     let gccgo = tc.version.compiler == crate::go::version::Compiler::Gccgo;
-    let known = if gccgo {
-        crate::go::platforms::host_only(&tc)
-    } else {
-        crate::go::platforms::platforms_with_broken(&go)?
-    };
     all_known.extend(known.iter().map(Platform::name));
     // A gccgo column must not read as the gc release of its language.
     let name = if gccgo {
@@ -201,7 +200,6 @@ fn prepare_one(
     } else {
         injector_for(si, &tc)?
     };
-    let goid_type = crate::go::runtime_layout::read(tc.goroot()).goid_type;
     let mut key = bin_key(loaded, &tc);
     let mut setup = InjectorSetup {
         built_by: build.as_ref().map(|b| b.built_by.clone()),

@@ -787,7 +787,7 @@ fn builds_named_are_checked_live() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| s(r))
+        .map(s)
         .collect::<Vec<_>>()
         .join("\n");
     assert!(why.contains("race: fail-relocation"), "{why}");

@@ -258,7 +258,7 @@ pub fn check(
         .filter(|&&k| k != BuildKind::Build)
         .map(|&kind| {
             let outcome = match kind_skip(tc, kind, goos, goarch) {
-                Err(skipped) => skipped,
+                Err(skipped) => *skipped,
                 Ok(cc) => run_kind(&probe, package, &[], true, kind, cc.as_deref()),
             };
             KindOutcome {
@@ -284,15 +284,17 @@ fn kind_skip(
     kind: BuildKind,
     goos: &str,
     goarch: &str,
-) -> std::result::Result<Option<std::path::PathBuf>, Outcome> {
-    let skip = |status: Status, note: String| Outcome {
-        status,
-        verified: Verified::Link,
-        duration_s: 0.0,
-        command: String::new(),
-        stderr_excerpt: String::new(),
-        note: Some(note),
-        diagnosis: None,
+) -> std::result::Result<Option<std::path::PathBuf>, Box<Outcome>> {
+    let skip = |status: Status, note: String| {
+        Box::new(Outcome {
+            status,
+            verified: Verified::Link,
+            duration_s: 0.0,
+            command: String::new(),
+            stderr_excerpt: String::new(),
+            note: Some(note),
+            diagnosis: None,
+        })
     };
     if let Some((minor, why)) = kind.min_go() {
         if !tc.version.at_least(1, minor) {

@@ -38,3 +38,4 @@ echo "ci/evidence.sh: commit $commit, $((end - start)) s, exit $rc" | tee -a mat
 # file per minor) and the cold cost of a cell per build kind (README).
 python3 ci/goid_offsets.py matrix/evidence/report.json
 python3 ci/kind_costs.py matrix/evidence/report.json > matrix/evidence/kind-costs.md
+bash ci/readme_pins.sh

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue #27's "done when": with no injector, fallback-go's cmd/goid-mode
+# prints mode=calibrated and the main goroutine's ID (1) on amd64 and 386
+# natively and on arm64, riscv64, ppc64le, s390x, loong64 and mips* under
+# qemu-user, on every toolchain of ci/toolchains.txt. One line per toolchain
+# and GOARCH; exits 1 when any line is not `mode=calibrated id=1`. Raw output:
+# ci/results/goid-mode-all-COMMIT.txt (pass OUT=- for stdout only).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source ci/lib.sh
+commit=$(git rev-parse --short=12 HEAD)
+out=${OUT:-ci/results/goid-mode-all-$commit.txt}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+qemu() { # GOARCH -> qemu-user binary, or nothing for a native run
+  case $1 in
+    amd64 | 386) ;;
+    arm64) echo qemu-aarch64-static ;;
+    ppc64le) echo qemu-ppc64le-static ;;
+    mipsle) echo qemu-mipsel-static ;;
+    mips64le) echo qemu-mips64el-static ;;
+    loong64) echo qemu-loongarch64-static ;;
+    *) echo "qemu-$1-static" ;;
+  esac
+}
+bad=0
+{
+  echo "# ci/goid_mode_all.sh at $commit: go build ./cmd/goid-mode (no injector, CGO_ENABLED=0), run natively or under qemu-user"
+  for go in $(toolchain_gos); do
+    v=$("$go" env GOVERSION)
+    for arch in amd64 386 arm64 riscv64 ppc64le s390x loong64 mips mipsle mips64 mips64le; do
+      exe=$work/goid-mode-$v-$arch
+      if ! msg=$(cd fallback-go && GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOOS=linux GOARCH=$arch "$go" build -o "$exe" ./cmd/goid-mode 2>&1); then
+        # A port the toolchain lacks (loong64 before Go 1.19) is not a failure of goid.
+        echo "$v linux/$arch: not built: $(echo "$msg" | tail -1)"
+        case $msg in *"unsupported GOOS/GOARCH"*) ;; *) bad=1 ;; esac
+        continue
+      fi
+      q=$(qemu "$arch")
+      got=$(${q:+$q} "$exe" 2>&1)
+      echo "$v linux/$arch: $got"
+      [ "$got" = "mode=calibrated id=1" ] || bad=1
+    done
+  done
+  echo "# exit $bad"
+  exit "$bad"
+} | if [ "$out" = - ]; then cat; else tee "$out"; fi
+exit "${PIPESTATUS[0]}"

@@ -200,39 +200,15 @@ pub fn check(
     let gocache = (!inj.builtin)
         .then(|| private_gocache(tc, inj))
         .transpose()?;
-    let (goos, goarch) = (&tc.env.gohostos, &tc.env.gohostarch);
-    let run_kind = |module: &std::path::Path,
-                    package: &str,
-                    extra: &[&str],
-                    injector: bool,
-                    kind: BuildKind,
-                    cc: Option<&std::path::Path>| {
-        let job = Job {
-            go: &tc.go.path,
-            goroot: tc.goroot(),
-            goos: &tc.env.gohostos,
-            goarch: &tc.env.gohostarch,
-            toolexec: injector.then_some(inj.command.as_str()),
-            // A plain build never uses the injector's GOCACHE: an unsalted
-            // injector's runtime.a there has the plain one's key.
-            gocache: gocache.as_deref().filter(|_| injector),
-            module_dir: module,
-            package,
-            out_dir: work.path(),
-            work_dir: work.path(),
-            exec: true,
-            lean: false,
-            kind,
-            cc,
-            extra_flags: extra,
-            single_threaded: false,
-            timeout: tc.go.timeout,
-            diag: cx,
-        };
-        cell::run(&job).outcome()
+    let host = Host {
+        tc,
+        inj,
+        cx,
+        gocache: gocache.as_deref(),
+        work: work.path(),
     };
     let run_with = |module: &std::path::Path, package: &str, extra: &[&str], injector: bool| {
-        run_kind(module, package, extra, injector, BuildKind::Build, None)
+        host.build(module, package, extra, injector, BuildKind::Build, None)
     };
     let run = |module: &std::path::Path, package: &str, extra: &[&str]| {
         run_with(module, package, extra, true)
@@ -253,20 +229,7 @@ pub fn check(
         .any(|o| o.status == Status::Pass && o.verified == Verified::Exec);
     let tags = format!("-tags={}", crate::verify::probeprog::PLAIN_TAG);
     let plain = (!injected_ran).then(|| run_with(&probe, package, &[tags.as_str()], false));
-    let builds = builds
-        .iter()
-        .filter(|&&k| k != BuildKind::Build)
-        .map(|&kind| {
-            let outcome = match kind_skip(tc, kind, goos, goarch) {
-                Err(skipped) => *skipped,
-                Ok(cc) => run_kind(&probe, package, &[], true, kind, cc.as_deref()),
-            };
-            KindOutcome {
-                build: kind,
-                outcome,
-            }
-        })
-        .collect();
+    let builds = kind_builds(&host, &probe, builds);
     Ok(Live {
         outcome,
         private_gocache: gocache.is_some(),
@@ -275,6 +238,80 @@ pub fn check(
         plain,
         builds,
     })
+}
+
+/// What every build of one live check shares.
+struct Host<'a> {
+    tc: &'a Toolchain,
+    inj: &'a Injector,
+    cx: &'a diagnosis::Context,
+    gocache: Option<&'a std::path::Path>,
+    work: &'a std::path::Path,
+}
+
+impl Host<'_> {
+    /// Builds and runs `package` of `module` for the host, through the
+    /// injector or (`injector` false) without it.
+    fn build(
+        &self,
+        module: &std::path::Path,
+        package: &str,
+        extra: &[&str],
+        injector: bool,
+        kind: BuildKind,
+        cc: Option<&std::path::Path>,
+    ) -> Outcome {
+        let tc = self.tc;
+        let job = Job {
+            go: &tc.go.path,
+            goroot: tc.goroot(),
+            goos: &tc.env.gohostos,
+            goarch: &tc.env.gohostarch,
+            toolexec: injector.then_some(self.inj.command.as_str()),
+            // A plain build never uses the injector's GOCACHE: an unsalted
+            // injector's runtime.a there has the plain one's key.
+            gocache: self.gocache.filter(|_| injector),
+            module_dir: module,
+            package,
+            out_dir: self.work,
+            work_dir: self.work,
+            exec: true,
+            lean: false,
+            kind,
+            cc,
+            extra_flags: extra,
+            single_threaded: false,
+            timeout: tc.go.timeout,
+            diag: self.cx,
+        };
+        cell::run(&job).outcome()
+    }
+}
+
+/// The probe in each other build kind asked for, through the injector.
+fn kind_builds(host: &Host, probe: &std::path::Path, builds: &[BuildKind]) -> Vec<KindOutcome> {
+    let (goos, goarch) = (&host.tc.env.gohostos, &host.tc.env.gohostarch);
+    builds
+        .iter()
+        .filter(|&&k| k != BuildKind::Build)
+        .map(|&kind| {
+            let outcome = match kind_skip(host.tc, kind, goos, goarch) {
+                Err(skipped) => *skipped,
+                Ok(cc) => host.build(
+                    probe,
+                    crate::verify::probeprog::PACKAGE,
+                    &[],
+                    true,
+                    kind,
+                    cc.as_deref(),
+                ),
+            };
+            KindOutcome {
+                build: kind,
+                outcome,
+            }
+        })
+        .collect()
 }
 
 /// Whether this host can build `kind` with this toolchain: the C compiler

@@ -158,31 +158,78 @@ extern "C" fn forward(sig: libc::c_int) {
     }
 }
 
-/// The companion file at one path per content: every compile of runtime
-/// (a plugin's with -dynlink and its host's without, a test's and a build's)
-/// then names the same file, so their export data agree. A fresh folder per
-/// compile makes `plugin.Open` refuse the plugin ("plugin was built with a
-/// different version of package runtime"). Under qcompat's cache, else the
-/// temporary folder.
-fn companion_file() -> Result<PathBuf> {
+/// Where the compile of runtime reads the companion file from.
+enum CompanionFile {
+    /// One path per content under qcompat's cache: every compile of runtime
+    /// (a plugin's with -dynlink and its host's without, a test's and a
+    /// build's) names the same file, so their export data agree. A fresh
+    /// folder per compile makes `plugin.Open` refuse the plugin ("plugin
+    /// was built with a different version of package runtime").
+    Stable(PathBuf),
+    /// No usable cache (none, or not writable): a private folder of this
+    /// compile's own, as before, removed afterwards. Plugins built so cannot
+    /// be opened by their host; everything else works.
+    Private(tempfile::TempDir),
+}
+
+impl CompanionFile {
+    fn path(&self) -> PathBuf {
+        match self {
+            CompanionFile::Stable(p) => p.clone(),
+            CompanionFile::Private(d) => d.path().join(companion::FILE_NAME),
+        }
+    }
+}
+
+fn companion_file() -> Result<CompanionFile> {
+    match stable_companion() {
+        Ok(p) => Ok(CompanionFile::Stable(p)),
+        // Never a fixed path in the shared temporary folder: another user
+        // could put a link there.
+        Err(_) => {
+            let dir = tempfile::Builder::new()
+                .prefix("qcompat-runtime-")
+                .tempdir()
+                .map_err(crate::support::fs::tempfile_error)
+                .with_context(|| {
+                    format!(
+                        "cannot create a temporary directory for the companion file in {}",
+                        std::env::temp_dir().display()
+                    )
+                })?;
+            let file = dir.path().join(companion::FILE_NAME);
+            std::fs::write(&file, companion::SOURCE)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            Ok(CompanionFile::Private(dir))
+        }
+    }
+}
+
+/// The companion file in qcompat's cache, written once: a new file beside
+/// it renamed into place, so a compile reading it meanwhile never sees half
+/// of it and a link planted at that path is replaced, not written through.
+fn stable_companion() -> Result<PathBuf> {
     let mut key = crate::support::cache::Key::new("companion");
     key.str("source", companion::SOURCE);
-    let dir = crate::support::cache::Area::Companion
-        .entry(&key)
-        .unwrap_or_else(|_| std::env::temp_dir().join(format!("qcompat-runtime-{}", key.hex())));
+    let dir = crate::support::cache::Area::Companion.entry(&key)?;
     let file = dir.join(companion::FILE_NAME);
-    if std::fs::read(&file).is_ok_and(|b| b == companion::SOURCE.as_bytes()) {
+    let ok = |p: &Path| {
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+            && std::fs::read(p).is_ok_and(|b| b == companion::SOURCE.as_bytes())
+    };
+    if ok(&file) {
         return Ok(file);
     }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create {} for the companion file", dir.display()))?;
-    // Atomic: another compile may be reading it right now.
-    crate::support::fs::write_atomic(&file, companion::SOURCE)?;
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(companion::SOURCE.as_bytes())?;
+    tmp.persist(&file)?;
     Ok(file)
 }
 
 fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
-    let file = companion_file()?;
+    let companion = companion_file()?;
+    let file = companion.path();
     let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
     // The go command lists source files last; one more file joins them.
     let mut child = Command::new(tool)
@@ -210,6 +257,14 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
             .append(true)
             .open(&log)
             .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+    }
+    // A private folder goes now (before a signal below ends the process),
+    // unless it was asked to stay.
+    match (keep, companion) {
+        (true, CompanionFile::Private(d)) => {
+            let _ = d.keep();
+        }
+        (_, c) => drop(c),
     }
     if let Some(sig) = status.signal() {
         // Die the way the compiler died, so the go command sees the same.

@@ -134,6 +134,19 @@ pub(super) fn prepare(
             &mut all_known,
         )?);
     }
+    // A kind limited to platforms the run has none of builds nothing: say so.
+    for b in loaded.builds.iter().filter(|b| b.platforms.is_some()) {
+        if !out
+            .iter()
+            .flat_map(|p: &Prepared| &p.platforms)
+            .any(|plat| b.wanted(&plat.name()))
+        {
+            notes.push(format!(
+                "builds: {}'s platforms match no platform of the run, so it has no cells",
+                b.kind
+            ));
+        }
+    }
     if let PlatformChoice::List(list) = &loaded.platforms {
         for p in list {
             if !all_known.contains(p) {
@@ -459,11 +472,25 @@ fn kind_skip(
     if kind.needs_cgo() {
         match crate::verify::kind::c_compiler(&plat.goos, &plat.goarch) {
             Ok(path) => *cc = Some(path),
+            // The go command's refusal first: no compiler would help there.
             Err(why) => {
-                return Some(skip(
-                    Status::SkipCgo,
-                    format!("{kind} builds need cgo: {why}"),
-                ))
+                return Some(
+                    match crate::verify::kind::refused(
+                        &p.tc.go.path,
+                        &plat.goos,
+                        &plat.goarch,
+                        kind,
+                    ) {
+                        Some(line) => skip(
+                            Status::SkipUnsupported,
+                            format!(
+                                "the go command does not build {kind} for {}: {line}",
+                                plat.name()
+                            ),
+                        ),
+                        None => skip(Status::SkipCgo, format!("{kind} builds need cgo: {why}")),
+                    },
+                )
             }
         }
     }

@@ -50,6 +50,30 @@ pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::kind::BuildKind;
+
+    #[test]
+    fn kinds_that_rebuild_std_go_first() {
+        let cell = |goarch: &str, kind: BuildKind| Planned {
+            toolchain: 0,
+            goos: "linux".into(),
+            goarch: goarch.into(),
+            kind,
+            cc: None,
+            preset: None,
+        };
+        let planned = [
+            cell("amd64", BuildKind::Build),
+            cell("arm64", BuildKind::Build),
+            cell("amd64", BuildKind::Trimpath),
+            cell("amd64", BuildKind::Race),
+            cell("amd64", BuildKind::CShared),
+            cell("amd64", BuildKind::Pie),
+        ];
+        // race, then c-shared, then pie; the qemu build before the native
+        // ones of equal kind weight; planned order among equals.
+        assert_eq!(execution_order(&planned, true), [3, 4, 5, 1, 0, 2]);
+    }
 
     #[test]
     fn builds_narrow_while_every_worker_has_one() {

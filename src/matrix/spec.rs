@@ -263,8 +263,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let src = path.display().to_string();
     doc_error::check_depth(&src, text)?;
     let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
+        let hint = if e.to_string().contains("BuildEntry") {
+            format!(
+                "\n(a build is a kind, {}, or {{kind: KIND, platforms: [GLOB, ...]}}; no other keys)",
+                BuildKind::names()
+            )
+        } else {
+            String::new()
+        };
         let e = doc_error::yaml(&src, &e);
-        anyhow!("{e}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only, gocache)")
+        anyhow!("{e}{hint}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only, gocache)")
     })?;
     let at = At { src, text };
     let base = path.parent().unwrap_or(Path::new("."));
@@ -432,7 +440,25 @@ fn builds(entries: &[BuildEntry], at: &At) -> Result<Vec<Build>> {
             ));
         };
         if out.iter().any(|b| b.kind == kind) {
-            return Err(at.err(name, format!("builds: {kind} is listed twice")));
+            // The second mention's line, not the first's.
+            let first = doc_error::line_of(at.text, name);
+            let second = at
+                .text
+                .lines()
+                .enumerate()
+                .skip(first)
+                .find(|(_, l)| l.contains(name.as_str()))
+                .map_or(first, |(i, _)| i + 1);
+            return Err(anyhow!(
+                "{}:{second}: builds: {kind} is listed twice",
+                at.src
+            ));
+        }
+        if matches!(e, BuildEntry::Limited(_)) && include.is_empty() {
+            return Err(at.err(
+                name,
+                format!("builds: {kind}'s platforms: list at least one goos/goarch glob, or write the kind alone for every platform"),
+            ));
         }
         let platforms = globs(include, "builds: platforms", at)?;
         out.push(Build { kind, platforms });
@@ -549,8 +575,17 @@ mod tests {
             e.starts_with("spec.yaml:2:") && e.contains("shared") && e.contains("c-shared"),
             "{e}"
         );
-        let e = p("builds: [race, race]\n").unwrap_err().to_string();
-        assert!(e.contains("race is listed twice"), "{e}");
+        let e = p("builds:\n- race\n- test\n- race\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("spec.yaml:4:") && e.contains("race is listed twice"),
+            "{e}"
+        );
+        let e = p("builds: [{kind: race, platforms: []}]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least one goos/goarch glob"), "{e}");
         let e = p("builds: []\n").unwrap_err().to_string();
         assert!(e.contains("at least one build kind"), "{e}");
         let e = p("builds:\n- {kind: race, platforms: ['linux/[x']}\n")

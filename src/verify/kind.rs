@@ -185,7 +185,7 @@ pub fn gnu_triplet(goarch: &str) -> Option<&'static str> {
 /// host's `cc` for the host, else a Linux cross compiler found on PATH.
 pub fn c_compiler(goos: &str, goarch: &str) -> Result<PathBuf, String> {
     let find = |name: &str| crate::go::gocmd::resolve(Path::new(name));
-    let host = goos == std::env::consts::OS && Some(goarch) == host_goarch();
+    let host = goos == host_goos() && Some(goarch) == host_goarch();
     if host {
         return ["cc", "gcc", "clang"]
             .iter()
@@ -204,6 +204,37 @@ pub fn c_compiler(goos: &str, goarch: &str) -> Result<PathBuf, String> {
     find(&name).ok_or_else(|| {
         format!("{name} is not installed (Debian: gcc-{triplet}), so linux/{goarch} has no cgo builds here")
     })
+}
+
+/// This machine's GOOS (Rust says `macos` where Go says `darwin`).
+pub fn host_goos() -> &'static str {
+    match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    }
+}
+
+/// The go command's refusal of `kind` for `goos/goarch`, asked without
+/// building anything (`go build -n` stops at the flag checks):
+/// `-race is not supported on linux/mips`,
+/// `-buildmode=c-shared not supported on js/wasm`. None when it accepts it
+/// (or says something else).
+pub fn refused(go: &Path, goos: &str, goarch: &str, kind: BuildKind) -> Option<String> {
+    let mut cmd = std::process::Command::new(go);
+    cmd.args(["build", "-n", "-o", "/dev/null"])
+        .args(kind.go_flags(None))
+        .arg("runtime");
+    crate::support::scratch::isolate(&mut cmd);
+    cmd.env("GOTOOLCHAIN", "local")
+        .env("GOOS", goos)
+        .env("GOARCH", goarch)
+        .env("CGO_ENABLED", if kind.needs_cgo() { "1" } else { "0" });
+    let out = crate::support::process::run(cmd, std::time::Duration::from_secs(60)).ok()?;
+    out.stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains(" not supported on "))
+        .map(str::to_string)
 }
 
 /// This machine's GOARCH.
@@ -239,6 +270,22 @@ mod tests {
             );
         }
         assert_eq!(BuildKind::parse("shared"), None);
+    }
+
+    #[test]
+    fn the_go_command_says_which_kinds_a_platform_lacks() {
+        let go = crate::go::gocmd::resolve(Path::new("go")).expect("go on PATH");
+        let race = refused(&go, "linux", "mips", BuildKind::Race).unwrap_or_default();
+        assert!(
+            race.contains("-race is not supported on linux/mips"),
+            "{race}"
+        );
+        // Go 1.26 has a race runtime for linux/riscv64 (race_linux_riscv64.syso).
+        assert_eq!(refused(&go, "linux", "riscv64", BuildKind::Race), None);
+        let lib = refused(&go, "js", "wasm", BuildKind::CShared).unwrap_or_default();
+        assert!(lib.contains("not supported on js/wasm"), "{lib}");
+        assert_eq!(refused(&go, "linux", "amd64", BuildKind::Race), None);
+        assert_eq!(refused(&go, "linux", "arm64", BuildKind::Plugin), None);
     }
 
     #[test]

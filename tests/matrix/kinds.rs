@@ -266,3 +266,38 @@ fn unsalted_injector_shows_shared_cache_under_race() {
         "{r:#}"
     );
 }
+
+/// `matrix plan` counts every toolchain x platform x kind, and shards split
+/// over all three (round-robin in planned order: platform, then kind).
+#[test]
+fn plan_and_shards_count_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let sp = spec(
+        dir.path(),
+        "plan.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64, js/wasm]\nbuilds: [build, race, {kind: c-shared, platforms: ['linux/*']}]\n",
+    );
+    let o = matrix(
+        &[
+            "matrix",
+            "plan",
+            sp.to_str().unwrap(),
+            "--shards",
+            "3",
+            "--format",
+            "json",
+            "--offline",
+        ],
+        &dir.path().join("cache"),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let counts: Vec<u64> = v["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["cells"].as_u64().unwrap())
+        .collect();
+    // 3 platforms x (build, race) + 2 linux c-shared = 8 cells.
+    assert_eq!(counts, [3, 3, 2], "{v:#}");
+}

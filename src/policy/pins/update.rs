@@ -34,7 +34,12 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
         let v = crate::go::version::parse(&go)?;
         let t = tally(report, &go)?;
         if t.linked == 0 {
-            log.push(format!("{go}: no passing cell, nothing recorded"));
+            let others: u32 = t.builds.iter().map(|b| b.linked).sum();
+            log.push(if others > 0 {
+                format!("{go}: no passing `build` cell ({others} cell(s) of other kinds passed; a pin's evidence needs the build kind), nothing recorded")
+            } else {
+                format!("{go}: no passing cell, nothing recorded")
+            });
             continue;
         }
         let info = report.toolchains.iter().find(|t| t.go == go);
@@ -64,12 +69,25 @@ pub fn update(pins: &Pins, report: &Report, today: &str) -> Result<(PinsFile, Ve
             .and_then(|t| t.injector_build.as_ref())
             .and_then(|b| b.sha256.clone());
         pin.evidence = Some(run.evidence(pin, &go, &t, sha, &mut log));
+        let kinds: Vec<String> = t
+            .builds
+            .iter()
+            .map(|b| format!("{} {}/{}/{}", b.build, b.linked, b.executed, b.skipped))
+            .collect();
         log.push(format!(
-            "{go}: pin {} now cites {} linked, {} executed, {} skipped",
+            "{go}: pin {} now cites {} linked, {} executed, {} skipped{}",
             crate::support::output::shown(&pin.go),
             t.linked,
             t.executed,
-            t.skipped
+            t.skipped,
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (other builds, linked/executed/skipped: {})",
+                    kinds.join(", ")
+                )
+            }
         ));
     }
     Ok((current.file, log))

@@ -223,13 +223,15 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
                 live.kinds_checked()
             ));
         } else if s.strategy == Strategy::Stack {
-            s.reasons.push(
-                "the live check passed, which contradicts the pin's stack strategy: the pin is kept; update the pins after a matrix run".to_string(),
-            );
+            s.reasons.push(format!(
+                "the live check passed{}, which contradicts the pin's stack strategy: the pin is kept; update the pins after a matrix run",
+                live.kinds_checked()
+            ));
         } else {
             s.reasons.push(format!(
-                "a live build through {} confirmed the pin",
-                inj.describe
+                "a live build through {} confirmed the pin{}",
+                inj.describe,
+                live.kinds_checked()
             ));
         }
     } else {

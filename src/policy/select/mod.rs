@@ -150,8 +150,15 @@ pub fn select(
         crate::verify::live::check(tc, inj, &cx, program.zip(pfacts.as_ref()), builds)
     })?;
     if let Some(live) = &s.live {
+        // Only the kinds built: one this host could not build is in
+        // live.builds with its skip.
         s.builds = std::iter::once(crate::verify::kind::BuildKind::Build)
-            .chain(live.builds.iter().map(|k| k.build))
+            .chain(
+                live.builds
+                    .iter()
+                    .filter(|k| !k.outcome.status.is_skip())
+                    .map(|k| k.build),
+            )
             .collect();
     }
     if s.needs_own_gocache {

@@ -5,6 +5,7 @@
 use super::{Job, Outcome, Ran, Status, Verified, EXCERPT, PROBE_CHECKS};
 use crate::go::runners;
 use crate::support::process::{self, display_command};
+use crate::verify::kind::BuildKind;
 use std::path::Path;
 
 /// Runs `exe` with `args` for the built cell `outcome` and records the
@@ -14,11 +15,16 @@ pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) 
     let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
         Ok(r) => r,
         Err(why) => {
-            outcome.note = Some(format!("linked, not run: {why}"));
+            outcome.note = Some(match job.kind {
+                BuildKind::CShared | BuildKind::Plugin => {
+                    format!("linked, not run: {why}; {}", super::LINKED_NOT_LOADED)
+                }
+                _ => format!("linked, not run: {why}"),
+            });
             return Ran::Finished(outcome);
         }
     };
-    if job.kind == crate::verify::kind::BuildKind::Race && !runner.argv.is_empty() {
+    if job.kind == BuildKind::Race && !runner.argv.is_empty() {
         // Measured: qemu-aarch64 gives a 39-bit address space and the race
         // runtime stops with "ThreadSanitizer: unsupported VMA range".
         outcome.note = Some(
@@ -27,7 +33,10 @@ pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) 
         return Ran::Finished(outcome);
     }
     if let Some((path, text)) = &runner.script {
-        if let Err(e) = std::fs::write(path, text) {
+        // Cells of one toolchain share the script (js/wasm build, test,
+        // debug, ...): a new file renamed into place, so a Node loading it
+        // meanwhile never reads a half-written one.
+        if let Err(e) = write_replacing(path, text) {
             outcome.note = Some(format!(
                 "linked, not run: cannot write {}: {e}",
                 path.display()
@@ -109,10 +118,18 @@ fn verdict(job: &Job, all: &str, success: bool, outcome: &mut Outcome) {
     }
 }
 
+fn write_replacing(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+}
+
 /// The library folder of a dynamically linked cell's cross target
 /// (`/usr/aarch64-linux-gnu`); an error when it is not installed.
 fn cross_libraries(job: &Job) -> Result<Option<String>, String> {
-    use crate::verify::kind::{gnu_triplet, host_goarch, BuildKind};
+    use crate::verify::kind::{gnu_triplet, host_goarch};
     let dynamic = job.kind.needs_cgo() || job.kind == BuildKind::Pie;
     if !dynamic || job.goos != "linux" || Some(job.goarch) == host_goarch() {
         return Ok(None);

@@ -5,6 +5,7 @@
 use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
 use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
 use crate::support::process::{self, display_command};
+use crate::verify::kind::BuildKind;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
@@ -31,7 +32,7 @@ pub enum Status {
     /// needs a newer Go), as an injector the toolchain cannot build.
     SkipProgram,
     /// The go command does not build this kind for this platform
-    /// (`-race is not supported on linux/riscv64`), or the kind needs what
+    /// (`-race is not supported on linux/mips`), or the kind needs what
     /// the toolchain or program lacks (PGO before Go 1.21).
     SkipUnsupported,
 }
@@ -120,7 +121,7 @@ pub struct Job<'a> {
     pub lean: bool,
     /// Which build of the program (`go build`, `go test -c -race`, a C
     /// library, ...).
-    pub kind: crate::verify::kind::BuildKind,
+    pub kind: BuildKind,
     /// The C compiler for a kind that needs cgo (the host's, or the
     /// target's cross compiler).
     pub cc: Option<&'a Path>,
@@ -152,6 +153,10 @@ pub struct Outcome {
 }
 
 const EXCERPT: usize = 1500;
+
+/// A shared library or plugin that linked proves less than one that loaded:
+/// a link can leave the accessor undefined (golang/go#81051).
+pub(crate) const LINKED_NOT_LOADED: &str = "linked, not loaded: only loading a c-shared library or plugin shows that runtime.GoroutineID resolved (a link can leave it undefined, golang/go#81051)";
 
 /// How many goroutines the probe checks (main and 8 others): a probe line
 /// with fewer did not check what it claims.
@@ -269,6 +274,9 @@ fn build_and_run(job: &Job) -> Ran {
     }
     outcome.status = Status::Pass;
     if !job.exec {
+        if matches!(job.kind, BuildKind::CShared | BuildKind::Plugin) {
+            outcome.note = Some(LINKED_NOT_LOADED.into());
+        }
         return Ran::Finished(outcome);
     }
     exec::run(job, &plan.exe, &plan.args, outcome)
@@ -318,8 +326,19 @@ fn build_step(
                 first_line(&built.stderr)
             ))
         }
-        Status::SkipCgo => {
+        Status::SkipCgo if job.kind == BuildKind::Build => {
             outcome.note = Some(format!("{}/{} needs {CGO_ONLY_WHY}", job.goos, job.goarch))
+        }
+        // A kind that needs external linking there (-buildmode=pie on
+        // linux/386): the go command's words, not the port's.
+        Status::SkipCgo => {
+            outcome.note = Some(format!(
+            "{} on {}/{} needs external (cgo) linking; qcompat builds it with CGO_ENABLED=0: {}",
+            job.kind,
+            job.goos,
+            job.goarch,
+            first_line(&built.stderr)
+        ))
         }
         Status::SkipUnsupported => {
             outcome.diagnosis = None;
@@ -359,7 +378,7 @@ fn first_line(text: &str) -> &str {
 }
 
 /// The go command's refusal of a build kind on a platform:
-/// `-race is not supported on linux/riscv64`,
+/// `-race is not supported on linux/mips`,
 /// `-buildmode=pie not supported on js/wasm`.
 fn unsupported_line(stderr: &str) -> Option<&str> {
     stderr

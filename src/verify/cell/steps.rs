@@ -183,11 +183,17 @@ fn plugin_steps(job: &Job, out: PathBuf, precompiled: bool) -> Steps {
 }
 
 /// Whether the toolchain ships std precompiled for this build: Go <= 1.19
-/// has `$GOROOT/pkg/<os>_<arch>` (and `_race` for -race builds).
+/// has `$GOROOT/pkg/<os>_<arch>` (and `_race` for -race builds). A kind that
+/// changes the build mode (`_shared`, `_dynlink`) or std's flags (-N -l,
+/// -trimpath, -pgo) makes that std stale, so the go command rebuilds it
+/// (`go list -f {{.Stale}} runtime` says so on go1.19.8).
 fn precompiled(job: &Job) -> bool {
     let dir = match job.kind {
+        BuildKind::Build | BuildKind::Test | BuildKind::Cover => {
+            format!("{}_{}", job.goos, job.goarch)
+        }
         BuildKind::Race => format!("{}_{}_race", job.goos, job.goarch),
-        _ => format!("{}_{}", job.goos, job.goarch),
+        _ => return false,
     };
     job.goroot.join("pkg").join(dir).join("runtime.a").is_file()
 }

@@ -1,7 +1,9 @@
 /*
  * The C host of the qcompat probe library (cmd/qcompat-probe-lib): calls
- * QcompatProbeTake from its main thread and from 8 pthreads (each started
- * and joined), then QcompatProbeReport, and exits with its value.
+ * QcompatProbeTake from its main thread and from 8 pthreads running at once
+ * (each waits at a barrier after its call, so no thread exits, and hands its
+ * M back to Go, before all have called), then QcompatProbeReport, and exits
+ * with its value.
  *
  * With -DQPROBE_DLOPEN it loads the c-shared library named by argv[1] with
  * dlopen(RTLD_NOW), so that an unresolved symbol (a runtime.GoroutineID the
@@ -24,9 +26,12 @@ static int (*report)(void);
 
 #define WORKERS 8
 
+static pthread_barrier_t called;
+
 static void *worker(void *arg) {
 	(void)arg;
 	take();
+	pthread_barrier_wait(&called);
 	return NULL;
 }
 
@@ -52,13 +57,19 @@ int main(int argc, char **argv) {
 	(void)argv;
 #endif
 	take();
+	pthread_t threads[WORKERS];
+	if (pthread_barrier_init(&called, NULL, WORKERS) != 0) {
+		fprintf(stderr, "qcompat-probe-host: cannot make a barrier\n");
+		return 2;
+	}
 	for (int i = 0; i < WORKERS; i++) {
-		pthread_t t;
-		if (pthread_create(&t, NULL, worker, NULL) != 0) {
+		if (pthread_create(&threads[i], NULL, worker, NULL) != 0) {
 			fprintf(stderr, "qcompat-probe-host: cannot start a thread\n");
 			return 2;
 		}
-		if (pthread_join(t, NULL) != 0) {
+	}
+	for (int i = 0; i < WORKERS; i++) {
+		if (pthread_join(threads[i], NULL) != 0) {
 			fprintf(stderr, "qcompat-probe-host: cannot join a thread\n");
 			return 2;
 		}

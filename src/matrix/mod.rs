@@ -8,6 +8,7 @@
 //! reporter (`crate::render::reporter`) shows progress, keeps the journal,
 //! writes the outputs and picks the exit code.
 
+mod cells;
 pub mod events;
 pub mod plan;
 pub mod report;

@@ -3,8 +3,9 @@
 //! starts and ends, stops cleanly on Ctrl-C, and returns the report. It
 //! prints nothing: the reporter does.
 
+use super::cells::{plan_cells, Planned};
 use super::events::{Event, Finished, Reporter};
-use super::plan::{injector, plan_cells, prepare, Planned, Prepared, SpecInjector};
+use super::plan::{injector, prepare, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
 use super::schedule::{execution_order, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};

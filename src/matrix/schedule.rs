@@ -1,7 +1,7 @@
 //! The pool's schedule: which cell a worker takes next, and which builds
 //! run on one thread.
 
-use super::plan::Planned;
+use super::cells::Planned;
 
 /// Cell indexes in the order to run them: the most expected work first
 /// (wasm builds are the largest and run under Node; qemu runs are slow;

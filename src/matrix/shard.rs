@@ -2,7 +2,8 @@
 //! line, a report file), and kept as a [`Shard`]; and `matrix plan`, which
 //! counts the cells of each shard for a CI matrix.
 
-use super::plan::{injector, plan_cells, prepare};
+use super::cells::plan_cells;
+use super::plan::{injector, prepare};
 use super::spec::{self, ToolchainEntry};
 use super::RunOptions;
 use anyhow::{bail, Context, Result};

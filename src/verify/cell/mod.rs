@@ -316,47 +316,11 @@ fn build_step(
         cx.private_gocache = job.gocache.is_some();
         outcome.diagnosis = crate::verify::diagnosis::diagnose(&built.stderr, &cx);
     }
-    match outcome.status {
-        Status::SkipCgo if job.kind.needs_cgo() => {
-            outcome.note = Some(format!(
-                "{} builds need cgo on {}/{}: {}",
-                job.kind,
-                job.goos,
-                job.goarch,
-                first_line(&built.stderr)
-            ))
-        }
-        Status::SkipCgo if job.kind == BuildKind::Build => {
-            outcome.note = Some(format!("{}/{} needs {CGO_ONLY_WHY}", job.goos, job.goarch))
-        }
-        // A kind that needs external linking there (-buildmode=pie on
-        // linux/386): the go command's words, not the port's.
-        Status::SkipCgo => {
-            outcome.note = Some(format!(
-            "{} on {}/{} needs external (cgo) linking; qcompat builds it with CGO_ENABLED=0: {}",
-            job.kind,
-            job.goos,
-            job.goarch,
-            first_line(&built.stderr)
-        ))
-        }
-        Status::SkipUnsupported => {
+    if let Some(note) = failure_note(job, step.go, outcome.status, &built.stderr) {
+        if outcome.status == Status::SkipUnsupported {
             outcome.diagnosis = None;
-            outcome.note = Some(format!(
-                "the go command does not build {} for {}/{}: {}",
-                job.kind,
-                job.goos,
-                job.goarch,
-                unsupported_line(&built.stderr).unwrap_or("")
-            ))
         }
-        _ if !step.go && outcome.status == Status::FailBuild => {
-            outcome.note = Some(format!(
-                "the C host did not build: {}",
-                first_line(&built.stderr)
-            ))
-        }
-        _ => {}
+        outcome.note = Some(note);
     }
     if let Some(l) = go_mod_too_new(&built.stderr) {
         outcome.diagnosis = None;
@@ -366,6 +330,34 @@ fn build_step(
         ));
     }
     Some(Ran::Finished(outcome.clone()))
+}
+
+/// The note of a failed build step: why a skip is one, or which step failed.
+fn failure_note(job: &Job, go_step: bool, status: Status, stderr: &str) -> Option<String> {
+    let (kind, goos, goarch) = (job.kind, job.goos, job.goarch);
+    Some(match status {
+        Status::SkipCgo if kind.needs_cgo() => format!(
+            "{kind} builds need cgo on {goos}/{goarch}: {}",
+            first_line(stderr)
+        ),
+        Status::SkipCgo if kind == BuildKind::Build => {
+            format!("{goos}/{goarch} needs {CGO_ONLY_WHY}")
+        }
+        // A kind that needs external linking there (-buildmode=pie on
+        // linux/386): the go command's words, not the port's.
+        Status::SkipCgo => format!(
+            "{kind} on {goos}/{goarch} needs external (cgo) linking; qcompat builds it with CGO_ENABLED=0: {}",
+            first_line(stderr)
+        ),
+        Status::SkipUnsupported => format!(
+            "the go command does not build {kind} for {goos}/{goarch}: {}",
+            unsupported_line(stderr).unwrap_or("")
+        ),
+        Status::FailBuild if !go_step => {
+            format!("the C host did not build: {}", first_line(stderr))
+        }
+        _ => return None,
+    })
 }
 
 /// The first line of an output that is not the go command's `# package`

@@ -292,7 +292,7 @@ fn plan_and_shards_count_kinds() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let counts: Vec<u64> = v["include"]
+    let counts: Vec<u64> = v
         .as_array()
         .unwrap()
         .iter()

@@ -24,17 +24,7 @@ fn injector(mode: &str, go: &Path, tag: &str) -> PathBuf {
     if built.lock().unwrap().contains(&out) {
         return out;
     }
-    let st = std::process::Command::new(go)
-        .args(["build", "-o"])
-        .arg(&out)
-        .arg(format!("-ldflags=-X main.mode={mode}"))
-        .arg(".")
-        .current_dir(repo().join("tests/injectors/seed"))
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "")
-        .output()
-        .unwrap();
-    assert!(st.status.success(), "{}", text(&st.stderr));
+    build_seed(mode, go, &out);
     built.lock().unwrap().push(out.clone());
     out
 }

@@ -6,7 +6,7 @@
 use super::plan::Prepared;
 use super::spec::{CgoOnly, Loaded};
 use crate::go::platforms::{needs_cgo, Platform, CGO_ONLY_WHY};
-use crate::verify::cell::{Outcome, Status, Verified};
+use crate::verify::cell::{Outcome, Status};
 use crate::verify::kind::BuildKind;
 use std::path::PathBuf;
 
@@ -148,13 +148,5 @@ fn kind_skip(
 }
 
 fn skip(status: Status, note: String) -> Outcome {
-    Outcome {
-        status,
-        verified: Verified::Link,
-        duration_s: 0.0,
-        command: String::new(),
-        stderr_excerpt: String::new(),
-        note: Some(note),
-        diagnosis: None,
-    }
+    Outcome::skipped(status, note)
 }

@@ -322,17 +322,7 @@ fn kind_skip(
     goos: &str,
     goarch: &str,
 ) -> std::result::Result<Option<std::path::PathBuf>, Box<Outcome>> {
-    let skip = |status: Status, note: String| {
-        Box::new(Outcome {
-            status,
-            verified: Verified::Link,
-            duration_s: 0.0,
-            command: String::new(),
-            stderr_excerpt: String::new(),
-            note: Some(note),
-            diagnosis: None,
-        })
-    };
+    let skip = |status: Status, note: String| Box::new(Outcome::skipped(status, note));
     if let Some((minor, why)) = kind.min_go() {
         if !tc.version.at_least(1, minor) {
             return Err(skip(Status::SkipUnsupported, why.to_string()));

@@ -138,6 +138,22 @@ pub fn every_minor() -> Vec<(PathBuf, &'static str)> {
         .collect()
 }
 
+/// Builds tests/injectors/seed in variant `mode` (see its doc comment) with
+/// the go command `go` into `out`.
+pub fn build_seed(mode: &str, go: &Path, out: &Path) {
+    let st = Command::new(go)
+        .args(["build", "-o"])
+        .arg(out)
+        .arg(format!("-ldflags=-X main.mode={mode}"))
+        .arg(".")
+        .current_dir(repo().join("tests/injectors/seed"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", text(&st.stderr));
+}
+
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

@@ -23,17 +23,7 @@ fn kind_cell<'a>(r: &'a Value, go: &str, platform: &str, kind: &str) -> &'a Valu
 
 fn seed_variant(mode: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("seed-{mode}"));
-    let st = Command::new(go126())
-        .args(["build", "-o"])
-        .arg(&out)
-        .arg(format!("-ldflags=-X main.mode={mode}"))
-        .arg(".")
-        .current_dir(repo().join("tests/injectors/seed"))
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "")
-        .output()
-        .unwrap();
-    assert!(st.status.success(), "{}", text(&st.stderr));
+    build_seed(mode, &go126(), &out);
     out
 }
 

@@ -152,6 +152,21 @@ pub struct Outcome {
     pub diagnosis: Option<crate::verify::diagnosis::Diagnosis>,
 }
 
+impl Outcome {
+    /// A cell decided without building: its status and why.
+    pub fn skipped(status: Status, note: String) -> Outcome {
+        Outcome {
+            status,
+            verified: Verified::Link,
+            duration_s: 0.0,
+            command: String::new(),
+            stderr_excerpt: String::new(),
+            note: Some(note),
+            diagnosis: None,
+        }
+    }
+}
+
 const EXCERPT: usize = 1500;
 
 /// A shared library or plugin that linked proves less than one that loaded:

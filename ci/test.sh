@@ -25,7 +25,7 @@ debs=(
   "node nodejs"
   "go -"
 )
-have() { case $1 in /*) [ -x "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
+have() { case $1 in /*) [ -e "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
 missing() { for d in "${debs[@]}"; do set -- $d; have "$1" || echo "$2"; done; }
 mapfile -t need < <(missing | grep -vx -- -)
 if [ ${#need[@]} -gt 0 ]; then

@@ -12,17 +12,6 @@ commit=$(git rev-parse --short=12 HEAD)
 out=${OUT:-ci/results/goid-mode-all-$commit.txt}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-qemu() { # GOARCH -> qemu-user binary, or nothing for a native run
-  case $1 in
-    amd64 | 386) ;;
-    arm64) echo qemu-aarch64-static ;;
-    ppc64le) echo qemu-ppc64le-static ;;
-    mipsle) echo qemu-mipsel-static ;;
-    mips64le) echo qemu-mips64el-static ;;
-    loong64) echo qemu-loongarch64-static ;;
-    *) echo "qemu-$1-static" ;;
-  esac
-}
 bad=0
 {
   echo "# ci/goid_mode_all.sh at $commit: go build ./cmd/goid-mode (no injector, CGO_ENABLED=0), run natively or under qemu-user"
@@ -36,7 +25,7 @@ bad=0
         case $msg in *"unsupported GOOS/GOARCH"*) ;; *) bad=1 ;; esac
         continue
       fi
-      q=$(qemu "$arch")
+      q=$(qemu_user "$arch")
       got=$(${q:+$q} "$exe" 2>&1)
       echo "$v linux/$arch: $got"
       [ "$got" = "mode=calibrated id=1" ] || bad=1

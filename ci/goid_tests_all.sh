@@ -13,16 +13,6 @@ commit=$(git rev-parse --short=12 HEAD)
 out=${OUT:-ci/results/goid-tests-all-$commit.txt}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-qemu() {
-  case $1 in
-    amd64 | 386) ;;
-    arm64) echo qemu-aarch64-static ;;
-    mipsle) echo qemu-mipsel-static ;;
-    mips64le) echo qemu-mips64el-static ;;
-    loong64) echo qemu-loongarch64-static ;;
-    *) echo "qemu-$1-static" ;;
-  esac
-}
 {
   bad=0
   echo "# ci/goid_tests_all.sh at $commit: go test -c ./goid (no injector, CGO_ENABLED=0), run natively or under qemu-user"
@@ -35,7 +25,7 @@ qemu() {
         bad=1
         continue
       fi
-      q=$(qemu "$arch")
+      q=$(qemu_user "$arch")
       env=()
       [ "$arch" = arm ] && env=(GODEBUG=asyncpreemptoff=1)
       if got=$(env "${env[@]}" ${q:+$q} "$exe" -test.count=1 2>&1); then

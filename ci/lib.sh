@@ -39,3 +39,16 @@ secs() {
   "$@" >/dev/null 2>&1 || true
   python3 -c "print(f'{$(date +%s.%N)-$s:.2f}')"
 }
+
+# qemu_user GOARCH: the qemu-user binary that runs linux/GOARCH binaries
+# here, or nothing for amd64 and 386, which run natively.
+qemu_user() {
+  case $1 in
+    amd64 | 386) ;;
+    arm64) echo qemu-aarch64-static ;;
+    mipsle) echo qemu-mipsel-static ;;
+    mips64le) echo qemu-mips64el-static ;;
+    loong64) echo qemu-loongarch64-static ;;
+    *) echo "qemu-$1-static" ;;
+  esac
+}

@@ -496,7 +496,10 @@ mod tests {
         assert!(text.contains("date: '2026-"), "{text}");
         assert!(!text.contains("date: 2026"), "{text}");
         assert_eq!(Pins::parse(&text, "x").unwrap().file, pins.file);
-        let bad = text.replacen("date: '2026-11-27'", "date: '2026-02-31'", 1);
+        // The first date the shipped pins carry, whatever day it is.
+        let at = text.find("date: '").expect("a quoted date") + "date: '".len();
+        let first = &text[at..at + 10];
+        let bad = text.replacen(&format!("date: '{first}'"), "date: '2026-02-31'", 1);
         let e = Pins::parse(&bad, "p.yaml").unwrap_err().to_string();
         assert!(
             e.contains("p.yaml:") && e.contains("2026-02-31") && !e.contains("p.yaml:0:"),

@@ -101,7 +101,9 @@ fn seed_injector_on_go119() {
         !s(&id["fix"]).contains("GOCACHE"),
         "a fresh GOCACHE does not help here: {id:#}"
     );
-    assert_eq!(r["selection"]["strategy"], "stack");
+    // Injection is ruled out, but the shipped pins record goid's calibrated
+    // path passing on go1.19.8 linux/amd64 (the evidence run): calibrated.
+    assert_eq!(r["selection"]["strategy"], "calibrated");
     assert_eq!(r["selection"]["failure"], "precompiled-std");
     assert_eq!(
         r["selection"]["pinned"], false,
@@ -113,14 +115,13 @@ fn seed_injector_on_go119() {
         r["advice"]
     );
 
-    // Without a live probe and with pins that record no calibrated result
-    // for go1.19 (the shipped ones, for now): stack, and it says why.
+    // Without a live probe, it says which evidence proved the path.
     assert!(
         r["selection"]["reasons"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|x| s(x).contains("nothing has proven goid's calibrated path")),
+            .any(|x| s(x).contains("the pins' evidence for this Go minor shows goid's calibrated path passing on linux/amd64 with go1.19.8 (offset 152)")),
         "{:#}",
         r["selection"]
     );

@@ -8,30 +8,21 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh
-commit=$(git rev-parse --short=12 HEAD)
-out=${OUT:-ci/results/goid-mode-all-$commit.txt}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-bad=0
-{
-  echo "# ci/goid_mode_all.sh at $commit: go build ./cmd/goid-mode (no injector, CGO_ENABLED=0), run natively or under qemu-user"
-  for go in $(toolchain_gos); do
-    v=$("$go" env GOVERSION)
-    for arch in amd64 386 arm64 riscv64 ppc64le s390x loong64 mips mipsle mips64 mips64le; do
-      exe=$work/goid-mode-$v-$arch
-      if ! msg=$(cd fallback-go && GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOOS=linux GOARCH=$arch "$go" build -o "$exe" ./cmd/goid-mode 2>&1); then
-        # A port the toolchain lacks (loong64 before Go 1.19) is not a failure of goid.
-        echo "$v linux/$arch: not built: $(echo "$msg" | tail -1)"
-        case $msg in *"unsupported GOOS/GOARCH"*) ;; *) bad=1 ;; esac
-        continue
-      fi
-      q=$(qemu_user "$arch")
-      got=$(${q:+$q} "$exe" 2>&1)
-      echo "$v linux/$arch: $got"
-      [ "$got" = "mode=calibrated id=1" ] || bad=1
-    done
-  done
-  echo "# exit $bad"
-  exit "$bad"
-} | if [ "$out" = - ]; then cat; else tee "$out"; fi
-exit "${PIPESTATUS[0]}"
+
+# one GO VERSION GOARCH: builds and runs cmd/goid-mode.
+one() {
+  local go=$1 v=$2 arch=$3 exe=$work/goid-mode-$2-$3 msg q got
+  if ! msg=$(cd fallback-go && GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOOS=linux GOARCH=$arch "$go" build -o "$exe" ./cmd/goid-mode 2>&1); then
+    # A port the toolchain lacks (loong64 before Go 1.19) is not a failure of goid.
+    echo "$v linux/$arch: not built: $(echo "$msg" | tail -1)"
+    case $msg in *"unsupported GOOS/GOARCH"*) return 0 ;; *) return 1 ;; esac
+  fi
+  q=$(qemu_user "$arch")
+  got=$(${q:+$q} "$exe" 2>&1)
+  echo "$v linux/$arch: $got"
+  [ "$got" = "mode=calibrated id=1" ]
+}
+
+results goid-mode-all "go build ./cmd/goid-mode (no injector, CGO_ENABLED=0), run natively or under qemu-user" each_go_arch one

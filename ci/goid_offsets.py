@@ -11,24 +11,15 @@ minor and GOARCH with two different offsets, or a pass and a fail, is left out
 (goid then scans, and checks, at run time). Files of minors the report no
 longer proves are removed. Bad input: an error naming it, nothing written.
 """
-import json, os, re, sys, tempfile
+import os, re, sys, tempfile
 from collections import defaultdict
-
-def fail(msg):
-    print(f"goid_offsets: {msg}", file=sys.stderr)
-    sys.exit(2)
+from matrix_report import fail, load
 
 if len(sys.argv) not in (2, 3):
     fail("usage: ci/goid_offsets.py REPORT.json [GOID_DIR]")
 report_path = sys.argv[1]
 goid_dir = sys.argv[2] if len(sys.argv) == 3 else os.path.join(os.path.dirname(__file__), "..", "fallback-go", "goid")
-try:
-    with open(report_path, encoding="utf-8") as f:
-        report = json.load(f)
-except (OSError, ValueError) as e:
-    fail(f"cannot read the matrix report {report_path}: {e} (give the report.json that `qcompat matrix run --report` wrote)")
-if not isinstance(report, dict) or not isinstance(report.get("cells"), list):
-    fail(f"{report_path} is not a matrix report: no cells list")
+report = load(report_path)
 
 seen = defaultdict(set)  # (minor, goarch) -> {offset or "fail"}
 for i, c in enumerate(report["cells"]):

@@ -10,22 +10,15 @@ thread while every worker has a build to start, so a cell's duration is
 close to its CPU time on one core. Prints a Markdown table; bad input: an
 error naming it.
 """
-import json, statistics, sys
-
-def fail(msg):
-    print(f"kind_costs: {msg}", file=sys.stderr)
-    sys.exit(2)
+import statistics, sys
+from matrix_report import fail, load
 
 if len(sys.argv) not in (2, 3):
     fail("usage: ci/kind_costs.py REPORT.json [GOOS/GOARCH]")
 path = sys.argv[1]
 platform = sys.argv[2] if len(sys.argv) == 3 else "linux/amd64"
-try:
-    with open(path, encoding="utf-8") as f:
-        report = json.load(f)
-    cells = report["cells"]
-except (OSError, ValueError, KeyError, TypeError) as e:
-    fail(f"cannot read the matrix report {path}: {e} (give the report.json that `qcompat matrix run --report` wrote)")
+report = load(path)
+cells = [c for c in report["cells"] if isinstance(c, dict)]
 kinds = {}
 for c in cells:
     if f"{c.get('goos')}/{c.get('goarch')}" != platform:

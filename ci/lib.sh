@@ -52,3 +52,36 @@ qemu_user() {
     *) echo "qemu-$1-static" ;;
   esac
 }
+
+# The GOARCHes of the goid scripts: amd64 and 386 natively, the rest under
+# qemu-user.
+goid_arches="amd64 386 arm64 riscv64 ppc64le s390x loong64 mips mipsle mips64 mips64le"
+
+# each_go_arch COMMAND...: runs COMMAND... GO VERSION GOARCH for every
+# toolchain of ci/toolchains.txt and each of $goid_arches; fails when any did.
+each_go_arch() {
+  local go v arch bad=0
+  for go in $(toolchain_gos); do
+    v=$("$go" env GOVERSION)
+    for arch in $goid_arches; do "$@" "$go" "$v" "$arch" || bad=1; done
+  done
+  return "$bad"
+}
+
+# results NAME TITLE COMMAND...: runs COMMAND... under a "# TITLE" header and
+# an "# exit N" line, to stdout and ci/results/NAME-COMMIT.txt (OUT=F for
+# another file, OUT=- for stdout only); returns COMMAND's status.
+results() {
+  local name=$1 title=$2 commit out
+  shift 2
+  commit=$(git -C "$QCOMPAT_CI_DIR" rev-parse --short=12 HEAD)
+  out=${OUT:-$QCOMPAT_CI_DIR/results/$name-$commit.txt}
+  {
+    echo "# ci/$name.sh at $commit: $title"
+    "$@"
+    local rc=$?
+    echo "# exit $rc"
+    exit "$rc"
+  } | if [ "$out" = - ]; then cat; else tee "$out"; fi
+  return "${PIPESTATUS[0]}"
+}

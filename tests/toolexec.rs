@@ -590,3 +590,40 @@ fn calibrated_in_a_c_archive_called_from_c_threads() {
         "{out}"
     );
 }
+
+/// `go build -trimpath` through the injector: the binary names the companion
+/// `runtime/qcompat_goroutineid.go`, as Go names runtime's own files, and
+/// holds no path of qcompat's cache (finding 3 of #25's review).
+#[test]
+fn trimpath_binaries_hold_no_cache_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let probe = dir.path().join("probe");
+    let o = probe.to_str().unwrap().to_string();
+    let te = toolexec_flag();
+    let mut c = go(
+        &go126(),
+        &dir.path().join("gocache"),
+        &["build", "-trimpath", "-o", &o, &te, "./cmd/qcompat-probe"],
+    );
+    ok(
+        c.env("TMPDIR", &tmp)
+            .env("QCOMPAT_KEEP_TEMP", "1")
+            .output()
+            .unwrap(),
+        "build -trimpath",
+    );
+    let log = std::fs::read_to_string(tmp.join("qcompat-kept.log")).unwrap();
+    let companion_dir = Path::new(log.trim()).parent().unwrap().to_path_buf();
+    let bin = std::fs::read(&probe).unwrap();
+    let has = |needle: &[u8]| bin.windows(needle.len()).any(|w| w == needle);
+    let dir_bytes = companion_dir.as_os_str().as_encoded_bytes();
+    assert!(
+        !has(dir_bytes),
+        "{} is in the binary",
+        companion_dir.display()
+    );
+    assert!(has(b"runtime/qcompat_goroutineid.go"));
+    assert!(exec(&probe).contains("qcompat-probe ok=true"));
+}

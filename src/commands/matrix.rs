@@ -128,7 +128,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
                 .iter()
                 .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
                 .collect::<Result<Vec<_>>>()?;
-            let merged = matrix::report::merge(loaded)?;
+            let merged = matrix::merge::merge(loaded)?;
             MatrixReporter::new(&outputs, &pins, g.json).finish(&Finished {
                 report: merged,
                 interrupted: false,

@@ -110,7 +110,6 @@ impl From<Cached> for Platform {
     }
 }
 
-/// Like [`platforms`], with ports the toolchain hides as broken marked `broken`.
 /// The one pair a gccgo toolchain builds for (its go command has no `dist`).
 pub fn host_only(tc: &Toolchain) -> Vec<Platform> {
     vec![Platform {
@@ -122,6 +121,7 @@ pub fn host_only(tc: &Toolchain) -> Vec<Platform> {
     }]
 }
 
+/// Like [`platforms`], with ports the toolchain hides as broken marked `broken`.
 pub fn platforms_with_broken(go: &Go) -> Result<Vec<Platform>> {
     let mut cmd = go.command(["tool", "dist", "list", "-json", "-broken"]);
     cmd.env("GOFLAGS", "");

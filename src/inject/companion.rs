@@ -37,8 +37,9 @@ pub fn salt_disabled() -> bool {
 
 /// What else changes an injected runtime.a beside the companion's text: 2 since
 /// the companion file has one path per content (before, a fresh temporary
-/// folder per compile, whose archives a plugin's host cannot share).
-const OUTPUT_GENERATION: &str = "2";
+/// folder per compile, whose archives a plugin's host cannot share); 3 since
+/// `-trimpath` builds rewrite the companion's folder too.
+const OUTPUT_GENERATION: &str = "3";
 
 /// A short hash of qcompat's version, the companion text and how it is
 /// compiled: it changes when any changes, so stale injected archives are

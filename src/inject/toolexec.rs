@@ -232,8 +232,9 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     let file = companion.path();
     let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
     // The go command lists source files last; one more file joins them.
+    let args = trim_companion(args, file.parent().unwrap_or(Path::new("/")));
     let mut child = Command::new(tool)
-        .args(args)
+        .args(&args)
         .arg(&file)
         .spawn()
         .with_context(|| format!("cannot run {}", Path::new(tool).display()))?;
@@ -277,6 +278,33 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     Ok(exit_code(status))
 }
 
+/// Under `go build -trimpath` the compile's `-trimpath` rewrites runtime's
+/// folder to `runtime` (`/usr/lib/go/src/runtime=>runtime;$WORK/b005=>`); the
+/// companion's folder is rewritten the same way, so that no path of this
+/// machine (qcompat's cache) reaches the binary. A plain build keeps its
+/// absolute paths, the companion's among them, as Go keeps GOROOT's.
+fn trim_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
+    let mut out = args.to_vec();
+    let value = out
+        .iter()
+        .position(|a| a == "-trimpath")
+        .map(|i| i + 1)
+        .filter(|&i| i < out.len());
+    if let Some(i) = value {
+        let trims_runtime = out[i]
+            .to_str()
+            .is_some_and(|v| v.split(';').any(|r| r.ends_with("=>runtime")));
+        if trims_runtime {
+            let mut v = out[i].clone();
+            v.push(";");
+            v.push(dir.as_os_str());
+            v.push("=>runtime");
+            out[i] = v;
+        }
+    }
+    out
+}
+
 fn exit_code(status: std::process::ExitStatus) -> ExitCode {
     match status.code() {
         Some(c) => ExitCode::from(c.clamp(0, 255) as u8),
@@ -290,6 +318,28 @@ mod tests {
 
     fn os(v: &[&str]) -> Vec<OsString> {
         v.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn trimpath_covers_the_companion_only_when_the_build_trims() {
+        let dir = Path::new("/c/companion/ab");
+        let trimmed = os(&[
+            "-p",
+            "runtime",
+            "-trimpath",
+            "/go/src/runtime=>runtime;/w/b005=>",
+            "-o",
+            "x.a",
+        ]);
+        assert_eq!(
+            trim_companion(&trimmed, dir)[3],
+            "/go/src/runtime=>runtime;/w/b005=>;/c/companion/ab=>runtime"
+        );
+        // A plain build's -trimpath only strips the work folder.
+        let plain = os(&["-p", "runtime", "-trimpath", "/w/b005=>", "-o", "x.a"]);
+        assert_eq!(trim_companion(&plain, dir), plain);
+        let last = os(&["-p", "runtime", "-trimpath"]);
+        assert_eq!(trim_companion(&last, dir), last);
     }
 
     #[test]

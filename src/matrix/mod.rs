@@ -10,6 +10,8 @@
 
 mod cells;
 pub mod events;
+pub mod fingerprint;
+pub mod merge;
 pub mod plan;
 pub mod report;
 pub mod run;

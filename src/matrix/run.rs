@@ -5,9 +5,10 @@
 
 use super::cells::{plan_cells, Planned};
 use super::events::{Event, Finished, Reporter};
+use super::fingerprint::Fingerprint;
 use super::plan::{injector, prepare, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
-use super::schedule::{execution_order, single_threaded};
+use super::schedule::{execution_order, expected_cost, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
@@ -106,13 +107,11 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
         }
         Err(e) => return Err(e),
     };
-    let planned = match o.shard {
-        Some(s) => s.keep(plan_cells(&prepared, &loaded)),
-        None => plan_cells(&prepared, &loaded),
-    };
+    let (planned, fingerprint) = plan_shard(&loaded, &prepared, o.shard);
     let pool = Pool::new(&loaded, &o, &prepared, &planned)?;
     let mut head = report_head(&loaded, &o, &si, &started, &prepared);
     head.notes = notes;
+    head.fingerprint = Some(fingerprint);
     reporter.event(Event::Started {
         head: &head,
         cells: planned.len(),
@@ -124,6 +123,29 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
         report: assemble(head, cells, linkname, planned.len(), interrupted),
         interrupted,
     })
+}
+
+/// The cells this run builds (its shard's, when sharded) and the whole
+/// plan's fingerprint, which every shard's report carries.
+fn plan_shard(
+    loaded: &Loaded,
+    prepared: &[Prepared],
+    shard: Option<super::shard::Shard>,
+) -> (Vec<Planned>, Fingerprint) {
+    let all = plan_cells(prepared, loaded);
+    let fingerprint = Fingerprint::new(
+        &loaded.sha256,
+        all.iter().map(|c| {
+            let go = prepared[c.toolchain].info.go.as_str();
+            (go, format!("{}/{}", c.goos, c.goarch), c.kind)
+        }),
+    );
+    let exec = loaded.spec.verify == VerifyMode::Exec;
+    let cells = match shard {
+        Some(s) => s.keep(all, |c| expected_cost(&c.goos, &c.goarch, c.kind, exec)),
+        None => all,
+    };
+    (cells, fingerprint)
 }
 
 /// What every cell of a run shares: the program, the work folder, the pool's
@@ -388,6 +410,7 @@ fn report_head(
             .map(|(d, p)| format!("{} {p}", d.display())),
         shard: o.shard,
         merged_shards: vec![],
+        fingerprint: None,
         toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
         notes: vec![],
         cells: vec![],

@@ -2,29 +2,34 @@
 //! run on one thread.
 
 use super::cells::Planned;
+use crate::verify::kind::BuildKind;
+
+/// What a cell is expected to cost cold, in tenths of a second: its kind's
+/// build ([`BuildKind::cold_cost_ds`]) and its run (wasm under Node, other
+/// ports under qemu). It reads only the cell's place and kind, never this
+/// machine (its C compilers, what it skips), so every runner of a sharded run
+/// computes the same figures and the same split.
+pub(super) fn expected_cost(goos: &str, goarch: &str, kind: BuildKind, exec: bool) -> u32 {
+    let runs_here = exec && goos == "linux" || goarch == "wasm";
+    let run = match (goarch, runs_here) {
+        ("wasm", _) => 20,
+        ("amd64" | "386", true) => 2,
+        (_, true) => 15,
+        _ => 0,
+    };
+    kind.cold_cost_ds() + run
+}
 
 /// Cell indexes in the order to run them: the most expected work first
-/// (wasm builds are the largest and run under Node; qemu runs are slow;
-/// kinds that rebuild std cost more; decided cells cost nothing), planned
-/// order among equals.
+/// ([`expected_cost`]; decided cells cost nothing), planned order among
+/// equals.
 pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
-    let weight = |c: &Planned| -> u32 {
-        if c.preset.is_some() {
-            return 0;
-        }
-        let runs_here = exec && c.goos == "linux" || c.goarch == "wasm";
-        let platform = match (c.goarch.as_str(), runs_here) {
-            ("wasm", _) => 4,
-            ("amd64" | "386", true) => 2,
-            (_, true) => 3,
-            _ => 1,
-        };
-        // A race or cover cell rebuilds std instrumented: it costs more
-        // than any build cell.
-        platform + 4 * c.kind.weight()
+    let cost = |c: &Planned| match c.preset {
+        Some(_) => 0,
+        None => expected_cost(&c.goos, &c.goarch, c.kind, exec),
     };
     let mut order: Vec<usize> = (0..planned.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(weight(&planned[k])));
+    order.sort_by_key(|&k| std::cmp::Reverse(cost(&planned[k])));
     order
 }
 
@@ -50,7 +55,6 @@ pub(super) fn single_threaded(builds: &[bool], jobs: usize, cores: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::kind::BuildKind;
 
     #[test]
     fn kinds_that_rebuild_std_go_first() {
@@ -70,9 +74,15 @@ mod tests {
             cell("amd64", BuildKind::CShared),
             cell("amd64", BuildKind::Pie),
         ];
-        // race, then c-shared, then pie; the qemu build before the native
-        // ones of equal kind weight; planned order among equals.
-        assert_eq!(execution_order(&planned, true), [3, 4, 5, 1, 0, 2]);
+        // race, then c-shared, then the build run under qemu, then pie,
+        // trimpath and the native build; a decided cell last.
+        assert_eq!(execution_order(&planned, true), [3, 4, 1, 5, 2, 0]);
+        let mut decided = planned;
+        decided[3].preset = Some(crate::verify::cell::Outcome::skipped(
+            crate::verify::cell::Status::SkipUnsupported,
+            "no".into(),
+        ));
+        assert_eq!(execution_order(&decided, true)[5], 3);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::cells::plan_cells;
 use super::plan::{injector, prepare};
+use super::schedule::expected_cost;
 use super::spec::{self, ToolchainEntry};
 use super::RunOptions;
 use anyhow::{bail, Context, Result};
@@ -63,15 +64,36 @@ impl From<Shard> for String {
 }
 
 impl Shard {
-    /// Keeps the cells of this shard (round-robin, so shards get a mix).
-    pub fn keep<T>(self, cells: Vec<T>) -> Vec<T> {
+    /// Keeps the cells of this shard, as [`split`] shares them out by their
+    /// expected `cost`.
+    pub fn keep<T>(self, cells: Vec<T>, cost: impl Fn(&T) -> u32) -> Vec<T> {
+        let costs: Vec<u32> = cells.iter().map(cost).collect();
+        let owner = split(&costs, self.total);
         cells
             .into_iter()
-            .enumerate()
-            .filter(|(k, _)| k % self.total == self.index - 1)
-            .map(|(_, c)| c)
+            .zip(owner)
+            .filter(|&(_, o)| o == self.index - 1)
+            .map(|(c, _)| c)
             .collect()
     }
+}
+
+/// Which shard (0-based) runs each cell: the costliest first, each to the
+/// shard with the least expected work so far (the lowest-numbered among
+/// equals), so that shards finish near one another rather than the one with
+/// the race builds last; cells of equal cost go round-robin in planned order.
+/// Every runner computes the same split from the same plan.
+pub fn split(costs: &[u32], total: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..costs.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(costs[k]));
+    let mut load = vec![0u64; total.max(1)];
+    let mut owner = vec![0; costs.len()];
+    for k in order {
+        let s = (0..load.len()).min_by_key(|&s| load[s]).unwrap_or(0);
+        load[s] += u64::from(costs[k]);
+        owner[k] = s;
+    }
+    owner
 }
 
 /// One shard of a CI matrix and how many cells it runs.
@@ -79,23 +101,18 @@ pub struct ShardCount {
     pub index: usize,
     pub total: usize,
     pub cells: usize,
+    /// The cells' expected cold cost, summed (seconds of one worker).
+    pub cost_s: u64,
 }
 
-/// `matrix plan`: the shards a CI matrix should run, with their cell counts;
-/// what the counts rest on goes to `note` as it is found.
-pub fn plan(
+/// The spec's toolchains resolved without downloading anything: those on
+/// this machine (counted with their own platforms), and the names of the
+/// others (counted with the newest one here; the shard runs fetch them).
+fn here_or_missing(
+    loaded: &spec::Loaded,
     o: &RunOptions,
-    shards: usize,
     note: &mut dyn FnMut(String),
-) -> Result<Vec<ShardCount>> {
-    if shards == 0 || shards > MAX_SHARDS {
-        bail!("--shards {shards}: give 1 to {} shards", MAX_SHARDS);
-    }
-    let mut loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
-    // Selectors resolve to versions without downloading anything: those on
-    // this machine are counted with their own platforms, the others with
-    // the newest one here (the shard runs fetch them).
+) -> Result<(Vec<ToolchainEntry>, Vec<String>)> {
     let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
     let mut entries = Vec::new();
     let mut missing = Vec::new();
@@ -117,6 +134,22 @@ pub fn plan(
             other => entries.push(other.clone()),
         }
     }
+    Ok((entries, missing))
+}
+
+/// `matrix plan`: the shards a CI matrix should run, with their cell counts;
+/// what the counts rest on goes to `note` as it is found.
+pub fn plan(
+    o: &RunOptions,
+    shards: usize,
+    note: &mut dyn FnMut(String),
+) -> Result<Vec<ShardCount>> {
+    if shards == 0 || shards > MAX_SHARDS {
+        bail!("--shards {shards}: give 1 to {} shards", MAX_SHARDS);
+    }
+    let mut loaded = spec::load(o.spec)?;
+    let si = injector(&loaded)?;
+    let (mut entries, missing) = here_or_missing(&loaded, o, note)?;
     // With nothing here to count with, the local go's platforms stand in
     // (its own cells are not part of the run).
     let estimate_only = entries.is_empty() && !missing.is_empty();
@@ -129,15 +162,20 @@ pub fn plan(
     } else {
         prepare(&loaded, o, &si, true)?
     };
-    let mut total = 0;
-    let mut newest = (None, 0);
+    let exec = loaded.spec.verify == super::spec::VerifyMode::Exec;
+    let cost = |c: &super::cells::Planned| expected_cost(&c.goos, &c.goarch, c.kind, exec);
+    let mut costs = Vec::new();
+    let mut newest = (None, Vec::new());
     for (i, p) in prepared.iter().enumerate() {
-        let n = plan_cells(&prepared[i..=i], &loaded).len();
+        let these: Vec<u32> = plan_cells(&prepared[i..=i], &loaded)
+            .iter()
+            .map(cost)
+            .collect();
         if !estimate_only {
-            total += n;
+            costs.extend(&these);
         }
         if newest.0.is_none_or(|v| &p.tc.version.version > v) {
-            newest = (Some(&p.tc.version.version), n);
+            newest = (Some(&p.tc.version.version), these);
         }
     }
     for m in &missing {
@@ -145,18 +183,21 @@ pub fn plan(
             "{m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
             newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
         ));
-        total += newest.1;
+        costs.extend(&newest.1);
     }
+    let owner = split(&costs, shards);
     Ok((1..=shards)
-        .map(|index| ShardCount {
-            index,
-            total: shards,
-            cells: Shard {
+        .map(|index| {
+            let mine = || (0..costs.len()).filter(|&k| owner[k] == index - 1);
+            ShardCount {
                 index,
                 total: shards,
+                cells: mine().count(),
+                cost_s: mine()
+                    .map(|k| u64::from(costs[k]))
+                    .sum::<u64>()
+                    .div_ceil(10),
             }
-            .keep((0..total).collect())
-            .len(),
         })
         .collect())
 }
@@ -192,10 +233,25 @@ mod tests {
     fn shards_partition() {
         let all: Vec<usize> = (0..10).collect();
         let mut seen: Vec<usize> = (1..=3)
-            .flat_map(|index| Shard { index, total: 3 }.keep(all.clone()))
+            .flat_map(|index| Shard { index, total: 3 }.keep(all.clone(), |_| 1))
             .collect();
         seen.sort();
         assert_eq!(seen, all);
-        assert_eq!(Shard { index: 2, total: 3 }.keep(all), vec![1, 4, 7]);
+        // Equal costs: round-robin in planned order.
+        assert_eq!(Shard { index: 2, total: 3 }.keep(all, |_| 1), vec![1, 4, 7]);
+    }
+
+    #[test]
+    fn shards_balance_by_cost() {
+        // Two race cells and six builds on two shards: by count (4 and 4)
+        // one shard could take both races; by cost each takes one.
+        let costs = [75, 75, 366, 75, 75, 366, 75, 75];
+        let owner = split(&costs, 2);
+        let load = |s: usize| -> u32 { (0..8).filter(|&k| owner[k] == s).map(|k| costs[k]).sum() };
+        assert_eq!((load(0), load(1)), (591, 591));
+        assert_ne!(owner[2], owner[5]);
+        // More shards than cells: the rest are empty, nothing is lost.
+        let owner = split(&[5, 9], 4);
+        assert_eq!(owner, [1, 0]);
     }
 }

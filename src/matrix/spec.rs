@@ -194,6 +194,8 @@ pub struct Loaded {
     pub injector: InjectorChoice,
     /// The build kinds, in the spec's order.
     pub builds: Vec<Build>,
+    /// The spec file's SHA-256 (hex): shards of one run share it.
+    pub sha256: String,
 }
 
 impl Loaded {
@@ -273,6 +275,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         program,
         injector,
         builds,
+        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text)),
     })
 }
 

@@ -6,7 +6,7 @@ fn json(shards: &[ShardCount]) -> Vec<serde_json::Value> {
     shards
         .iter()
         .map(|s| {
-            serde_json::json!({"shard": format!("{}/{}", s.index, s.total), "index": s.index, "total": s.total, "cells": s.cells})
+            serde_json::json!({"shard": format!("{}/{}", s.index, s.total), "index": s.index, "total": s.total, "cells": s.cells, "cost_s": s.cost_s})
         })
         .collect()
 }
@@ -25,6 +25,23 @@ pub fn json_list(shards: &[ShardCount]) -> String {
 pub fn text(shards: &[ShardCount]) -> String {
     shards
         .iter()
-        .map(|s| format!("shard {}/{}: {} cells\n", s.index, s.total, s.cells))
+        .map(|s| {
+            format!(
+                "shard {}/{}: {} cells, about {} of cold builds on one worker\n",
+                s.index,
+                s.total,
+                s.cells,
+                minutes(s.cost_s)
+            )
+        })
         .collect()
+}
+
+/// `40 s`, `7 min`: an estimate, so no finer than that.
+fn minutes(secs: u64) -> String {
+    if secs < 90 {
+        format!("{secs} s")
+    } else {
+        format!("{} min", secs.div_ceil(60))
+    }
 }

@@ -143,16 +143,24 @@ impl BuildKind {
         )
     }
 
-    /// How much more a cold cell of this kind costs than a `build` cell, for
-    /// the pool's longest-first order: race and cover rebuild std with
-    /// instrumentation; debug, PIE, C libraries and plugins rebuild it with
-    /// other flags and link twice (library and host).
-    pub fn weight(self) -> u32 {
+    /// What a cold cell of this kind costs, in tenths of a second: the
+    /// medians of `matrix/evidence/kind-costs.md` (linux/amd64, one thread
+    /// while the pool is full) and, for `build`, of every platform's build
+    /// cells. Race and cover rebuild std instrumented; C libraries and
+    /// plugins rebuild it with other flags and link twice (library, host).
+    /// The pool's order and the shards' balance rest on it.
+    pub fn cold_cost_ds(self) -> u32 {
         match self {
-            BuildKind::Build | BuildKind::Trimpath | BuildKind::Test => 0,
-            BuildKind::Pgo | BuildKind::Pie | BuildKind::Debug => 1,
-            BuildKind::Cover | BuildKind::CArchive | BuildKind::CShared | BuildKind::Plugin => 2,
-            BuildKind::Race => 3,
+            BuildKind::Build => 75,
+            BuildKind::Trimpath => 78,
+            BuildKind::Test | BuildKind::Pie => 80,
+            BuildKind::Debug => 89,
+            BuildKind::Pgo => 91,
+            BuildKind::CArchive => 112,
+            BuildKind::CShared => 148,
+            BuildKind::Cover => 246,
+            BuildKind::Plugin => 304,
+            BuildKind::Race => 366,
         }
     }
 }

@@ -193,6 +193,41 @@ fn never_injecting_is_not_injected_in_every_kind() {
     );
 }
 
+/// A library or plugin that links but is not loaded (`verify: link`): on
+/// linux/arm64 Go's link leaves an accessor that was never injected
+/// undefined for the loader (golang/go#81051; on amd64 the external linker
+/// refuses it), so a linked-only cell would pass. Its dynamic symbol table
+/// says what the loader would: `fail-relocation`, `not-injected`.
+#[test]
+fn linked_only_libraries_are_read_for_the_accessor() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = seed_variant("none", dir.path());
+    let sp = spec(
+        dir.path(),
+        "link.yaml",
+        &format!(
+            "toolchains: [local]\nplatforms: [linux/arm64]\nverify: link\ntoolexec: {}\nbuilds: [c-shared, plugin]\n",
+            none.display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let r = read_doc(&report, "report");
+    for kind in ["c-shared", "plugin"] {
+        let c = kind_cell(&r, "go1.26.8", "linux/arm64", kind);
+        assert_eq!(c["status"], "fail-relocation", "{kind}: {c:#}");
+        assert_eq!(c["verified"], "link", "{kind}: {c:#}");
+        assert_eq!(c["diagnosis"]["class"], "not-injected", "{kind}: {c:#}");
+        let err = s(&c["stderr_excerpt"]);
+        assert!(
+            err.contains(": undefined symbol: runtime.GoroutineID")
+                && err.contains("read from its dynamic symbol table"),
+            "{kind}: {c:#}"
+        );
+    }
+}
+
 /// The seed-like unsalted injector under -race, as its users build: a plain
 /// `go test -c -race` first, then the same through the injector in the same
 /// GOCACHE (`gocache: shared`) links the plain runtime.a: shared-cache.
@@ -258,7 +293,7 @@ fn unsalted_injector_shows_shared_cache_under_race() {
 }
 
 /// `matrix plan` counts every toolchain x platform x kind, and shards split
-/// over all three (round-robin in planned order: platform, then kind).
+/// over all three by expected cost.
 #[test]
 fn plan_and_shards_count_kinds() {
     let dir = tempfile::tempdir().unwrap();
@@ -290,4 +325,15 @@ fn plan_and_shards_count_kinds() {
         .collect();
     // 3 platforms x (build, race) + 2 linux c-shared = 8 cells.
     assert_eq!(counts, [3, 3, 2], "{v:#}");
+    // Split by expected cost, not count: round-robin in planned order would
+    // give one shard every race cell (the 2nd, 5th and 8th) and another
+    // every build; here each shard has one race and the loads are close.
+    let costs: Vec<u64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["cost_s"].as_u64().unwrap())
+        .collect();
+    let (lo, hi) = (*costs.iter().min().unwrap(), *costs.iter().max().unwrap());
+    assert!(lo > 0 && hi * 4 < lo * 5, "{v:#}");
 }

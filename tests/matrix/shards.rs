@@ -130,4 +130,45 @@ fn shards_merge_back_into_the_whole() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("twice"));
+    // The fingerprint counts the whole plan's cells.
+    assert_eq!(p["fingerprint"]["cells"], 5, "{p:#}");
+    let notes = p["notes"].to_string();
+    assert!(
+        notes.contains("3 of the run's 5 cells are present"),
+        "{notes}"
+    );
+
+    // Shard 2 run from another version of the spec file (one cell fewer):
+    // not a shard of the same run.
+    std::fs::write(
+        &s,
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/386, linux/arm64, windows/amd64]\nverify: link\n",
+    )
+    .unwrap();
+    let other = dir.path().join("other2.json");
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--shard",
+            "2/2",
+            "--report",
+            other.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&[
+        "matrix",
+        "merge",
+        reports[0].to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("was run from a spec with other contents than the first report's"),
+        "{}",
+        text(&o.stderr)
+    );
 }

@@ -316,6 +316,7 @@ mod tests {
             program: None,
             shard: None,
             merged_shards: vec![],
+            fingerprint: None,
             toolchains: vec![],
             notes: vec![],
             cells: cells

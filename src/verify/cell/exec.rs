@@ -2,7 +2,8 @@
 //! Wine) and reading its verdict: the probe's line, or a user program's exit
 //! status, or the loader's refusal of a library.
 
-use super::{Job, Outcome, Ran, Status, Verified, EXCERPT, PROBE_CHECKS};
+use super::steps::Plan;
+use super::{dynsym, Job, Outcome, Ran, Status, Verified, EXCERPT, PROBE_CHECKS};
 use crate::go::runners;
 use crate::support::process::{self, display_command};
 use crate::verify::kind::BuildKind;
@@ -10,17 +11,17 @@ use std::path::Path;
 
 /// Runs `exe` with `args` for the built cell `outcome` and records the
 /// verdict; a binary this machine cannot run leaves the cell linked.
-pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) -> Ran {
+pub(super) fn run(job: &Job, plan: &Plan, mut outcome: Outcome) -> Ran {
+    let (exe, args) = (&plan.exe, &plan.args);
     let built_s = outcome.duration_s;
+    let not_run = |why: &str, outcome: &mut Outcome| match &plan.library {
+        Some(lib) => dynsym::linked_only(job, lib, Some(why), outcome),
+        None => outcome.note = Some(format!("linked, not run: {why}")),
+    };
     let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
         Ok(r) => r,
         Err(why) => {
-            outcome.note = Some(match job.kind {
-                BuildKind::CShared | BuildKind::Plugin => {
-                    format!("linked, not run: {why}; {}", super::LINKED_NOT_LOADED)
-                }
-                _ => format!("linked, not run: {why}"),
-            });
+            not_run(&why.to_string(), &mut outcome);
             return Ran::Finished(outcome);
         }
     };
@@ -54,7 +55,7 @@ pub(super) fn run(job: &Job, exe: &Path, args: &[String], mut outcome: Outcome) 
         }
         Ok(None) => {}
         Err(why) => {
-            outcome.note = Some(format!("linked, not run: {why}"));
+            not_run(&why.to_string(), &mut outcome);
             return Ran::Finished(outcome);
         }
     }
@@ -106,14 +107,7 @@ fn verdict(job: &Job, all: &str, success: bool, outcome: &mut Outcome) {
             // A library or plugin whose runtime lacks the accessor links (Go
             // 1.27 can leave the symbol undefined, golang/go#81051) and is
             // refused only when loaded: `undefined symbol: runtime.GoroutineID`.
-            if crate::go::linkname::undefined_accessor(all).is_some() {
-                outcome.status = Status::FailRelocation;
-                if job.toolexec.is_some() {
-                    let mut cx = job.diag.clone();
-                    cx.private_gocache = job.gocache.is_some();
-                    outcome.diagnosis = crate::verify::diagnosis::diagnose(all, &cx);
-                }
-            }
+            dynsym::loader_refusal(job, all, outcome);
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
 
+mod dynsym;
 mod exec;
 pub mod steps;
 
@@ -258,7 +259,7 @@ impl Ran {
 }
 
 fn build_and_run(job: &Job) -> Ran {
-    let plan = steps::plan(job);
+    let mut plan = steps::plan(job);
     let mut outcome = Outcome {
         status: Status::FailBuild,
         verified: Verified::Link,
@@ -273,7 +274,7 @@ fn build_and_run(job: &Job) -> Ran {
         note: None,
         diagnosis: None,
     };
-    for step in plan.steps {
+    for step in std::mem::take(&mut plan.steps) {
         if let Some(end) = build_step(job, step, plan.precompiled, &mut outcome) {
             return end;
         }
@@ -289,12 +290,12 @@ fn build_and_run(job: &Job) -> Ran {
     }
     outcome.status = Status::Pass;
     if !job.exec {
-        if matches!(job.kind, BuildKind::CShared | BuildKind::Plugin) {
-            outcome.note = Some(LINKED_NOT_LOADED.into());
+        if let Some(lib) = &plan.library {
+            dynsym::linked_only(job, lib, None, &mut outcome);
         }
         return Ran::Finished(outcome);
     }
-    exec::run(job, &plan.exe, &plan.args, outcome)
+    exec::run(job, &plan, outcome)
 }
 
 /// Runs one build command of the cell; Some with the cell's end when it

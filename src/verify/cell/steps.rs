@@ -32,6 +32,8 @@ pub(super) struct Plan {
     /// The binary to run and its arguments.
     pub exe: PathBuf,
     pub args: Vec<String>,
+    /// The c-shared library or plugin the binary loads.
+    pub library: Option<PathBuf>,
     /// The toolchain ships a precompiled std for this build (lean flags are
     /// left out: any `-gcflags=all=` would make Go <= 1.19 rebuild it).
     pub precompiled: bool,
@@ -70,10 +72,15 @@ pub(super) fn plan(job: &Job) -> Plan {
             vec![],
         ),
     };
+    // The host of a c-shared library or plugin gets its path, loads it.
+    let library = matches!(job.kind, BuildKind::CShared | BuildKind::Plugin)
+        .then(|| args.first().map(PathBuf::from))
+        .flatten();
     Plan {
         steps,
         exe,
         args,
+        library,
         precompiled,
     }
 }

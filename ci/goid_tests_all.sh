@@ -5,7 +5,8 @@
 # natively and arm64, riscv64, ppc64le, s390x, loong64 and mips* under
 # qemu-user (`go test -c`, the binary run under the emulator). One line per
 # toolchain and GOARCH; exits 1 when any fails. Raw output:
-# ci/results/goid-tests-all-COMMIT.txt (OUT=- for stdout only).
+# ci/results/goid-tests-all-COMMIT.txt (OUT=- for stdout only; GOS and ARCHES
+# narrow it, see ci/lib.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh

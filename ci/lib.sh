@@ -79,7 +79,7 @@ results() {
   commit=$(git -C "$QCOMPAT_CI_DIR" rev-parse --short=12 HEAD)
   out=${OUT:-$QCOMPAT_CI_DIR/results/$name-$commit.txt}
   {
-    echo "# ci/$name.sh at $commit: $title"
+    echo "# ci/$(basename "$0") at $commit: $title"
     "$@"
     local rc=$?
     echo "# exit $rc"

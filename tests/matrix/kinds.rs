@@ -158,25 +158,25 @@ fn other_kinds_on_go126() {
     }
 }
 
+/// The report of a run of the local go through the seed injector that never
+/// injects, with the spec's other lines `rest`; the run fails.
+fn never_injecting(rest: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let none = seed_variant("none", dir.path());
+    let body = format!("toolchains: [local]\ntoolexec: {}\n{rest}", none.display());
+    let sp = spec(dir.path(), "none.yaml", &body);
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    read_doc(&report, "report")
+}
+
 /// An injector that never injects gets the same diagnosis in every kind,
 /// though the words differ: Go's linker, the external linker of a c-shared
 /// library and of a plugin.
 #[test]
 fn never_injecting_is_not_injected_in_every_kind() {
-    let dir = tempfile::tempdir().unwrap();
-    let none = seed_variant("none", dir.path());
-    let sp = spec(
-        dir.path(),
-        "none.yaml",
-        &format!(
-            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\nbuilds: [build, test, c-shared, plugin]\n",
-            none.display()
-        ),
-    );
-    let report = dir.path().join("r.json");
-    let o = run_spec(&sp, &report, &dir.path().join("cache"));
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    let r = read_doc(&report, "report");
+    let r = never_injecting("platforms: [linux/amd64]\nbuilds: [build, test, c-shared, plugin]\n");
     for kind in ["build", "test", "c-shared", "plugin"] {
         let c = kind_cell(&r, "go1.26.8", "linux/amd64", kind);
         assert_eq!(c["status"], "fail-relocation", "{kind}: {c:#}");
@@ -200,20 +200,7 @@ fn never_injecting_is_not_injected_in_every_kind() {
 /// says what the loader would: `fail-relocation`, `not-injected`.
 #[test]
 fn linked_only_libraries_are_read_for_the_accessor() {
-    let dir = tempfile::tempdir().unwrap();
-    let none = seed_variant("none", dir.path());
-    let sp = spec(
-        dir.path(),
-        "link.yaml",
-        &format!(
-            "toolchains: [local]\nplatforms: [linux/arm64]\nverify: link\ntoolexec: {}\nbuilds: [c-shared, plugin]\n",
-            none.display()
-        ),
-    );
-    let report = dir.path().join("r.json");
-    let o = run_spec(&sp, &report, &dir.path().join("cache"));
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    let r = read_doc(&report, "report");
+    let r = never_injecting("platforms: [linux/arm64]\nverify: link\nbuilds: [c-shared, plugin]\n");
     for kind in ["c-shared", "plugin"] {
         let c = kind_cell(&r, "go1.26.8", "linux/arm64", kind);
         assert_eq!(c["status"], "fail-relocation", "{kind}: {c:#}");

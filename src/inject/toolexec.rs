@@ -287,14 +287,18 @@ fn trim_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
     let mut out = args.to_vec();
     let value = out
         .iter()
-        .position(|a| a == "-trimpath")
+        .rposition(|a| a == "-trimpath")
         .map(|i| i + 1)
         .filter(|&i| i < out.len());
     if let Some(i) = value {
         let trims_runtime = out[i]
             .to_str()
             .is_some_and(|v| v.split(';').any(|r| r.ends_with("=>runtime")));
-        if trims_runtime {
+        // A folder the rewrite list cannot carry is left as it is.
+        let listable = dir
+            .to_str()
+            .is_some_and(|d| !d.contains(';') && !d.contains("=>"));
+        if trims_runtime && listable {
             let mut v = out[i].clone();
             v.push(";");
             v.push(dir.as_os_str());
@@ -340,6 +344,13 @@ mod tests {
         assert_eq!(trim_companion(&plain, dir), plain);
         let last = os(&["-p", "runtime", "-trimpath"]);
         assert_eq!(trim_companion(&last, dir), last);
+        // The compiler reads the last -trimpath; a folder with `;` cannot be listed.
+        let twice = os(&["-trimpath", "/w=>", "-trimpath", "/go/src/runtime=>runtime"]);
+        assert_eq!(
+            trim_companion(&twice, dir)[3],
+            "/go/src/runtime=>runtime;/c/companion/ab=>runtime"
+        );
+        assert_eq!(trim_companion(&trimmed, Path::new("/c;x")), trimmed);
     }
 
     #[test]

@@ -41,9 +41,21 @@ pub fn salt_disabled() -> bool {
 /// `-trimpath` builds rewrite the companion's folder too.
 const OUTPUT_GENERATION: &str = "3";
 
-/// A short hash of qcompat's version, the companion text and how it is
-/// compiled: it changes when any changes, so stale injected archives are
-/// never reused.
+/// The companion file's folder in qcompat's cache (one per content).
+pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
+    let mut key = crate::support::cache::Key::new("companion");
+    key.str("source", SOURCE);
+    crate::support::cache::Area::Companion.entry(&key)
+}
+
+/// A short hash of qcompat's version, the companion text, how it is compiled
+/// and where the companion file lives: it changes when any changes, so stale
+/// injected archives are never reused. The folder is in it because its path
+/// is in the compiled runtime's export data: two qcompat caches sharing one
+/// GOCACHE (tests, CI runners) would otherwise reuse each other's runtime.a,
+/// and a plugin's runtime (built with one path) and its host's (cached with
+/// another) differ ("plugin was built with a different version of package
+/// runtime").
 pub fn salt() -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -51,6 +63,10 @@ pub fn salt() -> String {
     h.update(SOURCE.as_bytes());
     h.update([0]);
     h.update(OUTPUT_GENERATION.as_bytes());
+    h.update([0]);
+    if let Ok(dir) = stable_dir() {
+        h.update(dir.as_os_str().as_encoded_bytes());
+    }
     hex::encode(&h.finalize()[..8])
 }
 

@@ -209,9 +209,7 @@ fn companion_file() -> Result<CompanionFile> {
 /// it renamed into place, so a compile reading it meanwhile never sees half
 /// of it and a link planted at that path is replaced, not written through.
 fn stable_companion() -> Result<PathBuf> {
-    let mut key = crate::support::cache::Key::new("companion");
-    key.str("source", companion::SOURCE);
-    let dir = crate::support::cache::Area::Companion.entry(&key)?;
+    let dir = companion::stable_dir()?;
     let file = dir.join(companion::FILE_NAME);
     let ok = |p: &Path| {
         std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())

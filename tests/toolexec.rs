@@ -593,7 +593,8 @@ fn calibrated_in_a_c_archive_called_from_c_threads() {
 
 /// `go build -trimpath` through the injector: the binary names the companion
 /// `runtime/qcompat_goroutineid.go`, as Go names runtime's own files, and
-/// holds no path of qcompat's cache (finding 3 of #25's review).
+/// holds no path of qcompat's cache (finding 3 of #25's review). A plain
+/// build: `companions_are_named_by_runtime_whatever_the_cache`.
 #[test]
 fn trimpath_binaries_hold_no_cache_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -626,4 +627,60 @@ fn trimpath_binaries_hold_no_cache_path() {
     );
     assert!(has(b"runtime/qcompat_goroutineid.go"));
     assert!(exec(&probe).contains("qcompat-probe ok=true"));
+}
+
+/// A plain build names the companion `$GOROOT/src/runtime/...`, not by
+/// qcompat's cache: two qcompat caches sharing one GOCACHE (CI runners, these
+/// tests) build the same injected runtime.a, so the second build reuses the
+/// first's (the injector does not run for runtime again) and a plugin's
+/// runtime always matches its host's.
+#[test]
+fn companions_are_named_by_runtime_whatever_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let gocache = dir.path().join("gocache");
+    let goroot = ok(
+        Command::new(go126())
+            .args(["env", "GOROOT"])
+            .output()
+            .unwrap(),
+        "go env GOROOT",
+    );
+    let named = format!("{}/src/runtime/qcompat_goroutineid.go", goroot.trim());
+    let te = toolexec_flag();
+    let mut built = Vec::new();
+    for name in ["a", "b"] {
+        let tmp = dir.path().join(format!("tmp-{name}"));
+        std::fs::create_dir(&tmp).unwrap();
+        let probe = dir.path().join(format!("probe-{name}"));
+        let o = probe.to_str().unwrap().to_string();
+        let mut c = go(
+            &go126(),
+            &gocache,
+            &["build", "-o", &o, &te, "./cmd/qcompat-probe"],
+        );
+        ok(
+            c.env("TMPDIR", &tmp)
+                .env("QCOMPAT_KEEP_TEMP", "1")
+                .env(
+                    "QCOMPAT_CACHE_DIR",
+                    dir.path().join(format!("cache-{name}")),
+                )
+                .output()
+                .unwrap(),
+            "build",
+        );
+        assert!(exec(&probe).contains("qcompat-probe ok=true"));
+        let bin = std::fs::read(&probe).unwrap();
+        let has = |needle: &[u8]| bin.windows(needle.len()).any(|w| w == needle);
+        assert!(has(named.as_bytes()), "{named} is not in probe-{name}");
+        let cache = dir.path().join(format!("cache-{name}"));
+        assert!(
+            !has(cache.as_os_str().as_encoded_bytes()),
+            "{} is in probe-{name}",
+            cache.display()
+        );
+        built.push(tmp.join("qcompat-kept.log").exists());
+    }
+    // The first cache's build compiled runtime; the second's reused it.
+    assert_eq!(built, [true, false]);
 }

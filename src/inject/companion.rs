@@ -38,8 +38,10 @@ pub fn salt_disabled() -> bool {
 /// What else changes an injected runtime.a beside the companion's text: 2 since
 /// the companion file has one path per content (before, a fresh temporary
 /// folder per compile, whose archives a plugin's host cannot share); 3 since
-/// `-trimpath` builds rewrite the companion's folder too.
-const OUTPUT_GENERATION: &str = "3";
+/// `-trimpath` builds rewrite the companion's folder too; 4 since every
+/// build names it by runtime's folder (`toolexec::map_companion`), not by
+/// qcompat's cache.
+const OUTPUT_GENERATION: &str = "4";
 
 /// The companion file's folder in qcompat's cache (one per content).
 pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
@@ -48,14 +50,11 @@ pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
     crate::support::cache::Area::Companion.entry(&key)
 }
 
-/// A short hash of qcompat's version, the companion text, how it is compiled
-/// and where the companion file lives: it changes when any changes, so stale
-/// injected archives are never reused. The folder is in it because its path
-/// is in the compiled runtime's export data: two qcompat caches sharing one
-/// GOCACHE (tests, CI runners) would otherwise reuse each other's runtime.a,
-/// and a plugin's runtime (built with one path) and its host's (cached with
-/// another) differ ("plugin was built with a different version of package
-/// runtime").
+/// A short hash of qcompat's version, the companion text and how it is
+/// compiled: it changes when any changes, so stale injected archives are
+/// never reused. Where qcompat's cache lives is not in it: the compile names
+/// the companion by runtime's folder, so caches that share one GOCACHE build
+/// the same runtime.a and may share it.
 pub fn salt() -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -63,10 +62,6 @@ pub fn salt() -> String {
     h.update(SOURCE.as_bytes());
     h.update([0]);
     h.update(OUTPUT_GENERATION.as_bytes());
-    h.update([0]);
-    if let Ok(dir) = stable_dir() {
-        h.update(dir.as_os_str().as_encoded_bytes());
-    }
     hex::encode(&h.finalize()[..8])
 }
 

@@ -160,15 +160,12 @@ extern "C" fn forward(sig: libc::c_int) {
 
 /// Where the compile of runtime reads the companion file from.
 enum CompanionFile {
-    /// One path per content under qcompat's cache: every compile of runtime
-    /// (a plugin's with -dynlink and its host's without, a test's and a
-    /// build's) names the same file, so their export data agree. A fresh
-    /// folder per compile makes `plugin.Open` refuse the plugin ("plugin
-    /// was built with a different version of package runtime").
+    /// One path per content under qcompat's cache, written once and read by
+    /// every compile of runtime.
     Stable(PathBuf),
     /// No usable cache (none, or not writable): a private folder of this
-    /// compile's own, as before, removed afterwards. Plugins built so cannot
-    /// be opened by their host; everything else works.
+    /// compile's own, removed afterwards. Its path reaches no archive either
+    /// (`map_companion`), so a plugin built so still matches its host.
     Private(tempfile::TempDir),
 }
 
@@ -230,7 +227,7 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     let file = companion.path();
     let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
     // The go command lists source files last; one more file joins them.
-    let args = trim_companion(args, file.parent().unwrap_or(Path::new("/")));
+    let args = map_companion(args, file.parent().unwrap_or(Path::new("/")));
     let mut child = Command::new(tool)
         .args(&args)
         .arg(&file)
@@ -276,35 +273,62 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
     Ok(exit_code(status))
 }
 
-/// Under `go build -trimpath` the compile's `-trimpath` rewrites runtime's
-/// folder to `runtime` (`/usr/lib/go/src/runtime=>runtime;$WORK/b005=>`); the
-/// companion's folder is rewritten the same way, so that no path of this
-/// machine (qcompat's cache) reaches the binary. A plain build keeps its
-/// absolute paths, the companion's among them, as Go keeps GOROOT's.
-fn trim_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
+/// The companion's folder joins the compile's `-trimpath` rewrites, so the
+/// path recorded for it (in runtime's export data, its DWARF and its
+/// position tables) names runtime, never qcompat's cache: `runtime` when the
+/// build trims runtime's own folder that way (`go build -trimpath`:
+/// `/usr/lib/go/src/runtime=>runtime;$WORK/b005=>`), else the folder of
+/// runtime's sources on the command line (`$GOROOT/src/runtime`). An injected
+/// runtime.a is then the same whichever cache qcompat runs with, so caches
+/// that share one GOCACHE (CI runners, tests) share its entries, and a
+/// plugin's runtime matches its host's. The compiler reads the last
+/// `-trimpath` and applies the first rewrite that matches; the go command
+/// always passes one (`$WORK/b005=>`). A folder the list cannot carry (`;`,
+/// `=>`), or a command line with neither a `-trimpath` nor a runtime source
+/// among its arguments (both in a response file), is left as it is.
+fn map_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
     let mut out = args.to_vec();
+    let Some(dir) = dir
+        .to_str()
+        .filter(|d| !d.contains(';') && !d.contains("=>"))
+    else {
+        return out;
+    };
     let value = out
         .iter()
         .rposition(|a| a == "-trimpath")
         .map(|i| i + 1)
         .filter(|&i| i < out.len());
-    if let Some(i) = value {
-        let trims_runtime = out[i]
-            .to_str()
-            .is_some_and(|v| v.split(';').any(|r| r.ends_with("=>runtime")));
-        // A folder the rewrite list cannot carry is left as it is.
-        let listable = dir
-            .to_str()
-            .is_some_and(|d| !d.contains(';') && !d.contains("=>"));
-        if trims_runtime && listable {
-            let mut v = out[i].clone();
-            v.push(";");
-            v.push(dir.as_os_str());
-            v.push("=>runtime");
-            out[i] = v;
-        }
+    let Some(i) = value else {
+        return out;
+    };
+    let trims_runtime = out[i]
+        .to_str()
+        .is_some_and(|v| v.split(';').any(|r| r.ends_with("=>runtime")));
+    let target = if trims_runtime {
+        Some("runtime".to_string())
+    } else {
+        runtime_source_dir(&out)
+    };
+    if let Some(target) = target {
+        let mut v = out[i].clone();
+        v.push(format!(";{dir}=>{target}"));
+        out[i] = v;
     }
     out
+}
+
+/// The folder of the last absolute `.go` file among the arguments: the go
+/// command lists the package's sources last, as absolute paths.
+fn runtime_source_dir(args: &[OsString]) -> Option<String> {
+    args.iter()
+        .rev()
+        .filter_map(|a| a.to_str())
+        .map(Path::new)
+        .find(|p| p.is_absolute() && p.extension().is_some_and(|e| e == "go"))
+        .and_then(|p| p.parent()?.to_str())
+        .filter(|d| !d.contains(';') && !d.contains("=>"))
+        .map(str::to_string)
 }
 
 fn exit_code(status: std::process::ExitStatus) -> ExitCode {
@@ -323,8 +347,9 @@ mod tests {
     }
 
     #[test]
-    fn trimpath_covers_the_companion_only_when_the_build_trims() {
+    fn the_companion_is_mapped_to_runtime_in_every_build() {
         let dir = Path::new("/c/companion/ab");
+        let src = "/go/src/runtime/proc.go";
         let trimmed = os(&[
             "-p",
             "runtime",
@@ -332,23 +357,33 @@ mod tests {
             "/go/src/runtime=>runtime;/w/b005=>",
             "-o",
             "x.a",
+            src,
         ]);
         assert_eq!(
-            trim_companion(&trimmed, dir)[3],
+            map_companion(&trimmed, dir)[3],
             "/go/src/runtime=>runtime;/w/b005=>;/c/companion/ab=>runtime"
         );
-        // A plain build's -trimpath only strips the work folder.
-        let plain = os(&["-p", "runtime", "-trimpath", "/w/b005=>", "-o", "x.a"]);
-        assert_eq!(trim_companion(&plain, dir), plain);
+        // A plain build's -trimpath only strips the work folder: the
+        // companion is named as if it sat beside runtime's sources.
+        let plain = os(&["-p", "runtime", "-trimpath", "/w/b005=>", "-o", "x.a", src]);
+        assert_eq!(
+            map_companion(&plain, dir)[3],
+            "/w/b005=>;/c/companion/ab=>/go/src/runtime"
+        );
+        // Nothing to append to, or no source to name the folder by.
         let last = os(&["-p", "runtime", "-trimpath"]);
-        assert_eq!(trim_companion(&last, dir), last);
+        assert_eq!(map_companion(&last, dir), last);
+        let rsp = os(&["-trimpath", "/w/b005=>", "@/w/b005/args"]);
+        assert_eq!(map_companion(&rsp, dir), rsp);
         // The compiler reads the last -trimpath; a folder with `;` cannot be listed.
         let twice = os(&["-trimpath", "/w=>", "-trimpath", "/go/src/runtime=>runtime"]);
         assert_eq!(
-            trim_companion(&twice, dir)[3],
+            map_companion(&twice, dir)[3],
             "/go/src/runtime=>runtime;/c/companion/ab=>runtime"
         );
-        assert_eq!(trim_companion(&trimmed, Path::new("/c;x")), trimmed);
+        assert_eq!(map_companion(&trimmed, Path::new("/c;x")), trimmed);
+        let odd = os(&["-trimpath", "/w=>", "/g;o/src/runtime/proc.go"]);
+        assert_eq!(map_companion(&odd, dir), odd);
     }
 
     #[test]

@@ -15,7 +15,22 @@ fn toolexec_flag() -> String {
     format!("-toolexec={} toolexec", qcompat().display())
 }
 
-/// A go command in fallback-go with a private GOCACHE and fixed settings.
+/// The GOCACHE the go command `gobin` uses when none is set.
+fn user_gocache(gobin: &Path) -> PathBuf {
+    let out = Command::new(gobin)
+        .args(["env", "GOCACHE"])
+        .env_remove("GOCACHE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go env GOCACHE: {}",
+        text(&out.stderr)
+    );
+    PathBuf::from(text(&out.stdout).trim())
+}
+
+/// A go command in fallback-go with the GOCACHE `cache` and fixed settings.
 fn go(gobin: &Path, cache: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(gobin);
     c.args(args)
@@ -309,8 +324,10 @@ fn tool_failures_pass_through() {
 /// with each tag, and the tag that demands the injector failing to link
 /// without it.
 fn fallback_tests(gobin: &Path, every_way: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
+    // The user's GOCACHE: the salt keeps the injected entries apart (the
+    // salt tests above use caches of their own), and the plain and injected
+    // std these builds compile are shared with the other tests.
+    let cache = user_gocache(gobin);
     let te = toolexec_flag();
     // Plain: the probe's own test (TestProbe) pulls the injected accessor,
     // so without an injector it is built as the plain probe.

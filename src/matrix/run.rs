@@ -6,13 +6,13 @@
 use super::cells::{plan_cells, Planned};
 use super::events::{Event, Finished, Reporter};
 use super::fingerprint::Fingerprint;
-use super::plan::{injector, prepare, Prepared, SpecInjector};
+use super::plan::{injector, prepare, Caches, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
 use super::schedule::{execution_order, expected_cost, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
-use crate::verify::cell::{self, Job, Ran};
+use crate::verify::cell::{self, CellCache, Job, Ran};
 use crate::verify::kind::BuildKind;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ fn linkname_policy(p: &Prepared, single_threaded: bool) -> Option<Policy> {
     let own = p
         .injector
         .as_ref()
-        .filter(|i| i.builtin && p.gocache.is_none())
+        .filter(|i| i.builtin && p.gocache == Caches::Run)
         .map(|i| i.command.as_str());
     match own.map(|t| linkname::verify_through(&p.tc, Some(t), single_threaded)) {
         Some(Ok(v)) if v.policy != Policy::Unsupported => Some(v.policy),
@@ -266,6 +266,17 @@ impl<'a> Pool<'a> {
             index: k,
             name: &name,
         });
+        let work_dir = self.work.path().join(c.toolchain.to_string());
+        // gocache: shared: this cell's own new GOCACHE and binaries, removed
+        // when it ends (a kept binary would let the go command skip the
+        // builds that show the trap).
+        let fresh = work_dir.join(format!("cell-{k}"));
+        let fresh_cache = fresh.join("gocache");
+        let (gocache, out_dir) = match &p.gocache {
+            Caches::Run => (CellCache::User, p.out_dir.as_path()),
+            Caches::Private(d) => (CellCache::Private(d), p.out_dir.as_path()),
+            Caches::PlainFirst => (CellCache::PlainFirst(&fresh_cache), fresh.as_path()),
+        };
         let ran = match &c.preset {
             Some(o) => Ran::Finished(o.clone()),
             None => cell::run(&Job {
@@ -274,11 +285,11 @@ impl<'a> Pool<'a> {
                 goos: &c.goos,
                 goarch: &c.goarch,
                 toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
-                gocache: p.gocache.as_deref(),
+                gocache,
                 module_dir: &self.module_dir,
                 package: &self.package,
-                out_dir: &p.out_dir,
-                work_dir: &self.work.path().join(c.toolchain.to_string()),
+                out_dir,
+                work_dir: &work_dir,
                 exec: self.exec,
                 lean: self.loaded.spec.lean,
                 kind: c.kind,
@@ -289,6 +300,9 @@ impl<'a> Pool<'a> {
                 diag: &p.diag,
             }),
         };
+        if p.gocache == Caches::PlainFirst {
+            let _ = std::fs::remove_dir_all(&fresh);
+        }
         let outcome = match ran {
             Ran::Finished(o) => o,
             Ran::Interrupted(_) => {

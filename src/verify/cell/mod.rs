@@ -105,8 +105,8 @@ pub struct Job<'a> {
     pub goarch: &'a str,
     /// The -toolexec value (None: build without an injector).
     pub toolexec: Option<&'a str>,
-    /// A private GOCACHE, or None for the user's.
-    pub gocache: Option<&'a Path>,
+    /// The GOCACHE the builds use.
+    pub gocache: CellCache<'a>,
     pub module_dir: &'a Path,
     pub package: &'a str,
     /// Where the binary goes. A directory that outlives the run lets the go
@@ -134,6 +134,36 @@ pub struct Job<'a> {
     pub timeout: Duration,
     /// What the failure diagnosis needs to know beyond the output.
     pub diag: &'a crate::verify::diagnosis::Context,
+}
+
+/// Which GOCACHE a cell builds in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellCache<'a> {
+    /// The GOCACHE qcompat runs with.
+    User,
+    /// A GOCACHE of the injector's own: an injector that leaves `-V=full`
+    /// unchanged never meets a plain build's entries there.
+    Private(&'a Path),
+    /// A new, empty GOCACHE in which the same kind is first built without
+    /// the injector, as a user's earlier plain build leaves their cache: an
+    /// unsalted injector's build then meets plain entries (the shared-cache
+    /// trap), whatever ran before and whatever the lean flags.
+    PlainFirst(&'a Path),
+}
+
+impl<'a> CellCache<'a> {
+    /// The GOCACHE to set, or None for the user's.
+    pub fn dir(self) -> Option<&'a Path> {
+        match self {
+            CellCache::User => None,
+            CellCache::Private(d) | CellCache::PlainFirst(d) => Some(d),
+        }
+    }
+
+    /// Whether the injector's builds are kept apart from plain ones.
+    pub fn is_private(self) -> bool {
+        matches!(self, CellCache::Private(_))
+    }
 }
 
 /// What building (and maybe running) one cell gave. The matrix report's
@@ -259,6 +289,10 @@ impl Ran {
 }
 
 fn build_and_run(job: &Job) -> Ran {
+    let seeded = match seed_plain(job) {
+        Ok(seeded) => seeded,
+        Err(stopped) => return stopped,
+    };
     let mut plan = steps::plan(job);
     let mut outcome = Outcome {
         status: Status::FailBuild,
@@ -274,6 +308,10 @@ fn build_and_run(job: &Job) -> Ran {
         note: None,
         diagnosis: None,
     };
+    if let Some((command, seconds)) = seeded {
+        outcome.command = format!("{command} ; {}", outcome.command);
+        outcome.duration_s = seconds;
+    }
     for step in std::mem::take(&mut plan.steps) {
         if let Some(end) = build_step(job, step, plan.precompiled, &mut outcome) {
             return end;
@@ -296,6 +334,45 @@ fn build_and_run(job: &Job) -> Ran {
         return Ran::Finished(outcome);
     }
     exec::run(job, &plan, outcome)
+}
+
+/// For [`CellCache::PlainFirst`]: the kind's go commands without the
+/// injector, in the cell's new GOCACHE, as a user's plain build runs before
+/// theirs through the injector. Their result does not matter (the probe
+/// cannot link without the accessor; runtime is compiled and cached before
+/// the link). Returns their command line and seconds, or the cell's end
+/// when Ctrl-C stopped them.
+fn seed_plain(job: &Job) -> Result<Option<(String, f64)>, Ran> {
+    let CellCache::PlainFirst(cache) = job.gocache else {
+        return Ok(None);
+    };
+    if job.toolexec.is_none() {
+        return Ok(None);
+    }
+    // The cell's own folder (a new one per cell in this mode).
+    let out = job.out_dir.join("plain");
+    let plain = Job {
+        toolexec: None,
+        out_dir: &out,
+        ..job.clone()
+    };
+    let _ = std::fs::create_dir_all(cache);
+    let (mut commands, mut seconds) = (Vec::new(), 0.0);
+    for step in steps::plan(&plain).steps.into_iter().filter(|s| s.go) {
+        commands.push(display_command(&step.cmd));
+        let ran = process::run(step.cmd, job.timeout);
+        if let Ok(r) = &ran {
+            seconds += r.duration.as_secs_f64();
+            if r.cancelled {
+                return Err(Ran::Interrupted(Outcome::skipped(
+                    Status::Timeout,
+                    "interrupted".into(),
+                )));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(Some((commands.join(" && "), seconds)))
 }
 
 /// Runs one build command of the cell; Some with the cell's end when it
@@ -329,7 +406,7 @@ fn build_step(
     if job.toolexec.is_some() {
         let mut cx = job.diag.clone();
         cx.precompiled_std = precompiled;
-        cx.private_gocache = job.gocache.is_some();
+        cx.private_gocache = job.gocache.is_private();
         outcome.diagnosis = crate::verify::diagnosis::diagnose(&built.stderr, &cx);
     }
     if let Some(note) = failure_note(job, step.go, outcome.status, &built.stderr) {

@@ -239,7 +239,7 @@ fn go_command(
             cmd.env("CC", cc);
         }
     }
-    if let Some(c) = job.gocache {
+    if let Some(c) = job.gocache.dir() {
         cmd.env("GOCACHE", c);
     }
     // The go command leaves its work directory behind when interrupted: keep

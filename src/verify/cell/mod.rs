@@ -290,8 +290,11 @@ impl Ran {
 
 fn build_and_run(job: &Job) -> Ran {
     let seeded = match seed_plain(job) {
-        Ok(seeded) => seeded,
-        Err(stopped) => return stopped,
+        Seed::Stopped => {
+            return Ran::Interrupted(Outcome::skipped(Status::Timeout, "interrupted".into()))
+        }
+        Seed::Built { command, seconds } => Some((command, seconds)),
+        Seed::Nothing => None,
     };
     let mut plan = steps::plan(job);
     let mut outcome = Outcome {
@@ -336,18 +339,24 @@ fn build_and_run(job: &Job) -> Ran {
     exec::run(job, &plan, outcome)
 }
 
+/// What the plain build before a [`CellCache::PlainFirst`] cell did.
+enum Seed {
+    Nothing,
+    Built { command: String, seconds: f64 },
+    Stopped,
+}
+
 /// For [`CellCache::PlainFirst`]: the kind's go commands without the
 /// injector, in the cell's new GOCACHE, as a user's plain build runs before
 /// theirs through the injector. Their result does not matter (the probe
 /// cannot link without the accessor; runtime is compiled and cached before
-/// the link). Returns their command line and seconds, or the cell's end
-/// when Ctrl-C stopped them.
-fn seed_plain(job: &Job) -> Result<Option<(String, f64)>, Ran> {
+/// the link).
+fn seed_plain(job: &Job) -> Seed {
     let CellCache::PlainFirst(cache) = job.gocache else {
-        return Ok(None);
+        return Seed::Nothing;
     };
     if job.toolexec.is_none() {
-        return Ok(None);
+        return Seed::Nothing;
     }
     // The cell's own folder (a new one per cell in this mode).
     let out = job.out_dir.join("plain");
@@ -364,15 +373,15 @@ fn seed_plain(job: &Job) -> Result<Option<(String, f64)>, Ran> {
         if let Ok(r) = &ran {
             seconds += r.duration.as_secs_f64();
             if r.cancelled {
-                return Err(Ran::Interrupted(Outcome::skipped(
-                    Status::Timeout,
-                    "interrupted".into(),
-                )));
+                return Seed::Stopped;
             }
         }
     }
     let _ = std::fs::remove_dir_all(&out);
-    Ok(Some((commands.join(" && "), seconds)))
+    Seed::Built {
+        command: commands.join(" && "),
+        seconds,
+    }
 }
 
 /// Runs one build command of the cell; Some with the cell's end when it

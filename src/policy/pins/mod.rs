@@ -5,6 +5,7 @@ pub mod update;
 
 mod evidence;
 mod range;
+pub mod vouch;
 
 pub use evidence::{
     BuildEvidence, CalibratedEvidence, Evidence, PlatformCalibrated, ToolchainEvidence,

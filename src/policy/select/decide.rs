@@ -38,6 +38,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         failure: None,
         live: None,
         program: None,
+        unbuildable: None,
         gocache: None,
         builds: vec![],
         default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
@@ -72,6 +73,10 @@ pub fn decide(
         s.program = Some(v);
     }
     calibrated(f, &mut s);
+    s.unbuildable = s
+        .program
+        .as_ref()
+        .and_then(|p| super::verdict::unbuildable(p, s.strategy));
     Ok(finish(s))
 }
 
@@ -143,10 +148,12 @@ fn apply_pin(f: &Facts, s: &mut Selection) {
     s.pin = Some(p.range.clone());
     if !p.for_this_injector {
         s.reasons.push(format!(
-            "{name} matches pin {range} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+            "{name} matches pin {range} in {}, but it does not vouch for {}: {}",
             f.pins_source,
-            if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
-            f.injector.describe
+            f.injector.describe,
+            p.why_not_for
+                .as_deref()
+                .unwrap_or("its evidence comes from another injector")
         ));
     } else if let Some(untested) = &p.untested {
         s.reasons.push(format!(

@@ -717,3 +717,42 @@ fn input_edges_of_the_reliability_list() {
         "{g:#}"
     );
 }
+
+/// Go 1.19.8 with an unsalted injector that does not convert the int64
+/// goid (the seed, as q's first design): the deep check fails, the pins
+/// prove goid's calibrated path there, so the selection is calibrated; no
+/// reason then says it falls back to stack, and the deep check's fix names
+/// goid's default build, not -tags=qcompat_stack.
+#[test]
+fn go119_unsalted_deep_names_the_calibrated_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed");
+    build_seed("seed", &go126(), &seed);
+    let mut c = cmd(&[
+        "doctor",
+        "--json",
+        "--deep",
+        "--go",
+        go119().to_str().unwrap(),
+        "--toolexec",
+        seed.to_str().unwrap(),
+    ]);
+    c.env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    let s = &r["selection"];
+    assert_eq!(s["strategy"], "calibrated", "{r:#}");
+    let reasons = s["reasons"].to_string();
+    assert!(!reasons.contains("to stack"), "{reasons}");
+    assert!(
+        reasons.contains("falling back to goid's calibrated path"),
+        "{reasons}"
+    );
+    let deep = check(&r, "deep");
+    assert_eq!(deep["status"], "fail", "{deep:#}");
+    let fix = deep["fix"].as_str().unwrap();
+    assert!(
+        !fix.contains("qcompat_stack") && fix.contains("goid's default build"),
+        "{fix}"
+    );
+}

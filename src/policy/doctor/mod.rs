@@ -184,7 +184,12 @@ fn selection_checks(
     match select::select(t, o.pins, inj, known, ask) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
-                checks.push(deep_check(inj, live, o.program.is_some()));
+                let mut c = deep_check(inj, live, o.program.is_some());
+                if s.strategy == crate::policy::pins::Strategy::Calibrated {
+                    // The fallback the selection took, not the stack tag.
+                    c.fix = c.fix.map(|f| f.replace(crate::verify::diagnosis::STACK_UNTIL, "build with goid's default build (no qcompat tag, no injector: its calibrated path is proven here)"));
+                }
+                checks.push(c);
             }
             if let Some(p) = &s.program {
                 checks.push(program_check(p));

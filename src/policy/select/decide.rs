@@ -12,6 +12,10 @@ use crate::verify::live::Live;
 use crate::verify::probeprog::DefaultBuild;
 use anyhow::Result;
 
+/// How a reason says the injector is not used; the calibrated path, when it
+/// replaces stack afterwards, rewrites it.
+pub(super) const TO_STACK: &str = "falling back to stack";
+
 fn selection(f: &Facts, strategy: Strategy) -> Selection {
     Selection {
         schema: 1,
@@ -73,6 +77,13 @@ pub fn decide(
         s.program = Some(v);
     }
     calibrated(f, &mut s);
+    if s.strategy == Strategy::Calibrated {
+        // The reasons written before calibrated() replaced stack name the
+        // fallback the selection took.
+        for r in &mut s.reasons {
+            *r = r.replace(TO_STACK, "falling back to goid's calibrated path");
+        }
+    }
     s.unbuildable = s
         .program
         .as_ref()
@@ -204,7 +215,7 @@ fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
             format!("nothing has verified {} with {}", inj.describe, f.go_name)
         };
         s.reasons.push(format!(
-            "{untested} and {}: falling back to stack (a live check would build through the injector)",
+            "{untested} and {}: {TO_STACK} (a live check would build through the injector)",
             f.offline_why
         ));
     }
@@ -252,11 +263,10 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
             why.push_str(&format!(". {}. Fix: {}", d.explanation, d.fix));
         }
         if s.pinned && s.strategy == Strategy::Injected {
-            s.reasons.push(format!(
-                "{why}; this contradicts the pin, falling back to stack"
-            ));
+            s.reasons
+                .push(format!("{why}; this contradicts the pin, {TO_STACK}"));
         } else {
-            s.reasons.push(format!("{why}; falling back to stack"));
+            s.reasons.push(format!("{why}; {TO_STACK}"));
         }
         s.strategy = Strategy::Stack;
     }

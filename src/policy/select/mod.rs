@@ -426,6 +426,20 @@ mod tests {
             s.reasons
         );
         assert_eq!(s.goflags("q", "-tags=netgo,qcompat_stack"), "-tags=netgo");
+        // No reason speaks of a stack fallback the selection did not take.
+        let live19 = run(
+            &f,
+            Mode::Verify,
+            Some(live(Status::FailBuild, Some(Class::RuntimeFile))),
+        );
+        for s in [&s, &live19] {
+            assert_eq!(s.strategy, Strategy::Calibrated, "{:?}", s.reasons);
+            assert!(
+                !s.reasons.iter().any(|r| r.contains("to stack")),
+                "{:?}",
+                s.reasons
+            );
+        }
         assert_eq!(s.goflags("q", ""), "-tags=");
         assert_eq!(
             s.full_goflags("q", "-mod=mod -toolexec=q"),

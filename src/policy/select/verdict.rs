@@ -127,8 +127,9 @@ fn failed(f: &Facts, s: &mut Selection, v: &mut ProgramVerdict, o: &crate::verif
         s.strategy = Strategy::Stack;
         s.failure = s.failure.or(v.failure);
         s.reasons.push(format!(
-            "the probe passed, but {}; falling back to stack",
-            v.verdict
+            "the probe passed, but {}; {}",
+            v.verdict,
+            super::decide::TO_STACK
         ));
     }
     if v.facts.pulls_accessor {

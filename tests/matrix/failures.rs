@@ -227,3 +227,47 @@ fn program_too_new_is_a_skip_and_unknown_failures_are_diagnosed() {
         "{c:#}"
     );
 }
+
+/// A module whose go line needs Go 1.26, on go1.19.8 (which predates the go
+/// command's check of that line and fails on the std packages it lacks):
+/// skip-program in the matrix and go-too-old in doctor, as go1.21+ give,
+/// not fail-build `unknown` and a bare `package slices is not in GOROOT`.
+#[test]
+fn old_go_names_a_go_line_it_does_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("newmod");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("go.mod"), "module example.com/newmod\n\ngo 1.26\n").unwrap();
+    std::fs::write(
+        m.join("main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"slices\"\n)\n\nfunc main() { fmt.Println(slices.Contains([]int{1}, 1)) }\n",
+    )
+    .unwrap();
+    let sp = spec(
+        dir.path(),
+        "old.yaml",
+        &format!(
+            "toolchains: [{{path: {}}}]\nplatforms: [linux/amd64]\nprogram: {{dir: newmod, package: .}}\n",
+            go119_root().display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    let r = read_doc(&report, "report");
+    assert_eq!(o.status.code(), Some(0), "{}\n{r:#}", text(&o.stderr));
+    let c = cell(&r, "go1.19.8", "linux/amd64");
+    assert_eq!(c["status"], "skip-program", "{c:#}");
+    assert!(s(&c["note"]).contains("requires go >= 1.26"), "{c:#}");
+
+    let (d, _) = json_of(&mut cmd(&[
+        "doctor",
+        "--json",
+        "--go",
+        go119().to_str().unwrap(),
+        "--program",
+        m.to_str().unwrap(),
+    ]));
+    let p = &d["selection"]["program"];
+    assert_eq!(p["blocked"]["kind"], "go-too-old", "{d:#}");
+    assert_eq!(p["blocked"]["requires"], "1.26", "{d:#}");
+}

@@ -241,6 +241,19 @@ fn go_mod_too_new(stderr: &str) -> Option<&str> {
         .find(|l| l.starts_with("go: ") && l.contains("go.mod requires go >= "))
 }
 
+/// Go 1.20 and older build a module whose go line is newer and fail on the
+/// std packages they lack: the verdict of Go 1.21+'s refusal (skip-program).
+fn old_go_missing_packages(
+    job: &Job,
+    stderr: &str,
+) -> Option<crate::verify::program::GoLineTooNew> {
+    if !stderr.contains("is not in GOROOT") && !stderr.contains("is not in std") {
+        return None;
+    }
+    let v = crate::go::version::parse(&job.diag.go).ok()?;
+    crate::verify::program::go_too_old(job.module_dir, &v)
+}
+
 /// Older Go (1.19) does not refuse cgo-only ports with CGO_ENABLED=0: its
 /// linker switches to external linking and runs the host C compiler, which
 /// cannot link for android or ios. That is the same verdict as newer Go's.
@@ -429,6 +442,14 @@ fn build_step(
         outcome.note = Some(format!(
             "the program cannot be built by {}: {l}",
             job.diag.go
+        ));
+    } else if let Some(old) = old_go_missing_packages(job, &built.stderr) {
+        outcome.status = Status::SkipProgram;
+        outcome.diagnosis = None;
+        outcome.note = Some(format!(
+            "the program cannot be built by {}: {}",
+            job.diag.go,
+            old.explain(&built.stderr)
         ));
     }
     Some(Ran::Finished(outcome.clone()))

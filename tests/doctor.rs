@@ -756,3 +756,35 @@ fn go119_unsalted_deep_names_the_calibrated_fallback() {
         "{fix}"
     );
 }
+
+/// An injector package this Go cannot build (q-like, whose module needs Go
+/// 1.26, on go1.21.13): the toolexec check fails, and the version check no
+/// longer says "ok, tested" from qcompat's own injector's evidence.
+#[test]
+fn unbuildable_injector_package_is_not_vouched_by_builtin_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&[
+        "doctor",
+        "--json",
+        "--go",
+        sdk("1.21.13").to_str().unwrap(),
+        "--toolexec-package",
+        "./cmd/q",
+        "--toolexec-dir",
+        repo().join("tests/injectors/qlike").to_str().unwrap(),
+    ]);
+    c.env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(check(&r, "toolexec")["status"], "fail", "{r:#}");
+    assert!(r["selection"].is_null(), "{r:#}");
+    let v = check(&r, "version");
+    assert_eq!(v["status"], "warn", "{v:#}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be set up here"),
+        "{v:#}"
+    );
+}

@@ -106,7 +106,7 @@ pub fn diagnose(o: &Options) -> Report {
         // The version check read the pins for an injector that is not the
         // one asked for: say that nothing speaks for the one asked for.
         if let Some(c) = checks.iter_mut().find(|c| c.id == "version") {
-            unavailable_injector(c, &o.injector);
+            unavailable_injector(c, o.injector);
         }
     }
     let tc = &t.toolchain;

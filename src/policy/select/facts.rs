@@ -104,7 +104,7 @@ impl Facts {
                 strategy: m.pin.strategy,
                 note: m.pin.note.clone(),
                 evidence: ev
-                    .map(|e| format!(" (verified with {} on {})", e.toolchains.join(", "), e.date))
+                    .map(|e| format!(" (verified with {})", e.tested_on()))
                     .unwrap_or_default(),
                 for_this_injector: m.pin.strategy == Strategy::Stack
                     || ev.is_none_or(|e| e.is_for(&inj.id)),

@@ -7,9 +7,12 @@ use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
 use crate::support::process::{self, display_command};
 use crate::verify::kind::BuildKind;
 use serde::{Deserialize, Serialize};
+
+pub use cache::CellCache;
 use std::path::Path;
 use std::time::Duration;
 
+mod cache;
 mod dynsym;
 mod exec;
 pub mod steps;
@@ -134,36 +137,6 @@ pub struct Job<'a> {
     pub timeout: Duration,
     /// What the failure diagnosis needs to know beyond the output.
     pub diag: &'a crate::verify::diagnosis::Context,
-}
-
-/// Which GOCACHE a cell builds in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellCache<'a> {
-    /// The GOCACHE qcompat runs with.
-    User,
-    /// A GOCACHE of the injector's own: an injector that leaves `-V=full`
-    /// unchanged never meets a plain build's entries there.
-    Private(&'a Path),
-    /// A new, empty GOCACHE in which the same kind is first built without
-    /// the injector, as a user's earlier plain build leaves their cache: an
-    /// unsalted injector's build then meets plain entries (the shared-cache
-    /// trap), whatever ran before and whatever the lean flags.
-    PlainFirst(&'a Path),
-}
-
-impl<'a> CellCache<'a> {
-    /// The GOCACHE to set, or None for the user's.
-    pub fn dir(self) -> Option<&'a Path> {
-        match self {
-            CellCache::User => None,
-            CellCache::Private(d) | CellCache::PlainFirst(d) => Some(d),
-        }
-    }
-
-    /// Whether the injector's builds are kept apart from plain ones.
-    pub fn is_private(self) -> bool {
-        matches!(self, CellCache::Private(_))
-    }
 }
 
 /// What building (and maybe running) one cell gave. The matrix report's
@@ -302,12 +275,12 @@ impl Ran {
 }
 
 fn build_and_run(job: &Job) -> Ran {
-    let seeded = match seed_plain(job) {
-        Seed::Stopped => {
+    let seeded = match cache::seed_plain(job) {
+        cache::Seed::Stopped => {
             return Ran::Interrupted(Outcome::skipped(Status::Timeout, "interrupted".into()))
         }
-        Seed::Built { command, seconds } => Some((command, seconds)),
-        Seed::Nothing => None,
+        cache::Seed::Built { command, seconds } => Some((command, seconds)),
+        cache::Seed::Nothing => None,
     };
     let mut plan = steps::plan(job);
     let mut outcome = Outcome {
@@ -350,51 +323,6 @@ fn build_and_run(job: &Job) -> Ran {
         return Ran::Finished(outcome);
     }
     exec::run(job, &plan, outcome)
-}
-
-/// What the plain build before a [`CellCache::PlainFirst`] cell did.
-enum Seed {
-    Nothing,
-    Built { command: String, seconds: f64 },
-    Stopped,
-}
-
-/// For [`CellCache::PlainFirst`]: the kind's go commands without the
-/// injector, in the cell's new GOCACHE, as a user's plain build runs before
-/// theirs through the injector. Their result does not matter (the probe
-/// cannot link without the accessor; runtime is compiled and cached before
-/// the link).
-fn seed_plain(job: &Job) -> Seed {
-    let CellCache::PlainFirst(cache) = job.gocache else {
-        return Seed::Nothing;
-    };
-    if job.toolexec.is_none() {
-        return Seed::Nothing;
-    }
-    // The cell's own folder (a new one per cell in this mode).
-    let out = job.out_dir.join("plain");
-    let plain = Job {
-        toolexec: None,
-        out_dir: &out,
-        ..job.clone()
-    };
-    let _ = std::fs::create_dir_all(cache);
-    let (mut commands, mut seconds) = (Vec::new(), 0.0);
-    for step in steps::plan(&plain).steps.into_iter().filter(|s| s.go) {
-        commands.push(display_command(&step.cmd));
-        let ran = process::run(step.cmd, job.timeout);
-        if let Ok(r) = &ran {
-            seconds += r.duration.as_secs_f64();
-            if r.cancelled {
-                return Seed::Stopped;
-            }
-        }
-    }
-    let _ = std::fs::remove_dir_all(&out);
-    Seed::Built {
-        command: commands.join(" && "),
-        seconds,
-    }
 }
 
 /// Runs one build command of the cell; Some with the cell's end when it

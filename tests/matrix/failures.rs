@@ -122,6 +122,28 @@ fn user_program_cells() {
         );
     }
     assert!(r["program"].as_str().unwrap().ends_with("./cmd/goid-mode"));
+    // The probe built beside the program records goid's calibrated path,
+    // so the user's own pins offer it: select --offline picks calibrated
+    // for an injector they do not vouch for.
+    for (p, offset) in [("linux/amd64", 152), ("linux/arm64", 152)] {
+        let c = cell(&r, "go1.26.8", p);
+        assert_eq!(c["calibrated"]["result"], "pass", "{p}: {c:#}");
+        assert_eq!(c["calibrated"]["offset"], offset, "{p}: {c:#}");
+    }
+    let pins = dir.path().join("own-pins.yaml");
+    let o = pins_update(&report, &pins);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let other = script(dir.path(), "other", "exec \"$@\"\n");
+    let sel = json(&[
+        "select",
+        "--json",
+        "--offline",
+        "--toolexec",
+        other.to_str().unwrap(),
+        "--pins",
+        pins.to_str().unwrap(),
+    ]);
+    assert_eq!(sel["strategy"], "calibrated", "{sel:#}");
     let grid = grid_of(&report);
     assert!(grid.contains("the program ran and exited 0"), "{grid}");
     assert!(!grid.contains("the probe ran"), "{grid}");

@@ -97,7 +97,7 @@ fn user_program_cells() {
         dir.path(),
         "user.yaml",
         &format!(
-            "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nprogram:\n  dir: {}\n  package: ./cmd/goid-mode\nverify: exec\n",
+            "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nprogram:\n  dir: {}\n  package: ./cmd/goid-mode\nverify: exec\nbuilds: [build, {{kind: test, platforms: [linux/amd64]}}]\n",
             repo().join("fallback-go").display()
         ),
     );
@@ -105,6 +105,17 @@ fn user_program_cells() {
     let o = run_spec(&s, &report, &dir.path().join("cache"));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let r = read_doc(&report, "report");
+    // goid-mode has no tests: the test kind builds nothing, and the legend
+    // says so, of the program, not of the probe.
+    let t = kind_cell(&r, "go1.26.8", "linux/amd64", "test");
+    assert_eq!(t["status"], "skip-unsupported", "{t:#}");
+    let legend = grid_of(&report);
+    assert!(
+        legend.contains("the program's package has no test files")
+            && legend.contains("`go test -c -race` of the program")
+            && !legend.contains("of the probe"),
+        "{legend}"
+    );
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&r, "go1.26.8", p);
         assert_eq!(c["status"], "pass", "{c:#}");

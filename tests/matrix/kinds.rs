@@ -7,20 +7,6 @@
 
 use super::*;
 
-/// The cell of `go`, `platform` and build kind `kind`.
-fn kind_cell<'a>(r: &'a Value, go: &str, platform: &str, kind: &str) -> &'a Value {
-    r["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["go"] == go
-                && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform
-                && c["build"] == kind
-        })
-        .unwrap_or_else(|| panic!("no cell {go} {platform} {kind} in {r:#}"))
-}
-
 fn seed_variant(mode: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("seed-{mode}"));
     build_seed(mode, &go126(), &out);

@@ -788,3 +788,39 @@ fn unbuildable_injector_package_is_not_vouched_by_builtin_evidence() {
         "{v:#}"
     );
 }
+
+/// A q user's GOFLAGS name q, and no program: whatever the strategy, the
+/// advice says it covers fallback-go's goid, and that code calling the
+/// injector's own API is checked with --program.
+#[test]
+fn another_injector_without_a_program_says_what_the_verdict_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("q");
+    build_seed("convert", &go126(), &seed);
+    let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
+    c.env("GOFLAGS", format!("-toolexec={}", seed.display()))
+        .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, _) = json_of(&mut c);
+    let advice = r["advice"].as_str().unwrap();
+    assert!(
+        advice.contains("covers fallback-go's goid only") && advice.contains("--program"),
+        "{r:#}"
+    );
+    // Named with a program, the advice is about that program instead.
+    let (r, _) = doctor(
+        &go126(),
+        &[
+            "--toolexec",
+            seed.to_str().unwrap(),
+            "--program",
+            repo().join("fallback-go").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !r["advice"]
+            .as_str()
+            .unwrap()
+            .contains("covers fallback-go's goid only"),
+        "{r:#}"
+    );
+}

@@ -19,3 +19,5 @@
 //
 // The library prints nothing: progress goes to the [Setup.Report] callback.
 package qcompat
+
+//go:generate go run ../internal/gensums -cargo ../../Cargo.toml -o release.go

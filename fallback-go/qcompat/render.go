@@ -13,7 +13,7 @@ import (
 // advice. Control characters in the document's text are shown escaped
 // (\x1b, \u{202e}), as qcompat shows them on a terminal; newlines and tabs
 // are kept.
-func (d *Doctor) WriteText(w io.Writer) error {
+func (d *Report) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	for _, c := range d.Checks {
 		tag := map[Level]string{LevelOK: "ok  ", LevelWarn: "warn", LevelFail: "FAIL"}[c.Status]

@@ -27,7 +27,7 @@ func TestWriteTextIsDoctorsText(t *testing.T) {
 
 func TestWriteTextEscapesControlCharacters(t *testing.T) {
 	fix := "run \x1b[31mthis\u202e"
-	d := &Doctor{
+	d := &Report{
 		Checks: []Check{{ID: CheckGo, Status: LevelFail, Message: "a\x07b\nc\td", Fix: &fix}},
 		Advice: "\u200bx",
 	}

@@ -5,8 +5,8 @@ package qcompat
 // schema allows to be null are pointers, so a document decoded and encoded
 // again keeps every field as qcompat wrote it.
 
-// Doctor is qcompat doctor --json (matrix/schema/doctor.schema.json).
-type Doctor struct {
+// Report is qcompat doctor --json (matrix/schema/doctor.schema.json).
+type Report struct {
 	Schema int  `json:"schema"`
 	OK     bool `json:"ok"`
 	// Checks in the order doctor ran them.

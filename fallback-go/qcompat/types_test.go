@@ -29,7 +29,7 @@ func realOutputs(t *testing.T) map[string][]string {
 // the same JSON value: no field is lost or added.
 func TestRealOutputsRoundTrip(t *testing.T) {
 	docs := map[string]func() any{
-		"doctor": func() any { return new(Doctor) },
+		"doctor": func() any { return new(Report) },
 		"select": func() any { return new(Selection) },
 		"probe":  func() any { return new(Probe) },
 	}
@@ -90,13 +90,13 @@ func TestRealOutputsCoverTheVariants(t *testing.T) {
 	}
 }
 
-func readDoctor(t *testing.T, f string) *Doctor {
+func readDoctor(t *testing.T, f string) *Report {
 	t.Helper()
 	raw, err := os.ReadFile(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d Doctor
+	var d Report
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatalf("%s: %v", f, err)
 	}
@@ -109,7 +109,7 @@ func readDoctor(t *testing.T, f string) *Doctor {
 // change without the Go change fails here.
 func TestTypesCoverTheSchemas(t *testing.T) {
 	for file, v := range map[string]any{
-		"doctor.schema.json":    Doctor{},
+		"doctor.schema.json":    Report{},
 		"selection.schema.json": Selection{},
 		"probe.schema.json":     Probe{},
 	} {

@@ -84,6 +84,9 @@ func (s *Setup) download(ctx context.Context, r release, want, wantFrom, dir str
 	h := sha256.New()
 	body := &progress{r: io.LimitReader(resp.Body, max+1), total: resp.ContentLength, url: url, s: s, watchdog: watchdog, idle: idle}
 	n, err := io.Copy(io.MultiWriter(f, h), body)
+	if errors.Is(err, io.ErrUnexpectedEOF) && !stalled.Load() {
+		return "", fmt.Errorf("download of %s ended after %d of %d bytes (the connection closed early; try again)", url, n, resp.ContentLength)
+	}
 	if err != nil {
 		return "", fail(err)
 	}

@@ -32,6 +32,7 @@ type entry struct {
 // release holds. Anything else (another folder, a link, "..", an absolute
 // path, a name given twice) is an error naming the member.
 func walkArchive(file string, r release, fn func(entry) error) error {
+	label := r.archive
 	allowed := map[string]bool{r.exe: true, "README.md": true, "LICENSE-MIT": true, "LICENSE-APACHE": true}
 	seen := map[string]bool{}
 	check := func(name string, dir, regular bool) (string, error) {
@@ -43,30 +44,30 @@ func walkArchive(file string, r release, fn func(entry) error) error {
 		rest := strings.TrimPrefix(clean, r.name+"/")
 		switch {
 		case !ok || !regular || path.Clean(clean) != clean:
-			return "", fmt.Errorf("%s holds %q, which is not a file in its top folder %s/: not a qcompat release archive", filepath.Base(file), name, r.name)
+			return "", fmt.Errorf("%s holds %q, which is not a file in its top folder %s/: not a qcompat release archive", label, name, r.name)
 		case !allowed[rest]:
-			return "", fmt.Errorf("%s holds an unexpected file %q (a release holds %s, README.md and the licences only)", filepath.Base(file), name, r.exe)
+			return "", fmt.Errorf("%s holds an unexpected file %q (a release holds %s, README.md and the licences only)", label, name, r.exe)
 		case seen[rest]:
-			return "", fmt.Errorf("%s holds %q twice", filepath.Base(file), name)
+			return "", fmt.Errorf("%s holds %q twice", label, name)
 		}
 		seen[rest] = true
 		return rest, nil
 	}
 	var err error
 	if strings.HasSuffix(file, ".zip") {
-		err = walkZip(file, check, fn)
+		err = walkZip(file, label, check, fn)
 	} else {
-		err = walkTarGz(file, check, fn)
+		err = walkTarGz(file, label, check, fn)
 	}
 	if err == nil && !seen[r.exe] {
-		err = fmt.Errorf("%s has no %s/%s", filepath.Base(file), r.name, r.exe)
+		err = fmt.Errorf("%s has no %s/%s", label, r.name, r.exe)
 	}
 	return err
 }
 
 type checkFunc func(name string, dir, regular bool) (string, error)
 
-func walkTarGz(file string, check checkFunc, fn func(entry) error) error {
+func walkTarGz(file, label string, check checkFunc, fn func(entry) error) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -74,7 +75,7 @@ func walkTarGz(file string, check checkFunc, fn func(entry) error) error {
 	defer f.Close()
 	gz, err := gzip.NewReader(f)
 	if err != nil {
-		return fmt.Errorf("%s is not a gzip file: %v", filepath.Base(file), err)
+		return fmt.Errorf("%s is not a gzip file: %v", label, err)
 	}
 	tr := tar.NewReader(gz)
 	var total int64
@@ -84,7 +85,7 @@ func walkTarGz(file string, check checkFunc, fn func(entry) error) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %v", filepath.Base(file), err)
+			return fmt.Errorf("%s: %v", label, err)
 		}
 		dir := h.Typeflag == tar.TypeDir
 		rest, err := check(h.Name, dir, h.Typeflag == tar.TypeReg)
@@ -92,7 +93,7 @@ func walkTarGz(file string, check checkFunc, fn func(entry) error) error {
 			return err
 		}
 		if total += h.Size; total > maxUnpacked {
-			return fmt.Errorf("%s unpacks to more than %d bytes", filepath.Base(file), maxUnpacked)
+			return fmt.Errorf("%s unpacks to more than %d bytes", label, maxUnpacked)
 		}
 		if rest == "" {
 			continue
@@ -103,10 +104,10 @@ func walkTarGz(file string, check checkFunc, fn func(entry) error) error {
 	}
 }
 
-func walkZip(file string, check checkFunc, fn func(entry) error) error {
+func walkZip(file, label string, check checkFunc, fn func(entry) error) error {
 	z, err := zip.OpenReader(file)
 	if err != nil {
-		return fmt.Errorf("%s is not a zip file: %v", filepath.Base(file), err)
+		return fmt.Errorf("%s is not a zip file: %v", label, err)
 	}
 	defer z.Close()
 	var total int64
@@ -118,14 +119,14 @@ func walkZip(file string, check checkFunc, fn func(entry) error) error {
 		}
 		size := int64(zf.UncompressedSize64)
 		if total += size; size < 0 || total > maxUnpacked {
-			return fmt.Errorf("%s unpacks to more than %d bytes", filepath.Base(file), maxUnpacked)
+			return fmt.Errorf("%s unpacks to more than %d bytes", label, maxUnpacked)
 		}
 		if rest == "" {
 			continue
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return fmt.Errorf("%s: %s: %v", filepath.Base(file), zf.Name, err)
+			return fmt.Errorf("%s: %s: %v", label, zf.Name, err)
 		}
 		err = fn(entry{name: rest, size: size, body: io.LimitReader(rc, size)})
 		rc.Close()
@@ -138,6 +139,7 @@ func walkZip(file string, check checkFunc, fn func(entry) error) error {
 
 // unpack writes the archive's files into dir (which must be empty).
 func unpack(file string, r release, dir string) error {
+	label := r.archive
 	return walkArchive(file, r, func(e entry) error {
 		mode := os.FileMode(0o644)
 		if e.name == r.exe {
@@ -153,7 +155,7 @@ func unpack(file string, r release, dir string) error {
 			err = cerr
 		}
 		if err == nil && n != e.size {
-			err = fmt.Errorf("%s: %s ends after %d of %d bytes", filepath.Base(file), e.name, n, e.size)
+			err = fmt.Errorf("%s: %s ends after %d of %d bytes", label, e.name, n, e.size)
 		}
 		return err
 	})
@@ -168,7 +170,7 @@ func memberSum(file string, r release) (string, error) {
 		}
 		h := sha256.New()
 		if _, err := io.Copy(h, e.body); err != nil {
-			return fmt.Errorf("%s: %v", filepath.Base(file), err)
+			return fmt.Errorf("%s: %v", r.archive, err)
 		}
 		sum = hex.EncodeToString(h.Sum(nil))
 		return nil

@@ -52,7 +52,7 @@ func (s Setup) Install(ctx context.Context) (*Binary, error) {
 	}
 	defer os.RemoveAll(staging)
 	if err := unpack(archive, r, staging); err != nil {
-		return nil, fmt.Errorf("refused %s: %v", r.archive, err)
+		return nil, fmt.Errorf("%v; nothing of it was installed", err)
 	}
 	// The archive stays beside the binary: each run checks it against the
 	// trusted sum again, and the binary against it.

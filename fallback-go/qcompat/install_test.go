@@ -21,12 +21,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-)
 
-// ReleaseDirEnv names the folder ci/release.sh packed this commit's
-// qcompat into (with QCOMPAT_RELEASE_BIN=target/debug/qcompat); ci/test.sh
-// sets it. Without it the download tests skip, but fail under CI=true.
-const ReleaseDirEnv = "QCOMPAT_TEST_RELEASE_DIR"
+	"github.com/qcompat/qcompat/fallback-go/internal/releasetest"
+)
 
 // realRelease is the archive of this platform that ci/release.sh made.
 type realRelease struct {
@@ -38,19 +35,12 @@ type realRelease struct {
 
 func packed(t *testing.T) realRelease {
 	t.Helper()
-	dir := os.Getenv(ReleaseDirEnv)
-	if dir == "" {
-		msg := ReleaseDirEnv + " is not set: pack an archive with `QCOMPAT_RELEASE_BIN=target/debug/qcompat ci/release.sh DIR` and set it to DIR (ci/test.sh does)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	dir := releasetest.Dir(t)
 	var s Setup
 	r := s.release()
 	data, err := os.ReadFile(filepath.Join(dir, r.archive))
 	if err != nil {
-		t.Fatalf("%s=%s: %v", ReleaseDirEnv, dir, err)
+		t.Fatalf("%s=%s: %v", releasetest.DirEnv, dir, err)
 	}
 	return realRelease{dir: dir, rel: r, archive: data, sums: filepath.Join(dir, "SHA256SUMS")}
 }

@@ -13,23 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qcompat/qcompat/fallback-go/internal/releasetest"
 	"github.com/qcompat/qcompat/fallback-go/qcompat"
 )
-
-// releaseDir is the folder ci/release.sh packed this commit's qcompat into
-// (see qcompat.ReleaseDirEnv's test); missing, the test skips, or fails
-// under CI=true.
-func releaseDir(t *testing.T) string {
-	dir := os.Getenv("QCOMPAT_TEST_RELEASE_DIR")
-	if dir == "" {
-		msg := "QCOMPAT_TEST_RELEASE_DIR is not set: pack an archive with `QCOMPAT_RELEASE_BIN=target/debug/qcompat ci/release.sh DIR` and set it to DIR (ci/test.sh does)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return dir
-}
 
 // userShell is the environment of a Go user without Rust: PATH holds go
 // and nothing else (no cargo, no qcompat), the go env file is empty (no
@@ -83,7 +69,7 @@ func TestGoRunDoctorInstallsTheRelease(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the shell below is a unix one")
 	}
-	dir := releaseDir(t)
+	dir := releasetest.Dir(t)
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
 	defer srv.Close()
 	cache := t.TempDir()

@@ -104,7 +104,7 @@ else:
             with open(path, "rb") as f:
                 t.addfile(info, f)
     with open(tmp, "wb") as f:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=epoch) as g:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=epoch, compresslevel=6) as g:
             g.write(raw.getvalue())
 os.replace(tmp, dest)
 EOF

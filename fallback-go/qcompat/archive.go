@@ -54,7 +54,7 @@ func walkArchive(file string, r release, fn func(entry) error) error {
 		return rest, nil
 	}
 	var err error
-	if strings.HasSuffix(file, ".zip") {
+	if strings.HasSuffix(r.archive, ".zip") {
 		err = walkZip(file, label, check, fn)
 	} else {
 		err = walkTarGz(file, label, check, fn)

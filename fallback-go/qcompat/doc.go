@@ -12,8 +12,8 @@
 // over. Installing: the archive is downloaded from the release base
 // (QCOMPAT_RELEASE_URL overrides it), checked against the sha256 sums
 // compiled into this package (QCOMPAT_RELEASE_SUMS names a SHA256SUMS file to
-// trust instead), unpacked beside the cache folder and renamed into place
-// under a lock. The archive stays there and is checked again, with the
+// trust instead), unpacked into a staging folder of the cache and renamed
+// into place, all under a lock. The archive stays there and is checked again, with the
 // binary against it, before every run: a byte that does not match is never
 // run.
 //

@@ -70,7 +70,7 @@ func (s *Setup) download(ctx context.Context, r release, want, wantFrom, dir str
 	}
 	s.report(Event{Kind: EventDownloading, URL: url, Total: resp.ContentLength, Message: "downloading " + url})
 
-	f, err := os.CreateTemp(dir, ".download-*")
+	f, err := os.CreateTemp(dir, ".download-"+r.name+"-*")
 	if err != nil {
 		return "", fmt.Errorf("cannot write in %s: %v; set QCOMPAT_CACHE_DIR to a folder you can write", dir, err)
 	}

@@ -30,6 +30,13 @@ func (s Setup) Install(ctx context.Context) (*Binary, error) {
 		return nil, err
 	}
 	defer unlock()
+	// What an install killed midway left (its staging folder, a partial
+	// download) is never run, but is removed here, under the lock.
+	if stale, err := filepath.Glob(filepath.Join(root, ".*-"+r.name+"-*")); err == nil {
+		for _, p := range stale {
+			os.RemoveAll(p)
+		}
+	}
 	dir := filepath.Join(root, r.name)
 	b := &Binary{Path: filepath.Join(dir, r.exe), Version: Version, Source: FromCache, rel: r, archive: filepath.Join(dir, r.archive), sum: sum, sumFrom: sumFrom}
 	if _, err := os.Stat(dir); err == nil {
@@ -46,7 +53,7 @@ func (s Setup) Install(ctx context.Context) (*Binary, error) {
 		return nil, err
 	}
 	defer os.Remove(archive)
-	staging, err := os.MkdirTemp(root, ".unpack-*")
+	staging, err := os.MkdirTemp(root, ".unpack-"+r.name+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("cannot write in %s: %v; set QCOMPAT_CACHE_DIR to a folder you can write", root, err)
 	}

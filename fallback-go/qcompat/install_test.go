@@ -478,3 +478,28 @@ func TestOlderBinaryIsReportedNotUsed(t *testing.T) {
 		t.Fatalf("QCOMPAT current: %+v %v", b, err)
 	}
 }
+
+// What a killed install leaves (a staging folder with a binary in it, a
+// partial download) is never found, and the next install removes it.
+func TestLeftoversOfKilledInstallsAreRemoved(t *testing.T) {
+	rr := packed(t)
+	srv := serve(t, rr.archive, nil)
+	s, _ := newSetup(t, srv.URL, rr.sums)
+	root := filepath.Join(s.CacheDir, "release")
+	staging := filepath.Join(root, ".unpack-"+rr.rel.name+"-123")
+	os.MkdirAll(staging, 0o755)
+	os.WriteFile(filepath.Join(staging, rr.rel.exe), []byte("#!/bin/sh\n"), 0o755)
+	os.WriteFile(filepath.Join(root, ".download-"+rr.rel.name+"-456"), []byte("partial"), 0o644)
+	other := filepath.Join(root, ".unpack-qcompat-9.9.9-plan9-386-1") // another version's, maybe in use
+	os.MkdirAll(other, 0o755)
+	if _, err := s.Locate(context.Background()); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Locate found a leftover: %v", err)
+	}
+	if _, err := s.Install(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(root, ".*"))
+	if len(left) != 1 || left[0] != other {
+		t.Fatalf("left in %s: %v", root, left)
+	}
+}

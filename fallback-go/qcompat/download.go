@@ -35,14 +35,20 @@ func (s *Setup) download(ctx context.Context, r release, want, wantFrom, dir str
 	if idle <= 0 {
 		idle = 30 * time.Second
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var stalled atomic.Bool
 	watchdog := time.AfterFunc(idle, func() { stalled.Store(true); cancel() })
 	defer watchdog.Stop()
 	fail := func(err error) error {
-		if stalled.Load() {
+		switch {
+		case stalled.Load():
 			return fmt.Errorf("download of %s stalled: nothing received for %v (a slow or stuck server; try again, or set QCOMPAT_RELEASE_URL to a mirror)", url, idle)
+		case errors.Is(parent.Err(), context.DeadlineExceeded):
+			return fmt.Errorf("download of %s did not finish in time (context deadline exceeded): a slow server; try again, or set QCOMPAT_RELEASE_URL to a mirror", url)
+		case parent.Err() != nil:
+			return fmt.Errorf("download of %s: %v", url, parent.Err())
 		}
 		return fmt.Errorf("cannot download %s: %v (offline? set QCOMPAT_RELEASE_URL to a mirror, or QCOMPAT to a qcompat binary)", url, err)
 	}

@@ -21,6 +21,11 @@ type Options struct {
 	// Toolexec is the injector, e.g. "q" (--toolexec; "": the -toolexec in
 	// GOFLAGS, else qcompat's own).
 	Toolexec string
+	// ToolexecPackage is a Go package to build as the injector with the
+	// toolchain under test, e.g. ./cmd/q (--toolexec-package), in the
+	// module folder ToolexecDir (--toolexec-dir; "": the working folder).
+	ToolexecPackage string
+	ToolexecDir     string
 	// Program is the user's program, DIR or DIR:PKG (--program).
 	Program string
 	// Pins is a pins file (--pins; "": QCOMPAT_PINS, else built in).
@@ -113,6 +118,8 @@ func (o *Options) args(command string) []string {
 	}
 	add("--go", o.Go)
 	add("--toolexec", o.Toolexec)
+	add("--toolexec-package", o.ToolexecPackage)
+	add("--toolexec-dir", o.ToolexecDir)
 	add("--program", o.Program)
 	add("--pins", o.Pins)
 	if o.Timeout > 0 {

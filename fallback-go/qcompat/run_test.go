@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Doctor and Select through the release installed from the real archive:
@@ -81,6 +82,24 @@ func TestDoctorAndSelectThroughTheRelease(t *testing.T) {
 	}
 	if _, err := Select(ctx, SelectOptions{Options: Options{Qcompat: b, Builds: []BuildKind{BuildTest}}}); err == nil {
 		t.Error("Select with Builds but no Verify ran")
+	}
+
+	// Every flag the options turn into is one the command's help names.
+	all := Options{Go: "g", Toolexec: "t", ToolexecPackage: "p", ToolexecDir: "d", Program: "P", Pins: "f", Builds: []BuildKind{BuildTest}, Timeout: time.Second}
+	for command, args := range map[string][]string{
+		"doctor": append(all.args("doctor"), "--deep"),
+		"select": append(all.args("select"), "--offline", "--verify"),
+	} {
+		help, err := exec.Command(b.Path, command, "--help").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range args[1:] {
+			flag, _, _ := strings.Cut(a, "=")
+			if !strings.Contains(string(help), flag+" ") && !strings.Contains(string(help), flag+"\n") {
+				t.Errorf("qcompat %s --help does not name %s", command, flag)
+			}
+		}
 	}
 }
 

@@ -83,6 +83,9 @@ func (b *Binary) Command(ctx context.Context, args ...string) (*exec.Cmd, error)
 // [ErrNotFound].
 func (s Setup) Locate(ctx context.Context) (*Binary, error) {
 	if s.Binary != "" {
+		if isSelf(s.Binary) {
+			return nil, fmt.Errorf("QCOMPAT=%s is this program, not qcompat: point it at the qcompat binary, or unset it", s.Binary)
+		}
 		v, err := binaryVersion(ctx, s.Binary)
 		if err != nil {
 			return nil, fmt.Errorf("QCOMPAT=%s: %v", s.Binary, err)
@@ -127,7 +130,9 @@ func (s Setup) Locate(ctx context.Context) (*Binary, error) {
 	return b, nil
 }
 
-// lookPath is the first qcompat executable in the PATH list path.
+// lookPath is the first qcompat executable in the PATH list path that is
+// not this program: `go install .../cmd/qcompat` puts the Go command, named
+// qcompat too, on PATH, and asking it for its version would start it again.
 func lookPath(path string) string {
 	name := "qcompat"
 	if runtime.GOOS == "windows" {
@@ -138,9 +143,14 @@ func lookPath(path string) string {
 			continue // a relative PATH entry would run what the working folder holds
 		}
 		p := filepath.Join(dir, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0) {
-			return p
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || (runtime.GOOS != "windows" && st.Mode()&0o111 == 0) {
+			continue
 		}
+		if isSelf(p) {
+			continue
+		}
+		return p
 	}
 	return ""
 }
@@ -208,4 +218,15 @@ func (l *limited) Write(p []byte) (int, error) {
 		l.w.Write(p[:room])
 	}
 	return len(p), nil
+}
+
+// isSelf reports whether path is this program's executable.
+func isSelf(path string) bool {
+	exe, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	a, err1 := os.Stat(exe)
+	b, err2 := os.Stat(path)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }

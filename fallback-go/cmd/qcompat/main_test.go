@@ -99,6 +99,20 @@ func TestGoRunDoctorInstallsTheRelease(t *testing.T) {
 		t.Errorf("doctor with a missing pins file: exit %d\n%s", code, e)
 	}
 
+	// Installed as qcompat on PATH (go install), it passes over itself and
+	// runs the release in the cache; as QCOMPAT it says what is wrong.
+	self := filepath.Join(filepath.Dir(exe), "qcompat")
+	if err := os.Rename(exe, self); err != nil {
+		t.Fatal(err)
+	}
+	onPath := append(env[1:], "PATH="+filepath.Dir(self)+string(os.PathListSeparator)+strings.TrimPrefix(env[0], "PATH="))
+	if o, e, code := command(onPath, self, "--version"); code != 0 || o != "qcompat "+qcompat.Version+"\n" {
+		t.Errorf("qcompat (go) on PATH: exit %d\n%s\n%s", code, e, o)
+	}
+	if _, e, code := command(append(onPath, "QCOMPAT="+self), self, "--version"); code != 2 || !strings.Contains(e, "is this program") {
+		t.Errorf("QCOMPAT naming qcompat (go): exit %d\n%s", code, e)
+	}
+
 	// One byte changed, a fresh cache.
 	bad := t.TempDir()
 	name := "qcompat-" + qcompat.Version + "-" + runtime.GOOS + "-" + runtime.GOARCH + ".tar.gz"

@@ -106,7 +106,15 @@ func TestReleaseScriptPacksTheContractsArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if out, err := releaseScript(t, a, "QCOMPAT_RELEASE_PLATFORM=plan9-386"); err == nil || !strings.Contains(out, "not a release platform") {
-		t.Errorf("plan9-386: %v\n%s", err, out)
+	for env, want := range map[string]string{
+		"QCOMPAT_RELEASE_PLATFORM=plan9-386":  "not a release platform",
+		"QCOMPAT_RELEASE_BIN=/nonexistent/qc": "/nonexistent/qc is not an executable file",
+	} {
+		if out, err := releaseScript(t, a, env); err == nil || !strings.Contains(out, want) {
+			t.Errorf("%s: %v\n%s", env, err, out)
+		}
+	}
+	if out, err := releaseScript(t, ""); err == nil || !strings.Contains(out, "usage: ci/release.sh OUTDIR") {
+		t.Errorf("no OUTDIR: %v\n%s", err, out)
 	}
 }

@@ -271,28 +271,32 @@ var untarred struct {
 
 // untar reads the real archive's entries once.
 func untar(t *testing.T, data []byte) ([]*tar.Header, [][]byte) {
-	untarred.once.Do(func() {
-		gz, err := gzip.NewReader(bytes.NewReader(data))
+	untarred.once.Do(func() { untarred.hs, untarred.bodies = readTarGz(t, data) })
+	return untarred.hs, untarred.bodies
+}
+
+// readTarGz is a .tar.gz's entries and their contents, in order.
+func readTarGz(t *testing.T, data []byte) (hs []*tar.Header, bodies [][]byte) {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return hs, bodies
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr := tar.NewReader(gz)
-		var hs []*tar.Header
-		var bodies [][]byte
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(tr)
-			hs, bodies = append(hs, h), append(bodies, b)
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
 		}
-		untarred.hs, untarred.bodies = hs, bodies
-	})
-	return untarred.hs, untarred.bodies
+		hs, bodies = append(hs, h), append(bodies, b)
+	}
 }
 
 // Archives whose sums match but whose entries are not a release's are

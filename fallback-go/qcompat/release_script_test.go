@@ -1,11 +1,8 @@
 package qcompat
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -51,20 +48,9 @@ func TestReleaseScriptPacksTheContractsArchive(t *testing.T) {
 	if !bytes.Equal(first, second) {
 		t.Error("two packs of one binary differ")
 	}
-	gz, err := gzip.NewReader(bytes.NewReader(first))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
+	hs, _ := readTarGz(t, first)
 	var names []string
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, h := range hs {
 		if h.Uid != 0 || h.Gid != 0 || h.ModTime.Unix() != 1700000000 {
 			t.Errorf("%s: uid %d gid %d mtime %v", h.Name, h.Uid, h.Gid, h.ModTime)
 		}

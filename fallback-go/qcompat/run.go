@@ -73,7 +73,8 @@ func (e *ExitError) Error() string {
 }
 
 // Doctor runs qcompat doctor --json. A report with failed checks (exit 1)
-// is a document with OK false, not an error.
+// is a document with OK false, not an error. ctx bounds the run, and the
+// install when Options.Qcompat is nil.
 func Doctor(ctx context.Context, o DoctorOptions) (*Report, error) {
 	args := o.args("doctor")
 	if o.Deep {

@@ -15,15 +15,21 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/qcompat/qcompat/fallback-go/qcompat"
 )
 
+// installTimeout bounds finding and installing qcompat: the idle timeout
+// ends a server that stops, this one a server that trickles.
+const installTimeout = 10 * time.Minute
+
 func main() {
 	s := qcompat.SetupFromEnv()
 	s.Report = report
-	bin, err := s.Find(context.Background())
+	bin, err := find(s)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "qcompat (go):", err)
 		os.Exit(2)
@@ -34,6 +40,16 @@ func main() {
 		os.Exit(2)
 	}
 	os.Exit(run(cmd.Path, cmd.Args))
+}
+
+// find locates or installs qcompat; an interrupt meanwhile ends the
+// download and removes what it wrote.
+func find(s qcompat.Setup) (*qcompat.Binary, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, installTimeout)
+	defer cancel()
+	return s.Find(ctx)
 }
 
 // report tells the user what finding or installing does, on stderr (stdout

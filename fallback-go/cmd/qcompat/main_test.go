@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qcompat/qcompat/fallback-go/internal/releasetest"
 	"github.com/qcompat/qcompat/fallback-go/qcompat"
@@ -131,6 +132,59 @@ func TestGoRunDoctorInstallsTheRelease(t *testing.T) {
 		t.Fatalf("changed archive: exit %d\n%s\n%s", code, errOut, out)
 	}
 	filepath.Walk(cache2, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && !strings.HasSuffix(p, ".lock") {
+			t.Errorf("left in the cache: %s", p)
+		}
+		return nil
+	})
+}
+
+// Ctrl+C while the download waits on a stalled server ends the command at
+// once, with no partial download left in the cache.
+func TestInterruptDuringInstall(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a unix signal")
+	}
+	dir := releasetest.Dir(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	cache := t.TempDir()
+	env := userShell(t, srv.URL, filepath.Join(dir, "SHA256SUMS"), cache)
+	exe := filepath.Join(t.TempDir(), "qcompat-go")
+	if _, e, code := command(env, "go", "build", "-o", exe, "./cmd/qcompat"); code != 0 {
+		t.Fatal(e)
+	}
+	cmd := exec.Command(exe, "--version")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the download has begun (its temp file exists).
+	for i := 0; ; i++ {
+		if m, _ := filepath.Glob(filepath.Join(cache, "release", ".download-*")); len(m) > 0 {
+			break
+		}
+		if i == 200 {
+			cmd.Process.Kill()
+			t.Fatalf("the download never started: %s", stderr.String())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(stderr.String(), "context canceled") || time.Since(start) > 5*time.Second {
+		t.Fatalf("after Ctrl+C: %v after %v\n%s", err, time.Since(start), stderr.String())
+	}
+	filepath.Walk(cache, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() && !strings.HasSuffix(p, ".lock") {
 			t.Errorf("left in the cache: %s", p)
 		}

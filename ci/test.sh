@@ -103,6 +103,13 @@ fi
 cat "$rust_log"
 trap - EXIT
 rm -f "$rust_log"
+# The Go client against a real release archive: ci/release.sh packs the
+# debug binary the test build made, a loopback server in the tests serves it.
+section "fallback-go client: ci/release.sh (debug binary), go test"
+QCOMPAT_TEST_RELEASE_DIR=$(mktemp -d)
+export QCOMPAT_TEST_RELEASE_DIR
+QCOMPAT_RELEASE_BIN=target/debug/qcompat bash ci/release.sh "$QCOMPAT_TEST_RELEASE_DIR" >/dev/null
+(cd fallback-go && GOTOOLCHAIN=local GOFLAGS=-mod=mod go test -count=1 ./qcompat ./cmd/qcompat ./internal/sha256sums ./internal/gensums)
 section "cargo test"
 cargo test --quiet -- --test-threads="${QCOMPAT_TEST_THREADS:-2}"
 section "done"

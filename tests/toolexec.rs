@@ -320,6 +320,28 @@ fn tool_failures_pass_through() {
     assert!(text(&out.stderr).contains("usage"));
 }
 
+/// fallback-go's packages but the Go client's (qcompat, cmd/qcompat and the
+/// generator of its sums), whose tests fetch the release archive that
+/// ci/test.sh packs and run there once, not per toolchain and injector.
+fn goid_packages(gobin: &Path, cache: &Path) -> Vec<String> {
+    const CLIENT: [&str; 4] = [
+        "/fallback-go/qcompat",
+        "/fallback-go/cmd/qcompat",
+        "/fallback-go/internal/gensums",
+        "/fallback-go/internal/sha256sums",
+    ];
+    let o = go(gobin, cache, &["list", "./..."]).output().unwrap();
+    ok(o.clone(), "go list ./...");
+    let out = text(&o.stdout);
+    let pkgs: Vec<String> = out
+        .lines()
+        .filter(|p| !CLIENT.iter().any(|c| p.ends_with(c)))
+        .map(String::from)
+        .collect();
+    assert!(pkgs.iter().any(|p| p.ends_with("/goid")), "{out}");
+    pkgs
+}
+
 /// fallback-go's own tests: plain, and with `every_way` through the injector,
 /// with each tag, and the tag that demands the injector failing to link
 /// without it.
@@ -331,29 +353,41 @@ fn fallback_tests(gobin: &Path, every_way: bool) {
     let te = toolexec_flag();
     // Plain: the probe's own test (TestProbe) pulls the injected accessor,
     // so without an injector it is built as the plain probe.
-    const PLAIN: &[&str] = &["test", "-count=1", "-tags=qcompat_plain", "./..."];
-    let runs: [(&[&str], bool); 5] = [
-        (PLAIN, false),
+    let pkgs = goid_packages(gobin, &cache);
+    let with = |args: &[&str], all: bool| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        match all {
+            true => v.extend(pkgs.iter().cloned()),
+            false => v.push("./goid".into()),
+        }
+        v
+    };
+    let runs = [
         (
-            &["test", "-count=1", "-tags=qcompat_nocalibrate", "./goid"],
+            with(&["test", "-count=1", "-tags=qcompat_plain"], true),
             false,
         ),
-        (&["test", "-count=1", &te, "./..."], true),
         (
-            &["test", "-count=1", "-tags=qcompat_injected", &te, "./goid"],
+            with(&["test", "-count=1", "-tags=qcompat_nocalibrate"], false),
+            false,
+        ),
+        (with(&["test", "-count=1", &te], true), true),
+        (
+            with(&["test", "-count=1", "-tags=qcompat_injected", &te], false),
             true,
         ),
         (
-            &["test", "-count=1", "-tags=qcompat_stack", &te, "./goid"],
+            with(&["test", "-count=1", "-tags=qcompat_stack", &te], false),
             false,
         ),
     ];
-    for (args, injected) in runs {
-        if !every_way && args != PLAIN {
+    for (i, (args, injected)) in runs.iter().enumerate() {
+        if !every_way && i > 0 {
             continue;
         }
-        let mut c = go(gobin, &cache, args);
-        c.env("QCOMPAT_EXPECT_INJECTED", if injected { "1" } else { "0" });
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut c = go(gobin, &cache, &args);
+        c.env("QCOMPAT_EXPECT_INJECTED", if *injected { "1" } else { "0" });
         ok(
             c.output().unwrap(),
             &format!("{} {args:?}", gobin.display()),

@@ -82,7 +82,9 @@ pub fn lock_unused() -> Result<Option<std::fs::File>> {
     }
 }
 
-/// The folders of the cache. `prune` removes every one but `Bin`.
+/// The folders of the cache. `prune` removes every one but `Bin`. One more,
+/// `release`, is not qcompat's: the Go client (fallback-go/qcompat) installs
+/// qcompat's release archives there, and `prune` leaves it alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     /// `qcompat-toolexec` links, one folder per qcompat binary (see

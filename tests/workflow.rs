@@ -18,8 +18,8 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn yaml(rel: &str) -> Value {
     let p = repo().join(rel);
-    serde_yaml::from_str(&std::fs::read_to_string(&p).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    let body = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_yaml::from_str(&body).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// The step called `name` in a list of steps.

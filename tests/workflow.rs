@@ -189,6 +189,13 @@ impl Installed {
         format!("{}{}", text(&self.out.stdout), text(&self.out.stderr))
     }
 
+    /// The install failed, saying `what`, and left nothing behind.
+    fn refused(&self, what: &str) {
+        assert!(!self.out.status.success(), "{}", self.says());
+        assert!(self.says().contains(what), "{}", self.says());
+        self.left_nothing();
+    }
+
     /// Nothing but the empty install folder: no binary, no download left.
     fn left_nothing(&self) {
         let left: Vec<_> = std::fs::read_dir(&self.into)
@@ -272,14 +279,7 @@ fn the_action_refuses_a_changed_byte_and_leaves_nothing() {
         a[n] ^= 1;
     });
     let i = install(&repo().join("ci/action"), &s.base, VERSION);
-    assert!(!i.out.status.success());
-    assert!(
-        i.says()
-            .contains(&format!("checksum mismatch for {}", archive_name())),
-        "{}",
-        i.says()
-    );
-    i.left_nothing();
+    i.refused(&format!("checksum mismatch for {}", archive_name()));
 }
 
 #[test]
@@ -290,28 +290,15 @@ fn the_action_says_what_to_do_on_a_404() {
         &format!("{}v9.9.9/", s.base),
         "9.9.9",
     );
-    assert!(!i.out.status.success());
-    let says = i.says();
-    assert!(says.contains("SHA256SUMS: not found (HTTP 404)"), "{says}");
-    assert!(
-        says.contains("cargo install --locked qcompat --version 9.9.9"),
-        "{says}"
-    );
-    i.left_nothing();
+    i.refused("SHA256SUMS: not found (HTTP 404)");
+    i.refused("cargo install --locked qcompat --version 9.9.9");
 
     // Sums, but no archive for this platform.
     let s = serve(|f| {
         f.remove(&archive_name());
     });
     let i = install(&repo().join("ci/action"), &s.base, VERSION);
-    assert!(!i.out.status.success());
-    assert!(
-        i.says()
-            .contains(&format!("{}: not found (HTTP 404)", archive_name())),
-        "{}",
-        i.says()
-    );
-    i.left_nothing();
+    i.refused(&format!("{}: not found (HTTP 404)", archive_name()));
 }
 
 #[test]
@@ -332,18 +319,11 @@ fn the_action_checks_the_sums_it_ships() {
         f.insert("SHA256SUMS".into(), forged.into_bytes());
     });
     let i = install(&action_with_sums(&sums), &s.base, VERSION);
-    assert!(!i.out.status.success());
-    assert!(i.says().contains("refusing both"), "{}", i.says());
-    i.left_nothing();
+    i.refused("refusing both");
 
     // No version and no shipped sums: the input is required.
     let i = install(&repo().join("ci/action"), &s.base, "");
-    assert!(!i.out.status.success());
-    assert!(
-        i.says().contains("input 'version' is empty"),
-        "{}",
-        i.says()
-    );
+    i.refused("input 'version' is empty");
 }
 
 #[test]
@@ -371,13 +351,7 @@ fn the_action_refuses_an_entry_outside_the_archive_folder() {
         f.insert("SHA256SUMS".into(), sums.into_bytes());
     });
     let i = install(&repo().join("ci/action"), &s.base, VERSION);
-    assert!(!i.out.status.success());
-    assert!(
-        i.says().contains("an entry that escapes its folder"),
-        "{}",
-        i.says()
-    );
-    i.left_nothing();
+    i.refused("an entry that escapes its folder");
 }
 
 /// The reusable workflow's steps, job by job, in a caller's workspace: the

@@ -103,12 +103,16 @@ fn dist() -> &'static Path {
         let bins = tmp.join("bins").join(format!("bin-{}", platform()));
         std::fs::create_dir_all(&bins).unwrap();
         std::fs::copy(qcompat(), bins.join("qcompat")).unwrap();
+        // A stand-in Windows binary: only the zip's layout is checked.
+        let win = tmp.join("bins/bin-windows-amd64");
+        std::fs::create_dir_all(&win).unwrap();
+        std::fs::write(win.join("qcompat.exe"), b"MZ stand-in").unwrap();
         let release = yaml(".github/workflows/release.yml");
         let pack = step(&release["jobs"]["release"]["steps"], "Pack");
         let mut env = env_of(&pack["env"], &HashMap::new());
         env.retain(|(k, _)| k != "PLATFORMS" && k != "BINS" && k != "DIST");
         env.extend([
-            kv("PLATFORMS", platform()),
+            kv("PLATFORMS", format!("{} windows-amd64", platform())),
             kv("BINS", tmp.join("bins")),
             kv("DIST", tmp.join("dist")),
             kv("GITHUB_REF_NAME", format!("v{VERSION}")),
@@ -134,8 +138,44 @@ fn the_release_archive_has_the_contract_layout_and_sums() {
     let dist = dist();
     let name = archive_name();
     let bytes = std::fs::read(dist.join(&name)).unwrap();
+    let zip = format!("qcompat-{VERSION}-windows-amd64.zip");
+    let zipped = std::fs::read(dist.join(&zip)).unwrap();
     let sums = std::fs::read_to_string(dist.join("SHA256SUMS")).unwrap();
-    assert_eq!(sums, format!("{}  {name}\n", sha256_hex(&bytes)));
+    let mut lines: Vec<&str> = sums.lines().collect();
+    lines.sort_by_key(|l| l.split_once("  ").map(|(_, f)| f.to_string()));
+    assert_eq!(
+        lines,
+        [
+            format!("{}  {name}", sha256_hex(&bytes)),
+            format!("{}  {zip}", sha256_hex(&zipped)),
+        ]
+    );
+    assert!(sums.ends_with('\n'));
+
+    // The zip: the same one folder, with qcompat.exe.
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; print(*zipfile.ZipFile(sys.argv[1]).namelist(), sep='\\n')",
+        ])
+        .arg(dist.join(&zip))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut listed: Vec<String> = text(&o.stdout).lines().map(str::to_string).collect();
+    listed.sort();
+    let top = zip.trim_end_matches(".zip");
+    let want: Vec<String> = [
+        "",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+        "README.md",
+        "qcompat.exe",
+    ]
+    .iter()
+    .map(|f| format!("{top}/{f}"))
+    .collect();
+    assert_eq!(listed, want);
 
     let top = name.trim_end_matches(".tar.gz");
     let mut entries = Vec::new();
@@ -463,7 +503,8 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
 /// the release packs.
 #[test]
 fn the_crate_package_holds_what_the_binary_embeds() {
-    let cargo = std::env::var("CARGO").unwrap();
+    // `cargo test` names itself; a test binary run alone takes PATH's.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let o = Command::new(&cargo)
         .args(["package", "--list", "--allow-dirty", "--offline"])
         .current_dir(repo())

@@ -107,9 +107,17 @@ if [ "$got" != "$want" ]; then
   fail "checksum mismatch for $archive from $base: expected sha256 $want, got $got; nothing was installed"
 fi
 
+# Zip archives (Windows): unzip when there is one, else Windows' own bsdtar.
+zip_list() {
+  if command -v unzip >/dev/null; then unzip -Z1 "$1"; else "$(cygpath -u "$SYSTEMROOT")/System32/tar.exe" -tf "$1"; fi
+}
+zip_extract() {
+  if command -v unzip >/dev/null; then unzip -q "$1" -d "$2"; else "$(cygpath -u "$SYSTEMROOT")/System32/tar.exe" -xf "$1" -C "$2"; fi
+}
+
 # Every entry lies in the one top folder: no absolute path, no "..".
 if [[ $archive == *.zip ]]; then
-  entries=$(unzip -Z1 "$work/$archive") || fail "$archive is not a readable zip archive"
+  entries=$(zip_list "$work/$archive") || fail "$archive is not a readable zip archive"
 else
   entries=$(tar -tzf "$work/$archive") || fail "$archive is not a readable tar.gz archive"
 fi
@@ -125,7 +133,7 @@ done <<<"$entries"
 
 mkdir "$work/unpacked"
 if [[ $archive == *.zip ]]; then
-  unzip -q "$work/$archive" -d "$work/unpacked" || fail "unpacking $archive failed"
+  zip_extract "$work/$archive" "$work/unpacked" || fail "unpacking $archive failed"
 else
   tar -xzf "$work/$archive" -C "$work/unpacked" --no-same-owner || fail "unpacking $archive failed"
 fi

@@ -412,7 +412,8 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
     std::fs::create_dir_all(w.join(".github")).unwrap();
     std::fs::write(
         w.join(".github/qcompat.yaml"),
-        "toolchains: [local]\nplatforms: [linux/amd64, linux/386]\nverify: link\n",
+        // The toolchains input replaces this block (no such GOROOT).
+        "toolchains:\n  # only here\n  - path: /nonexistent/go\nplatforms: [linux/amd64, linux/386]\nverify: link\n",
     )
     .unwrap();
     // The installer checkout: this repository.
@@ -422,6 +423,7 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
         ("qcompat-version", VERSION.to_string()),
         ("spec", ".github/qcompat.yaml".to_string()),
         ("shards", "2".to_string()),
+        ("toolchains", "[local]".to_string()),
         ("pins", ".github/qcompat-pins.yaml".to_string()),
     ]);
     let mut env = env_of(&wf["env"], &inputs);
@@ -463,13 +465,19 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
             "{job} installs as plan does"
         );
     }
+    assert_eq!(
+        run_of(step(&jobs["plan"]["steps"], "The spec")),
+        run_of(step(&jobs["shards"]["steps"], "The spec")),
+    );
     run("plan", "Install qcompat", &[]);
+    run("plan", "The spec", &[]);
     let planned = run("plan", "Plan", &[]);
     let matrix: serde_json::Value =
         serde_json::from_str(planned.strip_prefix("matrix=").unwrap().trim()).unwrap();
     let shards = matrix["include"].as_array().unwrap();
     assert_eq!(shards.len(), 2, "{matrix}");
     for sh in shards {
+        run("shards", "The spec", &[]);
         run(
             "shards",
             "Run the shard",
@@ -479,6 +487,10 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
             ],
         );
     }
+    assert_eq!(
+        std::fs::read_to_string(w.join(".github/.qcompat-toolchains.yaml")).unwrap(),
+        "platforms: [linux/amd64, linux/386]\nverify: link\ntoolchains: [local]\n"
+    );
     run("merge", "Merge and report", &[]);
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(w.join("matrix-report.json")).unwrap()).unwrap();
@@ -495,6 +507,17 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
     );
     let summary = std::fs::read_to_string(gh("summary")).unwrap();
     assert!(summary.contains("### qcompat pins: changes to .github/qcompat-pins.yaml"));
+
+    // A spec input naming no file: the plan stops and says which input.
+    let mut e = env.clone();
+    e.push(kv("SPEC", ".github/nope.yaml"));
+    let o = bash(&run_of(step(&jobs["plan"]["steps"], "The spec")), w, &e);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stdout).contains("spec '.github/nope.yaml' is not a file of this repository"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 /// Every file the binary embeds (include_str!/include_bytes! in src/) is in

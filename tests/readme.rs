@@ -390,15 +390,45 @@ fn command_line_forms() {
     assert!(text(&o.stdout).contains("-toolexec=\"qcompat toolexec\""));
 }
 
-/// The workflow's nightly run: scheduled, with `supported` and `next` from
-/// the shipped nightly spec, against the repository's pins. Offline here,
-/// `next` finds no pre-release and the plan says so instead of failing.
+/// The nightly run of q's caller workflow (the README's): scheduled, with
+/// `supported` and `next` from the shipped nightly spec, through the
+/// reusable workflow with only inputs it declares, against the pins.
+/// Offline here, `next` finds no pre-release and the plan says so instead
+/// of failing.
 #[test]
 fn nightly_workflow_and_its_spec() {
-    let wf = std::fs::read_to_string(repo().join("ci/workflows/qcompat-matrix.yml")).unwrap();
-    assert!(wf.contains("schedule:") && wf.contains(".github/qcompat-nightly.yaml"));
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mark = "<!-- caller-workflow -->\n```yaml\n";
+    let body = &readme[readme.find(mark).expect("the caller workflow in README") + mark.len()..];
+    let caller: serde_yaml::Value =
+        serde_yaml::from_str(&body[..body.find("```").unwrap()]).unwrap();
+    assert!(caller["on"]["schedule"].is_sequence());
+    let job = &caller["jobs"]["matrix"];
+    assert!(job["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("qcompat/qcompat/.github/workflows/qcompat-matrix.yml@"));
+    assert!(job["with"]["spec"]
+        .as_str()
+        .unwrap()
+        .contains(".github/qcompat-nightly.yaml"));
+    let text_of =
+        std::fs::read_to_string(repo().join(".github/workflows/qcompat-matrix.yml")).unwrap();
+    let wf: serde_yaml::Value = serde_yaml::from_str(&text_of).unwrap();
+    let declared = wf["on"]["workflow_call"]["inputs"].as_mapping().unwrap();
+    for (k, _) in job["with"].as_mapping().unwrap() {
+        assert!(
+            declared.contains_key(k),
+            "{k:?} is no input of the workflow"
+        );
+    }
+    for (k, v) in declared {
+        if v["required"] == true {
+            assert!(job["with"].get(k).is_some(), "required input {k:?}");
+        }
+    }
     assert!(
-        wf.matches("--pins \"$PINS\"").count() >= 2,
+        text_of.matches("--pins \"$PINS\"").count() >= 2,
         "run and merge both read the pins"
     );
     let spec = std::fs::read_to_string(repo().join("matrix/nightly.yaml")).unwrap();

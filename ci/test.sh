@@ -23,6 +23,7 @@ debs=(
   "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
   "/usr/aarch64-linux-gnu/include/stdio.h libc6-dev-arm64-cross"
   "node nodejs"
+  "jq jq"
   "zip zip"
   "go -"
 )

@@ -103,16 +103,12 @@ fn dist() -> &'static Path {
         let bins = tmp.join("bins").join(format!("bin-{}", platform()));
         std::fs::create_dir_all(&bins).unwrap();
         std::fs::copy(qcompat(), bins.join("qcompat")).unwrap();
-        // A stand-in Windows binary: only the zip's layout is checked.
-        let win = tmp.join("bins/bin-windows-amd64");
-        std::fs::create_dir_all(&win).unwrap();
-        std::fs::write(win.join("qcompat.exe"), b"MZ stand-in").unwrap();
         let release = yaml(".github/workflows/release.yml");
         let pack = step(&release["jobs"]["release"]["steps"], "Pack");
         let mut env = env_of(&pack["env"], &HashMap::new());
         env.retain(|(k, _)| k != "PLATFORMS" && k != "BINS" && k != "DIST");
         env.extend([
-            kv("PLATFORMS", format!("{} windows-amd64", platform())),
+            kv("PLATFORMS", platform()),
             kv("BINS", tmp.join("bins")),
             kv("DIST", tmp.join("dist")),
             kv("GITHUB_REF_NAME", format!("v{VERSION}")),
@@ -138,44 +134,8 @@ fn the_release_archive_has_the_contract_layout_and_sums() {
     let dist = dist();
     let name = archive_name();
     let bytes = std::fs::read(dist.join(&name)).unwrap();
-    let zip = format!("qcompat-{VERSION}-windows-amd64.zip");
-    let zipped = std::fs::read(dist.join(&zip)).unwrap();
     let sums = std::fs::read_to_string(dist.join("SHA256SUMS")).unwrap();
-    let mut lines: Vec<&str> = sums.lines().collect();
-    lines.sort_by_key(|l| l.split_once("  ").map(|(_, f)| f.to_string()));
-    assert_eq!(
-        lines,
-        [
-            format!("{}  {name}", sha256_hex(&bytes)),
-            format!("{}  {zip}", sha256_hex(&zipped)),
-        ]
-    );
-    assert!(sums.ends_with('\n'));
-
-    // The zip: the same one folder, with qcompat.exe.
-    let o = Command::new("python3")
-        .args([
-            "-c",
-            "import sys, zipfile; print(*zipfile.ZipFile(sys.argv[1]).namelist(), sep='\\n')",
-        ])
-        .arg(dist.join(&zip))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let mut listed: Vec<String> = text(&o.stdout).lines().map(str::to_string).collect();
-    listed.sort();
-    let top = zip.trim_end_matches(".zip");
-    let want: Vec<String> = [
-        "",
-        "LICENSE-APACHE",
-        "LICENSE-MIT",
-        "README.md",
-        "qcompat.exe",
-    ]
-    .iter()
-    .map(|f| format!("{top}/{f}"))
-    .collect();
-    assert_eq!(listed, want);
+    assert_eq!(sums, format!("{}  {name}\n", sha256_hex(&bytes)));
 
     let top = name.trim_end_matches(".tar.gz");
     let mut entries = Vec::new();
@@ -508,6 +468,34 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
             ],
         );
     }
+    // qcompat's own injector: no injector binaries to publish.
+    run(
+        "shards",
+        "The injector binaries this shard tested",
+        &[kv("INDEX", "1")],
+    );
+    assert!(!w.join("injectors/SHA256SUMS").exists());
+    // An injector built per toolchain: the shard report names each build
+    // (as `matrix run` writes it); the step copies those very bytes and
+    // their sha256 for the upload.
+    let built = w.join("gh/q-built");
+    std::fs::copy(qcompat(), &built).unwrap();
+    let shard = serde_json::json!({"toolchains": [{"go": "go1.26.8", "injector_build": {"status": "built", "built_by": "go1.26.8", "path": built}}, {"go": "go1.25.5", "injector_build": {"status": "failed", "built_by": "go1.25.5"}}]});
+    std::fs::write(w.join("shard-9.json"), shard.to_string()).unwrap();
+    run(
+        "shards",
+        "The injector binaries this shard tested",
+        &[kv("INDEX", "9")],
+    );
+    let sums = std::fs::read_to_string(w.join("injectors/SHA256SUMS")).unwrap();
+    assert_eq!(
+        sums,
+        format!(
+            "{}  go1.26.8/q-built\n",
+            sha256_hex(&std::fs::read(&built).unwrap())
+        )
+    );
+    std::fs::remove_file(w.join("shard-9.json")).unwrap();
     assert_eq!(
         std::fs::read_to_string(w.join(".github/.qcompat-toolchains.yaml")).unwrap(),
         "platforms: [linux/amd64, linux/386]\nverify: link\ntoolchains: [local]\n"
@@ -603,7 +591,6 @@ fn the_crate_package_holds_what_the_binary_embeds() {
         ("aarch64-unknown-linux-musl", "linux-arm64", ".tar.gz"),
         ("x86_64-apple-darwin", "darwin-amd64", ".tar.gz"),
         ("aarch64-apple-darwin", "darwin-arm64", ".tar.gz"),
-        ("x86_64-pc-windows-msvc", "windows-amd64", ".zip"),
     ] {
         let fill = |t: &str| {
             t.replace("{ repo }", "https://github.com/qcompat/qcompat")

@@ -68,6 +68,10 @@ func (s *Setup) download(ctx context.Context, r release, want, wantFrom, dir str
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
+		if r.goos == "windows" {
+			// qcompat runs processes the unix way: no Windows build exists.
+			return "", fmt.Errorf("%w: %s answers 404: qcompat %s has no Windows build (it starts and signals processes the unix way); run it under WSL", ErrNoArchive, url, Version)
+		}
 		return "", fmt.Errorf("%w: %s answers 404 (qcompat %s has no archive for %s/%s there); build it from source: %s", ErrNoArchive, url, Version, r.goos, r.goarch, cargoInstall)
 	case resp.StatusCode != http.StatusOK:
 		return "", fmt.Errorf("cannot download %s: %s", url, resp.Status)

@@ -54,8 +54,17 @@ type Selection struct {
 	// DefaultBuild is nil when not known (no live probe ran).
 	DefaultBuild *DefaultBuild `json:"default_build"`
 	Program      *Program      `json:"program,omitempty"`
+	// Unbuildable is set when nothing this selection offers builds the
+	// user's program here (select then prints no flags and exits 1).
+	Unbuildable *Unbuildable `json:"unbuildable,omitempty"`
 	// Builds are the build kinds the live check built and ran.
 	Builds []BuildKind `json:"builds,omitempty"`
+}
+
+// Unbuildable says why no strategy builds the user's program, and the fix.
+type Unbuildable struct {
+	Reason string `json:"reason"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Identity names an injector: builtin (qcompat's own), or a command and the

@@ -63,7 +63,7 @@ pub fn markdown(r: &Report) -> String {
         s,
         "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain.{}",
         if kinds {
-            " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of the probe; `c-shared`: the probe as a C library loaded by a C host; see README \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it; ⏭ cgo on a kind: no C compiler for that platform here."
+            " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of the probe; `c-shared`: the probe as a C library loaded by a C host; see the qcompat book, \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it; ⏭ cgo on a kind: no C compiler for that platform here."
         } else {
             ""
         }

@@ -5,8 +5,8 @@
 use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
 use serde::{Deserialize, Serialize};
 
-/// The failure classes a user of an injector can hit (README: "When the
-/// injected build fails").
+/// The failure classes a user of an injector can hit (the book's
+/// docs/src/failures.md has a section per class: keep them in step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {

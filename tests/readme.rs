@@ -560,10 +560,10 @@ fn docs_paths_and_commands_are_real() {
             (f, t)
         })
         .collect();
-    // Backtick spans and code blocks: the odd pieces between backticks.
-    let code: Vec<(&std::path::PathBuf, &str)> = texts
+    // Code spans and code blocks (not the ```text blocks of output).
+    let code: Vec<(&std::path::PathBuf, String)> = texts
         .iter()
-        .flat_map(|(f, t)| t.split('`').skip(1).step_by(2).map(move |c| (f, c)))
+        .flat_map(|(f, t)| links::code(t).into_iter().map(move |c| (f, c)))
         .collect();
     let mut missing = Vec::new();
     for (file, tok) in &code {

@@ -137,6 +137,57 @@ fn prose(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The code of a Markdown text: each fenced block's text, but for blocks
+/// marked `text` (a program's output, not commands), and each inline code
+/// span outside them.
+pub fn code(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut block: Option<(String, bool, String)> = None; // fence, kept, text
+    for line in text.lines() {
+        let t = line.trim_start();
+        let marker: String = t.chars().take_while(|c| *c == '`' || *c == '~').collect();
+        let is_fence =
+            marker.len() >= 3 && marker.chars().all(|c| c == marker.chars().next().unwrap());
+        match &mut block {
+            Some((fence, kept, body)) => {
+                if is_fence && marker.starts_with(fence.as_str()) && t.trim() == marker {
+                    if *kept {
+                        out.push(std::mem::take(body));
+                    }
+                    block = None;
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+            None if is_fence => {
+                let info = t[marker.len()..].trim();
+                block = Some((marker, info != "text", String::new()));
+            }
+            None => out.extend(spans(line)),
+        }
+    }
+    out
+}
+
+/// The inline code spans of one line of prose.
+fn spans(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find('`') {
+        let run = rest[i..].chars().take_while(|c| *c == '`').count();
+        let after = &rest[i + run..];
+        match find_run(after, &"`".repeat(run)) {
+            Some(j) => {
+                out.push(after[..j].trim().to_string());
+                rest = &after[j + run..];
+            }
+            None => rest = after,
+        }
+    }
+    out
+}
+
 /// `line` without its code spans (a run of backticks up to the next run of
 /// the same length).
 fn strip_code(line: &str) -> String {

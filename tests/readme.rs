@@ -1,19 +1,154 @@
-//! The README's generated parts match what qcompat prints today.
+//! The docs say what qcompat does today: the README and the book's
+//! generated parts match what qcompat prints, their command blocks run, the
+//! paths and subcommands they name exist, and their links resolve.
 
 mod common;
 use common::*;
 
-/// The per-minor pins table in README.md is `qcompat pins table` of the
-/// shipped pins, between its markers.
+#[path = "docs/links.rs"]
+mod links;
+
+/// The Markdown a reader meets: the front door, the map and the guide for
+/// contributors, fallback-go's README, the benchmark history and the book.
+fn doc_files() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = [
+        "README.md",
+        "ARCHITECTURE.md",
+        "CONTRIBUTING.md",
+        "fallback-go/README.md",
+        "ci/bench/results/HISTORY.md",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    let mut dirs = vec![std::path::PathBuf::from("docs/src")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(repo().join(&d)).unwrap() {
+            let p = d.join(e.unwrap().file_name());
+            if repo().join(&p).is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every relative link and `#anchor` in the docs resolves, and every page
+/// of the book is in its SUMMARY.md (mdBook leaves out the others).
 #[test]
-fn readme_pins_table_is_current() {
+fn docs_links_resolve() {
+    let files = doc_files();
+    assert!(files.len() > 10, "{files:?}");
+    let summary = std::fs::read_to_string(repo().join("docs/src/SUMMARY.md")).unwrap();
+    let listed: Vec<String> = links::links(&summary).into_iter().map(|(_, t)| t).collect();
+    let unlisted: Vec<&std::path::PathBuf> = files
+        .iter()
+        .filter(|f| f.starts_with("docs/src") && !f.ends_with("SUMMARY.md"))
+        .filter(|f| {
+            let rel = f.strip_prefix("docs/src").unwrap().to_string_lossy();
+            !listed.iter().any(|t| *t == rel)
+        })
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "pages not in docs/src/SUMMARY.md: {unlisted:?}"
+    );
+    let broken = links::check(&repo(), &files);
+    let lines: Vec<String> = broken.iter().map(ToString::to_string).collect();
+    assert!(broken.is_empty(), "broken links:\n{}", lines.join("\n"));
+}
+
+/// The checker finds a missing file, a missing anchor in another file and in
+/// the same one, and a path out of the repository; it reads links in code
+/// as code, and anchors as GitHub and mdBook make them.
+#[test]
+fn link_checker_catches_broken_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(
+        root.join("docs/page.md"),
+        "# The page\n\n## Why not `petermattis/goid`?\n\n## Twice\n\n## Twice\n\n```sh\n## not a heading\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("README.md"),
+        "[ok](docs/page.md#why-not-petermattisgoid) [ok](docs/page.md#twice-1) [ok](#top)\n\
+         [gone](docs/missing.md) [no anchor](docs/page.md#not-a-heading) [self](#nowhere)\n\
+         `[code](docs/missing.md)` [out](../../etc/passwd) [web](https://example.com/x#y)\n\
+         \n# Top\n\n[ref]: docs/nothing.md\n",
+    )
+    .unwrap();
+    let broken = links::check(root, &["README.md".into()]);
+    let got: Vec<(usize, &str)> = broken.iter().map(|b| (b.line, b.target.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (2, "docs/missing.md"),
+            (2, "docs/page.md#not-a-heading"),
+            (2, "#nowhere"),
+            (3, "../../etc/passwd"),
+            (7, "docs/nothing.md"),
+        ],
+        "{broken:#?}"
+    );
+}
+
+/// The README is a front door: at most 250 lines, and no commit hash (a
+/// word of 7 to 40 hex digits with a letter and a digit in it).
+#[test]
+fn readme_is_short_and_names_no_commit() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let (start, end) = ("<!-- pins-table -->\n", "<!-- /pins-table -->");
-    let a = readme.find(start).expect("README has <!-- pins-table -->") + start.len();
-    let b = readme[a..]
-        .find(end)
-        .expect("README has <!-- /pins-table -->")
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; the rest belongs in docs/"
+    );
+    let hashes: Vec<&str> = readme
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            (7..=40).contains(&w.len())
+                && w.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                && w.chars().any(|c| c.is_ascii_digit())
+                && w.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .collect();
+    assert!(hashes.is_empty(), "README.md names commits: {hashes:?}");
+    for must in ["cargo run --release -- doctor", "ci/test.sh"] {
+        assert!(readme.contains(must), "README.md lost `{must}`");
+    }
+}
+
+/// The book's page on pins (`PINS_PAGE`) and the one that walks q's path
+/// (`Q_PATH_PAGE`): their marked blocks are checked and run here.
+const PINS_PAGE: &str = "docs/src/pins.md";
+const Q_PATH_PAGE: &str = "docs/src/q-path.md";
+
+/// The text between `<!-- NAME -->` and `<!-- /NAME -->` in the repository
+/// file `page`.
+fn marked(page: &str, name: &str) -> String {
+    let text = std::fs::read_to_string(repo().join(page)).unwrap();
+    let (start, end) = (format!("<!-- {name} -->\n"), format!("<!-- /{name} -->"));
+    let a = text
+        .find(&start)
+        .unwrap_or_else(|| panic!("{page} has no {start}"))
+        + start.len();
+    let b = text[a..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("{page} has no {end}"))
         + a;
+    text[a..b].to_string()
+}
+
+/// The per-minor pins table in the book's pins page is `qcompat pins table`
+/// of the shipped pins, between its markers.
+#[test]
+fn pins_table_is_current() {
+    let table = marked(PINS_PAGE, "pins-table");
     let out = run(&[
         "pins",
         "table",
@@ -22,9 +157,9 @@ fn readme_pins_table_is_current() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
-        &readme[a..b],
+        table,
         text(&out.stdout),
-        "README's pins table is stale: paste `qcompat pins table` between the markers"
+        "{PINS_PAGE}'s pins table is stale: run ci/docs_pins.sh"
     );
 }
 
@@ -237,8 +372,8 @@ fn schemas_validate_real_outputs_in_python_offline() {
     }
 }
 
-/// The README's section for q runs as written, with a `q` that salts
-/// `-V=full` (tests/injectors/modern).
+/// The book's q path runs as written, with a `q` that salts `-V=full`
+/// (tests/injectors/modern).
 #[test]
 fn q_section_commands_run_salted() {
     q_section_commands_run("modern", "main.go");
@@ -251,15 +386,12 @@ fn q_section_commands_run_unsalted() {
     q_section_commands_run("qlike", "cmd/q/main.go");
 }
 
-/// Runs the README's q commands in a scratch project whose `q` is built from
+/// Runs the q path page's commands in a scratch project whose `q` is built from
 /// tests/injectors/STAND_IN (its FILE is also the project's `cmd/q`), with
 /// this repository as `qcompat/`.
 fn q_section_commands_run(stand_in: &str, file: &str) {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let (start, end) = ("<!-- q-commands -->\n", "<!-- /q-commands -->");
-    let a = readme.find(start).expect("README has <!-- q-commands -->") + start.len();
-    let b = readme[a..].find(end).unwrap() + a;
-    let commands: Vec<&str> = readme[a..b]
+    let block = marked(Q_PATH_PAGE, "q-commands");
+    let commands: Vec<&str> = block
         .lines()
         .filter(|l| !l.starts_with("```") && !l.starts_with('#') && !l.trim().is_empty())
         .collect();
@@ -319,7 +451,7 @@ fn q_section_commands_run(stand_in: &str, file: &str) {
             .unwrap();
         assert!(
             out.status.success(),
-            "README command failed: {c}\n{}\n{}",
+            "{Q_PATH_PAGE} command failed: {c}\n{}\n{}",
             text(&out.stdout),
             text(&out.stderr)
         );
@@ -397,9 +529,12 @@ fn command_line_forms() {
 /// of failing.
 #[test]
 fn nightly_workflow_and_its_spec() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let page = std::fs::read_to_string(repo().join("docs/src/ci.md")).unwrap();
     let mark = "<!-- caller-workflow -->\n```yaml\n";
-    let body = &readme[readme.find(mark).expect("the caller workflow in README") + mark.len()..];
+    let body = &page[page
+        .find(mark)
+        .expect("the caller workflow in docs/src/ci.md")
+        + mark.len()..];
     let caller: serde_yaml::Value =
         serde_yaml::from_str(&body[..body.find("```").unwrap()]).unwrap();
     assert!(caller["on"]["schedule"].is_sequence());
@@ -468,16 +603,28 @@ fn nightly_workflow_and_its_spec() {
     );
 }
 
-/// Every file path the README names in backticks (under src/, ci/, matrix/,
-/// fallback-go/ or tests/) exists, and every `qcompat SUB [SUB2]` it shows
-/// in backticks or code blocks is a subcommand this binary has.
+/// Every file path the docs name in backticks (under src/, ci/, matrix/,
+/// fallback-go/ or tests/, from the repository's root) exists, and every
+/// `qcompat SUB [SUB2]` they show in backticks or code blocks is a
+/// subcommand this binary has. The benchmark history names files of
+/// earlier commits and is left out.
 #[test]
-fn readme_paths_and_commands_are_real() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    // Backtick spans and code blocks: the odd pieces between backticks.
-    let code: Vec<&str> = readme.split('`').skip(1).step_by(2).collect();
+fn docs_paths_and_commands_are_real() {
+    let texts: Vec<(std::path::PathBuf, String)> = doc_files()
+        .into_iter()
+        .filter(|f| !f.ends_with("HISTORY.md"))
+        .map(|f| {
+            let t = std::fs::read_to_string(repo().join(&f)).unwrap();
+            (f, t)
+        })
+        .collect();
+    // Code spans and code blocks (not the ```text blocks of output).
+    let code: Vec<(&std::path::PathBuf, String)> = texts
+        .iter()
+        .flat_map(|(f, t)| links::code(t).into_iter().map(move |c| (f, c)))
+        .collect();
     let mut missing = Vec::new();
-    for tok in &code {
+    for (file, tok) in &code {
         let tok = tok.trim();
         let is_path = ["src/", "ci/", "matrix/", "fallback-go/", "tests/"]
             .iter()
@@ -492,24 +639,29 @@ fn readme_paths_and_commands_are_real() {
         }
         let path = tok.trim_end_matches(['/', ',']).split(':').next().unwrap();
         if !repo().join(path).exists() {
-            missing.push(tok.to_string());
+            missing.push(format!("{}: {tok}", file.display()));
         }
     }
     assert!(
         missing.is_empty(),
-        "README names paths that do not exist: {missing:?}"
+        "the docs name paths that do not exist: {missing:?}"
     );
 
     let sub = |w: &&str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase());
     let mut commands = std::collections::BTreeSet::new();
-    for line in code.iter().flat_map(|c| c.lines()) {
+    for line in code.iter().flat_map(|(_, c)| c.lines()) {
         let words: Vec<&str> = line
             .split(|c: char| c.is_whitespace() || "\"($".contains(c))
             .map(|w| w.trim_matches('\''))
             .filter(|w| !w.is_empty())
             .collect();
         for (i, w) in words.iter().enumerate() {
-            let Some(first) = words.get(i + 1).filter(|f| *w == "qcompat" && sub(f)) else {
+            // `cargo test --bin qcompat NAME` names a test, not a subcommand.
+            let after_bin = i > 0 && words[i - 1] == "--bin";
+            let Some(first) = words
+                .get(i + 1)
+                .filter(|f| *w == "qcompat" && !after_bin && sub(f))
+            else {
                 continue;
             };
             let command = match words.get(i + 2).filter(|s| sub(s)) {
@@ -531,7 +683,7 @@ fn readme_paths_and_commands_are_real() {
         let o = run(&args);
         assert!(
             o.status.success(),
-            "README shows `qcompat {c}`, which is no subcommand: {}",
+            "the docs show `qcompat {c}`, which is no subcommand: {}",
             text(&o.stderr)
         );
     }

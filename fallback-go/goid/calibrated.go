@@ -26,7 +26,7 @@ import (
 //
 // Calibration happens once, at the first call of ID or CurrentMode, and costs
 // a few goroutines and runtime.Stack calls (12 us with a table entry, 28 us
-// with the scan, amd64; see the README's benchmarks).
+// with the scan, amd64; see the qcompat book's benchmarks page).
 
 // goidOffset is the proven offset of goid in g; 0 until calibration proved it
 // (and for good when it could not). fastID reads it.

@@ -1,17 +1,24 @@
-// Package goid returns the current goroutine's ID.
+// Package goid returns the current goroutine's ID: the number runtime.Stack
+// prints in its "goroutine 17 [running]:" header.
 //
-// Go does not expose the goroutine ID. Built through an injector such as
-// `go build -toolexec="qcompat toolexec"` (or q's), the runtime gains a
-// push-linknamed accessor, runtime.GoroutineID, that costs a few nanoseconds.
-// Without it, the ID is parsed from runtime.Stack's header line, which uses
-// only public API and costs microseconds.
+// Go does not expose the goroutine ID. ID gets it by one of three paths,
+// named by CurrentMode:
 //
-// Without an injector, the default build reads the ID straight from the
-// runtime's g (the per-goroutine struct) at the offset of its goid field,
-// once that offset has been proven in this binary: taken from a table the
-// qcompat matrix generated (one offset per Go minor and GOARCH it executed),
-// or found by scanning g, and in both cases checked against runtime.Stack
-// before first use. Any doubt, and ID keeps to runtime.Stack.
+//   - "injected": built through an injector such as q or
+//     `go build -toolexec="qcompat toolexec"`, the runtime gains a
+//     push-linknamed accessor, runtime.GoroutineID, that costs a few
+//     nanoseconds.
+//   - "calibrated": with no injector, the default build reads the ID straight
+//     from the runtime's g (the per-goroutine struct) at the offset of its
+//     goid field, once that offset has been proven in this binary: taken from
+//     a table the qcompat matrix generated (one offset per Go minor and GOARCH
+//     it executed), or found by scanning g, and in both cases checked against
+//     runtime.Stack before first use. It costs a few nanoseconds too.
+//   - "stack": the ID is parsed from runtime.Stack's header line, which uses
+//     only public API and costs microseconds.
+//
+// Any doubt about the fast paths, and ID keeps to runtime.Stack: it never
+// returns an ID other than the one runtime.Stack prints.
 //
 // Four builds are possible:
 //

@@ -27,7 +27,7 @@ pub enum Cmd {
         /// A Go version such as go1.27.3 (or 1.27.3)
         version: Option<String>,
     },
-    /// Print the pins as a Markdown table, one row per pin (the README's)
+    /// Print the pins as a Markdown table, one row per pin (the book's pins page shows it)
     Table {
         /// Pins file (default: $QCOMPAT_PINS, else qcompat's built-in pins)
         #[arg(long, value_name = "FILE")]

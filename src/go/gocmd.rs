@@ -142,7 +142,7 @@ fn is_executable(p: &Path) -> bool {
 /// compiler compile one function at a time (`-c=1`). Parallelism inside one
 /// build costs CPU (threads handing work over, more threads than cores);
 /// when other builds keep every core busy anyway, one thread per build gets
-/// through more of them (README, `ci/bench/matrix_paired.sh`). The cache
+/// through more of them (docs/src/benchmarks.md, `ci/bench/matrix_paired.sh`). The cache
 /// keys do not change. A GOMAXPROCS the user set is kept.
 pub fn single_threaded(cmd: &mut Command) {
     if std::env::var_os("GOMAXPROCS").is_none() {

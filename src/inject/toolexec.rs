@@ -32,7 +32,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 }
 
 fn run(args: Vec<OsString>) -> Result<ExitCode> {
-    const USAGE: &str = "usage: go build -toolexec=\"qcompat toolexec\" ./... (the go command then runs `qcompat toolexec TOOL ARGS...` for every tool; see README.md)";
+    const USAGE: &str = "usage: go build -toolexec=\"qcompat toolexec\" ./... (the go command then runs `qcompat toolexec TOOL ARGS...` for every tool; see the qcompat book, \"toolexec\")";
     let Some((tool, rest)) = args.split_first() else {
         bail!("{USAGE}");
     };

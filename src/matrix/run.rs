@@ -434,7 +434,7 @@ fn default_build_note(report: &Report) -> Option<String> {
         .filter_map(|c| parse_line(c.outcome.note.as_deref()?))
         .any(|l| l.default_build == Some(DefaultBuild::Undetected))
         .then(|| format!(
-            "default build: the injector is not detected: it does not define runtime.{DETECTED_VAR}, so fallback-go's goid without tags takes its own calibrated or stack path in its builds; its users build with -tags=qcompat_injected, or the injector adds that variable (README: \"How the default build detects an injector\")"
+            "default build: the injector is not detected: it does not define runtime.{DETECTED_VAR}, so fallback-go's goid without tags takes its own calibrated or stack path in its builds; its users build with -tags=qcompat_injected, or the injector adds that variable (qcompat book, fallback-go: \"How the default build detects an injector\")"
         ))
 }
 

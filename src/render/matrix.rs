@@ -101,7 +101,7 @@ fn kinds_legend(program: bool) -> String {
         ("the probe", "")
     };
     format!(
-        " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of {what}; `c-shared`: {what} as a C library loaded by a C host; see README \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it{no_tests}; ⏭ cgo on a kind: no C compiler for that platform here."
+        " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of {what}; `c-shared`: {what} as a C library loaded by a C host; see the qcompat book, \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it{no_tests}; ⏭ cgo on a kind: no C compiler for that platform here."
     )
 }
 

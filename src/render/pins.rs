@@ -1,4 +1,4 @@
-//! The pins as the README shows them.
+//! The pins as the book shows them (docs/src/pins.md).
 
 use crate::policy::pins::{BuildEvidence, Pins, PlatformCalibrated};
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 /// names goid's default build instead where the selection is calibrated.
 pub const STACK_UNTIL: &str = "build with the stack strategy (-tags=qcompat_stack)";
 
-/// The failure classes a user of an injector can hit (README: "When the
-/// injected build fails").
+/// The failure classes a user of an injector can hit (the book's
+/// docs/src/failures.md has a section per class: keep them in step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {

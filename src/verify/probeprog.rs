@@ -194,8 +194,8 @@ pub const DETECTED_VAR: &str = "qcompatGoroutineIDFunc";
 
 /// Whether fallback-go's default build of `goid` (no tags) sees the
 /// injector a binary was built through. It detects an injector by the
-/// push-linknamed variable `runtime.qcompatGoroutineIDFunc` (README: "How
-/// the default build detects an injector").
+/// push-linknamed variable `runtime.qcompatGoroutineIDFunc`
+/// (docs/src/fallback-go.md: "How the default build detects an injector").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DefaultBuild {

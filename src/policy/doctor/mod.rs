@@ -1,5 +1,5 @@
 //! `qcompat doctor`: one report a user can act on, read by `q doctor` through
-//! `--json` (a stable interface: see README.md).
+//! `--json` (a stable interface: see docs/src/json.md).
 
 mod advice;
 mod checks;
@@ -35,9 +35,9 @@ pub struct Check {
     pub status: Level,
     pub message: String,
     pub fix: Option<String>,
-    /// For a failed or warned check, the failure class it shows (README:
-    /// "When the injected build fails"), so a program such as `q doctor` can
-    /// map it to its own words.
+    /// For a failed or warned check, the failure class it shows
+    /// (docs/src/failures.md), so a program such as `q doctor` can map it to
+    /// its own words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<Class>,
 }

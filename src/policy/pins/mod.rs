@@ -215,7 +215,7 @@ impl Pins {
 
     /// Writes the pins to `path` atomically (temp file, then rename).
     pub fn save(file: &PinsFile, path: &Path) -> Result<()> {
-        let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see README.md.\n";
+        let header = "# Which goroutine-ID strategy is verified for which Go versions.\n# Written by `qcompat pins update --from REPORT`; see docs/src/pins.md.\n";
         let text = format!("{header}{}", quote_dates(&serde_yaml::to_string(file)?));
         Pins::parse(&text, &path.display().to_string())
             .context("refusing to write invalid pins")?;

@@ -106,7 +106,7 @@ pub(super) fn default_build(s: &mut Selection) {
     }
     if s.default_build == Some(DefaultBuild::Undetected) && s.strategy == Strategy::Injected {
         s.reasons.push(format!(
-            "default build: the injector is not detected: fallback-go's goid without tags detects an injector by runtime.{DETECTED_VAR}, which {} does not define, so it takes its own calibrated or stack path; build with -tags=qcompat_injected (as this selection says), or have the injector define that variable (README: \"How the default build detects an injector\")",
+            "default build: the injector is not detected: fallback-go's goid without tags detects an injector by runtime.{DETECTED_VAR}, which {} does not define, so it takes its own calibrated or stack path; build with -tags=qcompat_injected (as this selection says), or have the injector define that variable (qcompat book, fallback-go: \"How the default build detects an injector\")",
             s.toolexec
         ));
     }

@@ -162,7 +162,10 @@ fn layout_lines(gobin: &Path, goroot: &Path, dir: &Path, p: &Patch, arch: &str) 
             .output()
             .unwrap();
         ok(built, &format!("goidlayout on {} for {arch}", p.name));
-        let out = ok(Command::new(&exe).output().unwrap(), &exe.display().to_string());
+        let out = ok(
+            Command::new(&exe).output().unwrap(),
+            &exe.display().to_string(),
+        );
         let line = out
             .lines()
             .find(|l| l.starts_with("goidlayout phase="))
@@ -184,7 +187,10 @@ fn patched_runtimes_never_give_a_wrong_id() {
     let gobin = go126();
     let goroot = PathBuf::from(
         ok(
-            Command::new(&gobin).args(["env", "GOROOT"]).output().unwrap(),
+            Command::new(&gobin)
+                .args(["env", "GOROOT"])
+                .output()
+                .unwrap(),
             "go env GOROOT",
         )
         .trim(),
@@ -209,10 +215,7 @@ fn patched_runtimes_never_give_a_wrong_id() {
             })
             .into_iter()
             .collect();
-        halves
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+        halves.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     let all: Vec<String> = results.into_iter().flatten().collect();
     let report = all.join("\n");
@@ -222,8 +225,14 @@ fn patched_runtimes_never_give_a_wrong_id() {
         let (patch, arch) = (words.next().unwrap(), words.next().unwrap());
         let stock = if arch == "386" { "80" } else { "152" };
         let at = field(line, "goid-at");
-        assert!(at != "0" && at != stock, "the patch did not take effect: {line}");
-        assert!(field(line, "checked").parse::<u32>().unwrap() >= 5033, "{line}");
+        assert!(
+            at != "0" && at != stock,
+            "the patch did not take effect: {line}"
+        );
+        assert!(
+            field(line, "checked").parse::<u32>().unwrap() >= 5033,
+            "{line}"
+        );
         if field(line, "mode") == "calibrated" {
             assert_eq!(field(line, "wrong"), "0", "wrong IDs:\n{report}");
             assert_eq!(field(line, "zero"), "0", "0 returned:\n{report}");
@@ -296,10 +305,9 @@ fn fork_goid(dir: &Path) {
             if !(name.ends_with(".go") || name.ends_with(".s")) || name.ends_with("_test.go") {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).unwrap().replace(
-                "github.com/qcompat/qcompat/fallback-go/",
-                "twocopies/fork/",
-            );
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("github.com/qcompat/qcompat/fallback-go/", "twocopies/fork/");
             std::fs::write(to.join(name), text).unwrap();
         }
     }
@@ -325,13 +333,21 @@ fn two_copies_of_goid_link_in_one_binary() {
     fork_goid(m);
     let te = format!("-toolexec={} toolexec", qcompat().display());
     let builds: [(&str, &[&str], &str); 5] = [
-        ("default", &[], "mode-a=calibrated mode-b=calibrated injected=no"),
+        (
+            "default",
+            &[],
+            "mode-a=calibrated mode-b=calibrated injected=no",
+        ),
         (
             "qcompat_nocalibrate",
             &["-tags=qcompat_nocalibrate"],
             "mode-a=stack mode-b=stack injected=no",
         ),
-        ("qcompat_stack", &["-tags=qcompat_stack"], "mode-a=stack mode-b=stack injected=no"),
+        (
+            "qcompat_stack",
+            &["-tags=qcompat_stack"],
+            "mode-a=stack mode-b=stack injected=no",
+        ),
         (
             "default through the injector",
             &[&te],
@@ -357,7 +373,10 @@ fn two_copies_of_goid_link_in_one_binary() {
             .output()
             .unwrap();
         if !built.status.success() {
-            failures.push(format!("{label}: the build failed:\n{}", text(&built.stderr)));
+            failures.push(format!(
+                "{label}: the build failed:\n{}",
+                text(&built.stderr)
+            ));
             continue;
         }
         let out = ok(Command::new(&exe).output().unwrap(), label);

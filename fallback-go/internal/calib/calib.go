@@ -1,8 +1,14 @@
 // Package calib finds where the runtime keeps the current goroutine's ID, so
 // that it can be read directly: the current g (the runtime's per-goroutine
 // struct) comes from a tiny assembly function, and the offset of its goid
-// field is found by scanning g for the word equal to the ID runtime.Stack
-// reports, then checked against runtime.Stack.
+// field is found by scanning g, in goroutines of different ages, parents and
+// g structs, for the one offset whose word equals the ID runtime.Stack
+// reports in every one of them.
+//
+// What the proof cannot rule out: a field other than goid that equals the
+// ID in every sampled goroutine while goid itself lies beyond Window (then
+// only that field matches). Inside Window goid always matches too, so such a
+// field makes the result ambiguous, and Find reports false.
 //
 // Why the reads stay inside g: every read is one 8-byte word at an offset
 // below Window, and Window (40 pointer-sized words: 320 bytes on 64-bit
@@ -37,7 +43,10 @@ const slots = (Window - 8) / step
 
 // Samples is how many goroutines Find reads g in: each must hold its own
 // runtime.Stack ID at the offset Find returns, and the IDs must differ.
-const Samples = 9
+const Samples = 6
+
+// first is how many of the Samples goroutines start in the first round.
+const first = 3
 
 // burnt is how many goroutine IDs Find has the runtime hand out between its
 // two rounds of samples: more than the runtime's per-P batch of IDs (16), so
@@ -82,8 +91,8 @@ func candidates() (mask uint64, id uint64) {
 
 // Find scans g in Samples goroutines and returns the one offset at which
 // every one of them holds its own runtime.Stack ID. The goroutines are made
-// to differ in what a field other than goid could share with the ID: four
-// start together; then burnt goroutines take IDs and exit; then four more
+// to differ in what a field other than goid could share with the ID: three
+// start together; then burnt goroutines take IDs and exit; then three more
 // start, most on g structs the runtime reuses from the first ones (a field
 // set once when a g is made keeps an old ID there), and one of them starts
 // the last sample itself (another parent, and likely another P's batch of
@@ -101,7 +110,7 @@ func Find() (uintptr, bool) {
 		m, id := candidates()
 		results <- result{m, id}
 	}
-	for i := 0; i < 4; i++ {
+	for i := 0; i < first; i++ {
 		go sample()
 	}
 	mask := ^uint64(0)
@@ -116,7 +125,7 @@ func Find() (uintptr, bool) {
 			mask &= r.mask
 		}
 	}
-	collect(4)
+	collect(first)
 	done := make(chan struct{}, burnt)
 	for i := 0; i < burnt; i++ {
 		go func() { done <- struct{}{} }()
@@ -124,14 +133,14 @@ func Find() (uintptr, bool) {
 	for i := 0; i < burnt; i++ {
 		<-done
 	}
-	for i := 0; i < 3; i++ {
+	for i := 0; i < Samples-first-2; i++ {
 		go sample()
 	}
 	go func() {
 		go sample()
 		sample()
 	}()
-	collect(Samples - 4)
+	collect(Samples - first)
 	if mask == 0 || mask&(mask-1) != 0 {
 		return 0, false // none, or ambiguous
 	}

@@ -195,6 +195,21 @@ fn patched_runtimes_never_give_a_wrong_id() {
         )
         .trim(),
     );
+    for (file, package) in [
+        (
+            "/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a",
+            "gcc-12-multilib",
+        ),
+        (
+            "/usr/i686-linux-gnu/include/asm/errno.h",
+            "linux-libc-dev-i386-cross",
+        ),
+    ] {
+        assert!(
+            Path::new(file).exists(),
+            "cgo for linux/386 needs {file}: apt-get install {package} (ci/test.sh does, as root)"
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let jobs: Vec<(&Patch, &str)> = PATCHES
         .iter()

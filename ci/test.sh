@@ -11,7 +11,8 @@ t0=$(date +%s)
 section() { echo "== $* (+$(($(date +%s) - t0)) s)"; }
 GO119=$(toolchain_go go1.19.8)
 
-# What the tests need: "command-or-path Debian-package" pairs ("-": not from
+# What the tests need (386 cgo: gcc-12-multilib and the i386 kernel headers,
+# not gcc-multilib, which Debian cannot install beside the aarch64 cross gcc): "command-or-path Debian-package" pairs ("-": not from
 # Debian: Go 1.26.8 is the machine's own), checked before installing (as
 # root) and again after.
 debs=(
@@ -21,6 +22,8 @@ debs=(
   "wine wine64"
   "x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64-win32"
   "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
+  "/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a gcc-12-multilib"
+  "/usr/i686-linux-gnu/include/asm/errno.h linux-libc-dev-i386-cross"
   "/usr/aarch64-linux-gnu/include/stdio.h libc6-dev-arm64-cross"
   "node nodejs"
   "jq jq"

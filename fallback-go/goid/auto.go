@@ -11,12 +11,15 @@ import (
 
 // injectedFunc is runtime.qcompatGoroutineIDFunc when the injector added it to
 // runtime: its initialised definition there wins at link time. Otherwise this
-// zero definition stays, the link still succeeds, and the value is nil.
+// zero definition stays, the link still succeeds, and the value is nil. Two
+// copies of goid in one binary (a fork, a /v2) declare it both: the linker
+// keeps one definition, a variable's with no value never clashes, and every
+// copy sees the same value.
 //
 //go:linkname injectedFunc runtime.qcompatGoroutineIDFunc
 var injectedFunc func() uint64
 
-// idFunc is what ID calls when g cannot be read directly (see calibrated.go):
+// idFunc is what ID calls in builds without the direct read (id_plain.go):
 // the injected accessor when there is one, else the runtime.Stack parser.
 // Choosing once, at package initialisation, keeps that path a single indirect
 // call.
@@ -26,25 +29,28 @@ func pick() func() uint64 {
 	if injectedFunc != nil {
 		return injectedFunc
 	}
-	return hiddenStackID
+	return stackID
 }
 
-// The fallback's cost is runtime.Stack formatting every printed frame of the
-// caller's stack, about half a microsecond each; an inlined function is printed
-// as a frame of its own. Tracebacks leave out unexported functions whose symbol
-// starts with "runtime.", so ID and its stack parser take such names: the
-// parser's traceback then prints only ID's callers. Nothing in runtime refers
-// to either name, and Go 1.23+'s linker checks concern references to symbols
-// the standard library defines, not symbols defined here. Profiles show ID as
-// runtime.qcompatGoidID.
+// stackTrace is runtime.Stack; tests replace it to see the traceback the
+// fallback formats.
+var stackTrace = runtime.Stack
 
-// hiddenStackID is StackID under a name tracebacks leave out.
+// stackID is the fallback: the ID runtime.Stack prints. Its cost is
+// runtime.Stack formatting every frame of the caller's stack, about half a
+// microsecond each, this one included. The runtime leaves out of tracebacks
+// the frames of unexported functions named "runtime.*", and package goid
+// used such names once (for ID and this parser) to print only ID's callers;
+// but a name is one symbol for the whole binary, and two copies of goid (a
+// fork under another import path, a /v2) then failed to link with
+// "duplicated definition of symbol". Every name here is goid's own, so two
+// copies link; the frames between the caller and runtime.Stack are kept to
+// one or two (see ID).
 //
-//go:linkname hiddenStackID runtime.qcompatGoidStackID
 //go:noinline
-func hiddenStackID() uint64 {
+func stackID() uint64 {
 	buf := stackBufs.Get().(*[64]byte)
-	id, _ := stackid.Parse(buf[:runtime.Stack(buf[:], false)])
+	id, _ := stackid.Parse(buf[:stackTrace(buf[:], false)])
 	stackBufs.Put(buf)
 	return id
 }

@@ -6,36 +6,44 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	_ "unsafe" // for go:linkname
 )
 
-var traceback string
-
-// captureTraceback stands in for the stack parser, under a name tracebacks
-// leave out as the parser's is.
-//
-//go:linkname captureTraceback runtime.qcompatGoidTestTraceback
-//go:noinline
-func captureTraceback() uint64 {
-	buf := make([]byte, 8192)
-	traceback = string(buf[:runtime.Stack(buf, false)])
-	return 1
-}
-
-// TestFallbackPrintsOnlyCallers checks what the fallback's cost rests on:
-// runtime.Stack, called below ID, prints neither ID, nor the calibrated path's
-// jump to the slow path, nor the parser, so its first frame is ID's caller.
-func TestFallbackPrintsOnlyCallers(t *testing.T) {
-	saved := idFunc
-	defer func() { idFunc = saved }()
+// TestFallbackFrames checks what the fallback's cost rests on: the traceback
+// runtime.Stack formats below ID holds one frame of goid's in the calibrated
+// build (slowID: ID itself tail-jumps and leaves none) and two in the others
+// (ID, inlined, and the parser), then ID's caller.
+func TestFallbackFrames(t *testing.T) {
+	savedTrace, savedFunc, savedInjected := stackTrace, idFunc, injectedFunc
+	defer func() { stackTrace, idFunc, injectedFunc = savedTrace, savedFunc, savedInjected }()
 	defer forceSlowPath()()
-	idFunc = captureTraceback
-	ID()
-	lines := strings.Split(traceback, "\n")
-	if len(lines) < 2 || !strings.HasPrefix(lines[1], "github.com/qcompat/qcompat/fallback-go/goid.TestFallbackPrintsOnlyCallers(") {
-		t.Fatalf("the traceback below ID should start at its caller; got:\n%s", traceback)
+	var traceback string
+	stackTrace = func(buf []byte, all bool) int {
+		big := make([]byte, 8192)
+		traceback = string(big[:runtime.Stack(big, all)])
+		return copy(buf, traceback)
 	}
-	if strings.Contains(traceback, "qcompatGoid") || strings.Contains(traceback, "goid.ID(") {
-		t.Fatalf("the traceback prints ID or the parser:\n%s", traceback)
+	injectedFunc, idFunc = nil, stackID
+	if got, want := ID(), runtimeStackID(t); got != want {
+		t.Fatalf("ID() = %d on the fallback, runtime.Stack says %d", got, want)
+	}
+	// The lines after the header alternate function and file; the first
+	// function is the stand-in for runtime.Stack above.
+	var frames []string
+	for _, line := range strings.Split(traceback, "\n")[3:] {
+		if line == "" || strings.HasPrefix(line, "\t") {
+			continue
+		}
+		name := line[:strings.LastIndexByte(line, '(')]
+		if strings.Contains(name, ".TestFallbackFrames") {
+			break
+		}
+		frames = append(frames, name[strings.LastIndexByte(name, '/')+1:])
+	}
+	want := "goid.slowID"
+	if !calibrationBuilt {
+		want = "goid.stackID goid.ID"
+	}
+	if got := strings.Join(frames, " "); got != want {
+		t.Fatalf("goid's frames below ID's caller: %q, want %q; traceback:\n%s", got, want, traceback)
 	}
 }

@@ -5,35 +5,43 @@ package goid
 import (
 	"sync"
 	"sync/atomic"
-	_ "unsafe" // for go:linkname
 
 	"github.com/qcompat/qcompat/fallback-go/internal/calib"
+	"github.com/qcompat/qcompat/fallback-go/internal/stackid"
 )
 
 // The calibrated path reads the ID straight from the runtime's g, at the
-// offset of its goid field. That offset is taken from the table generated
-// from the matrix's evidence (offsets_go1_*.go: proven by the probe on that Go
-// minor and GOARCH) or, for a release or GOARCH the table lacks, found by
-// package calib's scan of g; either way it is checked against runtime.Stack in
-// new goroutines (two for a table entry, one after the scan's four; and against the injected accessor when
-// there is one) before ID uses it. On any doubt goidOffset stays 0 and ID
-// keeps to idFunc: it never returns an ID runtime.Stack would not.
+// offset of its goid field, once package calib's scan of g proved it in this
+// binary: in calib.Samples goroutines of different ages, parents and g
+// structs, one offset in the window, and only one, holds each goroutine's own
+// runtime.Stack ID (and the injected accessor's, when there is one). The
+// generated table (offsets_go1_*.go, what the matrix's probe found on each Go
+// minor and GOARCH) is a hint only, never trusted on its own: a runtime
+// patched to keep another ID-like field at the table's offset (one that
+// matches the first goroutines' IDs) made ID wrong in thousands of goroutines
+// while the table was trusted after a check in two goroutines (issue 34).
+// Such a field makes the scan ambiguous, and ID keeps to runtime.Stack. On
+// any doubt goidOffset stays 0 and ID keeps to the injected accessor or
+// runtime.Stack.
 //
-// Why the reads stay inside g: fastID reads 8 bytes at goidOffset, which is
-// only ever set to an offset below calib.Window; the window is smaller than
+// Why the reads stay inside g: ID reads 8 bytes at goidOffset, which is only
+// ever set to an offset below calib.Window; the window is smaller than
 // runtime.g on every Go release from 1.19 to 1.27 on every architecture here,
 // so even a layout not seen yet is read inside g (see package calib).
 //
+// A 0 read is never returned: no goroutine has ID 0, so the offset is wrong
+// for this g (say the g of a C thread's callback, which the runtime makes
+// apart from other goroutines), and ID takes the slow path.
+//
 // Calibration happens once, at the first call of ID or CurrentMode, and costs
-// a few goroutines and runtime.Stack calls (12 us with a table entry, 28 us
-// with the scan, amd64; see the qcompat book's benchmarks page).
+// a few goroutines and runtime.Stack calls (see the qcompat book's benchmarks page).
 
 // goidOffset is the proven offset of goid in g; 0 until calibration proved it
-// (and for good when it could not). fastID reads it.
+// (and for good when it could not). ID reads it.
 var goidOffset uintptr
 
 // tableOffset is the generated table's offset for this Go minor and GOARCH,
-// 0 when the table has none.
+// 0 when the table has none: a hint, which a test compares with the proof.
 var tableOffset uintptr
 
 // calibrated is 1 once calibration has run, whatever its result.
@@ -41,31 +49,34 @@ var calibrated uint32
 
 var calibrateOnce sync.Once
 
-// fastID is g.goid at goidOffset, or, while goidOffset is 0, slowID's result
-// (a tail jump, in assembly: fastid_*.s).
-func fastID() uint64
+// ID returns the current goroutine's ID. It is written in assembly
+// (fastid_*.s): it reads g.goid directly once calibration proved the offset,
+// and otherwise, or when that read gives 0, tail-jumps to slowID, which
+// returns to ID's caller. So ID leaves no frame of its own in the traceback
+// that the runtime.Stack fallback formats.
+func ID() uint64
 
-// ID returns the current goroutine's ID: one inlinable call to fastID, which
-// reads g.goid directly once calibration proved the offset, and otherwise
-// jumps to the injected accessor or the runtime.Stack parser.
+// slowID is where ID jumps while goidOffset is 0 or the word read is 0: the
+// first call calibrates, later ones (calibration failed) call the injected
+// accessor or parse runtime.Stack itself, so that the traceback
+// runtime.Stack formats holds one frame of goid's, this one, above ID's
+// caller.
 //
-//go:linkname ID runtime.qcompatGoidID
-func ID() uint64 { return fastID() }
-
-// slowID is where fastID jumps while goidOffset is 0: the first call
-// calibrates, later ones (calibration failed) use idFunc. Its symbol name
-// keeps it out of tracebacks, like the stack parser's (see auto.go).
-//
-//go:linkname slowID runtime.qcompatGoidSlowID
 //go:noinline
 func slowID() uint64 {
 	if atomic.LoadUint32(&calibrated) == 0 {
 		calibrate()
-		if atomic.LoadUintptr(&goidOffset) != 0 {
-			return fastID()
+		if v, ok := calib.Read(atomic.LoadUintptr(&goidOffset)); ok && v != 0 {
+			return v
 		}
 	}
-	return idFunc()
+	if f := injectedFunc; f != nil {
+		return f()
+	}
+	buf := stackBufs.Get().(*[64]byte)
+	id, _ := stackid.Parse(buf[:stackTrace(buf[:], false)])
+	stackBufs.Put(buf)
+	return id
 }
 
 func calibrate() {
@@ -77,16 +88,11 @@ func calibrate() {
 	})
 }
 
-// proveOffset returns the offset of goid in g: the table's, checked against
-// runtime.Stack, else the scan's (checked by calib.Find), and in both cases
-// equal to the injected accessor's ID when the binary has one.
+// proveOffset returns the offset of goid in g that calib.Find proves, equal
+// to the injected accessor's ID when the binary has one. The table's offset
+// does not take part: whatever it says, the proof decides.
 func proveOffset() (uintptr, bool) {
-	off, ok := tableOffset, false
-	if off != 0 {
-		ok = calib.Check(off, 2)
-	} else {
-		off, ok = calib.Find()
-	}
+	off, ok := calib.Find()
 	if ok && injectedFunc != nil {
 		v, _ := calib.Read(off)
 		ok = v == injectedFunc()

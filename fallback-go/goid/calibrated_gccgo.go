@@ -11,9 +11,10 @@ import (
 
 // Under gccgo the calibrated path has no table and no assembly: g comes from
 // libgo's runtime.getg (package calib), the offset of goid from calib.Find
-// (a scan of g agreeing in several goroutines, then checked in one more),
-// and ID reads it from Go. Until that is proven, and when it cannot be, ID
-// parses runtime.Stack.
+// (one offset, and only one, agreeing in goroutines of different ages and
+// parents), and ID reads it from Go. Until that is proven, when it cannot be,
+// and when the word read is 0 (no goroutine has ID 0), ID parses
+// runtime.Stack.
 
 // goidOffset is the proven offset of goid in g, 0 until (or unless) proven.
 var goidOffset uintptr
@@ -23,11 +24,11 @@ var calibrated uint32
 
 var calibrateOnce sync.Once
 
-// ID returns the current goroutine's ID: g.goid at the proven offset, else
-// runtime.Stack's.
+// ID returns the current goroutine's ID: g.goid at the proven offset, when
+// not 0, else runtime.Stack's.
 func ID() uint64 {
 	if off := calibratedOffset(); off != 0 {
-		if v, ok := calib.Read(off); ok {
+		if v, ok := calib.Read(off); ok && v != 0 {
 			return v
 		}
 	}

@@ -10,15 +10,17 @@
 //     nanoseconds.
 //   - "calibrated": with no injector, the default build reads the ID straight
 //     from the runtime's g (the per-goroutine struct) at the offset of its
-//     goid field, once that offset has been proven in this binary: taken from
-//     a table the qcompat matrix generated (one offset per Go minor and GOARCH
-//     it executed), or found by scanning g, and in both cases checked against
-//     runtime.Stack before first use. It costs a few nanoseconds too.
+//     goid field, once that offset has been proven in this binary before
+//     first use: a scan of g in several goroutines of different ages and
+//     parents must find one offset, and only one, that holds each one's
+//     runtime.Stack ID. The table the qcompat matrix generated (one offset
+//     per Go minor and GOARCH it executed) is a hint only. It costs a few
+//     nanoseconds too.
 //   - "stack": the ID is parsed from runtime.Stack's header line, which uses
 //     only public API and costs microseconds.
 //
 // Any doubt about the fast paths, and ID keeps to runtime.Stack: it never
-// returns an ID other than the one runtime.Stack prints.
+// returns an ID other than the one runtime.Stack prints, and never 0.
 //
 // Four builds are possible:
 //
@@ -26,7 +28,8 @@
 //     directly at the proven offset (mode "calibrated"; with the injector the
 //     offset must also agree with the injected accessor, and the mode is
 //     "injected"), else the injected accessor, else runtime.Stack. It always
-//     links, and ID stays one inlinable call.
+//     links, also beside another copy of goid (a fork under another import
+//     path, a /v2), and ID is one direct call.
 //   - tag qcompat_nocalibrate: as the default, without the direct read: the
 //     injected accessor when present, else runtime.Stack.
 //   - tag qcompat_injected: ID calls runtime.GoroutineID directly (fastest).

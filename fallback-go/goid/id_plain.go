@@ -2,14 +2,11 @@
 
 package goid
 
-import _ "unsafe" // for go:linkname
-
 // ID returns the current goroutine's ID. In this build (tag
 // qcompat_nocalibrate, or an architecture package calib cannot read g on) it
 // is one indirect call, which the compiler inlines into its callers: the
-// injected accessor, else the runtime.Stack parser.
-//
-//go:linkname ID runtime.qcompatGoidID
+// injected accessor, else the runtime.Stack parser (whose traceback then
+// holds two frames of goid's: ID, inlined, and the parser).
 func ID() uint64 { return idFunc() }
 
 // calibratedOffset reports the proven offset of goid in g: never here.

@@ -1,8 +1,14 @@
 // Package calib finds where the runtime keeps the current goroutine's ID, so
 // that it can be read directly: the current g (the runtime's per-goroutine
 // struct) comes from a tiny assembly function, and the offset of its goid
-// field is found by scanning g for the word equal to the ID runtime.Stack
-// reports, then checked against runtime.Stack.
+// field is found by scanning g, in goroutines of different ages, parents and
+// g structs, for the one offset whose word equals the ID runtime.Stack
+// reports in every one of them.
+//
+// What the proof cannot rule out: a field other than goid that equals the
+// ID in every sampled goroutine while goid itself lies beyond Window (then
+// only that field matches). Inside Window goid always matches too, so such a
+// field makes the result ambiguous, and Find reports false.
 //
 // Why the reads stay inside g: every read is one 8-byte word at an offset
 // below Window, and Window (40 pointer-sized words: 320 bytes on 64-bit
@@ -35,9 +41,17 @@ const step = unsafe.Alignof(uint64(0))
 // platform), one bit each in a uint64 mask.
 const slots = (Window - 8) / step
 
-// Samples is how many goroutines, each with its own ID, must agree on one
-// offset before Find proposes it.
-const Samples = 4
+// Samples is how many goroutines Find reads g in: each must hold its own
+// runtime.Stack ID at the offset Find returns, and the IDs must differ.
+const Samples = 6
+
+// first is how many of the Samples goroutines start in the first round.
+const first = 3
+
+// burnt is how many goroutine IDs Find has the runtime hand out between its
+// two rounds of samples: more than the runtime's per-P batch of IDs (16), so
+// the second round's IDs are not consecutive with the first's.
+const burnt = 17
 
 // Read returns the 8-byte word at off in the current goroutine's g. It
 // reports false when off is outside the window, is misaligned, or when this
@@ -75,33 +89,58 @@ func candidates() (mask uint64, id uint64) {
 	return mask, id
 }
 
-// Find scans g in Samples goroutines, each with a distinct ID, and returns the
-// one offset at which every one of them holds its own runtime.Stack ID, once
-// Check has confirmed it in one more goroutine. It reports
-// false when the build cannot reach g, when no offset or more than one offset
-// matches, or when the check fails.
+// Find scans g in Samples goroutines and returns the one offset at which
+// every one of them holds its own runtime.Stack ID. The goroutines are made
+// to differ in what a field other than goid could share with the ID: three
+// start together; then burnt goroutines take IDs and exit; then three more
+// start, most on g structs the runtime reuses from the first ones (a field
+// set once when a g is made keeps an old ID there), and one of them starts
+// the last sample itself (another parent, and likely another P's batch of
+// IDs). Find reports false when the build cannot reach g, when an ID cannot
+// be parsed or repeats, and when no offset or more than one offset matches
+// every sample: a field that tracks the ID for these goroutines makes the
+// result ambiguous, never wrong, while goid lies inside Window.
 func Find() (uintptr, bool) {
 	if !Supported {
 		return 0, false
 	}
 	type result struct{ mask, id uint64 }
 	results := make(chan result, Samples)
-	for i := 0; i < Samples; i++ {
-		go func() {
-			m, id := candidates()
-			results <- result{m, id}
-		}()
+	sample := func() {
+		m, id := candidates()
+		results <- result{m, id}
+	}
+	for i := 0; i < first; i++ {
+		go sample()
 	}
 	mask := ^uint64(0)
 	seen := make(map[uint64]bool, Samples)
-	for i := 0; i < Samples; i++ {
-		r := <-results
-		if r.id == 0 || seen[r.id] {
-			mask = 0 // an ID that cannot be parsed or repeats proves nothing
+	collect := func(n int) {
+		for i := 0; i < n; i++ {
+			r := <-results
+			if r.id == 0 || seen[r.id] {
+				mask = 0 // an ID that cannot be parsed or repeats proves nothing
+			}
+			seen[r.id] = true
+			mask &= r.mask
 		}
-		seen[r.id] = true
-		mask &= r.mask
 	}
+	collect(first)
+	done := make(chan struct{}, burnt)
+	for i := 0; i < burnt; i++ {
+		go func() { done <- struct{}{} }()
+	}
+	for i := 0; i < burnt; i++ {
+		<-done
+	}
+	for i := 0; i < Samples-first-2; i++ {
+		go sample()
+	}
+	go func() {
+		go sample()
+		sample()
+	}()
+	collect(Samples - first)
 	if mask == 0 || mask&(mask-1) != 0 {
 		return 0, false // none, or ambiguous
 	}
@@ -110,7 +149,7 @@ func Find() (uintptr, bool) {
 		mask >>= 1
 		off += step
 	}
-	return off, Check(off, 1)
+	return off, true
 }
 
 // Check reads off in n new goroutines and reports whether every read equals

@@ -85,3 +85,12 @@ func TestWindowInsideG(t *testing.T) {
 		t.Fatal("runtime.g has no goid field")
 	}
 }
+
+// BenchmarkFind is the proof's one-off cost (goid's calibration).
+func BenchmarkFind(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, ok := Find(); !ok && Supported {
+			b.Fatal("no offset")
+		}
+	}
+}

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod doc_error;
 pub mod fs;
 pub mod lock;
+pub mod yaml;
 pub mod output;
 pub mod process;
 pub mod scratch;

@@ -135,10 +135,9 @@ fn lock_beside(file: &std::path::Path) -> Result<crate::support::lock::LockFile>
         .unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder of {}", file.display()))?;
-    let name = file.file_name().map_or_else(
-        || std::ffi::OsString::from("pins"),
-        |n| n.to_os_string(),
-    );
+    let name = file
+        .file_name()
+        .map_or_else(|| std::ffi::OsString::from("pins"), |n| n.to_os_string());
     let mut lock = std::ffi::OsString::from(".");
     lock.push(name);
     lock.push(".lock");

@@ -129,7 +129,10 @@ mod tests {
     fn shards_of_one_run_match_and_others_do_not() {
         let a = fp("aa", &[BuildKind::Build, BuildKind::Race]);
         assert_eq!(a.cells, 2);
-        assert_eq!(a.planned, ["go1.26.8 linux/amd64 build", "go1.26.8 linux/amd64 race"]);
+        assert_eq!(
+            a.planned,
+            ["go1.26.8 linux/amd64 build", "go1.26.8 linux/amd64 race"]
+        );
         a.check("a.json").unwrap();
         assert!(Fingerprint::same_run("b.json", &a.clone(), "a.json", &a).is_ok());
         let spec = Fingerprint::same_run(
@@ -143,7 +146,14 @@ mod tests {
         let one = fp("aa", &[BuildKind::Build]);
         let cells = Fingerprint::same_run("b.json", &one, "a.json", &a);
         let e = format!("{:#}", cells.unwrap_err());
-        assert!(e.contains(&format!("(1 cells, sha256 {}, vs 2 cells, sha256 {}, in the whole run)", short(&one.cells_sha256), short(&a.cells_sha256))), "{e}");
+        assert!(
+            e.contains(&format!(
+                "(1 cells, sha256 {}, vs 2 cells, sha256 {}, in the whole run)",
+                short(&one.cells_sha256),
+                short(&a.cells_sha256)
+            )),
+            "{e}"
+        );
         let mut edited = a.clone();
         edited.planned.pop();
         assert!(edited.check("e.json").is_err());

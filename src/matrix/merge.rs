@@ -32,7 +32,9 @@ pub fn merge(mut reports: Vec<(String, Report)>) -> Result<Report> {
         same_run(name, r, first_name, first)?;
     }
     // Fingerprints: every report's against the first that has one.
-    let fingerprinted = reports.iter().filter_map(|(n, r)| Some((n, r.fingerprint.as_ref()?)));
+    let fingerprinted = reports
+        .iter()
+        .filter_map(|(n, r)| Some((n, r.fingerprint.as_ref()?)));
     if let Some((fname, f)) = fingerprinted.clone().next() {
         for (name, mine) in fingerprinted.skip(1) {
             Fingerprint::same_run(name, mine, fname, f)?;
@@ -91,7 +93,10 @@ pub fn merge(mut reports: Vec<(String, Report)>) -> Result<Report> {
 /// it, which this merge checks again against the plan (an interrupted run
 /// lacks planned cells, and says so here too).
 fn recomputed(r: &Report) -> bool {
-    !r.merged_shards.is_empty() && r.fingerprint.as_ref().is_some_and(|f| !f.planned.is_empty())
+    !r.merged_shards.is_empty()
+        && r.fingerprint
+            .as_ref()
+            .is_some_and(|f| !f.planned.is_empty())
 }
 
 /// The sort key of a report: its shards (a whole run's first).
@@ -167,7 +172,9 @@ fn vouch(reports: &[(String, Report)], out: &mut Report) {
     for (name, r) in reports {
         let why = match &r.fingerprint {
             None => "carries no fingerprint",
-            Some(f) if f.planned.is_empty() => "has a fingerprint without its planned cells (an older qcompat wrote it)",
+            Some(f) if f.planned.is_empty() => {
+                "has a fingerprint without its planned cells (an older qcompat wrote it)"
+            }
             Some(_) => continue,
         };
         out.notes.push(format!(
@@ -245,7 +252,11 @@ impl Cells {
     /// The cells in the plan's order, refusing cells the plan lacks and
     /// noting the planned cells that are missing. Without a plan: by line,
     /// with the count the fingerprint gives, if any.
-    fn against_plan(mut self, f: Option<&Fingerprint>, notes: &mut Vec<String>) -> Result<Vec<Cell>> {
+    fn against_plan(
+        mut self,
+        f: Option<&Fingerprint>,
+        notes: &mut Vec<String>,
+    ) -> Result<Vec<Cell>> {
         let Some(f) = f.filter(|f| !f.planned.is_empty()) else {
             let mut cells: Vec<(String, Cell)> =
                 self.by_line.into_iter().map(|(l, (c, _))| (l, c)).collect();

@@ -84,14 +84,20 @@ fn merges_vouch_only_for_what_the_plan_shows() {
     assert_eq!(a["complete"], false, "{a:#}");
     let notes = a["notes"].to_string();
     assert!(notes.contains("1.json carries no fingerprint"), "{notes}");
-    assert!(notes.contains("missing: go1.26.8 windows/amd64 build"), "{notes}");
+    assert!(
+        notes.contains("missing: go1.26.8 windows/amd64 build"),
+        "{notes}"
+    );
 
     // A planned cell replaced by one the plan lacks (the count unchanged),
     // and an extra cell of another kind.
     let one = write(d, "1.json", &shard("1/2", Some(fp.clone()), &PLAN[..2]));
     for (name, cells) in [
         ("swap.json", vec![PLAN[2], "go1.26.8 linux/riscv64 build"]),
-        ("extra.json", vec![PLAN[2], PLAN[3], "go1.26.8 linux/amd64 race"]),
+        (
+            "extra.json",
+            vec![PLAN[2], PLAN[3], "go1.26.8 linux/amd64 race"],
+        ),
     ] {
         let p = write(d, name, &shard("2/2", Some(fp.clone()), &cells));
         let (code, err, _) = merge(d, &[&one, &p]);
@@ -104,7 +110,10 @@ fn merges_vouch_only_for_what_the_plan_shows() {
     let p = write(d, "commit.json", &other);
     let (code, err, _) = merge(d, &[&one, &p]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("run every shard with the same qcompat"), "{err}");
+    assert!(
+        err.contains("run every shard with the same qcompat"),
+        "{err}"
+    );
     // A negative duration.
     let mut neg = shard("2/2", Some(fp.clone()), &PLAN[2..]);
     neg["cells"][0]["duration_s"] = json!(-5.0);
@@ -114,7 +123,11 @@ fn merges_vouch_only_for_what_the_plan_shows() {
     assert!(err.contains("duration_s -5"), "{err}");
     // Two plans of four cells each: the refusal shows both hashes.
     let plan2 = [PLAN[0], PLAN[1], PLAN[2], "go1.26.8 freebsd/amd64 build"];
-    let p = write(d, "plan2.json", &shard("2/2", Some(fingerprint(&plan2)), &plan2[2..]));
+    let p = write(
+        d,
+        "plan2.json",
+        &shard("2/2", Some(fingerprint(&plan2)), &plan2[2..]),
+    );
     let (code, err, _) = merge(d, &[&one, &p]);
     assert_eq!(code, 2, "{err}");
     let h = |f: &Value| f["cells_sha256"].as_str().unwrap()[..12].to_string();

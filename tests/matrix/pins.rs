@@ -119,8 +119,24 @@ fn concurrent_pins_updates_lose_nothing() {
             let mut r = whole.clone();
             r.as_object_mut().unwrap().remove("fingerprint");
             let keep = |v: &Value| v["go"] == *go;
-            r["toolchains"] = Value::Array(r["toolchains"].as_array().unwrap().iter().filter(|t| keep(t)).cloned().collect());
-            r["cells"] = Value::Array(r["cells"].as_array().unwrap().iter().filter(|c| keep(c)).cloned().collect());
+            r["toolchains"] = Value::Array(
+                r["toolchains"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|t| keep(t))
+                    .cloned()
+                    .collect(),
+            );
+            r["cells"] = Value::Array(
+                r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| keep(c))
+                    .cloned()
+                    .collect(),
+            );
             let p = dir.path().join(format!("{go}.json"));
             std::fs::write(&p, r.to_string()).unwrap();
             p
@@ -213,8 +229,14 @@ fn yaml_alias_bombs_are_refused_within_a_second() {
         let took = start.elapsed();
         let err = text(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {:?} {err}", o.status);
-        assert!(err.contains(&format!("{what}:")) && err.contains("a YAML alias"), "{args:?}: {err}");
-        assert!(took < std::time::Duration::from_secs(1), "{args:?}: {took:?}");
+        assert!(
+            err.contains(&format!("{what}:")) && err.contains("a YAML alias"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{args:?}: {took:?}"
+        );
     }
 }
 
@@ -226,7 +248,9 @@ fn pins_claiming_more_than_their_evidence_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let builtin = std::fs::read_to_string(repo().join("matrix/pins.yaml")).unwrap();
     let at = builtin.find("- go: '>=1.26.0, <1.27.0'").unwrap();
-    let pin = &builtin[at..builtin[at + 2..].find("\n- go: '").map_or(builtin.len(), |e| at + 2 + e)];
+    let pin = &builtin[at..builtin[at + 2..]
+        .find("\n- go: '")
+        .map_or(builtin.len(), |e| at + 2 + e)];
     let head = "schema: 1\npins:\n";
     let foreign = pin.replacen("- go1.26.8", "- go1.19.8", 1);
     let open = pin.replacen("'>=1.26.0, <1.27.0'", "'>=1.26.0'", 1);

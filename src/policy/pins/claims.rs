@@ -12,9 +12,8 @@ pub(super) fn check(pin: &Pin, range: &Range, at: &str) -> Result<()> {
     let shown = crate::support::output::shown;
     if range.upper().is_none() {
         bail!(
-            "{at}: the pin {} has no upper bound, so it claims every future Go release too; end it at the first minor it was not tested with (e.g. {}, <1.28.0)",
-            shown(&pin.go),
-            pin.go
+            "{at}: the pin {} has no upper bound, so it claims every future Go release too; end it at the first minor it was not tested with (such as `, <1.28.0`)",
+            shown(&pin.go)
         );
     }
     let Some(ev) = &pin.evidence else {
@@ -63,16 +62,25 @@ mod tests {
 
     #[test]
     fn open_ranges_foreign_evidence_and_future_dates_are_refused() {
-        let open = "schema: 1\npins:\n- go: '>=1.26.0'\n  strategy: injected\n  linkname: restricted\n";
+        let open =
+            "schema: 1\npins:\n- go: '>=1.26.0'\n  strategy: injected\n  linkname: restricted\n";
         let e = Pins::parse(open, "p.yaml").unwrap_err().to_string();
-        assert!(e.starts_with("p.yaml:3: the pin \">=1.26.0\" has no upper bound"), "{e}");
+        assert!(
+            e.starts_with("p.yaml:3: the pin >=1.26.0 has no upper bound"),
+            "{e}"
+        );
         let builtin = Pins::load(None).unwrap();
         let text = crate::policy::pins::BUILTIN.replacen("- go1.26.8", "- go1.19.8", 1);
         assert_ne!(text, crate::policy::pins::BUILTIN);
         let e = Pins::parse(&text, "p.yaml").unwrap_err().to_string();
-        assert!(e.contains("the pin \">=1.26.0, <1.27.0\" cites evidence from go1.19.8"), "{e}");
+        assert!(
+            e.contains("the pin \">=1.26.0, <1.27.0\" cites evidence from go1.19.8"),
+            "{e}"
+        );
         super::no_future_dates(&builtin, "2026-12-07").unwrap();
-        let e = super::no_future_dates(&builtin, "2026-01-01").unwrap_err().to_string();
+        let e = super::no_future_dates(&builtin, "2026-01-01")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("after today (2026-01-01)"), "{e}");
     }
 }

@@ -129,7 +129,6 @@ impl Pins {
         for (i, pin) in file.pins.iter().enumerate() {
             let line = line_of_pin(i, &pin.go);
             let r = Range::parse(&pin.go).map_err(|e| anyhow::anyhow!("{source}:{line}: {e}"))?;
-            claims::check(pin, &r, &format!("{source}:{line}"))?;
             for (j, earlier) in ranges.iter().enumerate() {
                 if r.overlaps(earlier) {
                     let other: &Pin = &file.pins[j];
@@ -141,6 +140,7 @@ impl Pins {
                     );
                 }
             }
+            claims::check(pin, &r, &format!("{source}:{line}"))?;
             ranges.push(r);
             if pin.strategy == Strategy::Calibrated {
                 bail!(

@@ -141,6 +141,10 @@ fn lock_beside(file: &std::path::Path) -> Result<crate::support::lock::LockFile>
     let mut lock = std::ffi::OsString::from(".");
     lock.push(name);
     lock.push(".lock");
-    crate::support::lock::LockFile::acquire(&dir.join(lock))
-        .with_context(|| format!("cannot lock {} for the update", file.display()))
+    crate::support::lock::LockFile::acquire(&dir.join(lock)).with_context(|| {
+        format!(
+            "cannot write {}: the lock beside it, which keeps two updates from losing one, cannot be made",
+            file.display()
+        )
+    })
 }

@@ -17,6 +17,7 @@ fn label(c: &Cell) -> String {
         (Status::SkipGccgo, _) => "⏭ gccgo".into(),
         (Status::SkipProgram, _) => "⏭ program".into(),
         (Status::SkipUnsupported, _) => "⏭ unsupported".into(),
+        (Status::SkipToolchain, _) => "⏭ toolchain".into(),
         (Status::Timeout, _) => "⏱ timeout".into(),
         (s, _) => format!("❌ {}", s.name()),
     }

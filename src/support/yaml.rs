@@ -33,35 +33,35 @@ pub fn from_str<T: DeserializeOwned>(
 /// deserializer then says why).
 fn first_alias(text: &str) -> Option<(u64, u64)> {
     use std::mem::MaybeUninit;
-    use unsafe_libyaml as sys;
-    let mut parser = MaybeUninit::<sys::yaml_parser_t>::uninit();
+    use unsafe_libyaml as unsafe_yaml;
+    let mut parser = MaybeUninit::<unsafe_yaml::yaml_parser_t>::uninit();
     let p = parser.as_mut_ptr();
     // SAFETY: the parser is initialized before use and deleted once; it
     // reads `text`, which outlives it, and stays in place (not moved)
     // while it holds pointers into itself. Each event is deleted after it
     // is read.
     unsafe {
-        if sys::yaml_parser_initialize(p).fail {
+        if unsafe_yaml::yaml_parser_initialize(p).fail {
             return None;
         }
-        sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as u64);
+        unsafe_yaml::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as u64);
         let mut found = None;
         loop {
-            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+            let mut event = MaybeUninit::<unsafe_yaml::yaml_event_t>::uninit();
             let e = event.as_mut_ptr();
-            if sys::yaml_parser_parse(p, e).fail {
+            if unsafe_yaml::yaml_parser_parse(p, e).fail {
                 break;
             }
             let kind = (*e).type_;
-            if kind == sys::YAML_ALIAS_EVENT {
+            if kind == unsafe_yaml::YAML_ALIAS_EVENT {
                 found = Some(((*e).start_mark.line + 1, (*e).start_mark.column + 1));
             }
-            sys::yaml_event_delete(e);
-            if found.is_some() || kind == sys::YAML_STREAM_END_EVENT {
+            unsafe_yaml::yaml_event_delete(e);
+            if found.is_some() || kind == unsafe_yaml::YAML_STREAM_END_EVENT {
                 break;
             }
         }
-        sys::yaml_parser_delete(p);
+        unsafe_yaml::yaml_parser_delete(p);
         found
     }
 }

@@ -66,9 +66,10 @@ mod tests {
             !m.contains('\n') && !m.replace("\\<", "").contains('<'),
             "{m:?}"
         );
-        for bare in ["![", "](", " ## ", " `c"] {
+        for bare in ["![", " ## ", " `c"] {
             assert!(!m.contains(bare), "{bare}: {m:?}");
         }
+        assert!(m.contains("!\\[i\\](http"), "{m:?}");
         assert!(m.ends_with("\\\\"), "{m:?}");
         assert_eq!(text("go >= 1.26 & <b>"), "go >= 1.26 \\& \\<b>");
         assert_eq!(text("## x"), "\\#\\# x");

@@ -715,7 +715,7 @@ fn odd_cache_paths_stay_out_of_binaries_and_plugins_load() {
     std::fs::write(m.join("go.mod"), "module plugtest\n\ngo 1.21\n").unwrap();
     std::fs::write(
         m.join("host/main.go"),
-        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"plugin\"\n)\n\nfunc main() {\n\tp, err := plugin.Open(os.Args[1])\n\tif err != nil {\n\t\tfmt.Println(\"open:\", err)\n\t\tos.Exit(1)\n\t}\n\tf, err := p.Lookup(\"F\")\n\tif err != nil {\n\t\tfmt.Println(\"lookup:\", err)\n\t\tos.Exit(1)\n\t}\n\tfmt.Println(f.(func() string)())\n}\n",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"plugin\"\n\t_ \"unsafe\"\n)\n\n//go:linkname goroutineID runtime.GoroutineID\nfunc goroutineID() uint64\n\nfunc main() {\n\tfmt.Println(\"goroutine\", goroutineID())\n\tp, err := plugin.Open(os.Args[1])\n\tif err != nil {\n\t\tfmt.Println(\"open:\", err)\n\t\tos.Exit(1)\n\t}\n\tf, err := p.Lookup(\"F\")\n\tif err != nil {\n\t\tfmt.Println(\"lookup:\", err)\n\t\tos.Exit(1)\n\t}\n\tfmt.Println(f.(func() string)())\n}\n",
     )
     .unwrap();
     std::fs::write(
@@ -747,6 +747,16 @@ fn odd_cache_paths_stay_out_of_binaries_and_plugins_load() {
     build(
         &caches[1],
         &["-buildmode=plugin", "-o", plug.to_str().unwrap(), "./plug"],
+    );
+    // The host calls the accessor, so the companion's file is in its tables.
+    let named = b"runtime/qcompat_goroutineid.go";
+    let bytes = std::fs::read(&host).unwrap();
+    let has = |n: &[u8]| bytes.windows(n.len()).any(|w| w == n);
+    assert!(
+        has(named),
+        "the host does not name the companion runtime/qcompat_goroutineid.go; it holds the cache path {}: {}",
+        caches[0].display(),
+        has(caches[0].as_os_str().as_encoded_bytes())
     );
     for (bin, cache) in [(&host, &caches[0]), (&plug, &caches[1])] {
         let bytes = std::fs::read(bin).unwrap();

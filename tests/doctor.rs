@@ -743,3 +743,110 @@ fn quoted_toolexec_in_goflags_fails_goflags_only() {
         );
     }
 }
+
+/// Go 1.19.8 with an unsalted injector that does not convert the int64
+/// goid (the seed, as q's first design): the deep check fails, the pins
+/// prove goid's calibrated path there, so the selection is calibrated; no
+/// reason then says it falls back to stack, and the deep check's fix names
+/// goid's default build, not -tags=qcompat_stack.
+#[test]
+fn go119_unsalted_deep_names_the_calibrated_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed");
+    build_seed("seed", &go126(), &seed);
+    let mut c = cmd(&[
+        "doctor",
+        "--json",
+        "--deep",
+        "--go",
+        go119().to_str().unwrap(),
+        "--toolexec",
+        seed.to_str().unwrap(),
+    ]);
+    c.env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    let s = &r["selection"];
+    assert_eq!(s["strategy"], "calibrated", "{r:#}");
+    let reasons = s["reasons"].to_string();
+    assert!(!reasons.contains("to stack"), "{reasons}");
+    assert!(
+        reasons.contains("falling back to goid's calibrated path"),
+        "{reasons}"
+    );
+    let deep = check(&r, "deep");
+    assert_eq!(deep["status"], "fail", "{deep:#}");
+    let fix = deep["fix"].as_str().unwrap();
+    assert!(
+        !fix.contains("qcompat_stack") && fix.contains("goid's default build"),
+        "{fix}"
+    );
+}
+
+/// An injector package this Go cannot build (q-like, whose module needs Go
+/// 1.26, on go1.21.13): the toolexec check fails, and the version check no
+/// longer says "ok, tested" from qcompat's own injector's evidence.
+#[test]
+fn unbuildable_injector_package_is_not_vouched_by_builtin_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&[
+        "doctor",
+        "--json",
+        "--go",
+        sdk("1.21.13").to_str().unwrap(),
+        "--toolexec-package",
+        "./cmd/q",
+        "--toolexec-dir",
+        repo().join("tests/injectors/qlike").to_str().unwrap(),
+    ]);
+    c.env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(check(&r, "toolexec")["status"], "fail", "{r:#}");
+    assert!(r["selection"].is_null(), "{r:#}");
+    let v = check(&r, "version");
+    assert_eq!(v["status"], "warn", "{v:#}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be set up here"),
+        "{v:#}"
+    );
+}
+
+/// A q user's GOFLAGS name q, and no program: whatever the strategy, the
+/// advice says it covers fallback-go's goid, and that code calling the
+/// injector's own API is checked with --program.
+#[test]
+fn another_injector_without_a_program_says_what_the_verdict_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("q");
+    build_seed("convert", &go126(), &seed);
+    let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
+    c.env("GOFLAGS", format!("-toolexec={}", seed.display()))
+        .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"));
+    let (r, _) = json_of(&mut c);
+    let advice = r["advice"].as_str().unwrap();
+    assert!(
+        advice.contains("covers fallback-go's goid only") && advice.contains("--program"),
+        "{r:#}"
+    );
+    // Named with a program, the advice is about that program instead.
+    let (r, _) = doctor(
+        &go126(),
+        &[
+            "--toolexec",
+            seed.to_str().unwrap(),
+            "--program",
+            repo().join("fallback-go").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !r["advice"]
+            .as_str()
+            .unwrap()
+            .contains("covers fallback-go's goid only"),
+        "{r:#}"
+    );
+}

@@ -52,22 +52,39 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// `go build -o bin/q ./cmd/q` with `go`, stamped with the checkout's commit.
-fn build_q(w: &Path, go: &Path, out: &Path) {
-    let o = Command::new(go)
-        .args(["build", "-buildvcs=true", "-o"])
+/// A user's go env: no go env file (this project's machines have one that
+/// sets `GOFLAGS=-buildvcs=false` and `GOTOOLCHAIN=local`, which an empty
+/// GOFLAGS does not override), so VCS stamping is on, as on q's machines.
+fn as_user(c: &mut Command) -> &mut Command {
+    let empty = std::env::temp_dir().join("qcompat-tests-empty-goenv");
+    if !empty.is_file() {
+        std::fs::write(&empty, "").unwrap();
+    }
+    c.env("GOENV", empty).env("GOFLAGS", "")
+}
+
+/// `go build FLAGS -o OUT ./cmd/q` with `go`, as q's maintainer builds it.
+fn build_q(w: &Path, go: &Path, flags: &[&str], out: &Path) {
+    let o = as_user(Command::new(go).arg("build").args(flags).arg("-o"))
         .arg(out)
         .arg("./cmd/q")
         .current_dir(w)
         .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
+/// The go command's own word on a binary: its `vcs.modified` build setting.
+fn vcs_modified(go: &Path, bin: &Path) -> bool {
+    let o = as_user(Command::new(go).args(["version", "-m"]).arg(bin))
+        .output()
+        .unwrap();
+    text(&o.stdout).contains("vcs.modified=true")
+}
+
 fn q(mut c: Command, cache: &Path) -> (Value, i32) {
-    c.env("QCOMPAT_CACHE_DIR", cache).env("GOFLAGS", "");
+    as_user(c.env("QCOMPAT_CACHE_DIR", cache));
     json_of(&mut c)
 }
 
@@ -98,7 +115,7 @@ fn q_adopts_qcompat_end_to_end() {
     let mut shards = vec![];
     for i in 1..=2 {
         let r = dir.path().join(format!("shard{i}.json"));
-        let o = cmd(&[
+        let mut o = cmd(&[
             "matrix",
             "run",
             spec.to_str().unwrap(),
@@ -107,11 +124,10 @@ fn q_adopts_qcompat_end_to_end() {
             &format!("{i}/2"),
             "--report",
             r.to_str().unwrap(),
-        ])
-        .env("QCOMPAT_CACHE_DIR", &cache)
-        .env("GOFLAGS", "")
-        .output()
-        .unwrap();
+        ]);
+        let o = as_user(o.env("QCOMPAT_CACHE_DIR", &cache))
+            .output()
+            .unwrap();
         assert!(
             o.status.code().is_some_and(|c| c <= 1),
             "{}",
@@ -145,14 +161,9 @@ fn q_adopts_qcompat_end_to_end() {
         assert_eq!(c["verified"], "exec");
     }
 
-    // q's maintainer builds bin/q from the commit the run tested: its bytes
-    // differ from the matrix's build (VCS stamping), its build info names
-    // the module and commit the evidence records.
-    let bin = dir.path().join("bin");
-    build_q(&w, &go126, &bin.join("q"));
-
-    // First adoption: pins update into a file that does not exist yet.
-    let pins = dir.path().join("qcompat-pins.yaml");
+    // First adoption: pins update into a file that does not exist yet, in
+    // q's checkout (untracked: a build now stamps vcs.modified=true).
+    let pins = w.join(".github/qcompat-pins.yaml");
     let o = cmd(&[
         "pins",
         "update",
@@ -169,8 +180,7 @@ fn q_adopts_qcompat_end_to_end() {
     validate("pins", &serde_json::to_value(&p).unwrap());
     assert_eq!(p["pins"].as_sequence().unwrap().len(), 2, "{p:?}");
 
-    let q_bin = bin.join("q");
-    let qs = q_bin.to_str().unwrap();
+    let bin = dir.path().join("bin");
     // `select --offline` for an injector binary with q's pins.
     let select = |go: &Path, toolexec: &str| {
         q(
@@ -188,6 +198,35 @@ fn q_adopts_qcompat_end_to_end() {
             &cache,
         )
     };
+    // A default build is stamped with local modifications (the new pins
+    // file): not the commit the run tested, and select says so and how to
+    // build the binary the run tested.
+    let stamped = bin.join("q-stamped");
+    build_q(&w, &go126, &[], &stamped);
+    assert!(
+        vcs_modified(&go126, &stamped),
+        "the untracked pins file did not mark the build modified"
+    );
+    let (s, code) = select(&go126, stamped.to_str().unwrap());
+    assert_eq!(code, 0);
+    assert_eq!(s["pinned"], false, "{s:#}");
+    let why = s["reasons"].to_string();
+    assert!(
+        why.contains("with local modifications")
+            && why.contains("go build -trimpath -buildvcs=false -o q ./cmd/q")
+            && why.contains("go1.26.8"),
+        "{s:#}"
+    );
+    // Built as select says, bin/q is the very binary the run tested, in a
+    // work tree with an untracked file and VCS stamping on.
+    build_q(
+        &w,
+        &go126,
+        &["-trimpath", "-buildvcs=false"],
+        &bin.join("q"),
+    );
+    let q_bin = bin.join("q");
+    let qs = q_bin.to_str().unwrap();
     let (s, code) = select(&go126, qs);
     assert_eq!(code, 0);
     assert_eq!(s["pinned"], true, "{s:#}");
@@ -206,11 +245,22 @@ fn q_adopts_qcompat_end_to_end() {
         .to_string();
     let (s, _) = select(&go127, &built);
     assert_eq!(s["pinned"], true, "{s:#}");
-    // A build from a dirty work tree is another injector.
+    // A build of other sources is another injector.
     std::fs::write(w.join("cmd/q/extra.go"), "package main\n\nvar _ = 1\n").unwrap();
-    build_q(&w, &go126, &bin.join("q-dirty"));
+    build_q(
+        &w,
+        &go126,
+        &["-trimpath", "-buildvcs=false"],
+        &bin.join("q-dirty"),
+    );
     let (s, _) = select(&go126, bin.join("q-dirty").to_str().unwrap());
     assert_eq!(s["pinned"], false, "{s:#}");
+    assert!(
+        s["reasons"]
+            .to_string()
+            .contains("sha256 is none of the binaries the run built"),
+        "{s:#}"
+    );
     std::fs::remove_file(w.join("cmd/q/extra.go")).unwrap();
 
     // doctor --deep --program: works with go1.26.8 (q built by it) ...
@@ -262,6 +312,50 @@ fn q_adopts_qcompat_end_to_end() {
             .unwrap()
             .contains("rebuild the injector"),
         "{d:#}"
+    );
+    // select on go1.27.3 picks no flags that would fail: the program has no
+    // fallback, so stack cannot build it; it says why (doctor's words) and
+    // exits 1, printing no flags.
+    let sel = |format: &[&str]| {
+        let mut c = cmd(&[
+            &[
+                "select",
+                "--verify",
+                "--go",
+                go127.to_str().unwrap(),
+                "--toolexec",
+                qs,
+                "--program",
+                &program,
+                "--pins",
+                pins.to_str().unwrap(),
+            ][..],
+            format,
+        ]
+        .concat());
+        c.env("QCOMPAT_CACHE_DIR", &cache).env("GOFLAGS", "");
+        c.output().unwrap()
+    };
+    let o = sel(&["--format", "goflags"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "", "flags that cannot build");
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("no flags build the program")
+            && err.contains("export-data")
+            && err.contains("rebuild the injector"),
+        "{err}"
+    );
+    let o = sel(&["--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate("selection", &s);
+    assert!(
+        s["unbuildable"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("-tags=qcompat_stack) does not help it"),
+        "{s:#}"
     );
     // ... and on go1.25.5, too old for the program's module.
     let (d, code) = doctor(&go125);

@@ -141,10 +141,20 @@ fn schemas_stand_alone_and_stay_in_step() {
         if std::env::var_os("QCOMPAT_BLESS_SCHEMAS").is_some() && !refs.is_empty() {
             // Files that reference others have no $defs of their own: the
             // bundle is their last key.
-            let own = match text.find(",\n  \"$defs\": {\n    \"") {
-                Some(i) => &text[..i],
-                None => text.trim_end().strip_suffix('}').unwrap().trim_end(),
+            let (own, defs) = match text.find(",\n  \"$defs\": {\n    \"") {
+                Some(i) => (&text[..i], &text[i..]),
+                None => (text.trim_end().strip_suffix('}').unwrap().trim_end(), ""),
             };
+            // A file's own definitions (one line each) stay ahead of the
+            // bundled copies.
+            let mut own_defs: Vec<String> = defs
+                .lines()
+                .filter(|l| l.starts_with("    \"") && !l.starts_with("     "))
+                .filter(|l| !l.split('"').nth(1).unwrap().ends_with(".schema.json"))
+                .map(|l| l.trim_end_matches(',').to_string())
+                .collect();
+            own_defs.append(&mut bundle);
+            let bundle = own_defs;
             std::fs::write(
                 &path,
                 format!(

@@ -97,22 +97,21 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
                         )
                     })?;
                     match p.find(&v.version) {
-                        Some(m) => output::emit(g.format(), m.pin, |s| {
-                            let untested = m
-                                .pin
-                                .evidence
-                                .as_ref()
-                                .and_then(|e| e.untested_for(&v.version));
-                            s.push_str(&format!(
-                                "{} -> pin {}: {}{}\n",
-                                v.raw,
-                                crate::support::output::shown(&m.pin.go),
-                                m.pin.strategy,
-                                untested
-                                    .map(|w| format!(", coverage: untested: {w}"))
-                                    .unwrap_or_default()
-                            ))
-                        })?,
+                        Some(m) => {
+                            let c = Checked::of(m.pin, &v.version);
+                            output::emit(g.format(), &c, |s| {
+                                s.push_str(&format!(
+                                    "{} -> pin {}: {}{}\n",
+                                    v.raw,
+                                    crate::support::output::shown(&m.pin.go),
+                                    m.pin.strategy,
+                                    c.untested
+                                        .as_ref()
+                                        .map(|w| format!(", coverage: untested: {w}"))
+                                        .unwrap_or_default()
+                                ))
+                            })?
+                        }
                         // JSON and YAML say `null`: no pin.
                         None => output::emit(g.format(), &None::<&pins::Pin>, |s| {
                             s.push_str(&format!("{}: no pin covers it\n", v.raw))
@@ -147,4 +146,35 @@ fn lock_beside(file: &std::path::Path) -> Result<crate::support::lock::LockFile>
             file.display()
         )
     })
+}
+
+/// `pins check VERSION`: the pin that covers the version, and whether its
+/// evidence speaks for that exact version.
+#[derive(serde::Serialize)]
+struct Checked<'a> {
+    #[serde(flatten)]
+    pin: &'a pins::Pin,
+    /// `tested`: the pin's evidence names this version's release (or this
+    /// very pre-release); `untested` otherwise, or for a rule no run tested.
+    coverage: crate::policy::select::Coverage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    untested: Option<String>,
+}
+
+impl<'a> Checked<'a> {
+    fn of(pin: &'a pins::Pin, v: &semver::Version) -> Checked<'a> {
+        let untested = match &pin.evidence {
+            Some(e) => e.untested_for(v),
+            None => Some("the pin is a rule: no matrix run tested it".into()),
+        };
+        Checked {
+            pin,
+            coverage: if untested.is_none() {
+                crate::policy::select::Coverage::Tested
+            } else {
+                crate::policy::select::Coverage::Untested
+            },
+            untested,
+        }
+    }
 }

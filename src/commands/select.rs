@@ -82,11 +82,22 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
             builds: &a.builds,
         },
     )?;
-    match line {
-        Some(l) => lines(&s, l, &t.toolchain.env.goflags)?,
-        None => output::emit(g.format(), &s, |out| human(&s, out))?,
+    match (line, &s.unbuildable) {
+        // No flags that would fail: why, and the fix, instead.
+        (Some(_), Some(u)) => {
+            crate::errln!("qcompat: no flags build the program: {}", u.reason);
+            if let Some(fix) = &u.fix {
+                crate::errln!("qcompat: fix: {fix}");
+            }
+        }
+        (Some(l), None) => lines(&s, l, &t.toolchain.env.goflags)?,
+        (None, _) => output::emit(g.format(), &s, |out| human(&s, out))?,
     }
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(if s.unbuildable.is_some() {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }
 
 /// Prints the selection as go flags, or as shell lines that also set the
@@ -180,6 +191,12 @@ pub fn human(s: &Selection, out: &mut String) {
     );
     for r in &s.reasons {
         let _ = writeln!(out, "  - {r}");
+    }
+    if let Some(u) = &s.unbuildable {
+        let _ = writeln!(out, "unbuildable {}", u.reason);
+        if let Some(f) = &u.fix {
+            let _ = writeln!(out, "  fix: {f}");
+        }
     }
     if let Some(p) = &s.program {
         let works = match p.works {

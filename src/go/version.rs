@@ -105,9 +105,23 @@ fn err(text: &str, why: impl Into<String>) -> ParseError {
 pub fn parse_user(given: &str) -> Result<GoVersion, ParseError> {
     if given.starts_with("go") || given.contains(' ') {
         parse(given)
+    } else if let Some(go) = semver_prerelease(given) {
+        // The semver form qcompat prints (`1.27.0-rc.1`) is that Go
+        // pre-release (`go1.27rc1`), not a vendor suffix.
+        parse(&go)
     } else {
         parse(&format!("go{given}"))
     }
+}
+
+/// `1.27.0-rc.1` -> `go1.27rc1`, `1.27.0-beta.2` -> `go1.27beta2`: the Go
+/// name of a Go pre-release written as semver. None for anything else.
+fn semver_prerelease(given: &str) -> Option<String> {
+    let v = Version::parse(given).ok()?;
+    let (tag, n) = v.pre.as_str().split_once('.')?;
+    let n: u64 = n.parse().ok()?;
+    (v.patch == 0 && v.build.is_empty() && matches!(tag, "rc" | "beta" | "alpha"))
+        .then(|| format!("go{}.{}{tag}{n}", v.major, v.minor))
 }
 
 /// The first line of a GOROOT's VERSION file, when it names a Go release.

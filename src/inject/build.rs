@@ -14,6 +14,12 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The flags the matrix builds an injector package with: with them the
+/// binary's bytes depend on its sources and the Go that builds it, not on
+/// the folder it is built in nor on the work tree's VCS state, so a
+/// maintainer's build of the same sources is the very binary the run tested.
+pub const REPRODUCIBLE_FLAGS: &str = "-trimpath -buildvcs=false";
+
 /// A Go package to build as the injector.
 #[derive(Debug, Clone)]
 pub struct PackageSpec {
@@ -101,7 +107,8 @@ pub fn build(
     let identity = spec.identity()?;
     let mut key = Key::new("injector-build");
     key.str("src", &identity.sha256)
-        .str("package", &spec.package);
+        .str("package", &spec.package)
+        .str("flags", REPRODUCIBLE_FLAGS);
     tc.key_into(&mut key);
     let dir = Area::Injectors.entry(&key)?;
     let bin = dir.join(spec.name());
@@ -116,9 +123,12 @@ pub fn build(
         cmd.arg(&tmp)
             .arg(&spec.package)
             .current_dir(&spec.dir)
-            // A host tool, built as its users build it, minus VCS stamping
-            // (which fails outside a checkout or for another owner's folder).
-            .env("GOFLAGS", "-buildvcs=false")
+            // A host tool, built so that its bytes depend only on its
+            // sources and this Go: a maintainer who builds it the same way
+            // gets the very binary the run tests, whatever the folder and
+            // the work tree's VCS state (stamping also fails outside a
+            // checkout or for another owner's folder).
+            .env("GOFLAGS", REPRODUCIBLE_FLAGS)
             .env_remove("GOOS")
             .env_remove("GOARCH")
             .env("GOWORK", "off");

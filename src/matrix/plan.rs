@@ -20,12 +20,26 @@ pub(super) struct Prepared {
     pub(super) info: ToolchainInfo,
     /// The injector its cells build through (None: it could not be built).
     pub(super) injector: Option<Injector>,
-    pub(super) gocache: Option<PathBuf>,
+    pub(super) gocache: Caches,
     /// What failure diagnoses need to know about this toolchain.
     pub(super) diag: crate::verify::diagnosis::Context,
     /// Where this toolchain's binaries are kept between runs.
     pub(super) out_dir: PathBuf,
     pub(super) platforms: Vec<Platform>,
+}
+
+/// Where a toolchain's cells find their GOCACHE.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Caches {
+    /// The GOCACHE the run was given (no injector, or qcompat's own, whose
+    /// salted tool ID keeps its entries apart).
+    #[default]
+    Run,
+    /// One GOCACHE of the injector's own (`gocache: private`).
+    Private(PathBuf),
+    /// A new GOCACHE per cell, a plain build of the same kind first
+    /// (`gocache: shared`): the user's worst case, the same on every run.
+    PlainFirst,
 }
 
 fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>> {
@@ -231,7 +245,7 @@ fn prepare_one(
             go: name,
             path: go.path.display().to_string(),
             goroot: tc.env.goroot.clone(),
-            private_gocache: setup.gocache.is_some(),
+            private_gocache: matches!(setup.gocache, Caches::Private(_)),
             note: setup.note,
             injector_built_by: setup.built_by,
             injector_build: build,
@@ -262,7 +276,7 @@ fn bin_key(loaded: &Loaded, tc: &Toolchain) -> crate::support::cache::Key {
 /// How one toolchain's cells use the injector.
 #[derive(Default)]
 struct InjectorSetup {
-    gocache: Option<PathBuf>,
+    gocache: Caches,
     note: Option<String>,
     built_by: Option<String>,
     diag: crate::verify::diagnosis::Context,
@@ -298,7 +312,7 @@ fn injector_setup(
         // share the user's GOCACHE (a chain that passes qcompat's
         // salted line through would reuse qcompat's runtime.a).
         let dir = crate::verify::live::private_gocache(tc, inj)?;
-        setup.gocache = Some(dir.clone());
+        setup.gocache = Caches::Private(dir.clone());
         if salted == Some(false) {
             let mut n = format!(
                 "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
@@ -312,11 +326,17 @@ fn injector_setup(
             }
             setup.note = Some(n);
         }
-    } else if known.kind != crate::inject::facts::Kind::Builtin && salted == Some(false) {
-        setup.note = Some(format!(
-            "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so its cells shared the run's GOCACHE with plain builds, as its users' builds do",
-            crate::support::output::shown(toolexec)
-        ));
+    } else if known.kind != crate::inject::facts::Kind::Builtin {
+        // gocache: shared. Each cell gets a new GOCACHE where the same kind
+        // is built plain first: the verdict depends neither on what ran in
+        // the run's GOCACHE before nor on the lean flags.
+        setup.gocache = Caches::PlainFirst;
+        if salted == Some(false) {
+            setup.note = Some(format!(
+                "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so each cell was built as its users build after a plain build: the same kind without the injector first, then through it, in a new GOCACHE",
+                crate::support::output::shown(toolexec)
+            ));
+        }
     }
     setup.built_by = known.built_by;
     setup.diag = crate::verify::live::diag_context(

@@ -6,13 +6,13 @@
 use super::cells::{plan_cells, Planned};
 use super::events::{Event, Finished, Reporter};
 use super::fingerprint::Fingerprint;
-use super::plan::{injector, prepare, Prepared, SpecInjector};
+use super::plan::{injector, prepare, Caches, Prepared, SpecInjector};
 use super::report::{self, Cell, Report};
 use super::schedule::{execution_order, expected_cost, single_threaded};
 use super::spec::{self, Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
-use crate::verify::cell::{self, Job, Ran};
+use crate::verify::cell::{self, CellCache, Job, Ran};
 use crate::verify::kind::BuildKind;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ fn linkname_policy(p: &Prepared, single_threaded: bool) -> Option<Policy> {
     let own = p
         .injector
         .as_ref()
-        .filter(|i| i.builtin && p.gocache.is_none())
+        .filter(|i| i.builtin && p.gocache == Caches::Run)
         .map(|i| i.command.as_str());
     match own.map(|t| linkname::verify_through(&p.tc, Some(t), single_threaded)) {
         Some(Ok(v)) if v.policy != Policy::Unsupported => Some(v.policy),
@@ -156,6 +156,9 @@ struct Pool<'a> {
     planned: &'a [Planned],
     module_dir: PathBuf,
     package: String,
+    /// For a run of the user's program: qcompat's probe, built beside it for
+    /// goid's calibrated result.
+    probe_module: Option<PathBuf>,
     exec: bool,
     timeout: Duration,
     jobs: usize,
@@ -173,6 +176,11 @@ impl<'a> Pool<'a> {
         prepared: &'a [Prepared],
         planned: &'a [Planned],
     ) -> Result<Pool<'a>> {
+        let exec_program = loaded.program.is_some() && loaded.spec.verify == VerifyMode::Exec;
+        let probe_module = match exec_program {
+            true => Some(crate::verify::probeprog::materialize()?),
+            false => None,
+        };
         let (module_dir, package) = match &loaded.program {
             Some((d, p)) => (d.clone(), p.clone()),
             None => (
@@ -205,6 +213,7 @@ impl<'a> Pool<'a> {
             prepared,
             planned,
             module_dir,
+            probe_module,
             package,
             exec,
             timeout: Duration::from_secs(loaded.spec.timeout),
@@ -266,28 +275,40 @@ impl<'a> Pool<'a> {
             index: k,
             name: &name,
         });
+        let work_dir = self.work.path().join(c.toolchain.to_string());
+        // gocache: shared: this cell's own new GOCACHE and binaries, removed
+        // when it ends (a kept binary would let the go command skip the
+        // builds that show the trap).
+        let fresh = work_dir.join(format!("cell-{k}"));
+        let fresh_cache = fresh.join("gocache");
+        let (gocache, out_dir) = match &p.gocache {
+            Caches::Run => (CellCache::User, p.out_dir.as_path()),
+            Caches::Private(d) => (CellCache::Private(d), p.out_dir.as_path()),
+            Caches::PlainFirst => (CellCache::PlainFirst(&fresh_cache), fresh.as_path()),
+        };
+        let job = Job {
+            go: &p.tc.go.path,
+            goroot: p.tc.goroot(),
+            goos: &c.goos,
+            goarch: &c.goarch,
+            toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
+            gocache,
+            module_dir: &self.module_dir,
+            package: &self.package,
+            out_dir,
+            work_dir: &work_dir,
+            exec: self.exec,
+            lean: self.loaded.spec.lean,
+            kind: c.kind,
+            cc: c.cc.as_deref(),
+            extra_flags: &[],
+            single_threaded,
+            timeout: self.timeout,
+            diag: &p.diag,
+        };
         let ran = match &c.preset {
             Some(o) => Ran::Finished(o.clone()),
-            None => cell::run(&Job {
-                go: &p.tc.go.path,
-                goroot: p.tc.goroot(),
-                goos: &c.goos,
-                goarch: &c.goarch,
-                toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
-                gocache: p.gocache.as_deref(),
-                module_dir: &self.module_dir,
-                package: &self.package,
-                out_dir: &p.out_dir,
-                work_dir: &self.work.path().join(c.toolchain.to_string()),
-                exec: self.exec,
-                lean: self.loaded.spec.lean,
-                kind: c.kind,
-                cc: c.cc.as_deref(),
-                extra_flags: &[],
-                single_threaded,
-                timeout: self.timeout,
-                diag: &p.diag,
-            }),
+            None => cell::run(&job),
         };
         let outcome = match ran {
             Ran::Finished(o) => o,
@@ -300,6 +321,11 @@ impl<'a> Pool<'a> {
             }
         };
         let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, c.kind, outcome);
+        if c.preset.is_none() && c.kind == BuildKind::Build {
+            cell.calibrated = cell
+                .calibrated
+                .or_else(|| self.probe_calibrated(&cell, &job));
+        }
         if let Some(d) = &cell.outcome.diagnosis {
             // The probe's own line (a wrong ID) stays ahead of the diagnosis.
             let line = d.line();
@@ -308,12 +334,39 @@ impl<'a> Pool<'a> {
                 None => line,
             });
         }
+        if p.gocache == Caches::PlainFirst {
+            let _ = std::fs::remove_dir_all(&fresh);
+        }
         reporter.event(Event::CellFinished {
             index: k,
             name: &name,
             cell: &cell,
         });
         Some(cell)
+    }
+}
+
+impl Pool<'_> {
+    /// For a run of the user's program: goid's calibrated path on the cell's
+    /// platform, from qcompat's probe built beside the program in the same
+    /// way (its std is already built) and run, so the pins record what the
+    /// run proved of it. None when the program cell did not run and pass.
+    fn probe_calibrated(
+        &self,
+        cell: &Cell,
+        job: &Job,
+    ) -> Option<crate::verify::probeprog::Calibrated> {
+        let probe = self.probe_module.as_deref()?;
+        if !job.exec || cell.outcome.status != crate::verify::cell::Status::Pass {
+            return None;
+        }
+        let o = cell::run(&Job {
+            module_dir: probe,
+            package: crate::verify::probeprog::PACKAGE,
+            ..job.clone()
+        })
+        .outcome();
+        Cell::new(&cell.go, &cell.goos, &cell.goarch, cell.build, o).calibrated
     }
 }
 

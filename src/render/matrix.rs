@@ -64,9 +64,9 @@ pub fn markdown(r: &Report) -> String {
         s,
         "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain.{}",
         if kinds {
-            " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of the probe; `c-shared`: the probe as a C library loaded by a C host; see README \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it; ⏭ cgo on a kind: no C compiler for that platform here."
+            kinds_legend(r.program.is_some())
         } else {
-            ""
+            String::new()
         }
     );
     for t in r
@@ -88,6 +88,22 @@ pub fn markdown(r: &Report) -> String {
         let _ = writeln!(s, "- {}", md::text(n));
     }
     s
+}
+
+/// The legend's words for build-kind rows, of the probe or of the user's
+/// program (whose test kinds also skip when its package has no tests).
+fn kinds_legend(program: bool) -> String {
+    let (what, no_tests) = if program {
+        (
+            "the program",
+            ", or (test kinds) the program's package has no test files, so `go test -c` built nothing",
+        )
+    } else {
+        ("the probe", "")
+    };
+    format!(
+        " A row names the build kind after the platform (`linux/amd64 race`: `go test -c -race` of {what}; `c-shared`: {what} as a C library loaded by a C host; see README \"Build kinds\"); ⏭ unsupported: the go command does not build that kind for that platform, or the toolchain lacks it{no_tests}; ⏭ cgo on a kind: no C compiler for that platform here."
+    )
 }
 
 /// Go versions oldest first (go1.9 before go1.19, a pre-release before its

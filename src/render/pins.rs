@@ -2,6 +2,17 @@
 
 use crate::policy::pins::{BuildEvidence, Pins, PlatformCalibrated};
 
+/// One toolchain's row of the table.
+struct Row<'a> {
+    go: String,
+    /// Linked, executed, skipped.
+    counts: (u32, u32, u32),
+    calibrated: String,
+    builds: String,
+    date: &'a str,
+    commit: &'a str,
+}
+
 /// The pins as a Markdown table: one row per pin, with what was measured
 /// and the evidence per toolchain.
 pub fn markdown_table(pins: &Pins) -> String {
@@ -19,40 +30,40 @@ pub fn markdown_table(pins: &Pins) -> String {
         };
         // One row per toolchain; evidence recorded before per-toolchain
         // entries existed is one row of totals.
-        let rows: Vec<(String, u32, u32, u32, String, String, &str)> = if e.per_toolchain.is_empty()
-        {
-            vec![(
-                e.toolchains.join(", "),
-                e.platforms_linked,
-                e.platforms_executed,
-                e.platforms_skipped,
-                "—".to_string(),
-                "—".to_string(),
-                &e.date,
-            )]
+        let pin_commit = e.commit.as_deref().unwrap_or("—");
+        let rows: Vec<Row> = if e.per_toolchain.is_empty() {
+            vec![Row {
+                go: e.toolchains.join(", "),
+                counts: (
+                    e.platforms_linked,
+                    e.platforms_executed,
+                    e.platforms_skipped,
+                ),
+                calibrated: "—".to_string(),
+                builds: "—".to_string(),
+                date: &e.date,
+                commit: pin_commit,
+            }]
         } else {
             e.per_toolchain
                 .iter()
-                .map(|t| {
-                    (
-                        t.go.clone(),
-                        t.linked,
-                        t.executed,
-                        t.skipped,
-                        calibrated_cell(&t.calibrated),
-                        builds_cell(&t.builds),
-                        t.date.as_str(),
-                    )
+                .map(|t| Row {
+                    go: t.go.clone(),
+                    counts: (t.linked, t.executed, t.skipped),
+                    calibrated: calibrated_cell(&t.calibrated),
+                    builds: builds_cell(&t.builds),
+                    date: &t.date,
+                    // Evidence from before per-toolchain commits: the pin's,
+                    // which a later run may have replaced.
+                    commit: t.commit.as_deref().unwrap_or(pin_commit),
                 })
                 .collect()
         };
-        for (go, linked, executed, skipped, calibrated, builds, date) in rows {
+        for r in rows {
+            let (linked, executed, skipped) = r.counts;
             s.push_str(&format!(
-                "| `{}` | {} | {} | {goid} | {go} | {linked} / {executed} / {skipped} | {calibrated} | {builds} | {date} | {} |\n",
-                p.go,
-                p.strategy,
-                p.linkname,
-                e.commit.as_deref().unwrap_or("—")
+                "| `{}` | {} | {} | {goid} | {} | {linked} / {executed} / {skipped} | {} | {} | {} | {} |\n",
+                p.go, p.strategy, p.linkname, r.go, r.calibrated, r.builds, r.date, r.commit
             ));
         }
     }

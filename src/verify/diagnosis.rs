@@ -5,6 +5,10 @@
 use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
 use serde::{Deserialize, Serialize};
 
+/// How a fix says what to build with until the injector is fixed; doctor
+/// names goid's default build instead where the selection is calibrated.
+pub const STACK_UNTIL: &str = "build with the stack strategy (-tags=qcompat_stack)";
+
 /// The failure classes a user of an injector can hit (README: "When the
 /// injected build fails").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,9 +177,9 @@ fn tool_failure(stderr: &str, cx: &Context) -> Option<Diagnosis> {
             _ => format!("the injector's file does not compile in {go}'s runtime"),
         };
         let fix = if goid {
-            format!("the injector must convert: `return uint64(getg().goid)`; until it does, build with the stack strategy (-tags=qcompat_stack) on {go}")
+            format!("the injector must convert: `return uint64(getg().goid)`; until it does, {STACK_UNTIL} on {go}")
         } else {
-            format!("fix the injector's runtime file for {go}; until then, build with the stack strategy (-tags=qcompat_stack)")
+            format!("fix the injector's runtime file for {go}; until then, {STACK_UNTIL}")
         };
         return Some(Diagnosis {
             class: Class::RuntimeFile,
@@ -251,7 +255,7 @@ pub fn wrong_id(line: &str, cx: &Context) -> Diagnosis {
         fix: if cx.builtin {
             "report this to qcompat with the command above".into()
         } else {
-            "the injector's runtime.GoroutineID must return the current g's goid (`uint64(getg().goid)`); until it does, build with the stack strategy (-tags=qcompat_stack)".into()
+            format!("the injector's runtime.GoroutineID must return the current g's goid (`uint64(getg().goid)`); until it does, {STACK_UNTIL}")
         },
     }
 }

@@ -270,7 +270,10 @@ impl Host<'_> {
             toolexec: injector.then_some(self.inj.command.as_str()),
             // A plain build never uses the injector's GOCACHE: an unsalted
             // injector's runtime.a there has the plain one's key.
-            gocache: self.gocache.filter(|_| injector),
+            gocache: match self.gocache.filter(|_| injector) {
+                Some(d) => crate::verify::cell::CellCache::Private(d),
+                None => crate::verify::cell::CellCache::User,
+            },
             module_dir: module,
             package,
             out_dir: self.work,

@@ -108,7 +108,10 @@ pub fn facts(tc: &Toolchain, p: &Program) -> ProgramFacts {
         }
     };
     if !out.success() {
-        f.blocked = Some(blocked(&out.stderr));
+        f.blocked = Some(match go_too_old(&p.dir, &tc.version) {
+            Some(b) => b.blocked(&out.stderr),
+            None => blocked(&out.stderr),
+        });
         return f;
     }
     for line in out.stdout.lines() {
@@ -144,6 +147,63 @@ fn pulls_accessor(file: &Path) -> bool {
                 && w.nth(1)
                     .is_some_and(|target| target == "runtime.GoroutineID")
         })
+    })
+}
+
+/// A module whose `go` line names a newer Go than the toolchain, where the
+/// go command does not check it (before Go 1.21): it then fails on what it
+/// lacks (`package slices is not in GOROOT`), not with go 1.21+'s refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoLineTooNew {
+    /// The module's `go` line (`1.26`).
+    pub requires: String,
+    /// The toolchain (`go1.19.8`).
+    pub go: String,
+}
+
+impl GoLineTooNew {
+    /// The sentence a skipped cell or a blocked program carries.
+    pub fn explain(&self, failure: &str) -> String {
+        let first = failure
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        format!(
+            "go.mod requires go >= {} and {} predates the go command's check of it (Go 1.21), so it fails on what it lacks: {first}",
+            self.requires, self.go
+        )
+    }
+
+    fn blocked(&self, stderr: &str) -> Blocked {
+        Blocked::GoTooOld {
+            requires: self.requires.clone(),
+            message: self.explain(stderr),
+        }
+    }
+}
+
+/// The module in `dir` needs a newer Go than `v` and `v` does not say so
+/// itself (Go 1.20 and older). None when the go line fits, or is missing.
+pub fn go_too_old(dir: &Path, v: &crate::go::version::GoVersion) -> Option<GoLineTooNew> {
+    if v.at_least(1, 21) {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join("go.mod")).ok()?;
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("go "))?
+        .trim();
+    let mut parts = line.split('.');
+    let major: u64 = parts.next()?.parse().ok()?;
+    let minor: u64 = parts
+        .next()?
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    (!v.at_least(major, minor)).then(|| GoLineTooNew {
+        requires: format!("{major}.{minor}"),
+        go: v.go_name(),
     })
 }
 

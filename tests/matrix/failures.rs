@@ -97,7 +97,7 @@ fn user_program_cells() {
         dir.path(),
         "user.yaml",
         &format!(
-            "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nprogram:\n  dir: {}\n  package: ./cmd/goid-mode\nverify: exec\n",
+            "toolchains: [local]\nplatforms: [linux/amd64, linux/arm64]\nprogram:\n  dir: {}\n  package: ./cmd/goid-mode\nverify: exec\nbuilds: [build, {{kind: test, platforms: [linux/amd64]}}]\n",
             repo().join("fallback-go").display()
         ),
     );
@@ -105,6 +105,17 @@ fn user_program_cells() {
     let o = run_spec(&s, &report, &dir.path().join("cache"));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let r = read_doc(&report, "report");
+    // goid-mode has no tests: the test kind builds nothing, and the legend
+    // says so, of the program, not of the probe.
+    let t = kind_cell(&r, "go1.26.8", "linux/amd64", "test");
+    assert_eq!(t["status"], "skip-unsupported", "{t:#}");
+    let legend = grid_of(&report);
+    assert!(
+        legend.contains("the program's package has no test files")
+            && legend.contains("`go test -c -race` of the program")
+            && !legend.contains("of the probe"),
+        "{legend}"
+    );
     for p in ["linux/amd64", "linux/arm64"] {
         let c = cell(&r, "go1.26.8", p);
         assert_eq!(c["status"], "pass", "{c:#}");
@@ -122,6 +133,28 @@ fn user_program_cells() {
         );
     }
     assert!(r["program"].as_str().unwrap().ends_with("./cmd/goid-mode"));
+    // The probe built beside the program records goid's calibrated path,
+    // so the user's own pins offer it: select --offline picks calibrated
+    // for an injector they do not vouch for.
+    for (p, offset) in [("linux/amd64", 152), ("linux/arm64", 152)] {
+        let c = cell(&r, "go1.26.8", p);
+        assert_eq!(c["calibrated"]["result"], "pass", "{p}: {c:#}");
+        assert_eq!(c["calibrated"]["offset"], offset, "{p}: {c:#}");
+    }
+    let pins = dir.path().join("own-pins.yaml");
+    let o = pins_update(&report, &pins);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let other = script(dir.path(), "other", "exec \"$@\"\n");
+    let sel = json(&[
+        "select",
+        "--json",
+        "--offline",
+        "--toolexec",
+        other.to_str().unwrap(),
+        "--pins",
+        pins.to_str().unwrap(),
+    ]);
+    assert_eq!(sel["strategy"], "calibrated", "{sel:#}");
     let grid = grid_of(&report);
     assert!(grid.contains("the program ran and exited 0"), "{grid}");
     assert!(!grid.contains("the probe ran"), "{grid}");
@@ -226,6 +259,50 @@ fn program_too_new_is_a_skip_and_unknown_failures_are_diagnosed() {
         s(&c["diagnosis"]["evidence"]).contains("undefined: undefinedThing"),
         "{c:#}"
     );
+}
+
+/// A module whose go line needs Go 1.26, on go1.19.8 (which predates the go
+/// command's check of that line and fails on the std packages it lacks):
+/// skip-program in the matrix and go-too-old in doctor, as go1.21+ give,
+/// not fail-build `unknown` and a bare `package slices is not in GOROOT`.
+#[test]
+fn old_go_names_a_go_line_it_does_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("newmod");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("go.mod"), "module example.com/newmod\n\ngo 1.26\n").unwrap();
+    std::fs::write(
+        m.join("main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"slices\"\n)\n\nfunc main() { fmt.Println(slices.Contains([]int{1}, 1)) }\n",
+    )
+    .unwrap();
+    let sp = spec(
+        dir.path(),
+        "old.yaml",
+        &format!(
+            "toolchains: [{{path: {}}}]\nplatforms: [linux/amd64]\nprogram: {{dir: newmod, package: .}}\n",
+            go119_root().display()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    let r = read_doc(&report, "report");
+    assert_eq!(o.status.code(), Some(0), "{}\n{r:#}", text(&o.stderr));
+    let c = cell(&r, "go1.19.8", "linux/amd64");
+    assert_eq!(c["status"], "skip-program", "{c:#}");
+    assert!(s(&c["note"]).contains("requires go >= 1.26"), "{c:#}");
+
+    let (d, _) = json_of(&mut cmd(&[
+        "doctor",
+        "--json",
+        "--go",
+        go119().to_str().unwrap(),
+        "--program",
+        m.to_str().unwrap(),
+    ]));
+    let p = &d["selection"]["program"];
+    assert_eq!(p["blocked"]["kind"], "go-too-old", "{d:#}");
+    assert_eq!(p["blocked"]["requires"], "1.26", "{d:#}");
 }
 
 /// A toolchain the go command refuses (issue #34): a copy of Go 1.26.8 at

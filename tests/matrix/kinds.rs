@@ -7,20 +7,6 @@
 
 use super::*;
 
-/// The cell of `go`, `platform` and build kind `kind`.
-fn kind_cell<'a>(r: &'a Value, go: &str, platform: &str, kind: &str) -> &'a Value {
-    r["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["go"] == go
-                && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform
-                && c["build"] == kind
-        })
-        .unwrap_or_else(|| panic!("no cell {go} {platform} {kind} in {r:#}"))
-}
-
 fn seed_variant(mode: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("seed-{mode}"));
     build_seed(mode, &go126(), &out);
@@ -216,14 +202,47 @@ fn linked_only_libraries_are_read_for_the_accessor() {
     );
 }
 
-/// The seed-like unsalted injector under -race, as its users build: a plain
-/// `go test -c -race` first, then the same through the injector in the same
-/// GOCACHE (`gocache: shared`) links the plain runtime.a: shared-cache.
+/// Runs `body` (a `gocache: shared` spec through an unsalted injector) with
+/// `gocache` as the run's GOCACHE; the report and the cell of `kind`.
+fn shared_run(dir: &Path, name: &str, body: &str, gocache: &Path, kind: &str) -> (Value, Value) {
+    let sp = spec(dir, &format!("{name}.yaml"), body);
+    let report = dir.join(format!("{name}.json"));
+    let o = cmd(&[
+        "matrix",
+        "run",
+        sp.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("QCOMPAT_CACHE_DIR", dir.join("cache"))
+    .env("QCOMPAT_GO", go126())
+    .env("GOCACHE", gocache)
+    .output()
+    .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        text(&o.stderr)
+    );
+    let r = read_doc(&report, "report");
+    let c = kind_cell(&r, "go1.26.8", "linux/amd64", kind).clone();
+    (r, c)
+}
+
+/// `gocache: shared` shows the trap of an unsalted injector as its users
+/// meet it (a plain build of the same kind first, then the build through
+/// the injector), whatever the run's GOCACHE held before and with or
+/// without the lean flags: each cell builds in a new GOCACHE of its own.
+/// Before, a plain `go test -c -race` left in the run's GOCACHE made the
+/// lean race cell pass (its flags gave it other cache keys), and an
+/// injected runtime.a left there made the build cell pass.
 #[test]
-fn unsalted_injector_shows_shared_cache_under_race() {
+fn shared_gocache_verdicts_do_not_depend_on_the_cache_or_lean() {
     let dir = tempfile::tempdir().unwrap();
-    let gocache = dir.path().join("gocache");
     let seed = seed_variant("convert", dir.path());
+    // A user's cache after a plain `go test -c -race` (the probe cannot link
+    // without an injector, but runtime is compiled and cached).
+    let raced = dir.path().join("gocache-race");
     let plain = Command::new(go126())
         .args([
             "test",
@@ -234,50 +253,65 @@ fn unsalted_injector_shows_shared_cache_under_race() {
             "./cmd/qcompat-probe",
         ])
         .current_dir(repo().join("fallback-go"))
-        .env("GOCACHE", &gocache)
+        .env("GOCACHE", &raced)
         .env("GOTOOLCHAIN", "local")
         .env("GOFLAGS", "-mod=mod")
         .env("CGO_ENABLED", "1")
         .env("CC", which("cc").unwrap())
         .output()
         .unwrap();
-    // Without an injector the probe cannot link, but runtime is compiled
-    // and cached: that entry is the trap.
     assert!(
         text(&plain.stderr).contains("relocation target runtime.GoroutineID not defined"),
         "{}",
         text(&plain.stderr)
     );
-    let sp = spec(
-        dir.path(),
-        "shared.yaml",
-        &format!(
-            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\ngocache: shared\nlean: false\nbuilds: [race]\n",
+    // A cache where the injector itself built the probe first.
+    let injected = dir.path().join("gocache-injected");
+    let first = Command::new(go126())
+        .args(["build", "-tags=qcompat_injected", "-o", "/dev/null"])
+        .arg(format!("-toolexec={}", seed.display()))
+        .arg("./cmd/qcompat-probe")
+        .current_dir(repo().join("fallback-go"))
+        .env("GOCACHE", &injected)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let body = |lean: bool, kind: &str| {
+        format!(
+            "toolchains: [local]\nplatforms: [linux/amd64]\ntoolexec: {}\ngocache: shared\nlean: {lean}\nbuilds: [{kind}]\n",
             seed.display()
+        )
+    };
+    let runs = [
+        ("race-lean", body(true, "race"), &raced, "race"),
+        (
+            "build-injected-first",
+            body(false, "build"),
+            &injected,
+            "build",
         ),
-    );
-    let report = dir.path().join("r.json");
-    let o = cmd(&[
-        "matrix",
-        "run",
-        sp.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ])
-    .env("QCOMPAT_CACHE_DIR", dir.path().join("cache"))
-    .env("QCOMPAT_GO", go126())
-    .env("GOCACHE", &gocache)
-    .output()
-    .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    let r = read_doc(&report, "report");
-    let c = kind_cell(&r, "go1.26.8", "linux/amd64", "race");
-    assert_eq!(c["status"], "fail-relocation", "{c:#}");
-    assert_eq!(c["diagnosis"]["class"], "shared-cache", "{c:#}");
-    assert!(
-        s(&r["toolchains"][0]["note"]).contains("gocache: shared"),
-        "{r:#}"
-    );
+        (
+            "build-lean-injected-first",
+            body(true, "build"),
+            &injected,
+            "build",
+        ),
+    ];
+    for (name, body, gocache, kind) in runs {
+        let (r, c) = shared_run(dir.path(), name, &body, gocache, kind);
+        assert_eq!(c["status"], "fail-relocation", "{name}: {c:#}");
+        assert_eq!(c["diagnosis"]["class"], "shared-cache", "{name}: {c:#}");
+        assert!(
+            s(&c["command"]).contains(" ; "),
+            "{name}: no plain build first: {c:#}"
+        );
+        assert!(
+            s(&r["toolchains"][0]["note"]).contains("gocache: shared"),
+            "{name}: {r:#}"
+        );
+    }
 }
 
 /// `matrix plan` counts every toolchain x platform x kind, and shards split

@@ -49,3 +49,17 @@ fn matrix(args: &[&str], cache: &Path) -> std::process::Output {
 fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
+
+/// The cell of `go`, `platform` and build kind `kind`.
+pub(crate) fn kind_cell<'a>(r: &'a Value, go: &str, platform: &str, kind: &str) -> &'a Value {
+    r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["go"] == go
+                && format!("{}/{}", s(&c["goos"]), s(&c["goarch"])) == platform
+                && c["build"] == kind
+        })
+        .unwrap_or_else(|| panic!("no cell {go} {platform} {kind} in {r:#}"))
+}

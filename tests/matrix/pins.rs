@@ -274,3 +274,27 @@ fn pins_claiming_more_than_their_evidence_are_refused() {
     let o = run(&["pins", "check", "--pins", p.to_str().unwrap(), "1.26.8"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+/// A pre-release in the semver form qcompat prints (`1.27.0-rc.1`) is that
+/// pre-release, untested by the release's evidence; `--json` says coverage.
+#[test]
+fn pins_check_reads_semver_prereleases_and_says_coverage() {
+    for given in ["1.27.0-rc.1", "1.27rc1", "go1.27rc1"] {
+        let o = run(&["pins", "check", given]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert!(
+            out.starts_with("go1.27rc1 -> pin") && out.contains("coverage: untested"),
+            "{given}: {out}"
+        );
+    }
+    let j = json(&["pins", "check", "1.26rc1", "--json"]);
+    assert_eq!(j["coverage"], "untested", "{j:#}");
+    assert!(
+        j["untested"].as_str().unwrap().contains("go1.26rc1"),
+        "{j:#}"
+    );
+    let j = json(&["pins", "check", "1.26.8", "--json"]);
+    assert_eq!(j["coverage"], "tested", "{j:#}");
+    assert!(j.get("untested").is_none(), "{j:#}");
+}

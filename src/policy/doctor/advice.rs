@@ -36,8 +36,12 @@ pub(super) fn finish(
             "no selection could be made; fallback-go's goid with -tags=qcompat_stack works with any toolchain and needs no injector".to_string()
         }
     };
-    if let Some(p) = selection.as_ref().and_then(|s| s.program.as_ref()) {
-        advice = program_first(p, advice);
+    match (selection.as_ref(), inj) {
+        (Some(s), _) if s.program.is_some() => {
+            advice = program_first(s.program.as_ref().expect("matched"), advice);
+        }
+        (Some(_), Some(inj)) if !inj.builtin => advice.push_str(&goid_only(inj)),
+        _ => {}
     }
     let advice = if ok {
         advice
@@ -51,6 +55,16 @@ pub(super) fn finish(
         selection,
         advice,
     }
+}
+
+/// Another injector and no program named: the verdict is about fallback-go's
+/// goid, not about code that calls the injector's own accessor.
+fn goid_only(inj: &Injector) -> String {
+    format!(
+        ". This verdict covers fallback-go's goid only: a program that calls {}'s own API (q.GoroutineID for q, which pulls runtime.GoroutineID) needs that injector whatever goid does; check such a program with `{} doctor --deep --program DIR[:PKG]`",
+        inj.describe(),
+        self_name()
+    )
 }
 
 /// Build through the injector: qcompat's own (through its one-word link

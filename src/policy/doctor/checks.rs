@@ -155,11 +155,10 @@ fn pinned_check(
             "version",
             Level::Ok,
             format!(
-                "{name} is covered by pin {} ({}), tested with {} on {}",
+                "{name} is covered by pin {} ({}), tested with {}",
                 crate::support::output::shown(&m.pin.go),
                 m.pin.strategy,
-                e.toolchains.join(", "),
-                e.date
+                e.tested_on()
             ),
             None,
         ),

@@ -98,6 +98,17 @@ pub fn diagnose(o: &Options) -> Report {
     let chosen = o.injector.choose(&tc);
     let t = ToolchainFacts::of(tc);
     let goflags_refused = environment_checks(o, &go, &t, chosen.as_ref().ok(), &mut checks);
+    let injected_pin = o
+        .pins
+        .find(&t.toolchain.version.version)
+        .is_some_and(|m| m.pin.strategy == crate::policy::pins::Strategy::Injected);
+    if chosen.is_err() && injected_pin {
+        // The version check read the pins for an injector that is not the
+        // one asked for: say that nothing speaks for the one asked for.
+        if let Some(c) = checks.iter_mut().find(|c| c.id == "version") {
+            unavailable_injector(c, o.injector);
+        }
+    }
     let tc = &t.toolchain;
     // A -toolexec in GOFLAGS the go command refuses runs in no build: the
     // goflags check says so, and a split of our own would check something
@@ -133,6 +144,26 @@ pub fn diagnose(o: &Options) -> Report {
     checks.extend(injector_go_check(tc, &inj, known.built_by.as_deref()));
     let selection = selection_checks(o, &t, &inj, &known, &mut checks);
     finish(checks, selection, Some(&inj), Some(tc.version.compiler))
+}
+
+/// The version check when the injector asked for could not be set up (a
+/// package this Go cannot build, a command not found): the pins' evidence
+/// is another injector's, so the check warns instead of vouching.
+fn unavailable_injector(c: &mut Check, asked: &crate::inject::build::Request) {
+    if c.status != Level::Ok {
+        return;
+    }
+    let what = match (&asked.package, &asked.command) {
+        (Some(p), _) => format!("the injector package {} in {}", p.package, p.dir.display()),
+        (None, Some(cmd)) => format!("the injector {}", crate::support::output::shown(cmd)),
+        (None, None) => "the injector in GOFLAGS".to_string(),
+    };
+    c.status = Level::Warn;
+    c.message = format!(
+        "{}; but {what} could not be set up here (see `toolexec`), so nothing was checked with it: that evidence does not speak for it",
+        c.message
+    );
+    c.fix = Some("fix what the toolexec check says, then run doctor again".into());
 }
 
 /// The checks that need no injector: the version against the pins, the
@@ -196,7 +227,12 @@ fn selection_checks(
     match select::select(t, o.pins, inj, known, ask) {
         Ok(s) => {
             if let Some(live) = s.live.as_ref().filter(|_| o.deep) {
-                checks.push(deep_check(inj, live, o.program.is_some()));
+                let mut c = deep_check(inj, live, o.program.is_some());
+                if s.strategy == crate::policy::pins::Strategy::Calibrated {
+                    // The fallback the selection took, not the stack tag.
+                    c.fix = c.fix.map(|f| f.replace(crate::verify::diagnosis::STACK_UNTIL, "build with goid's default build (no qcompat tag, no injector: its calibrated path is proven here)"));
+                }
+                checks.push(c);
             }
             if let Some(p) = &s.program {
                 checks.push(program_check(p));

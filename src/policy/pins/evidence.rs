@@ -42,6 +42,10 @@ pub struct ToolchainEvidence {
     pub skipped: u32,
     /// YYYY-MM-DD of the run.
     pub date: String,
+    /// The qcompat commit of the run that tested this toolchain (missing in
+    /// evidence from before it was recorded per toolchain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     /// For an injector built per toolchain: the sha256 of this toolchain's
     /// build, so that the very binary the run tested is recognised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,6 +139,27 @@ impl Evidence {
 }
 
 impl Evidence {
+    /// `go1.26rc1 on 2026-12-01, go1.26.8 on 2026-12-07`: each toolchain
+    /// with the day of its own run (the totals' one day for evidence from
+    /// before per-toolchain entries).
+    pub fn tested_on(&self) -> String {
+        if self.per_toolchain.is_empty() {
+            return format!("{} on {}", self.toolchains.join(", "), self.date);
+        }
+        let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+        for t in &self.per_toolchain {
+            match groups.last_mut() {
+                Some((gos, date)) if *date == t.date => gos.push(&t.go),
+                _ => groups.push((vec![&t.go], &t.date)),
+            }
+        }
+        groups
+            .iter()
+            .map(|(gos, date)| format!("{} on {date}", gos.join(", ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The injector behind this evidence (qcompat's own when unrecorded).
     pub fn injector_name(&self) -> &str {
         self.injector

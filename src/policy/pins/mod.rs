@@ -6,6 +6,7 @@ pub mod update;
 
 mod evidence;
 mod range;
+pub mod vouch;
 
 pub use evidence::{
     BuildEvidence, CalibratedEvidence, Evidence, PlatformCalibrated, ToolchainEvidence,

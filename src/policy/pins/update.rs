@@ -263,6 +263,7 @@ impl Run<'_> {
             executed: t.executed,
             skipped: t.skipped,
             date: today.to_string(),
+            commit: self.report.qcompat_commit.clone(),
             injector_sha256,
             calibrated: t.calibrated.clone(),
             builds: t.builds.clone(),
@@ -298,12 +299,12 @@ fn empty_evidence(today: &str) -> Evidence {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
     use crate::matrix::report::{Cell, SCHEMA};
     use crate::verify::cell::{Outcome, Status, Verified};
 
-    fn report(cells: &[(&str, &str, Status, Verified)]) -> Report {
+    pub(super) fn report(cells: &[(&str, &str, Status, Verified)]) -> Report {
         Report {
             schema: SCHEMA,
             complete: true,
@@ -342,6 +343,13 @@ mod tests {
                 .collect(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::report;
+    use super::*;
+    use crate::verify::cell::{Status, Verified};
 
     #[test]
     fn new_minors_get_one_pin() {
@@ -467,5 +475,48 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("incomplete"));
+    }
+}
+
+#[cfg(test)]
+mod second_run {
+    use super::tests_support::report;
+    use super::*;
+    use crate::verify::cell::{Status, Verified};
+
+    /// A second run (a newer patch) keeps the first toolchain's own commit
+    /// and date; the table and select's words name each toolchain's.
+    #[test]
+    fn each_toolchain_keeps_its_own_run() {
+        let pins = Pins::load(None).unwrap();
+        let run = |go: &str, commit: &str| {
+            let mut r = report(&[(go, "linux/amd64", Status::Pass, Verified::Exec)]);
+            r.qcompat_commit = Some(commit.into());
+            r
+        };
+        let (first, _) = update(&pins, &run("go1.30rc1", "aaaa"), "2026-12-01").unwrap();
+        let pins = Pins::parse(&serde_yaml::to_string(&first).unwrap(), "p.yaml").unwrap();
+        let (second, _) = update(&pins, &run("go1.30.1", "bbbb"), "2026-12-07").unwrap();
+        let pins = Pins::parse(&serde_yaml::to_string(&second).unwrap(), "p.yaml").unwrap();
+        let ev = pins
+            .file
+            .pins
+            .iter()
+            .find(|p| p.go == ">=1.30.0, <1.31.0")
+            .unwrap();
+        let ev = ev.evidence.as_ref().unwrap();
+        assert_eq!(
+            ev.tested_on(),
+            "go1.30rc1 on 2026-12-01, go1.30.1 on 2026-12-07"
+        );
+        let table = crate::render::pins::markdown_table(&pins);
+        assert!(
+            table.contains("| go1.30rc1 | 1 / 1 / 0 | — | — | 2026-12-01 | aaaa |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| go1.30.1 | 1 / 1 / 0 | — | — | 2026-12-07 | bbbb |"),
+            "{table}"
+        );
     }
 }

@@ -12,6 +12,10 @@ use crate::verify::live::Live;
 use crate::verify::probeprog::DefaultBuild;
 use anyhow::Result;
 
+/// How a reason says the injector is not used; the calibrated path, when it
+/// replaces stack afterwards, rewrites it.
+pub(super) const TO_STACK: &str = "falling back to stack";
+
 fn selection(f: &Facts, strategy: Strategy) -> Selection {
     Selection {
         schema: 1,
@@ -38,6 +42,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         failure: None,
         live: None,
         program: None,
+        unbuildable: None,
         gocache: None,
         builds: vec![],
         default_build: f.injector.id.is_builtin().then_some(DefaultBuild::Injected),
@@ -72,6 +77,17 @@ pub fn decide(
         s.program = Some(v);
     }
     calibrated(f, &mut s);
+    if s.strategy == Strategy::Calibrated {
+        // The reasons written before calibrated() replaced stack name the
+        // fallback the selection took.
+        for r in &mut s.reasons {
+            *r = r.replace(TO_STACK, "falling back to goid's calibrated path");
+        }
+    }
+    s.unbuildable = s
+        .program
+        .as_ref()
+        .and_then(|p| super::verdict::unbuildable(p, s.strategy));
     Ok(finish(s))
 }
 
@@ -143,10 +159,12 @@ fn apply_pin(f: &Facts, s: &mut Selection) {
     s.pin = Some(p.range.clone());
     if !p.for_this_injector {
         s.reasons.push(format!(
-            "{name} matches pin {range} in {}, but its evidence comes from {}, not from {}: it does not vouch for this injector",
+            "{name} matches pin {range} in {}, but it does not vouch for {}: {}",
             f.pins_source,
-            if p.evidence_injector == crate::inject::injector::BUILTIN_NAME { "qcompat's own injector".to_string() } else { format!("the injector {}", crate::support::output::shown(&p.evidence_injector)) },
-            f.injector.describe
+            f.injector.describe,
+            p.why_not_for
+                .as_deref()
+                .unwrap_or("its evidence comes from another injector")
         ));
     } else if let Some(untested) = &p.untested {
         s.reasons.push(format!(
@@ -197,7 +215,7 @@ fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
             format!("nothing has verified {} with {}", inj.describe, f.go_name)
         };
         s.reasons.push(format!(
-            "{untested} and {}: falling back to stack (a live check would build through the injector)",
+            "{untested} and {}: {TO_STACK} (a live check would build through the injector)",
             f.offline_why
         ));
     }
@@ -245,11 +263,10 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
             why.push_str(&format!(". {}. Fix: {}", d.explanation, d.fix));
         }
         if s.pinned && s.strategy == Strategy::Injected {
-            s.reasons.push(format!(
-                "{why}; this contradicts the pin, falling back to stack"
-            ));
+            s.reasons
+                .push(format!("{why}; this contradicts the pin, {TO_STACK}"));
         } else {
-            s.reasons.push(format!("{why}; falling back to stack"));
+            s.reasons.push(format!("{why}; {TO_STACK}"));
         }
         s.strategy = Strategy::Stack;
     }

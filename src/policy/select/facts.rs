@@ -20,8 +20,9 @@ pub struct PinFacts {
     /// The pin's evidence was produced with the injector under test (a
     /// `stack` pin speaks for every injector).
     pub for_this_injector: bool,
-    /// The injector behind the evidence, for the reason when it is another.
-    pub evidence_injector: String,
+    /// Why the evidence does not speak for this injector, when it does not:
+    /// see [`crate::policy::pins::vouch::why_not`].
+    pub why_not_for: Option<String>,
     /// The pin cites a matrix run (evidence), not only a rule.
     pub has_evidence: bool,
     /// Why the evidence does not speak for this exact version (a
@@ -103,13 +104,13 @@ impl Facts {
                 strategy: m.pin.strategy,
                 note: m.pin.note.clone(),
                 evidence: ev
-                    .map(|e| format!(" (verified with {} on {})", e.toolchains.join(", "), e.date))
+                    .map(|e| format!(" (verified with {})", e.tested_on()))
                     .unwrap_or_default(),
                 for_this_injector: m.pin.strategy == Strategy::Stack
                     || ev.is_none_or(|e| e.is_for(&inj.id)),
-                evidence_injector: ev
-                    .map(|e| e.injector_name().to_string())
-                    .unwrap_or_else(|| crate::inject::injector::BUILTIN_NAME.into()),
+                why_not_for: ev
+                    .filter(|e| m.pin.strategy != Strategy::Stack && !e.is_for(&inj.id))
+                    .map(|e| crate::policy::pins::vouch::why_not(e, &inj.id, inj.build.as_ref())),
                 has_evidence: ev.is_some(),
                 untested: ev
                     .filter(|_| m.pin.strategy == Strategy::Injected)

@@ -76,10 +76,23 @@ pub struct Selection {
     /// and runs with this injector here, and the fix when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program: Option<ProgramVerdict>,
+    /// Nothing this selection offers builds the user's program here: its
+    /// flags would fail (`select` prints none and exits 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unbuildable: Option<Unbuildable>,
     /// The build kinds the live check built and ran (`build`, and those
     /// `--builds` named); empty when no live check ran.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub builds: Vec<crate::verify::kind::BuildKind>,
+}
+
+/// Why the program cannot be built with any strategy here, and the fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unbuildable {
+    /// The same words doctor's advice gives.
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// Whether the user's program works with the injector under test.
@@ -203,7 +216,8 @@ mod tests {
                 note: None,
                 evidence: String::new(),
                 for_this_injector,
-                evidence_injector: crate::inject::injector::BUILTIN_NAME.into(),
+                why_not_for: (!for_this_injector)
+                    .then(|| "its evidence comes from qcompat's own injector".into()),
                 has_evidence: true,
                 untested: None,
             }),
@@ -412,6 +426,20 @@ mod tests {
             s.reasons
         );
         assert_eq!(s.goflags("q", "-tags=netgo,qcompat_stack"), "-tags=netgo");
+        // No reason speaks of a stack fallback the selection did not take.
+        let live19 = run(
+            &f,
+            Mode::Verify,
+            Some(live(Status::FailBuild, Some(Class::RuntimeFile))),
+        );
+        for s in [&s, &live19] {
+            assert_eq!(s.strategy, Strategy::Calibrated, "{:?}", s.reasons);
+            assert!(
+                !s.reasons.iter().any(|r| r.contains("to stack")),
+                "{:?}",
+                s.reasons
+            );
+        }
         assert_eq!(s.goflags("q", ""), "-tags=");
         assert_eq!(
             s.full_goflags("q", "-mod=mod -toolexec=q"),

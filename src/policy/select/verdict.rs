@@ -1,6 +1,6 @@
 //! Whether the user's program (`--program`) works with the injector under test.
 
-use super::{Facts, ProgramVerdict, Selection};
+use super::{Facts, ProgramVerdict, Selection, Unbuildable};
 use crate::policy::pins::Strategy;
 use crate::verify::program::ProgramFacts;
 
@@ -48,6 +48,31 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
         s.reasons.push(format!("program: {}", v.verdict));
     }
     v
+}
+
+/// Why no flags this selection gives build the program: it cannot be built
+/// by this Go at all, or it pulls `runtime.GoroutineID` itself (no stack
+/// fallback) and the strategy leaves the injector out. None when the
+/// selection's flags may build it.
+pub(super) fn unbuildable(v: &ProgramVerdict, strategy: Strategy) -> Option<Unbuildable> {
+    let p = &v.facts;
+    let needs_injector = p.pulls_accessor && strategy != Strategy::Injected;
+    if p.blocked.is_none() && !needs_injector {
+        return None;
+    }
+    let mut reason = format!(
+        "your program ({} {}) does not build here: {}",
+        p.dir, p.package, v.verdict
+    );
+    if needs_injector {
+        reason.push_str(
+            "; it has no stack fallback, so building without the injector (-tags=qcompat_stack) does not help it",
+        );
+    }
+    Some(Unbuildable {
+        reason,
+        fix: v.fix.clone(),
+    })
 }
 
 /// What the program uses of ours, for the verdict's sentence.
@@ -102,8 +127,9 @@ fn failed(f: &Facts, s: &mut Selection, v: &mut ProgramVerdict, o: &crate::verif
         s.strategy = Strategy::Stack;
         s.failure = s.failure.or(v.failure);
         s.reasons.push(format!(
-            "the probe passed, but {}; falling back to stack",
-            v.verdict
+            "the probe passed, but {}; {}",
+            v.verdict,
+            super::decide::TO_STACK
         ));
     }
     if v.facts.pulls_accessor {

@@ -74,7 +74,7 @@ pub(super) fn loader_refusal(job: &Job, all: &str, outcome: &mut Outcome) -> boo
     outcome.status = Status::FailRelocation;
     if job.toolexec.is_some() {
         let mut cx = job.diag.clone();
-        cx.private_gocache = job.gocache.is_some();
+        cx.private_gocache = job.gocache.is_private();
         outcome.diagnosis = crate::verify::diagnosis::diagnose(all, &cx);
     }
     true

@@ -7,9 +7,12 @@ use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
 use crate::support::process::{self, display_command};
 use crate::verify::kind::BuildKind;
 use serde::{Deserialize, Serialize};
+
+pub use cache::CellCache;
 use std::path::Path;
 use std::time::Duration;
 
+mod cache;
 mod dynsym;
 mod exec;
 mod plain;
@@ -112,8 +115,8 @@ pub struct Job<'a> {
     pub goarch: &'a str,
     /// The -toolexec value (None: build without an injector).
     pub toolexec: Option<&'a str>,
-    /// A private GOCACHE, or None for the user's.
-    pub gocache: Option<&'a Path>,
+    /// The GOCACHE the builds use.
+    pub gocache: CellCache<'a>,
     pub module_dir: &'a Path,
     pub package: &'a str,
     /// Where the binary goes. A directory that outlives the run lets the go
@@ -218,6 +221,19 @@ fn go_mod_too_new(stderr: &str) -> Option<&str> {
         .find(|l| l.starts_with("go: ") && l.contains("go.mod requires go >= "))
 }
 
+/// Go 1.20 and older build a module whose go line is newer and fail on the
+/// std packages they lack: the verdict of Go 1.21+'s refusal (skip-program).
+fn old_go_missing_packages(
+    job: &Job,
+    stderr: &str,
+) -> Option<crate::verify::program::GoLineTooNew> {
+    if !stderr.contains("is not in GOROOT") && !stderr.contains("is not in std") {
+        return None;
+    }
+    let v = crate::go::version::parse(&job.diag.go).ok()?;
+    crate::verify::program::go_too_old(job.module_dir, &v)
+}
+
 /// Older Go (1.19) does not refuse cgo-only ports with CGO_ENABLED=0: its
 /// linker switches to external linking and runs the host C compiler, which
 /// cannot link for android or ios. That is the same verdict as newer Go's.
@@ -273,6 +289,13 @@ impl Ran {
 }
 
 fn build_and_run(job: &Job) -> Ran {
+    let seeded = match cache::seed_plain(job) {
+        cache::Seed::Stopped => {
+            return Ran::Interrupted(Outcome::skipped(Status::Timeout, "interrupted".into()))
+        }
+        cache::Seed::Built { command, seconds } => Some((command, seconds)),
+        cache::Seed::Nothing => None,
+    };
     let mut plan = steps::plan(job);
     let mut outcome = Outcome {
         status: Status::FailBuild,
@@ -288,6 +311,10 @@ fn build_and_run(job: &Job) -> Ran {
         note: None,
         diagnosis: None,
     };
+    if let Some((command, seconds)) = seeded {
+        outcome.command = format!("{command} ; {}", outcome.command);
+        outcome.duration_s = seconds;
+    }
     for step in std::mem::take(&mut plan.steps) {
         if let Some(end) = build_step(job, step, plan.precompiled, &mut outcome) {
             return end;
@@ -343,7 +370,7 @@ fn build_step(
     if job.toolexec.is_some() {
         let mut cx = job.diag.clone();
         cx.precompiled_std = precompiled;
-        cx.private_gocache = job.gocache.is_some();
+        cx.private_gocache = job.gocache.is_private();
         outcome.diagnosis = crate::verify::diagnosis::diagnose(&built.stderr, &cx);
     }
     if let Some(note) = failure_note(job, step.go, outcome.status, &built.stderr) {
@@ -357,6 +384,14 @@ fn build_step(
         outcome.note = Some(format!(
             "the program cannot be built by {}: {l}",
             job.diag.go
+        ));
+    } else if let Some(old) = old_go_missing_packages(job, &built.stderr) {
+        outcome.status = Status::SkipProgram;
+        outcome.diagnosis = None;
+        outcome.note = Some(format!(
+            "the program cannot be built by {}: {}",
+            job.diag.go,
+            old.explain(&built.stderr)
         ));
     }
     Some(Ran::Finished(outcome.clone()))

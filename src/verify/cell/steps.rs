@@ -248,7 +248,7 @@ pub(super) fn cell_env(job: &Job, cmd: &mut Command) {
             cmd.env("CC", cc);
         }
     }
-    if let Some(c) = job.gocache {
+    if let Some(c) = job.gocache.dir() {
         cmd.env("GOCACHE", c);
     }
     // The go command leaves its work directory behind when interrupted: keep

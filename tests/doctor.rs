@@ -718,6 +718,32 @@ fn input_edges_of_the_reliability_list() {
     );
 }
 
+/// GOFLAGS whose -toolexec is quoted (issue #34): the go command splits
+/// GOFLAGS on spaces and refuses it, so doctor fails the goflags check and
+/// checks no injector of its own reading (no `unrecognized subcommand`).
+#[test]
+fn quoted_toolexec_in_goflags_fails_goflags_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("go.env");
+    std::fs::write(&env, "").unwrap();
+    let goflags = format!("-toolexec='{} toolexec'", qcompat().display());
+    let mut c = cmd(&["doctor", "--json", "--go", go126().to_str().unwrap()]);
+    c.env("GOENV", &env).env("GOFLAGS", &goflags);
+    let (r, code) = json_of(&mut c);
+    assert_eq!(code, 1, "{r:#}");
+    let g = check(&r, "goflags");
+    assert_eq!(g["status"], "fail", "{g:#}");
+    assert!(g["message"].as_str().unwrap().contains("non-flag"), "{g:#}");
+    let all = r.to_string();
+    assert!(!all.contains("unrecognized subcommand"), "{r:#}");
+    for c in r["checks"].as_array().unwrap() {
+        assert!(
+            c["id"] == "goflags" || c["status"] != "fail",
+            "only goflags fails: {r:#}"
+        );
+    }
+}
+
 /// Go 1.19.8 with an unsalted injector that does not convert the int64
 /// goid (the seed, as q's first design): the deep check fails, the pins
 /// prove goid's calibrated path there, so the selection is calibrated; no

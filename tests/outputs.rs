@@ -149,3 +149,169 @@ fn values_and_paths_read_as_a_person_reads_them() {
         "{e}"
     );
 }
+
+/// Hostile values in a report (issue #34): ESC, C0 controls and NUL, HTML,
+/// a `</details>`, a heading, images, `|` and backticks. The JUnit file is
+/// well-formed XML without them; the Markdown and the step summary show
+/// them as text (no tag, image, heading or broken grid row).
+#[test]
+fn hostile_report_values_are_escaped_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let go = "go1.26.8\u{1b}[2J\u{1}\u{0}";
+    let cell = |goos: &str, goarch: &str, status: &str| {
+        serde_json::json!({"go": go, "goos": goos, "goarch": goarch, "build": "build",
+            "status": status, "duration_s": 1.0, "verified": "link", "command": "go build",
+            "stderr_excerpt": "boom </details>\n## Owned <img src=x onerror=alert(1)>", "note": "n\u{1b}]0;t\u{7}"})
+    };
+    let report = serde_json::json!({"schema": 1, "complete": true,
+    "started": "2026-12-01\u{0}\u{1b}[31m", "qcompat_version": "0.1.0",
+    "spec": "s`.yaml</details>", "toolexec": "qcompat toolexec",
+    "toolchains": [{"go": go, "path": "/p", "goroot": "/r", "private_gocache": true,
+        "note": "</details>\n\n## Owned ![i](http://evil.example/i.png)"}],
+    "notes": ["## heading", "<img src=http://evil.example/x.png>", "a | b"],
+    "cells": [
+        cell("linux</details>\n## Owned", "amd64|x", "pass"),
+        cell("linux", "arm64![i](http://evil.example/i.png)", "fail-build"),
+        cell("windows", "`amd64`", "skip-cgo"),
+    ]});
+    let r = dir.path().join("r.json");
+    std::fs::write(&r, report.to_string()).unwrap();
+    let (j, m, s) = (
+        dir.path().join("j.xml"),
+        dir.path().join("m.md"),
+        dir.path().join("s.md"),
+    );
+    let o = run(&[
+        "matrix",
+        "merge",
+        r.to_str().unwrap(),
+        "--junit",
+        j.to_str().unwrap(),
+        "--markdown",
+        m.to_str().unwrap(),
+        "--summary-md",
+        s.to_str().unwrap(),
+    ]);
+    assert!(
+        j.exists() && m.exists() && s.exists(),
+        "{}",
+        text(&o.stderr)
+    );
+    let junit = std::fs::read_to_string(&j).unwrap();
+    assert!(
+        !junit.contains(['\u{1b}', '\u{1}', '\u{0}', '\u{7}']),
+        "{junit:?}"
+    );
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                for a in e.attributes() {
+                    a.unwrap_or_else(|e| panic!("bad attribute {e}: {junit}"));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("JUnit is not well-formed: {e}: {junit}"),
+        }
+    }
+    for (path, ours) in [(&m, 0), (&s, 1)] {
+        let md = std::fs::read_to_string(path).unwrap();
+        let name = path.display();
+        assert!(
+            !md.contains(['\u{1b}', '\u{1}', '\u{0}', '\u{7}']),
+            "{name}: {md:?}"
+        );
+        // The spec's name in its code span, where HTML is text.
+        let spans = md.replace("``s`.yaml</details>``", "").replace("\\<", "");
+        assert_eq!(spans.matches("</details>").count(), ours, "{name}: {md}");
+        let unescaped = md.replace("\\<", "");
+        assert!(!unescaped.contains("<img"), "{name}: {md}");
+        assert!(
+            !md.replace("\\]", "").contains("](http"),
+            "{name}: an image or link: {md}"
+        );
+        for l in md.lines() {
+            let body = l.trim_start_matches("- ");
+            assert!(
+                !body.starts_with('#')
+                    || body.starts_with("# qcompat matrix")
+                    || body.starts_with("## qcompat matrix")
+                    || body.starts_with("### Failures"),
+                "{name}: a heading from a value: {l}"
+            );
+        }
+        // Every row of the grid has as many cell breaks as its header.
+        let bars = |l: &str| l.replace("\\|", "").matches('|').count();
+        let header = md.lines().find(|l| l.starts_with("| platform |")).unwrap();
+        for row in md
+            .lines()
+            .skip_while(|l| !l.starts_with("| platform |"))
+            .take_while(|l| l.starts_with('|'))
+        {
+            assert_eq!(bars(row), bars(header), "{name}: {row}");
+        }
+        assert!(md.contains("spec ``s`.yaml</details>``"), "{name}: {md}");
+    }
+}
+
+/// An index whose version holds terminal escapes (issue #34) is refused,
+/// and nothing raw reaches the terminal.
+#[test]
+fn remote_index_versions_that_are_not_go_versions_are_refused() {
+    let srv = common::http::Server::start();
+    *srv.index.lock().unwrap() = serde_json::json!([
+        {"version": "go1.99.0", "stable": true, "files": []},
+        {"version": "go1.99.1\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}", "stable": true, "files": []}
+    ])
+    .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let o = cmd(&["toolchains", "list", "--remote"])
+        .env("QCOMPAT_CACHE_DIR", dir.path())
+        .env(
+            "QCOMPAT_GO_INDEX",
+            format!("{}?mode=json&include=all", srv.base),
+        )
+        .output()
+        .unwrap();
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(2), "{out:?} {err:?}");
+    assert!(err.contains("is not a Go version"), "{err}");
+    for t in [&out, &err] {
+        assert!(!t.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{t:?}");
+    }
+}
+
+/// A GOROOT (and go path) holding ESC, BEL, U+202E and a newline (issue
+/// #34): probe and doctor show it escaped, on one line.
+#[test]
+fn probe_and_doctor_escape_a_hostile_goroot() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = go126().parent().unwrap().parent().unwrap().to_path_buf();
+    let evil = dir.path().join("go\u{1b}]0;pwned\u{7}\u{202e}x\ny");
+    std::os::unix::fs::symlink(&real, &evil).unwrap();
+    let go = evil.join("bin/go");
+    for args in [vec!["probe"], vec!["doctor"]] {
+        let o = cmd(&args)
+            .arg("--go")
+            .arg(&go)
+            .env("GOROOT", &evil)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let out = text(&o.stdout);
+        assert!(!out.is_empty(), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{args:?}: {out:?}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with("y/bin/go") || l == "y"),
+            "{args:?}: {out}"
+        );
+        assert!(
+            out.contains("go\\x1b]0;pwned\\x07\\u{202e}x\\ny"),
+            "{args:?}: {out}"
+        );
+    }
+}

@@ -735,3 +735,78 @@ fn companions_are_named_by_runtime_whatever_the_cache() {
     // The first cache's build compiled runtime; the second's reused it.
     assert_eq!(built, [true, false]);
 }
+
+/// qcompat caches whose paths hold `;` or `=>`, which a `-trimpath` rewrite
+/// cannot name (issue #34): the companion is placed where one can, so a
+/// `-trimpath` host holds neither cache path, and a host and a plugin built
+/// through the two caches in one (new) GOCACHE load together.
+#[test]
+fn odd_cache_paths_stay_out_of_binaries_and_plugins_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("mod");
+    std::fs::create_dir_all(m.join("host")).unwrap();
+    std::fs::create_dir_all(m.join("plug")).unwrap();
+    std::fs::write(m.join("go.mod"), "module plugtest\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        m.join("host/main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"plugin\"\n\t_ \"unsafe\"\n)\n\n//go:linkname goroutineID runtime.GoroutineID\nfunc goroutineID() uint64\n\nfunc main() {\n\tfmt.Println(\"goroutine\", goroutineID())\n\tp, err := plugin.Open(os.Args[1])\n\tif err != nil {\n\t\tfmt.Println(\"open:\", err)\n\t\tos.Exit(1)\n\t}\n\tf, err := p.Lookup(\"F\")\n\tif err != nil {\n\t\tfmt.Println(\"lookup:\", err)\n\t\tos.Exit(1)\n\t}\n\tfmt.Println(f.(func() string)())\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("plug/main.go"),
+        "package main\n\nfunc F() string { return \"plugin ok\" }\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let gocache = dir.path().join("gocache");
+    let te = toolexec_flag();
+    let caches = [dir.path().join("c;one"), dir.path().join("c=>two")];
+    let build = |cache: &Path, args: &[&str]| {
+        let mut full = vec!["build", "-trimpath", te.as_str()];
+        full.extend_from_slice(args);
+        let o = Command::new(go126())
+            .args(&full)
+            .current_dir(&m)
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOCACHE", &gocache)
+            .env("CGO_ENABLED", "1")
+            .env("QCOMPAT_CACHE_DIR", cache)
+            .output()
+            .unwrap();
+        ok(o, &format!("go {}", full.join(" ")));
+    };
+    let host = dir.path().join("host-bin");
+    let plug = dir.path().join("plug.so");
+    build(&caches[0], &["-o", host.to_str().unwrap(), "./host"]);
+    build(
+        &caches[1],
+        &["-buildmode=plugin", "-o", plug.to_str().unwrap(), "./plug"],
+    );
+    // The host calls the accessor, so the companion's file is in its tables.
+    let named = b"runtime/qcompat_goroutineid.go";
+    let bytes = std::fs::read(&host).unwrap();
+    let has = |n: &[u8]| bytes.windows(n.len()).any(|w| w == n);
+    assert!(
+        has(named),
+        "the host does not name the companion runtime/qcompat_goroutineid.go; it holds the cache path {}: {}",
+        caches[0].display(),
+        has(caches[0].as_os_str().as_encoded_bytes())
+    );
+    for (bin, cache) in [(&host, &caches[0]), (&plug, &caches[1])] {
+        let bytes = std::fs::read(bin).unwrap();
+        let needle = cache.as_os_str().as_encoded_bytes();
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{} is in {}",
+            cache.display(),
+            bin.display()
+        );
+    }
+    let out = Command::new(&host).arg(&plug).output().unwrap();
+    assert!(
+        out.status.success() && text(&out.stdout).contains("plugin ok"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

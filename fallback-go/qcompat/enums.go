@@ -61,6 +61,7 @@ const (
 	ClassEnvironment      Class = "environment"
 	ClassBadToolID        Class = "bad-tool-id"
 	ClassWrongID          Class = "wrong-id"
+	ClassToolchainBroken  Class = "toolchain-broken"
 	ClassUnknown          Class = "unknown"
 )
 
@@ -68,7 +69,7 @@ const (
 func (c Class) Known() bool {
 	return known(c, ClassSharedCache, ClassPrecompiledStd, ClassRuntimeFile, ClassExportData,
 		ClassChainedInjectors, ClassNotInjected, ClassLinkname, ClassEnvironment, ClassBadToolID,
-		ClassWrongID, ClassUnknown)
+		ClassWrongID, ClassToolchainBroken, ClassUnknown)
 }
 
 // Strategy is how a build gets goroutine IDs.
@@ -171,13 +172,14 @@ const (
 	StatusTimeout         CellStatus = "timeout"
 	StatusSkipProgram     CellStatus = "skip-program"
 	StatusSkipUnsupported CellStatus = "skip-unsupported"
+	StatusSkipToolchain   CellStatus = "skip-toolchain"
 )
 
 // Known reports whether s is one of the statuses above.
 func (s CellStatus) Known() bool {
 	return known(s, StatusPass, StatusFailRelocation, StatusFailLinkname, StatusFailBuild,
 		StatusFailRun, StatusSkipCgo, StatusSkipBroken, StatusSkipInjector, StatusSkipGccgo,
-		StatusTimeout, StatusSkipProgram, StatusSkipUnsupported)
+		StatusTimeout, StatusSkipProgram, StatusSkipUnsupported, StatusSkipToolchain)
 }
 
 // Verification is how far a passing build was checked.

@@ -56,15 +56,20 @@ fn render(r: &Report, format: Format) -> Result<()> {
                 Level::Warn => style.yellow("warn"),
                 Level::Fail => style.red("FAIL"),
             };
-            let _ = writeln!(s, "{tag} {:<12} {}", c.id, c.message);
+            let _ = writeln!(s, "{tag} {:<12} {}", c.id, output::inline(&c.message));
             if let Some(f) = &c.fix {
-                let _ = writeln!(s, "     {:<12} fix: {f}", "");
+                let _ = writeln!(s, "     {:<12} fix: {}", "", output::inline(f));
             }
         }
         if let Some(sel) = &r.selection {
             let _ = writeln!(s);
             super::select::human(sel, s);
         }
-        let _ = writeln!(s, "\n{} {}", style.bold("advice:"), r.advice);
+        let _ = writeln!(
+            s,
+            "\n{} {}",
+            style.bold("advice:"),
+            output::inline(&r.advice)
+        );
     })
 }

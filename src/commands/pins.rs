@@ -38,12 +38,22 @@ pub enum Cmd {
 /// The pins a command uses: the flag's file, else $QCOMPAT_PINS, else the
 /// built-in matrix/pins.yaml.
 pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
-    Pins::load(pins::default_path(flag).as_deref())
+    let p = Pins::load(pins::default_path(flag).as_deref())?;
+    pins::claims::no_future_dates(&p, &today())?;
+    Ok(p)
+}
+
+/// Today's date (UTC), YYYY-MM-DD.
+fn today() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
 }
 
 pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
     match cmd {
         Cmd::Update { from, pins } => {
+            // Read, update and write under one lock: two updates of one
+            // file at once must both land, not the last one alone.
+            let _lock = lock_beside(&pins)?;
             // A first adoption starts from a missing or empty file.
             let fresh = std::fs::read_to_string(&pins).map_or_else(
                 |e| e.kind() == std::io::ErrorKind::NotFound,
@@ -57,9 +67,10 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
             } else {
                 Pins::load(Some(&pins))?
             };
+            let today = today();
+            pins::claims::no_future_dates(&current, &today)?;
             let report = crate::matrix::report::read(&from)?;
-            let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-            let (file, log) = crate::policy::pins::update::update(&current, &report, &today[..10])?;
+            let (file, log) = crate::policy::pins::update::update(&current, &report, &today)?;
             Pins::save(&file, &pins)?;
             for l in log {
                 crate::outln!("{l}")?;
@@ -111,6 +122,30 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// An exclusive lock for updating `file`: `.NAME.lock` in its folder
+/// (created if missing), released when dropped.
+fn lock_beside(file: &std::path::Path) -> Result<crate::support::lock::LockFile> {
+    use anyhow::Context;
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder of {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map_or_else(|| std::ffi::OsString::from("pins"), |n| n.to_os_string());
+    let mut lock = std::ffi::OsString::from(".");
+    lock.push(name);
+    lock.push(".lock");
+    crate::support::lock::LockFile::acquire(&dir.join(lock)).with_context(|| {
+        format!(
+            "cannot write {}: the lock beside it, which keeps two updates from losing one, cannot be made",
+            file.display()
+        )
+    })
 }
 
 /// `pins check VERSION`: the pin that covers the version, and whether its

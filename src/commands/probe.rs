@@ -21,34 +21,17 @@ pub fn run(a: &Args, g: &super::Global) -> Result<std::process::ExitCode> {
 }
 
 fn human(r: &ProbeReport, s: &mut String) {
-    let g = &r.go;
-    let _ = writeln!(s, "go          {} ({})", g.path, g.raw_version);
-    let _ = writeln!(
-        s,
-        "version     {}  compiler {}{}",
-        g.version,
-        g.compiler,
-        if g.devel { "  (devel build)" } else { "" }
-    );
-    let _ = writeln!(s, "goroot      {}", g.goroot);
-    let _ = writeln!(s, "target      {}/{}", g.goos, g.goarch);
-    let _ = writeln!(s, "gocache     {}", g.gocache);
-    if !g.goflags.is_empty() {
-        let _ = writeln!(s, "goflags     {}", g.goflags);
-    }
-    let _ = writeln!(s, "gotoolchain {}", g.gotoolchain);
-    if let Some(n) = &g.toolchain_switch {
-        let _ = writeln!(s, "  note: {n}");
-    }
+    use crate::support::output::inline;
+    go_lines(&r.go, s);
     match (&r.runtime.goid_field, &r.runtime.goid_type) {
         (true, Some(t)) => {
-            let _ = writeln!(s, "runtime     g.goid is {t}");
+            let _ = writeln!(s, "runtime     g.goid is {}", inline(t));
         }
         _ => {
             let _ = writeln!(
                 s,
                 "runtime     no g.goid field: {}",
-                r.runtime.problem.as_deref().unwrap_or("unknown layout")
+                inline(r.runtime.problem.as_deref().unwrap_or("unknown layout"))
             );
         }
     }
@@ -78,12 +61,12 @@ fn human(r: &ProbeReport, s: &mut String) {
                 }
             );
             if let Some(m) = &v.message {
-                let _ = writeln!(s, "            linker: {m}");
+                let _ = writeln!(s, "            linker: {}", inline(m));
             }
         }
     }
     if let Some(d) = &l.disagreement {
-        let _ = writeln!(s, "  DISAGREEMENT: {d}");
+        let _ = writeln!(s, "  DISAGREEMENT: {}", inline(d));
     }
     let first: Vec<String> = r
         .platforms
@@ -97,4 +80,33 @@ fn human(r: &ProbeReport, s: &mut String) {
         r.platforms.len(),
         first.join(" ")
     );
+}
+
+/// The go command's lines: where it is, its version and environment (values
+/// from the environment escaped, each on its line).
+fn go_lines(g: &crate::go::probe::GoInfo, s: &mut String) {
+    use crate::support::output::inline;
+    let _ = writeln!(
+        s,
+        "go          {} ({})",
+        inline(&g.path),
+        inline(&g.raw_version)
+    );
+    let _ = writeln!(
+        s,
+        "version     {}  compiler {}{}",
+        g.version,
+        g.compiler,
+        if g.devel { "  (devel build)" } else { "" }
+    );
+    let _ = writeln!(s, "goroot      {}", inline(&g.goroot));
+    let _ = writeln!(s, "target      {}/{}", inline(&g.goos), inline(&g.goarch));
+    let _ = writeln!(s, "gocache     {}", inline(&g.gocache));
+    if !g.goflags.is_empty() {
+        let _ = writeln!(s, "goflags     {}", inline(&g.goflags));
+    }
+    let _ = writeln!(s, "gotoolchain {}", inline(&g.gotoolchain));
+    if let Some(n) = &g.toolchain_switch {
+        let _ = writeln!(s, "  note: {}", inline(n));
+    }
 }

@@ -105,9 +105,9 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
                 };
                 s.push_str(&format!(
                     "{:<14} {:<18} {}\n",
-                    r.version,
+                    output::inline(&r.version),
                     kind,
-                    r.archive.as_deref().unwrap_or("(no archive for this host)")
+                    output::inline(r.archive.as_deref().unwrap_or("(no archive for this host)"))
                 ));
             }
         });

@@ -178,28 +178,62 @@ impl CompanionFile {
     }
 }
 
-fn companion_file() -> Result<CompanionFile> {
-    match stable_companion() {
-        Ok(p) => Ok(CompanionFile::Stable(p)),
-        // Never a fixed path in the shared temporary folder: another user
-        // could put a link there.
-        Err(_) => {
-            let dir = tempfile::Builder::new()
-                .prefix("qcompat-runtime-")
-                .tempdir()
-                .map_err(crate::support::fs::tempfile_error)
-                .with_context(|| {
-                    format!(
-                        "cannot create a temporary directory for the companion file in {}",
-                        std::env::temp_dir().display()
-                    )
-                })?;
-            let file = dir.path().join(companion::FILE_NAME);
-            std::fs::write(&file, companion::SOURCE)
-                .with_context(|| format!("cannot write {}", file.display()))?;
-            Ok(CompanionFile::Private(dir))
-        }
+/// The companion file, in a folder that a `-trimpath` rewrite can name
+/// ([`listable`]): the cache's, else a private folder in the temporary
+/// folder, else one in the compile's output folder (the go command's work
+/// folder for this package).
+fn companion_file(args: &[OsString]) -> Result<CompanionFile> {
+    let usable = |p: &Path| p.parent().and_then(Path::to_str).is_some_and(listable);
+    if let Some(p) = stable_companion().ok().filter(|p| usable(p)) {
+        return Ok(CompanionFile::Stable(p));
     }
+    let mut bases = vec![std::env::temp_dir()];
+    bases.extend(output_dir(args));
+    let mut last = None;
+    for base in bases {
+        let c = private_companion(&base)?;
+        if usable(&c.path()) {
+            return Ok(c);
+        }
+        last = Some(c);
+    }
+    // Nowhere listable: the compile still works, its archive names the
+    // companion's folder.
+    last.context("no folder for the companion file")
+}
+
+/// The companion in a new private folder under `base`. Never a fixed path
+/// in a shared folder: another user could put a link there.
+fn private_companion(base: &Path) -> Result<CompanionFile> {
+    let dir = tempfile::Builder::new()
+        .prefix("qcompat-runtime-")
+        .tempdir_in(base)
+        .map_err(crate::support::fs::tempfile_error)
+        .with_context(|| {
+            format!(
+                "cannot create a temporary directory for the companion file in {}",
+                base.display()
+            )
+        })?;
+    let file = dir.path().join(companion::FILE_NAME);
+    std::fs::write(&file, companion::SOURCE)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(CompanionFile::Private(dir))
+}
+
+/// The folder of the compile's `-o` file, when the command line shows it.
+fn output_dir(args: &[OsString]) -> Option<PathBuf> {
+    let i = args.iter().position(|a| a == "-o")?;
+    let out = Path::new(args.get(i + 1)?);
+    out.parent()
+        .filter(|d| d.is_absolute())
+        .map(Path::to_path_buf)
+}
+
+/// Whether a folder can be one `FROM=>TO` rewrite of a `-trimpath` list,
+/// whose rewrites are separated by `;`.
+fn listable(dir: &str) -> bool {
+    !dir.contains(';') && !dir.contains("=>")
 }
 
 /// The companion file in qcompat's cache, written once: a new file beside
@@ -223,7 +257,7 @@ fn stable_companion() -> Result<PathBuf> {
 }
 
 fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
-    let companion = companion_file()?;
+    let companion = companion_file(args)?;
     let file = companion.path();
     let keep = std::env::var_os("QCOMPAT_KEEP_TEMP").is_some_and(|v| v == "1");
     // The go command lists source files last; one more file joins them.
@@ -283,15 +317,14 @@ fn compile_runtime(tool: &OsStr, args: &[OsString]) -> Result<ExitCode> {
 /// that share one GOCACHE (CI runners, tests) share its entries, and a
 /// plugin's runtime matches its host's. The compiler reads the last
 /// `-trimpath` and applies the first rewrite that matches; the go command
-/// always passes one (`$WORK/b005=>`). A folder the list cannot carry (`;`,
-/// `=>`), or a command line with neither a `-trimpath` nor a runtime source
-/// among its arguments (both in a response file), is left as it is.
+/// always passes one (`$WORK/b005=>`); the companion's rewrite comes
+/// first, as its folder may lie in that work folder. A folder the list
+/// cannot carry ([`companion_file`] avoids them), or a command line with
+/// neither a `-trimpath` nor a runtime source among its arguments (both in a
+/// response file), is left as it is.
 fn map_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
     let mut out = args.to_vec();
-    let Some(dir) = dir
-        .to_str()
-        .filter(|d| !d.contains(';') && !d.contains("=>"))
-    else {
+    let Some(dir) = dir.to_str().filter(|d| listable(d)) else {
         return out;
     };
     let value = out
@@ -311,8 +344,8 @@ fn map_companion(args: &[OsString], dir: &Path) -> Vec<OsString> {
         runtime_source_dir(&out)
     };
     if let Some(target) = target {
-        let mut v = out[i].clone();
-        v.push(format!(";{dir}=>{target}"));
+        let mut v = OsString::from(format!("{dir}=>{target};"));
+        v.push(&out[i]);
         out[i] = v;
     }
     out
@@ -327,7 +360,7 @@ fn runtime_source_dir(args: &[OsString]) -> Option<String> {
         .map(Path::new)
         .find(|p| p.is_absolute() && p.extension().is_some_and(|e| e == "go"))
         .and_then(|p| p.parent()?.to_str())
-        .filter(|d| !d.contains(';') && !d.contains("=>"))
+        .filter(|d| listable(d))
         .map(str::to_string)
 }
 
@@ -361,14 +394,14 @@ mod tests {
         ]);
         assert_eq!(
             map_companion(&trimmed, dir)[3],
-            "/go/src/runtime=>runtime;/w/b005=>;/c/companion/ab=>runtime"
+            "/c/companion/ab=>runtime;/go/src/runtime=>runtime;/w/b005=>"
         );
         // A plain build's -trimpath only strips the work folder: the
         // companion is named as if it sat beside runtime's sources.
         let plain = os(&["-p", "runtime", "-trimpath", "/w/b005=>", "-o", "x.a", src]);
         assert_eq!(
             map_companion(&plain, dir)[3],
-            "/w/b005=>;/c/companion/ab=>/go/src/runtime"
+            "/c/companion/ab=>/go/src/runtime;/w/b005=>"
         );
         // Nothing to append to, or no source to name the folder by.
         let last = os(&["-p", "runtime", "-trimpath"]);
@@ -379,7 +412,7 @@ mod tests {
         let twice = os(&["-trimpath", "/w=>", "-trimpath", "/go/src/runtime=>runtime"]);
         assert_eq!(
             map_companion(&twice, dir)[3],
-            "/go/src/runtime=>runtime;/c/companion/ab=>runtime"
+            "/c/companion/ab=>runtime;/go/src/runtime=>runtime"
         );
         assert_eq!(map_companion(&trimmed, Path::new("/c;x")), trimmed);
         let odd = os(&["-trimpath", "/w=>", "/g;o/src/runtime/proc.go"]);

@@ -245,9 +245,8 @@ pub fn parse(text: &str, kind: Kind, source: &str) -> Result<Report> {
             let e = doc_error::json(source, &e);
             anyhow!("{e} (not a qcompat matrix report?)")
         })?,
-        Kind::Yaml => serde_yaml::from_str(text).map_err(|e| {
-            let e = doc_error::yaml(source, &e);
-            anyhow!("{e} (not a qcompat matrix report?)")
+        Kind::Yaml => crate::support::yaml::from_str(source, text, |e| {
+            format!("{e} (not a qcompat matrix report?)")
         })?,
     };
     if r.schema != SCHEMA {

@@ -238,9 +238,8 @@ impl At<'_> {
 
 pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let src = path.display().to_string();
-    doc_error::check_depth(&src, text)?;
-    let spec: Spec = serde_yaml::from_str(text).map_err(|e| {
-        let hint = if e.to_string().contains("BuildEntry") {
+    let spec: Spec = crate::support::yaml::from_str(&src, text, |e| {
+        let hint = if e.contains("BuildEntry") {
             format!(
                 "\n(a build is a kind, {}, or {{kind: KIND, platforms: [GLOB, ...]}}; no other keys)",
                 BuildKind::names()
@@ -248,8 +247,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
         } else {
             String::new()
         };
-        let e = doc_error::yaml(&src, &e);
-        anyhow!("{e}{hint}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only, gocache)")
+        format!("{e}{hint}\n(keys: toolchains, platforms, include, exclude, builds, toolexec, program, verify, jobs, timeout, lean, cgo_only, gocache)")
     })?;
     let at = At { src, text };
     let base = path.parent().unwrap_or(Path::new("."));

@@ -2,6 +2,7 @@
 //! journal, the outputs and the verdict), the report as Markdown, JUnit and a
 //! CI step summary, and the pins as a Markdown table.
 
+pub mod escape;
 pub mod matrix;
 pub mod pins;
 pub mod plan;

@@ -9,3 +9,4 @@ pub mod output;
 pub mod process;
 pub mod scratch;
 pub mod shell;
+pub mod yaml;

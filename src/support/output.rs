@@ -90,6 +90,26 @@ pub fn escape_of(c: char) -> Option<String> {
     }
 }
 
+/// An untrusted value inside a line of human output (a path, a version, a
+/// message that quotes tool output): what [`escape_of`] names escaped, and
+/// newlines, tabs and CRs as `\n`, `\t`, `\r`, so that it stays on its line
+/// and the terminal acts on none of it. Unlike [`shown`], never quoted or cut.
+pub fn inline(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => match escape_of(c) {
+                Some(e) => out.push_str(&e),
+                None => out.push(c),
+            },
+        }
+    }
+    out
+}
+
 /// Longest untrusted value [`shown`] keeps, in characters.
 const MAX_VALUE: usize = 200;
 
@@ -224,6 +244,10 @@ mod terminal_tests {
         assert_eq!(shown("c:\\x"), "\"c:\\\\x\"");
         // Escaped once: the stderr line does not escape the escapes again.
         assert_eq!(terminal_safe(&shown("a\u{200b}")), "\"a\\u{200b}\"");
+        assert_eq!(
+            inline("/go\u{1b}]0;t\u{7}\u{202e}x\ny z"),
+            "/go\\x1b]0;t\\x07\\u{202e}x\\ny z"
+        );
         let huge = shown(&"x".repeat(900 * 1024));
         assert_eq!(huge, format!("{}…", "x".repeat(MAX_VALUE)));
     }

@@ -237,10 +237,27 @@ impl Http {
                 Retry::Fatal(anyhow!("the release index at {url} is not UTF-8 text"))
             })
         })?;
-        serde_json::from_str(&text).with_context(|| {
+        let releases: Vec<Release> = serde_json::from_str(&text).with_context(|| {
             format!("{url} is not a Go release index (expected [{{version, stable, files}}])")
-        })
+        })?;
+        if let Some(r) = releases.iter().find(|r| !is_go_version(&r.version)) {
+            bail!(
+                "{url} lists the version {}, which is not a Go version (go1.N, go1.N.P, go1.NrcK, go1.NbetaK): not a Go release index (check QCOMPAT_GO_INDEX / --index-url)",
+                crate::support::output::shown(&r.version)
+            );
+        }
+        Ok(releases)
     }
+}
+
+/// Whether an index's version names a Go release: `go` then ASCII letters,
+/// digits and dots that the version parser reads. Anything else (spaces,
+/// escapes, a devel string) is no release the index can offer.
+pub fn is_go_version(v: &str) -> bool {
+    v.len() <= 32
+        && v.starts_with("go1.")
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        && crate::go::version::parse(v).is_ok()
 }
 
 /// How a body reader failed.

@@ -44,6 +44,9 @@ pub enum Class {
     Unknown,
     /// The go command refused the injector's `compile -V=full` line.
     BadToolId,
+    /// The go command refuses the toolchain itself: a build without the
+    /// injector fails too.
+    ToolchainBroken,
 }
 
 impl Class {
@@ -60,6 +63,7 @@ impl Class {
             Class::WrongId => "wrong-id",
             Class::Unknown => "unknown",
             Class::BadToolId => "bad-tool-id",
+            Class::ToolchainBroken => "toolchain-broken",
         }
     }
 }

@@ -304,3 +304,44 @@ fn old_go_names_a_go_line_it_does_not_check() {
     assert_eq!(p["blocked"]["kind"], "go-too-old", "{d:#}");
     assert_eq!(p["blocked"]["requires"], "1.26", "{d:#}");
 }
+
+/// A toolchain the go command refuses (issue #34): a copy of Go 1.26.8 at
+/// a path with a newline (`invalid package directory`). Its cell is
+/// `skip-toolchain`, class `toolchain-broken`, and no regression against
+/// the pins, which record go1.26.8 as injected.
+#[test]
+fn a_toolchain_the_go_command_refuses_is_no_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let goroot = go126().parent().unwrap().parent().unwrap().to_path_buf();
+    let broken = dir.path().join("go\nbroken");
+    // Hard links: a copy of some 250 MB in a second, where the file system
+    // allows it.
+    let cp = |flag: &str| {
+        Command::new("cp")
+            .arg(flag)
+            .arg(&goroot)
+            .arg(&broken)
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(cp("-al") || cp("-a"), "cannot copy {}", goroot.display());
+    let sp = spec(
+        dir.path(),
+        "broken.yaml",
+        &format!(
+            "toolchains:\n  - path: {}\nplatforms: [linux/amd64]\nverify: link\n",
+            serde_json::to_string(broken.to_str().unwrap()).unwrap()
+        ),
+    );
+    let report = dir.path().join("r.json");
+    let o = run_spec(&sp, &report, &dir.path().join("cache"));
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    let r = read_doc(&report, "report");
+    let c = &r["cells"][0];
+    assert_eq!(c["status"], "skip-toolchain", "{c:#}\n{out}{err}");
+    assert_eq!(c["diagnosis"]["class"], "toolchain-broken", "{c:#}");
+    assert!(s(&c["note"]).contains("invalid package directory"), "{c:#}");
+    assert!(!format!("{out}{err}").contains("regression"), "{out}{err}");
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+}

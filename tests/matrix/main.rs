@@ -5,6 +5,7 @@
 mod common;
 mod failures;
 mod kinds;
+mod merge;
 mod pins;
 mod shards;
 mod signals;

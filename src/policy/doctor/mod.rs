@@ -97,7 +97,7 @@ pub fn diagnose(o: &Options) -> Report {
     // Chosen first, as the version's coverage depends on it.
     let chosen = o.injector.choose(&tc);
     let t = ToolchainFacts::of(tc);
-    environment_checks(o, &go, &t, chosen.as_ref().ok(), &mut checks);
+    let goflags_refused = environment_checks(o, &go, &t, chosen.as_ref().ok(), &mut checks);
     let injected_pin = o
         .pins
         .find(&t.toolchain.version.version)
@@ -110,6 +110,15 @@ pub fn diagnose(o: &Options) -> Report {
         }
     }
     let tc = &t.toolchain;
+    // A -toolexec in GOFLAGS the go command refuses runs in no build: the
+    // goflags check says so, and a split of our own would check something
+    // else than any build runs.
+    let from_goflags = o.injector.command.is_none()
+        && o.injector.package.is_none()
+        && crate::inject::injector::toolexec_in_goflags(&tc.env.goflags).is_some();
+    if goflags_refused && from_goflags {
+        return finish(checks, None, None, Some(tc.version.compiler));
+    }
     let inj = match chosen {
         Ok(i) => i,
         Err(e) => {
@@ -159,20 +168,22 @@ fn unavailable_injector(c: &mut Check, asked: &crate::inject::build::Request) {
 
 /// The checks that need no injector: the version against the pins, the
 /// compiler, the runtime layout, linkname, GOFLAGS, a toolchain switch and
-/// GOCACHE.
+/// GOCACHE. True when the go command refuses GOFLAGS.
 fn environment_checks(
     o: &Options,
     go: &Go,
     t: &ToolchainFacts,
     inj: Option<&Injector>,
     checks: &mut Vec<Check>,
-) {
+) -> bool {
     let tc = &t.toolchain;
     checks.push(version_check(tc, o.pins, inj));
     checks.push(compiler_check(tc));
     checks.push(runtime_check(tc, &t.layout));
     checks.extend(linkname_check(tc));
-    checks.push(match go.check_goflags(&tc.env.goflags) {
+    let goflags = go.check_goflags(&tc.env.goflags);
+    let refused = goflags.is_err();
+    checks.push(match goflags {
         Ok(()) => goflags_check(&tc.env.goflags, inj),
         Err(words) => check(
             "goflags",
@@ -194,6 +205,7 @@ fn environment_checks(
         ));
     }
     checks.push(gocache_check(&tc.env.gocache));
+    refused
 }
 
 /// The selection, with the live check under --deep, and the checks of what

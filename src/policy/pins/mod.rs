@@ -1,6 +1,7 @@
 //! `matrix/pins.yaml`: which goroutine-ID strategy is verified for which Go
 //! versions, with the evidence behind it.
 
+pub mod claims;
 pub mod update;
 
 mod evidence;
@@ -100,11 +101,9 @@ impl Pins {
     }
 
     pub fn parse(text: &str, source: &str) -> Result<Pins> {
-        crate::support::doc_error::check_depth(source, text)?;
-        let file: PinsFile = serde_yaml::from_str(text).map_err(|e| {
-            anyhow::anyhow!(
-                "{}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)",
-                crate::support::doc_error::yaml(source, &e)
+        let file: PinsFile = crate::support::yaml::from_str(source, text, |e| {
+            format!(
+                "{e}\n(expected `schema: 1` and `pins:` entries with go: \">=1.23.0, <1.28.0\", strategy: injected|stack, linkname: permissive|restricted|unsupported, optional evidence and note)"
             )
         })?;
         if file.schema != 1 {
@@ -142,6 +141,7 @@ impl Pins {
                     );
                 }
             }
+            claims::check(pin, &r, &format!("{source}:{line}"))?;
             ranges.push(r);
             if pin.strategy == Strategy::Calibrated {
                 bail!(

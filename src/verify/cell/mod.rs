@@ -15,6 +15,7 @@ use std::time::Duration;
 mod cache;
 mod dynsym;
 mod exec;
+mod plain;
 pub mod steps;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -39,6 +40,10 @@ pub enum Status {
     /// (`-race is not supported on linux/mips`), or the kind needs what
     /// the toolchain or program lacks (PGO before Go 1.21).
     SkipUnsupported,
+    /// The go command refuses the toolchain itself (a GOROOT at a path it
+    /// will not build from, broken sources): a build without the injector
+    /// fails too, so the injector is not at fault.
+    SkipToolchain,
 }
 
 impl Status {
@@ -62,6 +67,7 @@ impl Status {
                 | Status::SkipGccgo
                 | Status::SkipProgram
                 | Status::SkipUnsupported
+                | Status::SkipToolchain
         )
     }
 
@@ -79,6 +85,7 @@ impl Status {
             Status::Timeout => "timeout",
             Status::SkipProgram => "skip-program",
             Status::SkipUnsupported => "skip-unsupported",
+            Status::SkipToolchain => "skip-toolchain",
         }
     }
 }
@@ -242,6 +249,13 @@ fn external_linker_failed(stderr: &str) -> bool {
 pub fn run(job: &Job) -> Ran {
     match build_and_run(job) {
         Ran::Finished(mut outcome) => {
+            let unexplained = outcome
+                .diagnosis
+                .as_ref()
+                .is_none_or(|d| d.class == crate::verify::diagnosis::Class::Unknown);
+            if outcome.status == Status::FailBuild && unexplained {
+                plain::check(job, &mut outcome);
+            }
             if outcome.status.is_failure() && outcome.diagnosis.is_none() {
                 outcome.diagnosis =
                     Some(crate::verify::diagnosis::unknown(&outcome.stderr_excerpt));

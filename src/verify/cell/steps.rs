@@ -228,8 +228,17 @@ fn go_command(
     if job.single_threaded {
         crate::go::gocmd::single_threaded(&mut cmd);
     }
-    cmd.arg(package).current_dir(job.module_dir);
-    crate::support::scratch::isolate(&mut cmd);
+    cmd.arg(package);
+    cell_env(job, &mut cmd);
+    cmd
+}
+
+/// What every go command of a cell runs with: the module folder, the
+/// platform, cgo for the kinds that need it, the cell's GOCACHE and scratch
+/// folders.
+pub(super) fn cell_env(job: &Job, cmd: &mut Command) {
+    cmd.current_dir(job.module_dir);
+    crate::support::scratch::isolate(cmd);
     cmd.env("GOTOOLCHAIN", "local")
         .env("GOOS", job.goos)
         .env("GOARCH", job.goarch);
@@ -248,5 +257,4 @@ fn go_command(
     if std::fs::create_dir_all(&tmp).is_ok() {
         cmd.env("GOTMPDIR", &tmp).env("TMPDIR", &tmp);
     }
-    cmd
 }

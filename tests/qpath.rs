@@ -265,24 +265,25 @@ fn q_adopts_qcompat_end_to_end() {
 
     // doctor --deep --program: works with go1.26.8 (q built by it) ...
     let program = format!("{}:./example/app", w.display());
-    let doctor = |go: &Path| {
-        q(
-            cmd(&[
-                "doctor",
-                "--json",
-                "--deep",
-                "--go",
-                go.to_str().unwrap(),
-                "--toolexec",
-                qs,
-                "--program",
-                &program,
-                "--pins",
-                pins.to_str().unwrap(),
-            ]),
-            &cache,
-        )
+    // A command of a q user's, with q and its program, on `go`.
+    let with_q = |sub: &[&str], go: &Path| {
+        let go = go.to_str().unwrap().to_string();
+        let pins = pins.to_str().unwrap();
+        let rest = [
+            "--go",
+            &go,
+            "--toolexec",
+            qs,
+            "--program",
+            &program,
+            "--pins",
+            pins,
+        ];
+        let mut c = cmd(&[sub, &rest[..]].concat());
+        as_user(c.env("QCOMPAT_CACHE_DIR", &cache));
+        c
     };
+    let doctor = |go: &Path| json_of(&mut with_q(&["doctor", "--json", "--deep"], go));
     let (d, code) = doctor(&go126);
     assert_eq!(code, 0, "{d:#}");
     assert_eq!(check(&d, "program")["status"], "ok", "{d:#}");
@@ -317,24 +318,9 @@ fn q_adopts_qcompat_end_to_end() {
     // fallback, so stack cannot build it; it says why (doctor's words) and
     // exits 1, printing no flags.
     let sel = |format: &[&str]| {
-        let mut c = cmd(&[
-            &[
-                "select",
-                "--verify",
-                "--go",
-                go127.to_str().unwrap(),
-                "--toolexec",
-                qs,
-                "--program",
-                &program,
-                "--pins",
-                pins.to_str().unwrap(),
-            ][..],
-            format,
-        ]
-        .concat());
-        c.env("QCOMPAT_CACHE_DIR", &cache).env("GOFLAGS", "");
-        c.output().unwrap()
+        with_q(&[&["select", "--verify"][..], format].concat(), &go127)
+            .output()
+            .unwrap()
     };
     let o = sel(&["--format", "goflags"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));

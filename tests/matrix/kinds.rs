@@ -13,26 +13,49 @@ fn seed_variant(mode: &str, dir: &Path) -> PathBuf {
     out
 }
 
-/// Runs `body` as a matrix spec with a cache of its own, writing JUnit too;
-/// the report (checked against its schema) and the JUnit text.
+/// `matrix run` of `body` (as NAME.yaml) on go1.26.8 with a cache of its
+/// own, `extra` arguments and environment; its output and report (checked
+/// against its schema).
+fn kinds_run(
+    dir: &Path,
+    name: &str,
+    body: &str,
+    extra: &[&str],
+    env: &[(&str, &Path)],
+) -> (std::process::Output, Value) {
+    let sp = spec(dir, &format!("{name}.yaml"), body);
+    let report = dir.join(format!("{name}.json"));
+    let mut c = cmd(&[
+        &[
+            "matrix",
+            "run",
+            sp.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ][..],
+        extra,
+    ]
+    .concat());
+    c.env("QCOMPAT_CACHE_DIR", dir.join("cache"))
+        .env("QCOMPAT_GO", go126());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().unwrap();
+    (o, read_doc(&report, "report"))
+}
+
+/// Runs `body` as a matrix spec, writing JUnit too; the report and the
+/// JUnit text.
 fn run_kinds(dir: &Path, body: &str) -> (Value, String) {
-    let sp = spec(dir, "kinds.yaml", body);
-    let report = dir.join("r.json");
     let junit = dir.join("r.xml");
-    let o = cmd(&[
-        "matrix",
-        "run",
-        sp.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-        "--junit",
-        junit.to_str().unwrap(),
-    ])
-    .env("QCOMPAT_CACHE_DIR", dir.join("cache"))
-    .env("QCOMPAT_GO", go126())
-    .output()
-    .unwrap();
-    let r = read_doc(&report, "report");
+    let (o, r) = kinds_run(
+        dir,
+        "kinds",
+        body,
+        &["--junit", junit.to_str().unwrap()],
+        &[],
+    );
     assert!(o.status.success(), "{}\n{r:#}", text(&o.stderr));
     (r, std::fs::read_to_string(&junit).unwrap())
 }
@@ -205,26 +228,12 @@ fn linked_only_libraries_are_read_for_the_accessor() {
 /// Runs `body` (a `gocache: shared` spec through an unsalted injector) with
 /// `gocache` as the run's GOCACHE; the report and the cell of `kind`.
 fn shared_run(dir: &Path, name: &str, body: &str, gocache: &Path, kind: &str) -> (Value, Value) {
-    let sp = spec(dir, &format!("{name}.yaml"), body);
-    let report = dir.join(format!("{name}.json"));
-    let o = cmd(&[
-        "matrix",
-        "run",
-        sp.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ])
-    .env("QCOMPAT_CACHE_DIR", dir.join("cache"))
-    .env("QCOMPAT_GO", go126())
-    .env("GOCACHE", gocache)
-    .output()
-    .unwrap();
+    let (o, r) = kinds_run(dir, name, body, &[], &[("GOCACHE", gocache)]);
     assert!(
         o.status.code().is_some_and(|c| c <= 1),
         "{}",
         text(&o.stderr)
     );
-    let r = read_doc(&report, "report");
     let c = kind_cell(&r, "go1.26.8", "linux/amd64", kind).clone();
     (r, c)
 }

@@ -42,6 +42,9 @@ type Selection struct {
 	// Verified is nil when no live check ran.
 	Verified *bool    `json:"verified"`
 	Reasons  []string `json:"reasons"`
+	// ReasonCodes holds one code per reason, at the same index: what that
+	// reason says was decided. Match these rather than the sentences.
+	ReasonCodes []ReasonCode `json:"reason_codes,omitempty"`
 	// Toolexec is the injector's -toolexec value.
 	Toolexec        string   `json:"toolexec"`
 	Injector        Identity `json:"injector"`

@@ -68,6 +68,13 @@ pub(super) fn calibrated(f: &Facts, s: &mut Selection) {
         }
         return;
     }
+    from_pins(f, s, &platform, then);
+}
+
+/// No live result for this platform: what the pins' evidence for this Go
+/// minor says of the calibrated path.
+fn from_pins(f: &Facts, s: &mut Selection, platform: &str, then: &str) {
+    use crate::verify::probeprog::CalibratedResult;
     match &f.calibrated_pin {
         CalibratedEvidence::Pass { toolchains, offsets } => {
             s.strategy = Strategy::Calibrated;

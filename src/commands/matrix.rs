@@ -2,8 +2,8 @@
 //! matrix core, and hand the report to the reporter.
 
 use super::{Global, OutputArgs};
-use crate::matrix::events::Finished;
 use crate::matrix::{self, RunOptions};
+use crate::policy::regressions::{self, Outcome};
 use crate::render::reporter::MatrixReporter;
 use anyhow::Result;
 use clap::Subcommand;
@@ -86,7 +86,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             outputs.check()?;
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
-            let reporter = MatrixReporter::new(&outputs, &pins, g.json);
+            let reporter = MatrixReporter::new(&outputs, g.json);
             let finished = matrix::run(
                 RunOptions {
                     shard,
@@ -95,7 +95,9 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
                 },
                 &reporter,
             )?;
-            reporter.finish(&finished)
+            let verdict = regressions::judge(&finished.report, &pins, finished.interrupted);
+            reporter.finish(&finished.report, &verdict)?;
+            Ok(exit_status(verdict.outcome))
         }
         Cmd::Plan {
             spec,
@@ -129,10 +131,19 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
                 .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
                 .collect::<Result<Vec<_>>>()?;
             let merged = matrix::merge::merge(loaded)?;
-            MatrixReporter::new(&outputs, &pins, g.json).finish(&Finished {
-                report: merged,
-                interrupted: false,
-            })
+            let verdict = regressions::judge(&merged, &pins, false);
+            MatrixReporter::new(&outputs, g.json).finish(&merged, &verdict)?;
+            Ok(exit_status(verdict.outcome))
         }
+    }
+}
+
+/// The exit status of a run or merge: 130 interrupted (as a shell reports
+/// SIGINT), 1 a failure or a regression, 0 otherwise.
+fn exit_status(o: Outcome) -> ExitCode {
+    match o {
+        Outcome::Passed => ExitCode::SUCCESS,
+        Outcome::Failed => ExitCode::from(1),
+        Outcome::Interrupted => ExitCode::from(130),
     }
 }

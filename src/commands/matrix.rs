@@ -5,6 +5,7 @@ use super::{Global, OutputArgs};
 use crate::matrix::{self, RunOptions};
 use crate::policy::regressions::{self, Outcome};
 use crate::render::reporter::MatrixReporter;
+use crate::render::toolchains::ToolchainReporter;
 use anyhow::Result;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,12 @@ pub enum PlanFormat {
     Text,
 }
 
-fn options<'a>(spec: &'a Path, g: &'a Global, offline: bool) -> RunOptions<'a> {
+fn options<'a>(
+    spec: &'a Path,
+    g: &'a Global,
+    offline: bool,
+    toolchains: &'a ToolchainReporter,
+) -> RunOptions<'a> {
     RunOptions {
         spec,
         go_flag: g.go.as_deref(),
@@ -66,6 +72,7 @@ fn options<'a>(spec: &'a Path, g: &'a Global, offline: bool) -> RunOptions<'a> {
         shard: None,
         jobs: None,
         offline,
+        toolchains,
     }
 }
 
@@ -87,11 +94,12 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
             let reporter = MatrixReporter::new(&outputs, g.json);
+            let toolchains = ToolchainReporter::new(g.json);
             let finished = matrix::run(
                 RunOptions {
                     shard,
                     jobs: jobs.map(usize::from),
-                    ..options(&spec, g, offline)
+                    ..options(&spec, g, offline, &toolchains)
                 },
                 &reporter,
             )?;
@@ -108,9 +116,11 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             // The pins must read, as for a run.
             super::pins::load(None)?;
             let spec = spec_or_default(spec);
-            let counts = matrix::plan(&options(&spec, g, offline), shards, &mut |n| {
-                crate::errln!("qcompat: {n}")
-            })?;
+            let toolchains = ToolchainReporter::new(g.json);
+            let counts =
+                matrix::plan(&options(&spec, g, offline, &toolchains), shards, &mut |n| {
+                    crate::errln!("qcompat: {n}")
+                })?;
             let format = if g.json { PlanFormat::Json } else { format };
             crate::outln!(
                 "{}",

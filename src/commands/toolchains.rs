@@ -129,7 +129,8 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
 }
 
 pub fn run(a: Args, g: &Global) -> Result<std::process::ExitCode> {
-    let mut opts = Options::new(a.offline, g.timeout());
+    let reporter = crate::render::toolchains::ToolchainReporter::new(g.json);
+    let mut opts = Options::new(a.offline, g.timeout(), &reporter);
     opts.index_url = index::url(a.index_url.as_deref());
     run_cmd(a.cmd, &opts, g)?;
     Ok(std::process::ExitCode::SUCCESS)
@@ -145,7 +146,7 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
         Cmd::List { remote } => list(remote, opts, g.format()),
         Cmd::Path { version } => path(&version, opts, g),
         Cmd::Install { version, via } => install(&version, via, opts, g),
-        Cmd::Prune { keep, dry_run } => prune(&keep, dry_run, g),
+        Cmd::Prune { keep, dry_run } => prune(&keep, dry_run, opts, g),
     }
 }
 
@@ -200,8 +201,8 @@ fn install(version: &str, via: Via, opts: &Options, g: &Global) -> Result<()> {
 
 /// `toolchains prune`: the cache's toolchains not kept, its derived areas,
 /// and the work folders of matrix runs that died.
-fn prune(keep: &[String], dry_run: bool, g: &Global) -> Result<()> {
-    let mut gone = toolchains::prune(keep, dry_run)?;
+fn prune(keep: &[String], dry_run: bool, opts: &Options, g: &Global) -> Result<()> {
+    let mut gone = toolchains::prune(keep, dry_run, opts.reporter)?;
     // Work folders of matrix runs that died are the matrix's to know.
     if !dry_run {
         gone.extend(crate::matrix::reclaim_stale_work_dirs());

@@ -32,6 +32,8 @@ pub struct RunOptions<'a> {
     pub shard: Option<shard::Shard>,
     pub jobs: Option<usize>,
     pub offline: bool,
+    /// Shows toolchain downloads and notes while the run prepares.
+    pub toolchains: &'a dyn crate::toolchains::events::Reporter,
 }
 
 /// The commit this qcompat was built from (build.rs).

@@ -113,7 +113,7 @@ fn here_or_missing(
     o: &RunOptions,
     note: &mut dyn FnMut(String),
 ) -> Result<(Vec<ToolchainEntry>, Vec<String>)> {
-    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
+    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout, o.toolchains);
     let mut entries = Vec::new();
     let mut missing = Vec::new();
     for e in &loaded.spec.toolchains {

@@ -72,7 +72,11 @@ impl Reporter for MatrixReporter<'_> {
             Event::Started { head, cells } => {
                 let _ = self.progress.set(Progress::new(cells));
                 if let Some(p) = &self.outputs.report {
-                    *self.journal.lock().expect("journal lock") = Some(Journal::start(p, head));
+                    let (journal, warning) = Journal::start(p, head);
+                    if let Some(w) = warning {
+                        crate::errln!("qcompat: warning: {w}");
+                    }
+                    *self.journal.lock().expect("journal lock") = Some(journal);
                 }
             }
             Event::CellStarted { index, name } => {
@@ -93,8 +97,9 @@ impl Reporter for MatrixReporter<'_> {
                         &format!("{name}: {}{how} ({:.1}s)", o.status.name(), o.duration_s),
                     );
                 }
-                if let Some(j) = self.journal.lock().expect("journal lock").as_mut() {
-                    j.record(cell);
+                let mut journal = self.journal.lock().expect("journal lock");
+                if let Some(w) = journal.as_mut().and_then(|j| j.record(cell)) {
+                    crate::errln!("qcompat: warning: {w}");
                 }
             }
             Event::CellInterrupted { index, name } => {

@@ -9,6 +9,7 @@
 //! 3. `download`: the release index, the archive for this host, size and
 //!    sha256 checked, unpacked into qcompat's cache atomically.
 
+pub mod events;
 pub mod extract;
 pub mod index;
 pub mod install;
@@ -46,16 +47,22 @@ impl Installed {
 }
 
 /// How to reach toolchains: which providers, which index, offline or not.
-#[derive(Debug, Clone)]
-pub struct Options {
+#[derive(Clone)]
+pub struct Options<'a> {
     pub providers: Vec<String>,
     pub index_url: String,
     pub offline: bool,
     pub timeout: Duration,
+    /// Shown downloads and notes (nothing here prints).
+    pub reporter: &'a dyn events::Reporter,
 }
 
-impl Options {
-    pub fn new(offline: bool, timeout: Duration) -> Options {
+impl<'a> Options<'a> {
+    pub fn new(
+        offline: bool,
+        timeout: Duration,
+        reporter: &'a dyn events::Reporter,
+    ) -> Options<'a> {
         let providers = std::env::var("QCOMPAT_PROVIDERS")
             .ok()
             .filter(|s| !s.is_empty())
@@ -66,6 +73,7 @@ impl Options {
             index_url: index::url(None),
             offline,
             timeout,
+            reporter,
         }
     }
 
@@ -97,8 +105,13 @@ pub fn cache_root() -> Result<PathBuf> {
 }
 
 /// Resolves a selector to go binaries (for matrix specs).
-pub fn resolve_many(selector: &str, offline: bool, timeout: Duration) -> Result<Vec<PathBuf>> {
-    resolve_with(selector, &Options::new(offline, timeout))
+pub fn resolve_many(
+    selector: &str,
+    offline: bool,
+    timeout: Duration,
+    reporter: &dyn events::Reporter,
+) -> Result<Vec<PathBuf>> {
+    resolve_with(selector, &Options::new(offline, timeout, reporter))
 }
 
 /// The go binaries a selector names, found or installed with `opts`.

@@ -62,8 +62,7 @@ pub enum PlanFormat {
 fn options<'a>(
     spec: &'a Path,
     g: &'a Global,
-    offline: bool,
-    toolchains: &'a ToolchainReporter,
+    toolchains: &'a crate::toolchains::Options<'a>,
 ) -> RunOptions<'a> {
     RunOptions {
         spec,
@@ -71,7 +70,6 @@ fn options<'a>(
         go_timeout: g.timeout(),
         shard: None,
         jobs: None,
-        offline,
         toolchains,
     }
 }
@@ -94,12 +92,13 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
             let reporter = MatrixReporter::new(&outputs, g.json);
-            let toolchains = ToolchainReporter::new(g.json);
+            let shown = ToolchainReporter::new(g.json);
+            let toolchains = g.toolchains(offline, None, &shown);
             let finished = matrix::run(
                 RunOptions {
                     shard,
                     jobs: jobs.map(usize::from),
-                    ..options(&spec, g, offline, &toolchains)
+                    ..options(&spec, g, &toolchains)
                 },
                 &reporter,
             )?;
@@ -116,11 +115,11 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             // The pins must read, as for a run.
             super::pins::load(None)?;
             let spec = spec_or_default(spec);
-            let toolchains = ToolchainReporter::new(g.json);
-            let counts =
-                matrix::plan(&options(&spec, g, offline, &toolchains), shards, &mut |n| {
-                    crate::errln!("qcompat: {n}")
-                })?;
+            let shown = ToolchainReporter::new(g.json);
+            let toolchains = g.toolchains(offline, None, &shown);
+            let counts = matrix::plan(&options(&spec, g, &toolchains), shards, &mut |n| {
+                crate::errln!("qcompat: {n}")
+            })?;
             let format = if g.json { PlanFormat::Json } else { format };
             crate::outln!(
                 "{}",

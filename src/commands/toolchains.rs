@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::support::output::{self, Format};
-use crate::toolchains::index::{self, Http};
+use crate::toolchains::index;
 use crate::toolchains::{self, list_local, Options};
 use anyhow::{bail, Result};
 use clap::Subcommand;
@@ -68,7 +68,7 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
         if opts.offline {
             bail!("--remote needs the release index; --offline uses the cache only");
         }
-        let releases = Http::new(opts.timeout)?.index(&opts.index_url)?;
+        let releases = opts.http()?.index(&opts.index_url)?;
         #[derive(Serialize)]
         struct Remote {
             version: String,
@@ -130,8 +130,7 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
 
 pub fn run(a: Args, g: &Global) -> Result<std::process::ExitCode> {
     let reporter = crate::render::toolchains::ToolchainReporter::new(g.json);
-    let mut opts = Options::new(a.offline, g.timeout(), &reporter);
-    opts.index_url = index::url(a.index_url.as_deref());
+    let opts = g.toolchains(a.offline, a.index_url.as_deref(), &reporter);
     run_cmd(a.cmd, &opts, g)?;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -31,9 +31,9 @@ pub struct RunOptions<'a> {
     pub go_timeout: Duration,
     pub shard: Option<shard::Shard>,
     pub jobs: Option<usize>,
-    pub offline: bool,
-    /// Shows toolchain downloads and notes while the run prepares.
-    pub toolchains: &'a dyn crate::toolchains::events::Reporter,
+    /// How toolchain selectors are resolved (providers, index, offline),
+    /// and where downloads are shown.
+    pub toolchains: &'a crate::toolchains::Options<'a>,
 }
 
 /// The commit this qcompat was built from (build.rs).

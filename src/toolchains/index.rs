@@ -31,15 +31,13 @@ pub struct File {
     pub kind: String,
 }
 
-/// The index URL: `--index-url`, else `$QCOMPAT_GO_INDEX`, else go.dev.
-pub fn url(flag: Option<&str>) -> String {
-    flag.map(str::to_string)
-        .or_else(|| {
-            std::env::var("QCOMPAT_GO_INDEX")
-                .ok()
-                .filter(|s| !s.is_empty())
-        })
-        .unwrap_or_else(|| DEFAULT_INDEX.to_string())
+/// The index URL: the one given (`--index-url`, `$QCOMPAT_GO_INDEX`), else
+/// go.dev's.
+pub fn url(given: Option<&str>) -> String {
+    given
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_INDEX)
+        .to_string()
 }
 
 /// The Go archive arch name for this machine (file names say armv6l, not arm).
@@ -121,25 +119,21 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(timeout: Duration) -> Result<Http> {
+    /// `retry_base`: the first retry's wait (`QCOMPAT_RETRY_BASE_MS`
+    /// shortens it for tests and impatient CI); capped at a minute, so a
+    /// huge value cannot sleep for ever.
+    pub fn new(timeout: Duration, retry_base: Duration) -> Result<Http> {
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)
             .user_agent(concat!("qcompat/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("cannot set up the HTTP client")?;
-        // QCOMPAT_RETRY_BASE_MS shortens the backoff (tests, impatient CI).
-        // Capped at a minute: a huge value must not sleep for ever.
-        let base = std::env::var("QCOMPAT_RETRY_BASE_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(500)
-            .min(60_000);
         Ok(Http {
             client,
             timeout,
             attempts: 4,
-            backoff: Duration::from_millis(base),
+            backoff: retry_base.min(Duration::from_secs(60)),
         })
     }
 
@@ -331,9 +325,9 @@ mod tests {
                 );
             }
         });
-        let http = Http::new(Duration::from_secs(10)).unwrap();
+        let http = Http::new(Duration::from_secs(10), Duration::from_millis(500)).unwrap();
         let first = http.index(&url).unwrap();
-        let again = Http::new(Duration::from_secs(10))
+        let again = Http::new(Duration::from_secs(10), Duration::from_millis(500))
             .unwrap()
             .index(&url)
             .unwrap();

@@ -64,7 +64,7 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
             root.display()
         );
     }
-    let http = Http::new(opts.timeout)?;
+    let http = opts.http()?;
     let releases = http.index(&opts.index_url)?;
     let file = host_file(&releases, v, &name, opts)?;
     let url = archive_url(&opts.index_url, &file.filename);

@@ -53,28 +53,19 @@ pub struct Options<'a> {
     pub index_url: String,
     pub offline: bool,
     pub timeout: Duration,
+    /// The first retry's wait of a download (doubling after each).
+    pub retry_base: Duration,
     /// Shown downloads and notes (nothing here prints).
     pub reporter: &'a dyn events::Reporter,
 }
 
 impl<'a> Options<'a> {
-    pub fn new(
-        offline: bool,
-        timeout: Duration,
-        reporter: &'a dyn events::Reporter,
-    ) -> Options<'a> {
-        let providers = std::env::var("QCOMPAT_PROVIDERS")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.split(',').map(|p| p.trim().to_string()).collect())
-            .unwrap_or_else(|| vec!["local".into(), "gotoolchain".into(), "download".into()]);
-        Options {
-            providers,
-            index_url: index::url(None),
-            offline,
-            timeout,
-            reporter,
-        }
+    /// The providers tried when none are named, in this order.
+    pub const DEFAULT_PROVIDERS: [&'static str; 3] = ["local", "gotoolchain", "download"];
+
+    /// The HTTP client for the index and the archives.
+    pub fn http(&self) -> Result<Http> {
+        Http::new(self.timeout, self.retry_base)
     }
 
     /// Refuses providers that do not exist, before anything is looked up.
@@ -102,16 +93,6 @@ impl<'a> Options<'a> {
 
 pub fn cache_root() -> Result<PathBuf> {
     crate::support::cache::Area::Toolchains.dir()
-}
-
-/// Resolves a selector to go binaries (for matrix specs).
-pub fn resolve_many(
-    selector: &str,
-    offline: bool,
-    timeout: Duration,
-    reporter: &dyn events::Reporter,
-) -> Result<Vec<PathBuf>> {
-    resolve_with(selector, &Options::new(offline, timeout, reporter))
 }
 
 /// The go binaries a selector names, found or installed with `opts`.
@@ -168,7 +149,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
             "without the download provider ($QCOMPAT_PROVIDERS) only toolchains already on this machine count"
         });
     }
-    let http = Http::new(opts.timeout)?;
+    let http = opts.http()?;
     let releases = http.index(&opts.index_url).with_context(|| {
         format!("cannot read the release index to resolve {sel}; --offline chooses among the toolchains on this machine")
     })?;

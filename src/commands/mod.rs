@@ -103,11 +103,26 @@ impl Global {
             timeout: self.timeout(),
             retry_base: Duration::from_millis(self.retry_base_ms),
             reporter,
+            env: env_snapshot(),
         }
     }
 
     pub fn go(&self) -> Result<gocmd::Go> {
         gocmd::Go::locate(self.go.as_deref(), self.timeout())
+    }
+}
+
+/// The variables the code below consults, read here once.
+pub fn env_snapshot() -> crate::support::env::Env {
+    let path = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    crate::support::env::Env {
+        home: path("HOME"),
+        gomodcache: path("GOMODCACHE"),
+        gopath: path("GOPATH"),
     }
 }
 

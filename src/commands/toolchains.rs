@@ -112,7 +112,7 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
             }
         });
     }
-    let rows = list_local();
+    let rows = list_local(&opts.env);
     output::emit(format, &rows, |s| {
         if opts.offline {
             s.push_str("(offline: local toolchains and qcompat's cache only)\n");

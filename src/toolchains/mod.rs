@@ -57,6 +57,8 @@ pub struct Options<'a> {
     pub retry_base: Duration,
     /// Shown downloads and notes (nothing here prints).
     pub reporter: &'a dyn events::Reporter,
+    /// Where the user's Go installations are (HOME, GOMODCACHE, GOPATH).
+    pub env: crate::support::env::Env,
 }
 
 impl<'a> Options<'a> {
@@ -110,7 +112,7 @@ pub fn resolve_without_download(
     opts: &Options,
 ) -> Result<Vec<(Version, Option<Installed>)>> {
     let sel = parse_selector(selector)?;
-    let local = list_local();
+    let local = list_local(&opts.env);
     Ok(versions_for(&sel, opts)?
         .into_iter()
         .map(|v| {
@@ -130,7 +132,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     // release index is not consulted: choose among the toolchains here.
     if opts.offline || !opts.allows("download") {
         // Local pre-releases count for `next` only (never stable).
-        let local: Vec<Version> = list_local()
+        let local: Vec<Version> = list_local(&opts.env)
             .iter()
             .filter_map(|i| version::parse(&i.version).ok().map(|v| v.version))
             .filter(|v| v.pre.is_empty() || selector::is_prerelease(v))
@@ -162,7 +164,10 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     opts.check_providers()?;
     let mut tried = Vec::new();
     if opts.allows("local") {
-        if let Some(i) = list_local().into_iter().find(|i| i.version == name) {
+        if let Some(i) = list_local(&opts.env)
+            .into_iter()
+            .find(|i| i.version == name)
+        {
             return Ok(i);
         }
         tried.push("local GOROOTs".to_string());

@@ -71,6 +71,7 @@ fn options<'a>(
         shard: None,
         jobs: None,
         toolchains,
+        cancel: toolchains.cancel,
     }
 }
 

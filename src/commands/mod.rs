@@ -104,6 +104,7 @@ impl Global {
             retry_base: Duration::from_millis(self.retry_base_ms),
             reporter,
             env: env_snapshot(),
+            cancel: crate::support::process::Cancel::on_interrupt(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Go release index (`https://go.dev/dl/?mode=json&include=all` or a
 //! mirror) and the HTTP client that reads it and downloads archives.
 
+use crate::support::process::Cancel;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -116,13 +117,15 @@ pub struct Http {
     pub timeout: Duration,
     pub attempts: u32,
     pub backoff: Duration,
+    /// Ctrl-C: no new request, and a download stops.
+    pub cancel: Cancel,
 }
 
 impl Http {
     /// `retry_base`: the first retry's wait (`QCOMPAT_RETRY_BASE_MS`
     /// shortens it for tests and impatient CI); capped at a minute, so a
     /// huge value cannot sleep for ever.
-    pub fn new(timeout: Duration, retry_base: Duration) -> Result<Http> {
+    pub fn new(timeout: Duration, retry_base: Duration, cancel: Cancel) -> Result<Http> {
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)
@@ -134,6 +137,7 @@ impl Http {
             timeout,
             attempts: 4,
             backoff: retry_base.min(Duration::from_secs(60)),
+            cancel,
         })
     }
 
@@ -147,7 +151,7 @@ impl Http {
         let mut delay = self.backoff;
         let mut last = String::new();
         for attempt in 1..=self.attempts {
-            if crate::support::process::interrupted() {
+            if self.cancel.is_cancelled() {
                 bail!("interrupted before GET {url}");
             }
             if attempt > 1 {
@@ -325,12 +329,21 @@ mod tests {
                 );
             }
         });
-        let http = Http::new(Duration::from_secs(10), Duration::from_millis(500)).unwrap();
+        let http = Http::new(
+            Duration::from_secs(10),
+            Duration::from_millis(500),
+            Cancel::detached(),
+        )
+        .unwrap();
         let first = http.index(&url).unwrap();
-        let again = Http::new(Duration::from_secs(10), Duration::from_millis(500))
-            .unwrap()
-            .index(&url)
-            .unwrap();
+        let again = Http::new(
+            Duration::from_secs(10),
+            Duration::from_millis(500),
+            Cancel::detached(),
+        )
+        .unwrap()
+        .index(&url)
+        .unwrap();
         assert_eq!(first, again);
         assert_eq!(first[0].version, "go1.27.3");
         assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);

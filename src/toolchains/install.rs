@@ -83,14 +83,15 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let unpacked = staging.path().join("go");
     std::fs::create_dir(&unpacked)?;
     let f = std::fs::File::open(&archive)?;
-    extract::tar_gz(f, file.size, &unpacked).with_context(|| format!("cannot unpack {url}"))?;
+    extract::tar_gz(f, file.size, &unpacked, opts.cancel)
+        .with_context(|| format!("cannot unpack {url}"))?;
     // Only a whole toolchain is moved in: `toolchains path` resolves
     // whatever sits there.
     is_toolchain(&unpacked, Some(&name)).map_err(|why| {
         anyhow!("{url} does not hold a whole {name} toolchain for this host ({why}): refusing it")
     })?;
     // After Ctrl-C nothing is installed (the staging folder goes with it).
-    if crate::support::process::interrupted() {
+    if opts.cancel.is_cancelled() {
         bail!("interrupted while installing {name}: nothing was installed");
     }
     std::fs::rename(&unpacked, &dest)
@@ -233,7 +234,7 @@ fn download(
             if n == 0 {
                 break;
             }
-            if crate::support::process::interrupted() {
+            if http.cancel.is_cancelled() {
                 return Err(Retry::Fatal(anyhow!("interrupted while downloading {url}")));
             }
             got += n as u64;

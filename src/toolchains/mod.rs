@@ -59,6 +59,8 @@ pub struct Options<'a> {
     pub reporter: &'a dyn events::Reporter,
     /// Where the user's Go installations are (HOME, GOMODCACHE, GOPATH).
     pub env: crate::support::env::Env,
+    /// Stops downloads and unpacking (Ctrl-C): nothing is installed.
+    pub cancel: crate::support::process::Cancel,
 }
 
 impl<'a> Options<'a> {
@@ -67,7 +69,7 @@ impl<'a> Options<'a> {
 
     /// The HTTP client for the index and the archives.
     pub fn http(&self) -> Result<Http> {
-        Http::new(self.timeout, self.retry_base)
+        Http::new(self.timeout, self.retry_base, self.cancel)
     }
 
     /// Refuses providers that do not exist, before anything is looked up.

@@ -205,3 +205,14 @@ type ProbePlatform struct {
 	FirstClass   bool   `json:"first_class"`
 	Broken       bool   `json:"broken,omitempty"`
 }
+
+// Reason returns the text of the first reason with code c, and whether the
+// selection gives one: programs decide on codes, and show the text.
+func (s *Selection) Reason(c ReasonCode) (string, bool) {
+	for i, code := range s.ReasonCodes {
+		if code == c && i < len(s.Reasons) {
+			return s.Reasons[i], true
+		}
+	}
+	return "", false
+}

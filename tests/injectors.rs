@@ -82,6 +82,16 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
 
+/// The text of the selection's reason with this code (reason_codes is
+/// parallel to reasons); "" when none has it.
+fn reason<'a>(sel: &'a Value, code: &str) -> &'a str {
+    let codes = sel["reason_codes"].as_array().expect("reason_codes");
+    codes
+        .iter()
+        .position(|c| c == code)
+        .map_or("", |i| s(&sel["reasons"][i]))
+}
+
 /// Go 1.19 ships runtime precompiled for the host: an unsalted injector never
 /// runs for it (precompiled-std), and when it does run (with -a) its
 /// unconverted file does not compile (runtime-file).
@@ -117,11 +127,7 @@ fn seed_injector_on_go119() {
 
     // Without a live probe, it says which evidence proved the path.
     assert!(
-        r["selection"]["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| s(x).contains("the pins' evidence for this Go minor shows goid's calibrated path passing on linux/amd64 with go1.19.8 (offset 152)")),
+        reason(&r["selection"], "calibrated-proven").contains("the pins' evidence for this Go minor shows goid's calibrated path passing on linux/amd64 with go1.19.8 (offset 152)"),
         "{:#}",
         r["selection"]
     );
@@ -162,11 +168,8 @@ fn seed_injector_on_go119() {
     assert_eq!(sel["injector"]["name"], "seed-go126");
     assert!(sel["live"]["with_a"].is_object(), "{sel:#}");
     assert!(
-        sel["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| s(x).contains("without the injector read g.goid at offset 152")),
+        reason(&sel, "calibrated-proven")
+            .contains("without the injector read g.goid at offset 152"),
         "{sel:#}"
     );
 
@@ -202,11 +205,7 @@ fn seed_injector_on_go119() {
     );
     assert_eq!(off["strategy"], "stack", "{off:#}");
     assert!(
-        off["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| s(x).contains("qcompat_nocalibrate")),
+        reason(&off, "calibrated-not-chosen").contains("qcompat_nocalibrate"),
         "{off:#}"
     );
 
@@ -286,21 +285,14 @@ fn calibrated_from_the_pins_evidence() {
     let v = sel(&go119(), Some(t), None);
     assert_eq!(v["strategy"], "calibrated", "{v:#}");
     assert!(
-        v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| s(x).contains("passing on linux/amd64 with go1.19.8 (offset 152)")),
+        reason(&v, "calibrated-proven")
+            .contains("passing on linux/amd64 with go1.19.8 (offset 152)"),
         "{v:#}"
     );
     let v = sel(&go119(), Some(t), Some("wasm"));
     assert_eq!(v["strategy"], "stack", "{v:#}");
     assert!(
-        v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| s(x).contains("no calibrated path on wasm")),
+        reason(&v, "calibrated-not-chosen").contains("no calibrated path on wasm"),
         "{v:#}"
     );
     write("fail");

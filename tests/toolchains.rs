@@ -823,6 +823,33 @@ fn leftovers_of_killed_installs_are_reclaimed() {
     );
     assert!(root.join("go1.92.6/bin/go").is_file());
 
+    // Under --json the same install says so in JSON lines on stderr (the
+    // note, the download's start and end); stdout keeps its one document.
+    std::fs::remove_file(root.join("go1.92.6/bin/go")).unwrap();
+    let o = tc(&cache, &["install", "1.92.6", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["version"], "go1.92.6", "{doc:#}");
+    let events: Vec<serde_json::Value> = text(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["note", "download-started", "download-ended"],
+        "{events:#?}"
+    );
+    assert!(events[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a whole toolchain"));
+    assert!(events[1]["url"].as_str().unwrap().contains("/go1.92.6."));
+    assert!(events[1]["size"].as_u64().unwrap() > 0, "{events:#?}");
+
     // One that lost src/runtime (half deleted) is not resolved.
     std::fs::remove_dir_all(root.join("go1.92.6/src/runtime")).unwrap();
     let o = tc(&cache, &["path", "1.92.6", "--offline"]);

@@ -243,3 +243,49 @@ func known[T comparable](v T, all ...T) bool {
 	}
 	return false
 }
+
+// ReasonCode names what one of a selection's reasons says was decided
+// (matrix/schema/selection.schema.json, reason_codes).
+type ReasonCode string
+
+// Reason codes.
+const (
+	ReasonNotGC                   ReasonCode = "not-gc"
+	ReasonNoGoidField             ReasonCode = "no-goid-field"
+	ReasonLinknameUnsupported     ReasonCode = "linkname-unsupported"
+	ReasonPinVouches              ReasonCode = "pin-vouches"
+	ReasonPinNote                 ReasonCode = "pin-note"
+	ReasonPinOtherInjector        ReasonCode = "pin-other-injector"
+	ReasonPinUntestedVersion      ReasonCode = "pin-untested-version"
+	ReasonUnsaltedOwnGocache      ReasonCode = "unsalted-own-gocache"
+	ReasonUnsaltedPrecompiledStd  ReasonCode = "unsalted-precompiled-std"
+	ReasonUnverified              ReasonCode = "unverified"
+	ReasonLivePassed              ReasonCode = "live-passed"
+	ReasonLiveConfirmedPin        ReasonCode = "live-confirmed-pin"
+	ReasonLiveContradictsStackPin ReasonCode = "live-contradicts-stack-pin"
+	ReasonLiveFailed              ReasonCode = "live-failed"
+	ReasonLiveContradictsPin      ReasonCode = "live-contradicts-pin"
+	ReasonProgramFailed           ReasonCode = "program-failed"
+	ReasonProgramFailedToStack    ReasonCode = "program-failed-to-stack"
+	ReasonProgramWorks            ReasonCode = "program-works"
+	ReasonProgramNotBuilt         ReasonCode = "program-not-built"
+	ReasonProgramUnproven         ReasonCode = "program-unproven"
+	ReasonProgramNoFallback       ReasonCode = "program-no-fallback"
+	ReasonProgramUnbuildable      ReasonCode = "program-unbuildable"
+	ReasonCalibratedProven        ReasonCode = "calibrated-proven"
+	ReasonCalibratedNotChosen     ReasonCode = "calibrated-not-chosen"
+	ReasonDefaultBuildUndetected  ReasonCode = "default-build-undetected"
+)
+
+// Known reports whether r is one of the codes above.
+func (r ReasonCode) Known() bool {
+	return known(r,
+		ReasonNotGC, ReasonNoGoidField, ReasonLinknameUnsupported, ReasonPinVouches,
+		ReasonPinNote, ReasonPinOtherInjector, ReasonPinUntestedVersion,
+		ReasonUnsaltedOwnGocache, ReasonUnsaltedPrecompiledStd, ReasonUnverified,
+		ReasonLivePassed, ReasonLiveConfirmedPin, ReasonLiveContradictsStackPin,
+		ReasonLiveFailed, ReasonLiveContradictsPin, ReasonProgramFailed,
+		ReasonProgramFailedToStack, ReasonProgramWorks, ReasonProgramNotBuilt,
+		ReasonProgramUnproven, ReasonProgramNoFallback, ReasonProgramUnbuildable,
+		ReasonCalibratedProven, ReasonCalibratedNotChosen, ReasonDefaultBuildUndetected)
+}

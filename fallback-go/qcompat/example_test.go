@@ -30,6 +30,26 @@ func ExampleReport_WriteText() {
 	// true
 }
 
+// Deciding on what a selection says by its reason codes, not its
+// sentences (which may change).
+func ExampleSelection_Reason() {
+	doc := `{"schema": 1, "strategy": "stack",
+	 "reasons": ["the injector \"q\" leaves compile -V=full unchanged: its builds need a GOCACHE of their own"],
+	 "reason_codes": ["unsalted-own-gocache"]}`
+	var s qcompat.Selection
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		panic(err)
+	}
+	if why, ok := s.Reason(qcompat.ReasonUnsaltedOwnGocache); ok {
+		fmt.Println("q needs its own GOCACHE:", why)
+	}
+	_, pinned := s.Reason(qcompat.ReasonPinVouches)
+	fmt.Println(pinned)
+	// Output:
+	// q needs its own GOCACHE: the injector "q" leaves compile -V=full unchanged: its builds need a GOCACHE of their own
+	// false
+}
+
 // q doctor in one call: find or install qcompat, run doctor for the
 // injector q, print the report, and fail when a check failed.
 func ExampleDoctor() {

@@ -12,7 +12,8 @@ import (
 // colour): one line per check with its fix below, the selection, and the
 // advice. Control characters in the document's text are shown escaped
 // (\x1b, \u{202e}), as qcompat shows them on a terminal; newlines and tabs
-// are kept.
+// are kept in the selection's lines, and shown as \n and \t in a check's
+// message and fix and in the advice, which stay on their line.
 func (d *Report) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	for _, c := range d.Checks {
@@ -20,16 +21,16 @@ func (d *Report) WriteText(w io.Writer) error {
 		if tag == "" {
 			tag = fmt.Sprintf("%-4s", c.Status)
 		}
-		fmt.Fprintf(b, "%s %-12s %s\n", tag, safe(string(c.ID)), safe(c.Message))
+		fmt.Fprintf(b, "%s %-12s %s\n", tag, safe(string(c.ID)), inline(c.Message))
 		if c.Fix != nil {
-			fmt.Fprintf(b, "     %-12s fix: %s\n", "", safe(*c.Fix))
+			fmt.Fprintf(b, "     %-12s fix: %s\n", "", inline(*c.Fix))
 		}
 	}
 	if d.Selection != nil {
 		b.WriteString("\n")
 		d.Selection.writeText(b)
 	}
-	fmt.Fprintf(b, "\nadvice: %s\n", safe(d.Advice))
+	fmt.Fprintf(b, "\nadvice: %s\n", inline(d.Advice))
 	return b.Flush()
 }
 
@@ -76,6 +77,12 @@ func (s *Selection) writeText(b *bufio.Writer) {
 	for _, r := range s.Reasons {
 		fmt.Fprintf(b, "  - %s\n", safe(r))
 	}
+	if u := s.Unbuildable; u != nil {
+		fmt.Fprintf(b, "unbuildable %s\n", safe(u.Reason))
+		if u.Fix != "" {
+			fmt.Fprintf(b, "  fix: %s\n", safe(u.Fix))
+		}
+	}
 	if p := s.Program; p != nil {
 		works := "not shown"
 		if p.Works != nil {
@@ -107,6 +114,13 @@ func safe(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// inline is safe for a value that stays on its line: newlines, tabs and
+// CRs are shown as \n, \t and \r too.
+func inline(s string) string {
+	s = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`).Replace(s)
+	return safe(s)
 }
 
 func hidden(r rune) bool {

@@ -35,7 +35,8 @@ func TestWriteTextEscapesControlCharacters(t *testing.T) {
 	if err := d.WriteText(&got); err != nil {
 		t.Fatal(err)
 	}
-	want := "FAIL go           a\\x07b\nc\td\n                  fix: run \\x1b[31mthis\\u{202e}\n\nadvice: \\u{200b}x\n"
+	// A check's message stays on its line, as qcompat doctor prints it.
+	want := "FAIL go           a\\x07b\\nc\\td\n                  fix: run \\x1b[31mthis\\u{202e}\n\nadvice: \\u{200b}x\n"
 	if got.String() != want {
 		t.Fatalf("got %q, want %q", got.String(), want)
 	}

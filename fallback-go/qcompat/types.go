@@ -42,6 +42,9 @@ type Selection struct {
 	// Verified is nil when no live check ran.
 	Verified *bool    `json:"verified"`
 	Reasons  []string `json:"reasons"`
+	// ReasonCodes holds one code per reason, at the same index: what that
+	// reason says was decided. Match these rather than the sentences.
+	ReasonCodes []ReasonCode `json:"reason_codes,omitempty"`
 	// Toolexec is the injector's -toolexec value.
 	Toolexec        string   `json:"toolexec"`
 	Injector        Identity `json:"injector"`
@@ -201,4 +204,15 @@ type ProbePlatform struct {
 	CgoSupported bool   `json:"cgo_supported"`
 	FirstClass   bool   `json:"first_class"`
 	Broken       bool   `json:"broken,omitempty"`
+}
+
+// Reason returns the text of the first reason with code c, and whether the
+// selection gives one: programs decide on codes, and show the text.
+func (s *Selection) Reason(c ReasonCode) (string, bool) {
+	for i, code := range s.ReasonCodes {
+		if code == c && i < len(s.Reasons) {
+			return s.Reasons[i], true
+		}
+	}
+	return "", false
 }

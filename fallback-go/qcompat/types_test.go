@@ -80,6 +80,9 @@ func TestRealOutputsCoverTheVariants(t *testing.T) {
 		if s == nil {
 			continue
 		}
+		if len(s.ReasonCodes) != len(s.Reasons) {
+			t.Errorf("%s: %d reason codes for %d reasons", f, len(s.ReasonCodes), len(s.Reasons))
+		}
 		seen.deep = seen.deep || (s.Live != nil && len(s.Live.Builds) > 0)
 		seen.program = seen.program || (s.Program != nil && s.Live != nil && s.Live.Program != nil)
 		seen.blocked = seen.blocked || (s.Program != nil && s.Program.Blocked != nil)

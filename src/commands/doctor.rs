@@ -30,7 +30,9 @@ pub fn run(a: &Args, g: &Global) -> Result<ExitCode> {
     let pins = super::pins::load(a.pins.clone())?;
     let program = super::program(injector)?;
     let injector = super::injector_request(injector)?;
+    let gocache_set = std::env::var_os("GOCACHE");
     let report = doctor::diagnose(&doctor::Options {
+        gocache_set: gocache_set.as_deref(),
         program: program.as_ref(),
         go_flag: g.go.as_deref(),
         timeout: g.timeout(),

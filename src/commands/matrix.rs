@@ -2,9 +2,10 @@
 //! matrix core, and hand the report to the reporter.
 
 use super::{Global, OutputArgs};
-use crate::matrix::events::Finished;
 use crate::matrix::{self, RunOptions};
+use crate::policy::regressions::{self, Outcome};
 use crate::render::reporter::MatrixReporter;
+use crate::render::toolchains::ToolchainReporter;
 use anyhow::Result;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -58,14 +59,19 @@ pub enum PlanFormat {
     Text,
 }
 
-fn options<'a>(spec: &'a Path, g: &'a Global, offline: bool) -> RunOptions<'a> {
+fn options<'a>(
+    spec: &'a Path,
+    g: &'a Global,
+    toolchains: &'a crate::toolchains::Options<'a>,
+) -> RunOptions<'a> {
     RunOptions {
         spec,
         go_flag: g.go.as_deref(),
         go_timeout: g.timeout(),
         shard: None,
         jobs: None,
-        offline,
+        toolchains,
+        cancel: toolchains.cancel,
     }
 }
 
@@ -86,16 +92,20 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             outputs.check()?;
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
-            let reporter = MatrixReporter::new(&outputs, &pins, g.json);
+            let reporter = MatrixReporter::new(&outputs, g.json);
+            let shown = ToolchainReporter::new(g.json);
+            let toolchains = g.toolchains(offline, None, &shown);
             let finished = matrix::run(
                 RunOptions {
                     shard,
                     jobs: jobs.map(usize::from),
-                    ..options(&spec, g, offline)
+                    ..options(&spec, g, &toolchains)
                 },
                 &reporter,
             )?;
-            reporter.finish(&finished)
+            let verdict = regressions::judge(&finished.report, &pins, finished.interrupted);
+            reporter.finish(&finished.report, &verdict)?;
+            Ok(exit_status(verdict.outcome))
         }
         Cmd::Plan {
             spec,
@@ -106,7 +116,9 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             // The pins must read, as for a run.
             super::pins::load(None)?;
             let spec = spec_or_default(spec);
-            let counts = matrix::plan(&options(&spec, g, offline), shards, &mut |n| {
+            let shown = ToolchainReporter::new(g.json);
+            let toolchains = g.toolchains(offline, None, &shown);
+            let counts = matrix::plan(&options(&spec, g, &toolchains), shards, &mut |n| {
                 crate::errln!("qcompat: {n}")
             })?;
             let format = if g.json { PlanFormat::Json } else { format };
@@ -129,10 +141,19 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
                 .map(|p| Ok((p.display().to_string(), matrix::report::read(p)?)))
                 .collect::<Result<Vec<_>>>()?;
             let merged = matrix::merge::merge(loaded)?;
-            MatrixReporter::new(&outputs, &pins, g.json).finish(&Finished {
-                report: merged,
-                interrupted: false,
-            })
+            let verdict = regressions::judge(&merged, &pins, false);
+            MatrixReporter::new(&outputs, g.json).finish(&merged, &verdict)?;
+            Ok(exit_status(verdict.outcome))
         }
+    }
+}
+
+/// The exit status of a run or merge: 130 interrupted (as a shell reports
+/// SIGINT), 1 a failure or a regression, 0 otherwise.
+fn exit_status(o: Outcome) -> ExitCode {
+    match o {
+        Outcome::Passed => ExitCode::SUCCESS,
+        Outcome::Failed => ExitCode::from(1),
+        Outcome::Interrupted => ExitCode::from(130),
     }
 }

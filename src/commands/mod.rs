@@ -32,6 +32,32 @@ pub struct Global {
     #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub timeout: u64,
+    /// Toolchain providers, in order (default: local,gotoolchain,download)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "QCOMPAT_PROVIDERS",
+        value_delimiter = ','
+    )]
+    pub providers: Vec<String>,
+    /// The Go release index (default: go.dev's)
+    #[arg(
+        long = "go-index",
+        global = true,
+        hide = true,
+        env = "QCOMPAT_GO_INDEX"
+    )]
+    pub go_index: Option<String>,
+    /// The first download retry's wait, in milliseconds (tests, impatient CI)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "QCOMPAT_RETRY_BASE_MS",
+        default_value_t = 500
+    )]
+    pub retry_base_ms: u64,
 }
 
 impl Global {
@@ -49,8 +75,55 @@ impl Global {
         Duration::from_secs(self.timeout)
     }
 
+    /// How toolchains are found and installed, from the flags and the
+    /// variables clap read: the one place that decides it.
+    pub fn toolchains<'a>(
+        &self,
+        offline: bool,
+        index_url: Option<&str>,
+        reporter: &'a dyn crate::toolchains::events::Reporter,
+    ) -> crate::toolchains::Options<'a> {
+        let named: Vec<String> = self
+            .providers
+            .iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let providers = if named.is_empty() {
+            crate::toolchains::Options::DEFAULT_PROVIDERS
+                .map(String::from)
+                .to_vec()
+        } else {
+            named
+        };
+        crate::toolchains::Options {
+            providers,
+            index_url: crate::toolchains::index::url(index_url.or(self.go_index.as_deref())),
+            offline,
+            timeout: self.timeout(),
+            retry_base: Duration::from_millis(self.retry_base_ms),
+            reporter,
+            env: env_snapshot(),
+            cancel: crate::support::process::Cancel::on_interrupt(),
+        }
+    }
+
     pub fn go(&self) -> Result<gocmd::Go> {
         gocmd::Go::locate(self.go.as_deref(), self.timeout())
+    }
+}
+
+/// The variables the code below consults, read here once.
+pub fn env_snapshot() -> crate::support::env::Env {
+    let path = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    crate::support::env::Env {
+        home: path("HOME"),
+        gomodcache: path("GOMODCACHE"),
+        gopath: path("GOPATH"),
     }
 }
 

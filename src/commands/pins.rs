@@ -38,7 +38,13 @@ pub enum Cmd {
 /// The pins a command uses: the flag's file, else $QCOMPAT_PINS, else the
 /// built-in matrix/pins.yaml.
 pub fn load(flag: Option<PathBuf>) -> Result<Pins> {
-    let p = Pins::load(pins::default_path(flag).as_deref())?;
+    // An empty QCOMPAT_PINS means "not set", as for most variables.
+    let path = flag.or_else(|| {
+        std::env::var_os("QCOMPAT_PINS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let p = Pins::load(path.as_deref())?;
     pins::claims::no_future_dates(&p, &today())?;
     Ok(p)
 }

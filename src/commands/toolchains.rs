@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::support::output::{self, Format};
-use crate::toolchains::index::{self, Http};
+use crate::toolchains::index;
 use crate::toolchains::{self, list_local, Options};
 use anyhow::{bail, Result};
 use clap::Subcommand;
@@ -68,7 +68,7 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
         if opts.offline {
             bail!("--remote needs the release index; --offline uses the cache only");
         }
-        let releases = Http::new(opts.timeout)?.index(&opts.index_url)?;
+        let releases = opts.http()?.index(&opts.index_url)?;
         #[derive(Serialize)]
         struct Remote {
             version: String,
@@ -112,7 +112,7 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
             }
         });
     }
-    let rows = list_local();
+    let rows = list_local(&opts.env);
     output::emit(format, &rows, |s| {
         if opts.offline {
             s.push_str("(offline: local toolchains and qcompat's cache only)\n");
@@ -129,8 +129,8 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
 }
 
 pub fn run(a: Args, g: &Global) -> Result<std::process::ExitCode> {
-    let mut opts = Options::new(a.offline, g.timeout());
-    opts.index_url = index::url(a.index_url.as_deref());
+    let reporter = crate::render::toolchains::ToolchainReporter::new(g.json);
+    let opts = g.toolchains(a.offline, a.index_url.as_deref(), &reporter);
     run_cmd(a.cmd, &opts, g)?;
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -145,7 +145,7 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
         Cmd::List { remote } => list(remote, opts, g.format()),
         Cmd::Path { version } => path(&version, opts, g),
         Cmd::Install { version, via } => install(&version, via, opts, g),
-        Cmd::Prune { keep, dry_run } => prune(&keep, dry_run, g),
+        Cmd::Prune { keep, dry_run } => prune(&keep, dry_run, opts, g),
     }
 }
 
@@ -200,8 +200,8 @@ fn install(version: &str, via: Via, opts: &Options, g: &Global) -> Result<()> {
 
 /// `toolchains prune`: the cache's toolchains not kept, its derived areas,
 /// and the work folders of matrix runs that died.
-fn prune(keep: &[String], dry_run: bool, g: &Global) -> Result<()> {
-    let mut gone = toolchains::prune(keep, dry_run)?;
+fn prune(keep: &[String], dry_run: bool, opts: &Options, g: &Global) -> Result<()> {
+    let mut gone = toolchains::prune(keep, dry_run, opts.reporter)?;
     // Work folders of matrix runs that died are the matrix's to know.
     if !dry_run {
         gone.extend(crate::matrix::reclaim_stale_work_dirs());

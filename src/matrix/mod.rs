@@ -31,7 +31,11 @@ pub struct RunOptions<'a> {
     pub go_timeout: Duration,
     pub shard: Option<shard::Shard>,
     pub jobs: Option<usize>,
-    pub offline: bool,
+    /// How toolchain selectors are resolved (providers, index, offline),
+    /// and where downloads are shown.
+    pub toolchains: &'a crate::toolchains::Options<'a>,
+    /// Ctrl-C: the run stops and reports what finished.
+    pub cancel: crate::support::process::Cancel,
 }
 
 /// The commit this qcompat was built from (build.rs).

@@ -60,7 +60,7 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
                 )
             }
         }
-        ToolchainEntry::Selector(s) => crate::toolchains::resolve_many(s, o.offline, o.go_timeout),
+        ToolchainEntry::Selector(s) => crate::toolchains::resolve_with(s, o.toolchains),
     }
 }
 

@@ -274,9 +274,9 @@ impl Journal {
         PathBuf::from(p)
     }
 
-    /// Starts the journal; a journal that cannot be written is a warning, not
-    /// a reason to stop the run.
-    pub fn start(report: &Path, header: &Report) -> Journal {
+    /// Starts the journal; a journal that cannot be written is a warning
+    /// (returned for the reporter to show), not a reason to stop the run.
+    pub fn start(report: &Path, header: &Report) -> (Journal, Option<String>) {
         let path = Journal::path_for(report);
         let file = (|| -> Result<std::fs::File> {
             let mut f = std::fs::File::create(&path)?;
@@ -287,29 +287,35 @@ impl Journal {
             writeln!(f, "{}", serde_json::to_string(&head)?)?;
             Ok(f)
         })();
-        let file = match file {
-            Ok(f) => Some(f),
+        match file {
+            Ok(f) => (
+                Journal {
+                    path,
+                    file: Some(f),
+                },
+                None,
+            ),
             Err(e) => {
-                crate::errln!(
-                    "qcompat: warning: cannot keep the journal {} ({e:#}); results exist only in memory until the end",
+                let warning = format!(
+                    "cannot keep the journal {} ({e:#}); results exist only in memory until the end",
                     path.display()
                 );
-                None
+                (Journal { path, file: None }, Some(warning))
             }
-        };
-        Journal { path, file }
+        }
     }
 
-    pub fn record(&mut self, cell: &Cell) {
-        let Some(f) = &mut self.file else { return };
+    /// Appends the cell; a write that fails stops the journal, and the
+    /// warning is returned for the reporter to show.
+    pub fn record(&mut self, cell: &Cell) -> Option<String> {
+        let f = self.file.as_mut()?;
         let line = serde_json::to_string(cell).unwrap_or_default();
-        if let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush()) {
-            crate::errln!(
-                "qcompat: warning: cannot write the journal {}: {e}",
-                self.path.display()
-            );
-            self.file = None;
-        }
+        let e = writeln!(f, "{line}").and_then(|()| f.flush()).err()?;
+        self.file = None;
+        Some(format!(
+            "cannot write the journal {}: {e}",
+            self.path.display()
+        ))
     }
 
     /// The report is written: the journal is no longer needed.

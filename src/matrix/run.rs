@@ -95,7 +95,7 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
         Ok(p) => p,
         // Interrupted while resolving toolchains (a download) or building
         // injectors: still leave a report that says so.
-        Err(e) if crate::support::process::interrupted() => {
+        Err(e) if o.cancel.is_cancelled() => {
             let mut report = report_head(&loaded, &o, &si, &started, &[]);
             report.notes = vec![format!(
                 "interrupted while preparing the run ({e:#}); no cell was built"
@@ -118,7 +118,7 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
     });
     let (cells, linkname) = pool.execute(reporter);
     reporter.event(Event::Stopped);
-    let interrupted = crate::support::process::interrupted();
+    let interrupted = o.cancel.is_cancelled();
     Ok(Finished {
         report: assemble(head, cells, linkname, planned.len(), interrupted),
         interrupted,
@@ -167,6 +167,8 @@ struct Pool<'a> {
     narrow: Vec<bool>,
     /// Removed (with the go command's leftovers) when the run ends.
     work: tempfile::TempDir,
+    /// Ctrl-C: no new task starts.
+    cancel: crate::support::process::Cancel,
 }
 
 impl<'a> Pool<'a> {
@@ -220,12 +222,13 @@ impl<'a> Pool<'a> {
             jobs,
             tasks,
             work,
+            cancel: o.cancel,
         })
     }
 
-    /// Runs the tasks on `jobs` workers until done or interrupted (Ctrl-C
-    /// and SIGTERM set process::INTERRUPTED: running builds are stopped and
-    /// the run ends with a partial report). Returns the cells that finished,
+    /// Runs the tasks on `jobs` workers until done or cancelled (Ctrl-C and
+    /// SIGTERM: running builds are stopped and the run ends with a partial
+    /// report). Returns the cells that finished,
     /// in planned order, and each toolchain's linkname policy.
     fn execute(self, reporter: &dyn Reporter) -> (Vec<Cell>, Vec<Option<Policy>>) {
         let results: Mutex<Vec<Option<Cell>>> = Mutex::new(vec![None; self.planned.len()]);
@@ -234,7 +237,7 @@ impl<'a> Pool<'a> {
         std::thread::scope(|s| {
             for _ in 0..self.jobs.min(self.tasks.len().max(1)) {
                 s.spawn(|| loop {
-                    if crate::support::process::interrupted() {
+                    if self.cancel.is_cancelled() {
                         break;
                     }
                     let taken = next.fetch_add(1, Ordering::SeqCst);

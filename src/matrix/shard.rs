@@ -113,13 +113,13 @@ fn here_or_missing(
     o: &RunOptions,
     note: &mut dyn FnMut(String),
 ) -> Result<(Vec<ToolchainEntry>, Vec<String>)> {
-    let opts = crate::toolchains::Options::new(o.offline, o.go_timeout);
+    let opts = o.toolchains;
     let mut entries = Vec::new();
     let mut missing = Vec::new();
     for e in &loaded.spec.toolchains {
         match e {
             ToolchainEntry::Selector(s) if s != "local" => {
-                let found = crate::toolchains::resolve_without_download(s, &opts)
+                let found = crate::toolchains::resolve_without_download(s, opts)
                     .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
                 if found.is_empty() {
                     note(format!("{s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells"));

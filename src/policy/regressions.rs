@@ -1,5 +1,7 @@
-//! The regression check of a matrix report against the pins: a failed cell
-//! for a version the pins record as working with the same injector.
+//! What a finished matrix run (or merge) comes to: its regressions against
+//! the pins (a failed cell for a version the pins record as working with the
+//! same injector) and its outcome, which the command turns into an exit
+//! status. Render only shows the verdict.
 
 use crate::matrix::report::Report;
 use crate::policy::pins::{Pins, Strategy};
@@ -52,4 +54,78 @@ pub fn pins_note(report: &Report, pins: &Pins) -> Option<String> {
             pins.source, crate::support::output::shown(&injector.name), injector.sha256
         )
     })
+}
+
+/// How a run (or a merge) ended, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every cell passed or was skipped, and nothing regressed.
+    Passed,
+    /// A cell failed, or one regressed against the pins.
+    Failed,
+    /// The run was interrupted (SIGINT).
+    Interrupted,
+}
+
+/// The verdict on a finished report: what regressed, the note on pins that
+/// cannot say, and the outcome.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub regressions: Vec<String>,
+    pub pins_note: Option<String>,
+    pub outcome: Outcome,
+}
+
+/// Judges a finished report against the pins.
+pub fn judge(report: &Report, pins: &Pins, interrupted: bool) -> Verdict {
+    let regressions = regressions(report, pins);
+    let outcome = if interrupted {
+        Outcome::Interrupted
+    } else if report.failures().next().is_some() || !regressions.is_empty() {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    };
+    Verdict {
+        pins_note: pins_note(report, pins),
+        regressions,
+        outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::pins::update::tests_support::report;
+    use crate::verify::cell::{Status, Verified};
+
+    fn pins() -> Pins {
+        Pins::parse(
+            "schema: 1\npins:\n- go: \">=1.26.0, <1.27.0\"\n  strategy: injected\n  linkname: restricted\n",
+            "pins.yaml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_outcome_follows_failures_regressions_and_interruption() {
+        let pass = report(&[("go1.26.8", "linux/amd64", Status::Pass, Verified::Exec)]);
+        let fail = report(&[(
+            "go1.26.8",
+            "linux/amd64",
+            Status::FailRelocation,
+            Verified::Exec,
+        )]);
+        let v = judge(&pass, &pins(), false);
+        assert_eq!((v.outcome, v.regressions.len()), (Outcome::Passed, 0));
+        let v = judge(&fail, &pins(), false);
+        assert_eq!((v.outcome, v.regressions.len()), (Outcome::Failed, 1));
+        assert!(v.regressions[0].contains("pins record"), "{v:?}");
+        // Interrupted wins over what the cells show.
+        assert_eq!(judge(&fail, &pins(), true).outcome, Outcome::Interrupted);
+        // A failure the pins say nothing of fails the run, without a regression.
+        let other = report(&[("go1.30.1", "linux/amd64", Status::FailBuild, Verified::Exec)]);
+        let v = judge(&other, &pins(), false);
+        assert_eq!((v.outcome, v.regressions.len()), (Outcome::Failed, 0));
+    }
 }

@@ -8,4 +8,5 @@ pub mod pins;
 pub mod plan;
 pub mod progress;
 pub mod reporter;
+pub mod toolchains;
 pub mod verdict;

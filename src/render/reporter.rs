@@ -1,14 +1,13 @@
 //! The matrix reporter: consumes the executor's events and owns what a run
 //! shows and writes: progress lines, the journal, the outputs and the verdict.
 
-use crate::matrix::events::{Event, Finished, Reporter};
+use crate::matrix::events::{Event, Reporter};
 use crate::matrix::report::{self, Journal};
-use crate::policy::pins::Pins;
+use crate::policy::regressions::Verdict;
 use crate::render::progress::Progress;
 use crate::verify::cell::Status;
 use anyhow::Result;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::{Mutex, OnceLock};
 
 /// Where the outputs of a run go.
@@ -41,37 +40,29 @@ impl Outputs {
 /// `matrix merge`).
 pub struct MatrixReporter<'a> {
     outputs: &'a Outputs,
-    pins: &'a Pins,
     json: bool,
     progress: OnceLock<Progress>,
     journal: Mutex<Option<Journal>>,
 }
 
 impl<'a> MatrixReporter<'a> {
-    pub fn new(outputs: &'a Outputs, pins: &'a Pins, json: bool) -> MatrixReporter<'a> {
+    pub fn new(outputs: &'a Outputs, json: bool) -> MatrixReporter<'a> {
         MatrixReporter {
             outputs,
-            pins,
             json,
             progress: OnceLock::new(),
             journal: Mutex::new(None),
         }
     }
 
-    /// Writes the outputs, prints the verdict and picks the exit code; the
-    /// journal, its purpose served, goes once the report is written.
-    pub fn finish(self, f: &Finished) -> Result<ExitCode> {
-        let code = crate::render::verdict::finish(
-            &f.report,
-            self.outputs,
-            self.pins,
-            self.json,
-            f.interrupted,
-        )?;
+    /// Writes the outputs and shows the verdict; the journal, its purpose
+    /// served, goes once the report is written.
+    pub fn finish(self, report: &crate::matrix::report::Report, verdict: &Verdict) -> Result<()> {
+        crate::render::verdict::finish(report, self.outputs, verdict, self.json)?;
         if let Some(j) = self.journal.into_inner().expect("journal lock") {
             j.close();
         }
-        Ok(code)
+        Ok(())
     }
 }
 
@@ -81,7 +72,11 @@ impl Reporter for MatrixReporter<'_> {
             Event::Started { head, cells } => {
                 let _ = self.progress.set(Progress::new(cells));
                 if let Some(p) = &self.outputs.report {
-                    *self.journal.lock().expect("journal lock") = Some(Journal::start(p, head));
+                    let (journal, warning) = Journal::start(p, head);
+                    if let Some(w) = warning {
+                        crate::errln!("qcompat: warning: {w}");
+                    }
+                    *self.journal.lock().expect("journal lock") = Some(journal);
                 }
             }
             Event::CellStarted { index, name } => {
@@ -102,8 +97,9 @@ impl Reporter for MatrixReporter<'_> {
                         &format!("{name}: {}{how} ({:.1}s)", o.status.name(), o.duration_s),
                     );
                 }
-                if let Some(j) = self.journal.lock().expect("journal lock").as_mut() {
-                    j.record(cell);
+                let mut journal = self.journal.lock().expect("journal lock");
+                if let Some(w) = journal.as_mut().and_then(|j| j.record(cell)) {
+                    crate::errln!("qcompat: warning: {w}");
                 }
             }
             Event::CellInterrupted { index, name } => {

@@ -1,25 +1,16 @@
-//! The end of a run (or a merge): write the outputs, say what regressed
-//! against the pins (policy's check), and pick the exit code.
+//! The end of a run (or a merge): write the outputs and show the verdict
+//! policy reached (regressions, notes). The exit status is the command's.
 
 use crate::matrix::report::{self, Cell, Report};
-use crate::policy::pins::Pins;
-use crate::policy::regressions::{pins_note, regressions};
+use crate::policy::regressions::Verdict;
 use crate::render::reporter::Outputs;
 use crate::verify::cell::{Status, Verified};
 use anyhow::Result;
-use std::process::ExitCode;
 
-/// Writes the outputs, prints the verdict, and picks the exit code.
-pub fn finish(
-    report: &Report,
-    outputs: &Outputs,
-    pins: &Pins,
-    json: bool,
-    interrupted: bool,
-) -> Result<ExitCode> {
+/// Writes the outputs and prints the result and the verdict.
+pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, json: bool) -> Result<()> {
     write_outputs(report, outputs)?;
-    let regressions = regressions(report, pins);
-    if let Some(n) = pins_note(report, pins) {
+    if let Some(n) = &verdict.pins_note {
         crate::errln!("qcompat: note: {n}");
     }
     let env: Vec<&Cell> = report.cells.iter().filter(|c| c.environmental()).collect();
@@ -35,7 +26,7 @@ pub fn finish(
         );
     }
     print_result(report, json)?;
-    for r in &regressions {
+    for r in &verdict.regressions {
         crate::errln!("qcompat: regression: {r}");
     }
     // A skip proves nothing: say so, with the first reason, even on exit 0.
@@ -54,13 +45,7 @@ pub fn finish(
                 .unwrap_or(first.outcome.status.name())
         );
     }
-    Ok(if interrupted {
-        ExitCode::from(130)
-    } else if report.failures().next().is_some() || !regressions.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(())
 }
 
 /// Writes the report and its renderings where the outputs ask.

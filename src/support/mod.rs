@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod doc_error;
+pub mod env;
 pub mod fs;
 pub mod lock;
 pub mod output;

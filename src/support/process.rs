@@ -87,6 +87,35 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// A cancellation token: `commands/` hands down the one Ctrl-C and SIGTERM
+/// set ([`Cancel::on_interrupt`]); the code below asks the token it was
+/// given, never the process, so a test cancels its own.
+#[derive(Clone, Copy)]
+pub struct Cancel(&'static AtomicBool);
+
+impl Cancel {
+    /// The token the interrupt handler sets.
+    pub fn on_interrupt() -> Cancel {
+        Cancel(&INTERRUPTED)
+    }
+
+    /// A token of its own, cancelled only by [`Cancel::cancel`] (one small
+    /// allocation kept for the process's life: tokens are made a few times).
+    #[cfg(test)]
+    pub fn detached() -> Cancel {
+        Cancel(Box::leak(Box::new(AtomicBool::new(false))))
+    }
+
+    #[cfg(test)]
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// A pipe reader whose bytes stay readable when it has to be abandoned (a
 /// process outside our group may hold the pipe open for ever).
 fn reader(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, mpsc::Receiver<()>) {

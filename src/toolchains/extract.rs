@@ -58,7 +58,12 @@ impl<R: Read> Read for Tracked<R> {
 /// and the gzip stream with its trailer, with nothing after it (a second
 /// gzip member is refused): a cut archive whose entries happen to be whole
 /// would otherwise unpack to a partial toolchain. Ctrl-C stops it.
-pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> {
+pub fn tar_gz(
+    archive: impl Read,
+    archive_size: u64,
+    dest: &Path,
+    cancel: crate::support::process::Cancel,
+) -> Result<()> {
     let budget = unpack_budget(archive_size);
     let gz = flate2::bufread::GzDecoder::new(std::io::BufReader::new(archive));
     let mut tar = tar::Archive::new(Tracked {
@@ -71,7 +76,7 @@ pub fn tar_gz(archive: impl Read, archive_size: u64, dest: &Path) -> Result<()> 
     let mut unpacked: u64 = 0;
     let mut count: u64 = 0;
     for entry in tar.entries().context("cannot read the archive")? {
-        if crate::support::process::interrupted() {
+        if cancel.is_cancelled() {
             bail!("interrupted while unpacking");
         }
         let mut entry = entry.context("cannot read the archive")?;
@@ -372,6 +377,7 @@ fn safe_relative(p: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::support::process::Cancel;
 
     fn archive(entries: &[(&str, tar::EntryType, &str)]) -> Vec<u8> {
         let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
@@ -401,6 +407,23 @@ mod tests {
         b.into_inner().unwrap().finish().unwrap()
     }
 
+    /// A cancelled token stops the unpacking before its first entry: the
+    /// test cancels its own, no signal sent and no process flag set.
+    #[test]
+    fn a_cancelled_unpack_writes_nothing() {
+        let a = archive(&[("go/VERSION", tar::EntryType::Regular, "go1.99.0\n")]);
+        let d = tempfile::tempdir().unwrap();
+        let cancel = Cancel::detached();
+        cancel.cancel();
+        let e = tar_gz(&a[..], a.len() as u64, d.path(), cancel).unwrap_err();
+        assert!(
+            e.to_string().contains("interrupted while unpacking"),
+            "{e:#}"
+        );
+        assert!(std::fs::read_dir(d.path()).unwrap().next().is_none());
+        assert!(!crate::support::process::interrupted());
+    }
+
     #[test]
     fn unpacks_and_strips_go() {
         let a = archive(&[
@@ -409,7 +432,7 @@ mod tests {
             ("go/bin/gofmt-link", tar::EntryType::Symlink, "go"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        tar_gz(&a[..], a.len() as u64, d.path()).unwrap();
+        tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached()).unwrap();
         assert_eq!(
             std::fs::read_to_string(d.path().join("VERSION")).unwrap(),
             "go1.99.0\n"
@@ -440,7 +463,7 @@ mod tests {
         ] {
             let a = archive(&entries);
             let d = tempfile::tempdir().unwrap();
-            let e = tar_gz(&a[..], a.len() as u64, d.path())
+            let e = tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached())
                 .unwrap_err()
                 .to_string();
             assert!(e.contains(want), "{entries:?}: {e}");
@@ -472,7 +495,7 @@ mod tests {
             .map(|(a, k, b)| (a.as_str(), *k, b.as_str()))
             .collect();
         let a = archive(&refs);
-        let e = tar_gz(&a[..], a.len() as u64, &dest)
+        let e = tar_gz(&a[..], a.len() as u64, &dest, Cancel::detached())
             .unwrap_err()
             .to_string();
         assert!(e.contains("goes through another link"), "{e}");
@@ -486,7 +509,7 @@ mod tests {
             ("go/up/f", tar::EntryType::Regular, "x"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], a.len() as u64, d.path())
+        let e = tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached())
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a folder"), "{e}");
@@ -494,7 +517,7 @@ mod tests {
         // A hard link to something that is not an earlier file.
         let a = archive(&[("go/h", tar::EntryType::Link, "go/missing")]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], a.len() as u64, d.path())
+        let e = tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached())
             .unwrap_err()
             .to_string();
         assert!(e.contains("earlier file"), "{e}");
@@ -505,7 +528,7 @@ mod tests {
             ("go/f", tar::EntryType::Regular, "x"),
         ]);
         let d = tempfile::tempdir().unwrap();
-        let e = tar_gz(&a[..], a.len() as u64, d.path())
+        let e = tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached())
             .unwrap_err()
             .to_string();
         assert!(e.contains("twice"), "{e}");
@@ -539,7 +562,7 @@ mod tests {
         let cut = &whole[..1024];
         let try_ = |a: &[u8]| {
             let d = tempfile::tempdir().unwrap();
-            tar_gz(a, a.len() as u64, d.path()).map_err(|e| e.to_string())
+            tar_gz(a, a.len() as u64, d.path(), Cancel::detached()).map_err(|e| e.to_string())
         };
         try_(&gz(&whole)).unwrap();
         assert!(try_(&gz(cut)).unwrap_err().contains("end-of-archive"));
@@ -570,7 +593,7 @@ mod tests {
         b.append(&h, &b"x"[..]).unwrap();
         let a = b.into_inner().unwrap().finish().unwrap();
         let d = tempfile::tempdir().unwrap();
-        tar_gz(&a[..], a.len() as u64, d.path()).unwrap();
+        tar_gz(&a[..], a.len() as u64, d.path(), Cancel::detached()).unwrap();
         let mode = std::fs::metadata(d.path().join("bin/suid"))
             .unwrap()
             .permissions()

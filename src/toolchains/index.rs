@@ -1,6 +1,7 @@
 //! The Go release index (`https://go.dev/dl/?mode=json&include=all` or a
 //! mirror) and the HTTP client that reads it and downloads archives.
 
+use crate::support::process::Cancel;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -31,15 +32,13 @@ pub struct File {
     pub kind: String,
 }
 
-/// The index URL: `--index-url`, else `$QCOMPAT_GO_INDEX`, else go.dev.
-pub fn url(flag: Option<&str>) -> String {
-    flag.map(str::to_string)
-        .or_else(|| {
-            std::env::var("QCOMPAT_GO_INDEX")
-                .ok()
-                .filter(|s| !s.is_empty())
-        })
-        .unwrap_or_else(|| DEFAULT_INDEX.to_string())
+/// The index URL: the one given (`--index-url`, `$QCOMPAT_GO_INDEX`), else
+/// go.dev's.
+pub fn url(given: Option<&str>) -> String {
+    given
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_INDEX)
+        .to_string()
 }
 
 /// The Go archive arch name for this machine (file names say armv6l, not arm).
@@ -118,28 +117,27 @@ pub struct Http {
     pub timeout: Duration,
     pub attempts: u32,
     pub backoff: Duration,
+    /// Ctrl-C: no new request, and a download stops.
+    pub cancel: Cancel,
 }
 
 impl Http {
-    pub fn new(timeout: Duration) -> Result<Http> {
+    /// `retry_base`: the first retry's wait (`QCOMPAT_RETRY_BASE_MS`
+    /// shortens it for tests and impatient CI); capped at a minute, so a
+    /// huge value cannot sleep for ever.
+    pub fn new(timeout: Duration, retry_base: Duration, cancel: Cancel) -> Result<Http> {
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)
             .user_agent(concat!("qcompat/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("cannot set up the HTTP client")?;
-        // QCOMPAT_RETRY_BASE_MS shortens the backoff (tests, impatient CI).
-        // Capped at a minute: a huge value must not sleep for ever.
-        let base = std::env::var("QCOMPAT_RETRY_BASE_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(500)
-            .min(60_000);
         Ok(Http {
             client,
             timeout,
             attempts: 4,
-            backoff: Duration::from_millis(base),
+            backoff: retry_base.min(Duration::from_secs(60)),
+            cancel,
         })
     }
 
@@ -153,7 +151,7 @@ impl Http {
         let mut delay = self.backoff;
         let mut last = String::new();
         for attempt in 1..=self.attempts {
-            if crate::support::process::interrupted() {
+            if self.cancel.is_cancelled() {
                 bail!("interrupted before GET {url}");
             }
             if attempt > 1 {
@@ -331,12 +329,21 @@ mod tests {
                 );
             }
         });
-        let http = Http::new(Duration::from_secs(10)).unwrap();
+        let http = Http::new(
+            Duration::from_secs(10),
+            Duration::from_millis(500),
+            Cancel::detached(),
+        )
+        .unwrap();
         let first = http.index(&url).unwrap();
-        let again = Http::new(Duration::from_secs(10))
-            .unwrap()
-            .index(&url)
-            .unwrap();
+        let again = Http::new(
+            Duration::from_secs(10),
+            Duration::from_millis(500),
+            Cancel::detached(),
+        )
+        .unwrap()
+        .index(&url)
+        .unwrap();
         assert_eq!(first, again);
         assert_eq!(first[0].version, "go1.27.3");
         assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);

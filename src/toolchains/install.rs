@@ -2,6 +2,7 @@
 //! or from the release index: download, check size and sha256, extract into
 //! a temporary directory, rename into qcompat's cache.
 
+use super::events::{Event, Reporter};
 use super::extract;
 use super::index::{self, Http, Retry};
 use super::local::{goroot_version, is_toolchain};
@@ -53,7 +54,7 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let dest = root.join(&name);
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let _lock = LockFile::acquire(&root.join(format!(".{name}.lock")))?;
-    if let Some(done) = already_installed(&dest, &name)? {
+    if let Some(done) = already_installed(&dest, &name, opts.reporter)? {
         return Ok(done);
     }
     reclaim_staging(&root, &name)?;
@@ -63,7 +64,7 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
             root.display()
         );
     }
-    let http = Http::new(opts.timeout)?;
+    let http = opts.http()?;
     let releases = http.index(&opts.index_url)?;
     let file = host_file(&releases, v, &name, opts)?;
     let url = archive_url(&opts.index_url, &file.filename);
@@ -74,18 +75,23 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
         .with_context(|| format!("cannot create a staging directory in {}", root.display()))?;
     // A fixed name: the index's `filename` never becomes a path.
     let archive = staging.path().join("archive.tar.gz");
-    download(&http, &url, &archive, file.size, &file.sha256)?;
+    let expected = Expected {
+        size: file.size,
+        sha256: &file.sha256,
+    };
+    download(&http, &url, &archive, expected, opts.reporter)?;
     let unpacked = staging.path().join("go");
     std::fs::create_dir(&unpacked)?;
     let f = std::fs::File::open(&archive)?;
-    extract::tar_gz(f, file.size, &unpacked).with_context(|| format!("cannot unpack {url}"))?;
+    extract::tar_gz(f, file.size, &unpacked, opts.cancel)
+        .with_context(|| format!("cannot unpack {url}"))?;
     // Only a whole toolchain is moved in: `toolchains path` resolves
     // whatever sits there.
     is_toolchain(&unpacked, Some(&name)).map_err(|why| {
         anyhow!("{url} does not hold a whole {name} toolchain for this host ({why}): refusing it")
     })?;
     // After Ctrl-C nothing is installed (the staging folder goes with it).
-    if crate::support::process::interrupted() {
+    if opts.cancel.is_cancelled() {
         bail!("interrupted while installing {name}: nothing was installed");
     }
     std::fs::rename(&unpacked, &dest)
@@ -100,7 +106,11 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
 
 /// The toolchain another process installed while we waited for the lock;
 /// what is there but not a whole toolchain is removed.
-fn already_installed(dest: &Path, name: &str) -> Result<Option<Installed>> {
+fn already_installed(
+    dest: &Path,
+    name: &str,
+    reporter: &dyn Reporter,
+) -> Result<Option<Installed>> {
     match is_toolchain(dest, Some(name)) {
         Ok(()) => Ok(Some(Installed {
             version: name.to_string(),
@@ -110,10 +120,10 @@ fn already_installed(dest: &Path, name: &str) -> Result<Option<Installed>> {
         // What an older qcompat's interrupted install or prune left: it
         // would make the rename into `dest` fail with "Directory not empty".
         Err(why) if std::fs::symlink_metadata(dest).is_ok() => {
-            eprintln!(
-                "qcompat: {} is not a whole toolchain ({why}); removing it",
+            reporter.event(Event::Note(&format!(
+                "{} is not a whole toolchain ({why}); removing it",
                 dest.display()
-            );
+            )));
             super::prune::discard(dest)?;
             Ok(None)
         }
@@ -190,26 +200,24 @@ fn archive_url(index_url: &str, filename: &str) -> String {
     format!("{}/{filename}", dir.trim_end_matches('/'))
 }
 
-/// Streams `url` to `dest`, checking size and sha256, with a progress bar on
-/// a terminal. Short bodies and resets are retried.
-fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Result<()> {
-    use std::io::IsTerminal;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(size);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        b.set_message(url.rsplit('/').next().unwrap_or(url).to_string());
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    http.get_with(url, |mut resp| {
-        bar.set_position(0);
+/// What the index says an archive is.
+struct Expected<'a> {
+    size: u64,
+    sha256: &'a str,
+}
+
+/// Streams `url` to `dest`, checking size and sha256, and tells `reporter`
+/// how it goes. Short bodies and resets are retried.
+fn download(
+    http: &Http,
+    url: &str,
+    dest: &Path,
+    expected: Expected,
+    reporter: &dyn Reporter,
+) -> Result<()> {
+    let Expected { size, sha256 } = expected;
+    let done = http.get_with(url, |mut resp| {
+        reporter.event(Event::DownloadStarted { url, size });
         let mut out = std::fs::File::create(dest)
             .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
         let pace = index::Pace::new(http.timeout);
@@ -226,7 +234,7 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
             if n == 0 {
                 break;
             }
-            if crate::support::process::interrupted() {
+            if http.cancel.is_cancelled() {
                 return Err(Retry::Fatal(anyhow!("interrupted while downloading {url}")));
             }
             got += n as u64;
@@ -238,7 +246,10 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n])
                 .map_err(|e| Retry::Fatal(anyhow!("cannot write {}: {e}", dest.display())))?;
-            bar.inc(n as u64);
+            reporter.event(Event::DownloadProgress {
+                url,
+                bytes: n as u64,
+            });
             pace.check(got)?;
         }
         if got != size {
@@ -251,9 +262,9 @@ fn download(http: &Http, url: &str, dest: &Path, size: u64, sha256: &str) -> Res
             )));
         }
         Ok(())
-    })?;
-    bar.finish_and_clear();
-    Ok(())
+    });
+    reporter.event(Event::DownloadEnded { url });
+    done
 }
 
 #[cfg(test)]

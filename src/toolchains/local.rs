@@ -73,8 +73,9 @@ fn glob_dirs(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     v
 }
 
-/// Every toolchain this machine already has.
-pub fn list_local() -> Vec<Installed> {
+/// Every toolchain this machine already has (`env` says where the user's
+/// home and module cache are).
+pub fn list_local(env: &crate::support::env::Env) -> Vec<Installed> {
     let mut out = Vec::new();
     if let Some(go) = crate::go::gocmd::resolve(Path::new("go")) {
         let real = go.canonicalize().unwrap_or(go);
@@ -82,8 +83,7 @@ pub fn list_local() -> Vec<Installed> {
             push(&mut out, root.to_path_buf(), "path");
         }
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    if let Some(h) = &home {
+    if let Some(h) = &env.home {
         for d in glob_dirs(&h.join("sdk"), "go") {
             push(&mut out, d, "sdk");
         }
@@ -94,11 +94,7 @@ pub fn list_local() -> Vec<Installed> {
     for d in glob_dirs(Path::new("/usr/local"), "go") {
         push(&mut out, d, "system");
     }
-    let modcache = std::env::var_os("GOMODCACHE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("GOPATH").map(|p| PathBuf::from(p).join("pkg/mod")))
-        .or_else(|| home.as_ref().map(|h| h.join("go/pkg/mod")));
-    if let Some(m) = modcache {
+    if let Some(m) = env.modcache() {
         let suffix = format!(".{}-{}", index::host_os(), index::host_arch());
         for d in glob_dirs(&m.join("golang.org"), "toolchain@v0.0.1-go") {
             if d.to_string_lossy().ends_with(&suffix) {

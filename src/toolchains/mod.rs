@@ -9,6 +9,7 @@
 //! 3. `download`: the release index, the archive for this host, size and
 //!    sha256 checked, unpacked into qcompat's cache atomically.
 
+pub mod events;
 pub mod extract;
 pub mod index;
 pub mod install;
@@ -46,27 +47,29 @@ impl Installed {
 }
 
 /// How to reach toolchains: which providers, which index, offline or not.
-#[derive(Debug, Clone)]
-pub struct Options {
+#[derive(Clone)]
+pub struct Options<'a> {
     pub providers: Vec<String>,
     pub index_url: String,
     pub offline: bool,
     pub timeout: Duration,
+    /// The first retry's wait of a download (doubling after each).
+    pub retry_base: Duration,
+    /// Shown downloads and notes (nothing here prints).
+    pub reporter: &'a dyn events::Reporter,
+    /// Where the user's Go installations are (HOME, GOMODCACHE, GOPATH).
+    pub env: crate::support::env::Env,
+    /// Stops downloads and unpacking (Ctrl-C): nothing is installed.
+    pub cancel: crate::support::process::Cancel,
 }
 
-impl Options {
-    pub fn new(offline: bool, timeout: Duration) -> Options {
-        let providers = std::env::var("QCOMPAT_PROVIDERS")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.split(',').map(|p| p.trim().to_string()).collect())
-            .unwrap_or_else(|| vec!["local".into(), "gotoolchain".into(), "download".into()]);
-        Options {
-            providers,
-            index_url: index::url(None),
-            offline,
-            timeout,
-        }
+impl<'a> Options<'a> {
+    /// The providers tried when none are named, in this order.
+    pub const DEFAULT_PROVIDERS: [&'static str; 3] = ["local", "gotoolchain", "download"];
+
+    /// The HTTP client for the index and the archives.
+    pub fn http(&self) -> Result<Http> {
+        Http::new(self.timeout, self.retry_base, self.cancel)
     }
 
     /// Refuses providers that do not exist, before anything is looked up.
@@ -96,11 +99,6 @@ pub fn cache_root() -> Result<PathBuf> {
     crate::support::cache::Area::Toolchains.dir()
 }
 
-/// Resolves a selector to go binaries (for matrix specs).
-pub fn resolve_many(selector: &str, offline: bool, timeout: Duration) -> Result<Vec<PathBuf>> {
-    resolve_with(selector, &Options::new(offline, timeout))
-}
-
 /// The go binaries a selector names, found or installed with `opts`.
 pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
     opts.check_providers()?;
@@ -116,7 +114,7 @@ pub fn resolve_without_download(
     opts: &Options,
 ) -> Result<Vec<(Version, Option<Installed>)>> {
     let sel = parse_selector(selector)?;
-    let local = list_local();
+    let local = list_local(&opts.env);
     Ok(versions_for(&sel, opts)?
         .into_iter()
         .map(|v| {
@@ -136,7 +134,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     // release index is not consulted: choose among the toolchains here.
     if opts.offline || !opts.allows("download") {
         // Local pre-releases count for `next` only (never stable).
-        let local: Vec<Version> = list_local()
+        let local: Vec<Version> = list_local(&opts.env)
             .iter()
             .filter_map(|i| version::parse(&i.version).ok().map(|v| v.version))
             .filter(|v| v.pre.is_empty() || selector::is_prerelease(v))
@@ -155,7 +153,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
             "without the download provider ($QCOMPAT_PROVIDERS) only toolchains already on this machine count"
         });
     }
-    let http = Http::new(opts.timeout)?;
+    let http = opts.http()?;
     let releases = http.index(&opts.index_url).with_context(|| {
         format!("cannot read the release index to resolve {sel}; --offline chooses among the toolchains on this machine")
     })?;
@@ -168,7 +166,10 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     opts.check_providers()?;
     let mut tried = Vec::new();
     if opts.allows("local") {
-        if let Some(i) = list_local().into_iter().find(|i| i.version == name) {
+        if let Some(i) = list_local(&opts.env)
+            .into_iter()
+            .find(|i| i.version == name)
+        {
             return Ok(i);
         }
         tried.push("local GOROOTs".to_string());

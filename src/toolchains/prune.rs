@@ -2,6 +2,7 @@
 //! matrix's kept binaries and private GOCACHEs.
 
 use super::cache_root;
+use super::events::{Event, Reporter};
 use crate::support::cache::{self, Area};
 use crate::support::lock::LockFile;
 use anyhow::{Context, Result};
@@ -74,14 +75,14 @@ fn remove(p: &Path) -> Result<()> {
 /// private GOCACHEs (rebuilt on the next run). While another process uses
 /// the cache (a matrix run, a live check), its derived areas and installed
 /// toolchains are left alone. Returns what it removed.
-pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
+pub fn prune(keep: &[String], dry_run: bool, reporter: &dyn Reporter) -> Result<Vec<PathBuf>> {
     let cache = cache::root()?;
     let unused = cache::lock_unused()?;
     if unused.is_none() {
-        crate::errln!(
-            "qcompat: another qcompat (a matrix run, a live check) is using {}: its build areas and installed toolchains are left alone; prune again once it ends",
+        reporter.event(Event::Note(&format!(
+            "another qcompat (a matrix run, a live check) is using {}: its build areas and installed toolchains are left alone; prune again once it ends",
             cache.display()
-        );
+        )));
     }
     // What a killed prune or install left in the cache root.
     let mut doomed: Vec<PathBuf> = read_sorted(&cache)
@@ -93,7 +94,10 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
         .collect();
     // One lock per version, taken once: several leftovers of one version
     // must not make prune wait for itself.
-    let mut locks: HashMap<String, Option<LockFile>> = HashMap::new();
+    let mut locks = Locks {
+        held: HashMap::new(),
+        reporter,
+    };
     let root = cache_root()?;
     let busy = unused.is_none();
     doomed.extend(toolchain_entries(&root, keep, busy, dry_run, &mut locks)?);
@@ -109,7 +113,7 @@ pub fn prune(keep: &[String], dry_run: bool) -> Result<Vec<PathBuf>> {
     if !dry_run {
         remove_all(&doomed, &root)?;
     }
-    for held in locks.into_values().flatten() {
+    for held in locks.held.into_values().flatten() {
         if dry_run {
             held.release_keeping_file();
         }
@@ -126,7 +130,7 @@ fn toolchain_entries(
     keep: &[String],
     busy: bool,
     dry_run: bool,
-    locks: &mut HashMap<String, Option<LockFile>>,
+    locks: &mut Locks,
 ) -> Result<Vec<PathBuf>> {
     let mut doomed = Vec::new();
     for path in read_sorted(root) {
@@ -187,13 +191,15 @@ fn remove_all(doomed: &[PathBuf], root: &Path) -> Result<()> {
 /// Takes `version`'s install lock unless this prune already tried; false
 /// when an install holds it (said once). A dry run creates no lock file:
 /// where there is none, no install is under way.
-fn lock(
-    locks: &mut HashMap<String, Option<LockFile>>,
-    root: &Path,
-    version: &str,
-    dry_run: bool,
-) -> Result<bool> {
-    if let Some(held) = locks.get(version) {
+/// The versions' locks prune took (None: another qcompat holds it), and
+/// where to say so.
+struct Locks<'a> {
+    held: HashMap<String, Option<LockFile>>,
+    reporter: &'a dyn Reporter,
+}
+
+fn lock(locks: &mut Locks, root: &Path, version: &str, dry_run: bool) -> Result<bool> {
+    if let Some(held) = locks.held.get(version) {
         return Ok(held.is_some());
     }
     let path = root.join(format!(".{version}.lock"));
@@ -202,10 +208,12 @@ fn lock(
     }
     let held = LockFile::try_acquire(&path)?;
     if held.is_none() {
-        crate::errln!("qcompat: {version} is being installed by another qcompat; left alone");
+        locks.reporter.event(Event::Note(&format!(
+            "{version} is being installed by another qcompat; left alone"
+        )));
     }
     let ok = held.is_some();
-    locks.insert(version.to_string(), held);
+    locks.held.insert(version.to_string(), held);
     Ok(ok)
 }
 

@@ -275,9 +275,9 @@ pub(super) fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
 /// pins are compiled in, so `pins update` needs a file of one's own.
 const PINS_OUTSIDE: &str = " (outside qcompat's repository, keep your own pins file and pass it with --pins or $QCOMPAT_PINS)";
 
-pub(super) fn gocache_check(gocache: &str) -> Check {
+pub(super) fn gocache_check(gocache: &str, set: Option<&std::ffi::OsStr>) -> Check {
     // The go command reports a relative GOCACHE as "off": say why.
-    if let Some(set) = std::env::var_os("GOCACHE").filter(|v| !v.is_empty()) {
+    if let Some(set) = set.filter(|v| !v.is_empty()) {
         if gocache == "off" && set != "off" && !Path::new(&set).is_absolute() {
             return check(
                 "gocache",
@@ -311,5 +311,28 @@ pub(super) fn gocache_check(gocache: &str) -> Check {
             format!("cannot write in GOCACHE {gocache}: {e}"),
             Some("fix its permissions or set GOCACHE to a writable directory".into()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    /// GOCACHE as set is given, not read: a relative one the go command
+    /// reports as "off" is named; an unset one is not guessed at.
+    #[test]
+    fn a_relative_gocache_is_named_from_what_was_given() {
+        let c = gocache_check("off", Some(OsStr::new("rel/cache")));
+        assert_eq!(c.status, Level::Fail);
+        assert!(
+            c.message
+                .contains("GOCACHE=rel/cache is not an absolute path"),
+            "{}",
+            c.message
+        );
+        let c = gocache_check("off", None);
+        assert_eq!(c.status, Level::Fail);
+        assert!(!c.message.contains("absolute"), "{}", c.message);
     }
 }

@@ -78,6 +78,9 @@ pub struct Options<'a> {
     pub pins: &'a Pins,
     /// The user's program (`--program`).
     pub program: Option<&'a crate::verify::program::Program>,
+    /// GOCACHE as the user's environment sets it (the go command reports a
+    /// relative one as `off`: the check says why).
+    pub gocache_set: Option<&'a std::ffi::OsStr>,
 }
 
 /// Runs doctor's checks, in the order they are shown; a check that makes the
@@ -204,7 +207,7 @@ fn environment_checks(
             ),
         ));
     }
-    checks.push(gocache_check(&tc.env.gocache));
+    checks.push(gocache_check(&tc.env.gocache, o.gocache_set));
     refused
 }
 

@@ -17,7 +17,7 @@ use crate::go::linkname::Policy;
 use anyhow::{bail, Context, Result};
 use semver::Version;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The pins shipped with this qcompat (the repository's matrix/pins.yaml).
 pub const BUILTIN: &str = include_str!("../../../matrix/pins.yaml");
@@ -268,17 +268,6 @@ fn quote_dates(yaml: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The 1-based line where `needle` first appears (0 when it does not).
-/// Where pins are read from: `--pins`, else `$QCOMPAT_PINS`, else built in.
-pub fn default_path(flag: Option<PathBuf>) -> Option<PathBuf> {
-    // An empty QCOMPAT_PINS means "not set", as for most variables.
-    flag.or_else(|| {
-        std::env::var_os("QCOMPAT_PINS")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    })
 }
 
 #[cfg(test)]

@@ -299,12 +299,12 @@ fn empty_evidence(today: &str) -> Evidence {
 }
 
 #[cfg(test)]
-mod tests_support {
+pub(crate) mod tests_support {
     use super::*;
     use crate::matrix::report::{Cell, SCHEMA};
     use crate::verify::cell::{Outcome, Status, Verified};
 
-    pub(super) fn report(cells: &[(&str, &str, Status, Verified)]) -> Report {
+    pub(crate) fn report(cells: &[(&str, &str, Status, Verified)]) -> Report {
         Report {
             schema: SCHEMA,
             complete: true,

@@ -3,7 +3,7 @@
 
 use super::default_build::{calibrated, default_build};
 use super::verdict::program_verdict;
-use super::{Coverage, Facts, Mode, Selection};
+use super::{Coverage, Facts, Mode, ReasonCode, Selection};
 use crate::go::linkname::Policy;
 use crate::go::version::Compiler;
 use crate::policy::pins::Strategy;
@@ -27,6 +27,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         pin: None,
         verified: None,
         reasons: vec![],
+        reason_codes: vec![],
         toolexec: f.injector.command.clone(),
         injector: f.injector.id.clone(),
         needs_own_gocache: false,
@@ -109,7 +110,9 @@ fn decide_strategy(
         .is_some_and(|p| p.for_this_injector && p.untested.is_none());
     apply_pin(f, &mut s);
     if f.pin.is_none() && f.expected == Policy::Unsupported {
-        s.reasons.push(format!(
+        s.reason(
+            ReasonCode::LinknameUnsupported,
+            format!(
             "{} predates the single-argument //go:linkname (Go 1.13): the runtime cannot export GoroutineID",
             f.go_name
         ));
@@ -132,21 +135,27 @@ fn decide_strategy(
 
 /// Stack, when the toolchain is not gc or its runtime has no g.goid.
 fn ruled_out(f: &Facts) -> Option<Selection> {
-    let why = if f.compiler != Compiler::Gc {
-        format!(
-            "{} is not the gc toolchain: the injector only works with gc's compiler",
-            f.compiler
+    let (code, why) = if f.compiler != Compiler::Gc {
+        (
+            ReasonCode::NotGc,
+            format!(
+                "{} is not the gc toolchain: the injector only works with gc's compiler",
+                f.compiler
+            ),
         )
     } else if !f.goid_field {
-        format!(
-            "the runtime has no g.goid field ({}): nothing to inject",
-            f.layout_problem.as_deref().unwrap_or("unknown layout")
+        (
+            ReasonCode::NoGoidField,
+            format!(
+                "the runtime has no g.goid field ({}): nothing to inject",
+                f.layout_problem.as_deref().unwrap_or("unknown layout")
+            ),
         )
     } else {
         return None;
     };
     let mut s = selection(f, Strategy::Stack);
-    s.reasons.push(why);
+    s.reason(code, why);
     Some(s)
 }
 
@@ -158,27 +167,38 @@ fn apply_pin(f: &Facts, s: &mut Selection) {
     let range = crate::support::output::shown(&p.range);
     s.pin = Some(p.range.clone());
     if !p.for_this_injector {
-        s.reasons.push(format!(
-            "{name} matches pin {range} in {}, but it does not vouch for {}: {}",
-            f.pins_source,
-            f.injector.describe,
-            p.why_not_for
-                .as_deref()
-                .unwrap_or("its evidence comes from another injector")
-        ));
+        s.reason(
+            ReasonCode::PinOtherInjector,
+            format!(
+                "{name} matches pin {range} in {}, but it does not vouch for {}: {}",
+                f.pins_source,
+                f.injector.describe,
+                p.why_not_for
+                    .as_deref()
+                    .unwrap_or("its evidence comes from another injector")
+            ),
+        );
     } else if let Some(untested) = &p.untested {
-        s.reasons.push(format!(
-            "{name} matches pin {range} in {}, but {untested}: the pin does not vouch for it",
-            f.pins_source,
-        ));
+        s.reason(
+            ReasonCode::PinUntestedVersion,
+            format!(
+                "{name} matches pin {range} in {}, but {untested}: the pin does not vouch for it",
+                f.pins_source,
+            ),
+        );
     } else {
         s.strategy = p.strategy;
         s.pinned = true;
-        s.reasons.push(format!(
-            "{name} matches pin {range} in {}: {}{}",
-            f.pins_source, p.strategy, p.evidence
-        ));
-        s.reasons.extend(p.note.clone());
+        s.reason(
+            ReasonCode::PinVouches,
+            format!(
+                "{name} matches pin {range} in {}: {}{}",
+                f.pins_source, p.strategy, p.evidence
+            ),
+        );
+        if let Some(note) = &p.note {
+            s.reason(ReasonCode::PinNote, note.clone());
+        }
     }
 }
 
@@ -190,15 +210,15 @@ fn unsalted(f: &Facts, s: &mut Selection) {
         return;
     }
     s.needs_own_gocache = true;
-    let why = if inj.precompiled_host_std {
-        format!(" and {} links its precompiled runtime for this host, so the injector never runs for runtime (precompiled-std): pass -a, or use an injector that alters -V=full", f.go_name)
+    let (code, why) = if inj.precompiled_host_std {
+        (ReasonCode::UnsaltedPrecompiledStd, format!(" and {} links its precompiled runtime for this host, so the injector never runs for runtime (precompiled-std): pass -a, or use an injector that alters -V=full", f.go_name))
     } else {
-        ": its builds need a GOCACHE of their own, or a plain runtime.a from the shared cache is linked (shared-cache)".to_string()
+        (ReasonCode::UnsaltedOwnGocache, ": its builds need a GOCACHE of their own, or a plain runtime.a from the shared cache is linked (shared-cache)".to_string())
     };
-    s.reasons.push(format!(
-        "{} leaves `compile -V=full` unchanged{why}",
-        inj.describe
-    ));
+    s.reason(
+        code,
+        format!("{} leaves `compile -V=full` unchanged{why}", inj.describe),
+    );
 }
 
 /// No live check: the pin when it applies, stack otherwise.
@@ -214,10 +234,13 @@ fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
         } else {
             format!("nothing has verified {} with {}", inj.describe, f.go_name)
         };
-        s.reasons.push(format!(
-            "{untested} and {}: {TO_STACK} (a live check would build through the injector)",
-            f.offline_why
-        ));
+        s.reason(
+            ReasonCode::Unverified,
+            format!(
+                "{untested} and {}: {TO_STACK} (a live check would build through the injector)",
+                f.offline_why
+            ),
+        );
     }
 }
 
@@ -230,27 +253,33 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
     if passed {
         if !pin_applies {
             s.strategy = Strategy::Injected;
-            s.reasons.push(format!(
-                "{}a live build through {} linked and returned the right IDs{}",
-                if f.pin.is_none() {
-                    format!("no pin covers {}; ", f.go_name)
-                } else {
-                    String::new()
-                },
-                inj.describe,
-                live.kinds_checked()
-            ));
+            s.reason(
+                ReasonCode::LivePassed,
+                format!(
+                    "{}a live build through {} linked and returned the right IDs{}",
+                    if f.pin.is_none() {
+                        format!("no pin covers {}; ", f.go_name)
+                    } else {
+                        String::new()
+                    },
+                    inj.describe,
+                    live.kinds_checked()
+                ),
+            );
         } else if s.strategy == Strategy::Stack {
-            s.reasons.push(format!(
+            s.reason(ReasonCode::LiveContradictsStackPin, format!(
                 "the live check passed{}, which contradicts the pin's stack strategy: the pin is kept; update the pins after a matrix run",
                 live.kinds_checked()
             ));
         } else {
-            s.reasons.push(format!(
-                "a live build through {} confirmed the pin{}",
-                inj.describe,
-                live.kinds_checked()
-            ));
+            s.reason(
+                ReasonCode::LiveConfirmedPin,
+                format!(
+                    "a live build through {} confirmed the pin{}",
+                    inj.describe,
+                    live.kinds_checked()
+                ),
+            );
         }
     } else {
         let mut why = format!(
@@ -263,10 +292,12 @@ fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
             why.push_str(&format!(". {}. Fix: {}", d.explanation, d.fix));
         }
         if s.pinned && s.strategy == Strategy::Injected {
-            s.reasons
-                .push(format!("{why}; this contradicts the pin, {TO_STACK}"));
+            s.reason(
+                ReasonCode::LiveContradictsPin,
+                format!("{why}; this contradicts the pin, {TO_STACK}"),
+            );
         } else {
-            s.reasons.push(format!("{why}; {TO_STACK}"));
+            s.reason(ReasonCode::LiveFailed, format!("{why}; {TO_STACK}"));
         }
         s.strategy = Strategy::Stack;
     }

@@ -3,7 +3,7 @@
 //! says stack.
 
 use super::facts::{CALIBRATED_GOARCH, NOCALIBRATE_TAG};
-use super::{Facts, Selection};
+use super::{Facts, ReasonCode, Selection};
 use crate::go::version::Compiler;
 use crate::policy::pins::{CalibratedEvidence, Strategy};
 use crate::verify::probeprog::{DefaultBuild, DETECTED_VAR};
@@ -33,7 +33,10 @@ pub(super) fn calibrated(f: &Facts, s: &mut Selection) {
         None
     };
     if let Some(w) = why_not {
-        s.reasons.push(format!("calibrated: not chosen: {w}"));
+        s.reason(
+            ReasonCode::CalibratedNotChosen,
+            format!("calibrated: not chosen: {w}"),
+        );
         return;
     }
     let then = "goid's default build (no qcompat tag, no injector) reads g.goid directly, checked against runtime.Stack at first use; -tags=qcompat_stack or -tags=qcompat_nocalibrate would turn it off";
@@ -47,39 +50,49 @@ pub(super) fn calibrated(f: &Facts, s: &mut Selection) {
         };
         if c.result == CalibratedResult::Pass {
             s.strategy = Strategy::Calibrated;
-            s.reasons.push(format!(
+            s.reason(ReasonCode::CalibratedProven, format!(
                 "calibrated: {which} read g.goid at offset {} and it matched runtime.Stack in main and 8 goroutines on {platform}: {then}",
                 c.offset
             ));
         } else {
-            s.reasons.push(format!(
-                "calibrated: not chosen: {which} found goid's calibrated path {} on {platform}",
-                match c.result {
-                    CalibratedResult::Fail => "failing",
-                    _ => "unsupported",
-                }
-            ));
+            s.reason(
+                ReasonCode::CalibratedNotChosen,
+                format!(
+                    "calibrated: not chosen: {which} found goid's calibrated path {} on {platform}",
+                    match c.result {
+                        CalibratedResult::Fail => "failing",
+                        _ => "unsupported",
+                    }
+                ),
+            );
         }
         return;
     }
+    from_pins(f, s, &platform, then);
+}
+
+/// No live result for this platform: what the pins' evidence for this Go
+/// minor says of the calibrated path.
+fn from_pins(f: &Facts, s: &mut Selection, platform: &str, then: &str) {
+    use crate::verify::probeprog::CalibratedResult;
     match &f.calibrated_pin {
         CalibratedEvidence::Pass { toolchains, offsets } => {
             s.strategy = Strategy::Calibrated;
             let offsets: Vec<String> = offsets.iter().map(u64::to_string).collect();
-            s.reasons.push(format!(
+            s.reason(ReasonCode::CalibratedProven, format!(
                 "calibrated: the pins' evidence for this Go minor shows goid's calibrated path passing on {platform} with {} (offset {}): {then}",
                 toolchains.join(", "),
                 offsets.join(", ")
             ));
         }
-        CalibratedEvidence::NotProven { toolchain, result } => s.reasons.push(format!(
+        CalibratedEvidence::NotProven { toolchain, result } => s.reason(ReasonCode::CalibratedNotChosen, format!(
             "calibrated: not chosen: the pins' evidence records goid's calibrated path as {} on {platform} with {toolchain}",
             match result {
                 CalibratedResult::Fail => "failing",
                 _ => "unsupported",
             }
         )),
-        CalibratedEvidence::None => s.reasons.push(format!(
+        CalibratedEvidence::None => s.reason(ReasonCode::CalibratedNotChosen, format!(
             "calibrated: not chosen: nothing has proven goid's calibrated path for {} on {platform} ({}, and the pins record no calibrated result for it)",
             f.go_name,
             if s.live.is_some() {
@@ -105,7 +118,7 @@ pub(super) fn default_build(s: &mut Selection) {
         s.default_build = seen;
     }
     if s.default_build == Some(DefaultBuild::Undetected) && s.strategy == Strategy::Injected {
-        s.reasons.push(format!(
+        s.reason(ReasonCode::DefaultBuildUndetected, format!(
             "default build: the injector is not detected: fallback-go's goid without tags detects an injector by runtime.{DETECTED_VAR}, which {} does not define, so it takes its own calibrated or stack path; build with -tags=qcompat_injected (as this selection says), or have the injector define that variable (qcompat book, fallback-go: \"How the default build detects an injector\")",
             s.toolexec
         ));

@@ -9,10 +9,12 @@ mod decide;
 mod default_build;
 mod facts;
 mod goflags;
+mod reason;
 mod verdict;
 
 pub use decide::decide;
 pub use facts::Facts;
+pub use reason::ReasonCode;
 
 use crate::inject::injector::Injector;
 use crate::policy::pins::{Pins, Strategy};
@@ -47,6 +49,8 @@ pub struct Selection {
     /// null: no live check ran; true/false: its result.
     pub verified: Option<bool>,
     pub reasons: Vec<String>,
+    /// One code per reason, at the same index: what it says was decided.
+    pub reason_codes: Vec<ReasonCode>,
     /// The injector the selection is for (its -toolexec value).
     pub toolexec: String,
     /// The injector's identity (`builtin`, or a name and sha256).
@@ -360,6 +364,7 @@ mod tests {
             );
             assert_eq!(s.toolexec_required, strategy == Injected, "row {i}");
             assert!(!s.reasons.is_empty(), "row {i}");
+            assert_eq!(s.reasons.len(), s.reason_codes.len(), "row {i}");
         }
     }
 
@@ -372,18 +377,18 @@ mod tests {
         );
         assert!(s.needs_own_gocache);
         assert!(
-            s.reasons.iter().any(|r| r.contains("shared-cache")),
+            s.has_reason(ReasonCode::UnsaltedOwnGocache),
             "{:?}",
             s.reasons
         );
         let s = run(&facts(19, None, false, Some(false)), Mode::Offline, None);
         assert!(
-            s.reasons.iter().any(|r| r.contains("pass -a")),
+            s.has_reason(ReasonCode::UnsaltedPrecompiledStd),
             "{:?}",
             s.reasons
         );
         assert!(
-            !s.reasons.iter().any(|r| r.contains("GOCACHE of their own")),
+            !s.has_reason(ReasonCode::UnsaltedOwnGocache),
             "{:?}",
             s.reasons
         );
@@ -413,10 +418,8 @@ mod tests {
         let mut f = facts(19, Some((Strategy::Injected, false)), false, Some(false));
         let s = run(&f, Mode::Offline, None);
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
-        assert!(s
-            .reasons
-            .iter()
-            .any(|r| r.contains("nothing has proven goid's calibrated path")));
+        let why = s.reason_text(ReasonCode::CalibratedNotChosen).unwrap();
+        assert!(why.contains("nothing has proven goid's calibrated path"));
         f.calibrated_pin = proven.clone();
         let s = run(&f, Mode::Offline, None);
         assert_eq!(
@@ -467,12 +470,8 @@ mod tests {
         for (i, g) in [off, wasm, pulls, failed].iter().enumerate() {
             let s = run(g, Mode::Offline, None);
             assert_eq!(s.strategy, Strategy::Stack, "case {i}: {:?}", s.reasons);
-            assert!(
-                s.reasons
-                    .iter()
-                    .any(|r| r.starts_with("calibrated: not chosen")),
-                "case {i}"
-            );
+            assert!(s.has_reason(ReasonCode::CalibratedNotChosen), "case {i}");
+            assert!(!s.has_reason(ReasonCode::CalibratedProven), "case {i}");
         }
         // Live: the plain probe's result decides over the pins.
         f.calibrated_pin = CalibratedEvidence::None;
@@ -482,10 +481,8 @@ mod tests {
             Some(live_calibrated(Status::FailRelocation, "pass")),
         );
         assert_eq!(s.strategy, Strategy::Calibrated, "{:?}", s.reasons);
-        assert!(s
-            .reasons
-            .iter()
-            .any(|r| r.contains("without the injector read g.goid at offset 152")));
+        let why = s.reason_text(ReasonCode::CalibratedProven).unwrap();
+        assert!(why.contains("without the injector read g.goid at offset 152"));
         f.calibrated_pin = proven;
         let s = run(
             &f,
@@ -537,10 +534,12 @@ mod tests {
         f.compiler = Compiler::Gccgo;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
+        assert_eq!(s.reason_codes[0], ReasonCode::NotGc);
         let mut f = facts(12, None, true, Some(true));
         f.expected = Policy::Unsupported;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
+        assert_eq!(s.reason_codes[0], ReasonCode::LinknameUnsupported);
         assert!(s.reasons[0].contains("predates"));
     }
 
@@ -553,6 +552,7 @@ mod tests {
             (s.strategy, s.pinned, s.coverage),
             (Strategy::Stack, false, Coverage::Untested)
         );
+        assert_eq!(s.reason_codes[0], ReasonCode::PinUntestedVersion);
         assert!(
             s.reasons[0].contains("tested with go1.27.3 only"),
             "{:?}",

@@ -1,6 +1,6 @@
 //! Whether the user's program (`--program`) works with the injector under test.
 
-use super::{Facts, ProgramVerdict, Selection, Unbuildable};
+use super::{Facts, ProgramVerdict, ReasonCode, Selection, Unbuildable};
 use crate::policy::pins::Strategy;
 use crate::verify::program::ProgramFacts;
 
@@ -18,7 +18,10 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
     };
     if let Some(b) = &p.blocked {
         blocked(f, &mut v, b);
-        s.reasons.push(format!("program: {}", v.verdict));
+        s.reason(
+            ReasonCode::ProgramUnbuildable,
+            format!("program: {}", v.verdict),
+        );
         return v;
     }
     let uses = uses(p);
@@ -40,12 +43,21 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
     if !p.pulls_accessor && !p.fallback {
         // Nothing of ours in it: a verdict on goid would mislead.
     } else if p.pulls_accessor && v.works == Some(false) && s.strategy == Strategy::Stack {
-        s.reasons.push(format!(
-            "program: {}: -tags=qcompat_stack does not help it",
-            v.verdict
-        ));
+        s.reason(
+            ReasonCode::ProgramNoFallback,
+            format!(
+                "program: {}: -tags=qcompat_stack does not help it",
+                v.verdict
+            ),
+        );
     } else {
-        s.reasons.push(format!("program: {}", v.verdict));
+        let code = match v.works {
+            Some(true) => ReasonCode::ProgramWorks,
+            Some(false) if v.built => ReasonCode::ProgramFailed,
+            Some(false) => ReasonCode::ProgramUnproven,
+            None => ReasonCode::ProgramNotBuilt,
+        };
+        s.reason(code, format!("program: {}", v.verdict));
     }
     v
 }
@@ -126,11 +138,14 @@ fn failed(f: &Facts, s: &mut Selection, v: &mut ProgramVerdict, o: &crate::verif
     if s.strategy == Strategy::Injected {
         s.strategy = Strategy::Stack;
         s.failure = s.failure.or(v.failure);
-        s.reasons.push(format!(
-            "the probe passed, but {}; {}",
-            v.verdict,
-            super::decide::TO_STACK
-        ));
+        s.reason(
+            ReasonCode::ProgramFailedToStack,
+            format!(
+                "the probe passed, but {}; {}",
+                v.verdict,
+                super::decide::TO_STACK
+            ),
+        );
     }
     if v.facts.pulls_accessor {
         v.verdict.push_str(&format!("; it {}", uses(&v.facts)));

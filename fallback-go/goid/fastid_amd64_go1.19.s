@@ -9,9 +9,10 @@
 // calib.
 //
 // fastid_amd64.s for go1.19 to go1.21, whose assembler has no PCALIGN on
-// amd64: the same code, at the linker's 32-byte alignment, so in some
-// binaries its 41 bytes from entry to RET cross a 64-byte line (1.25x
-// Get() there, against 1.00x on a line start; issue 38).
+// amd64. The linker starts functions 0 or 32 bytes into a 64-byte line, and
+// an instruction across a line cost 1.25x Get() (issue 38): the 2-byte NOP
+// puts the TESTQ after the read at byte 32, so no instruction on the path
+// to RET crosses byte 32 (or 64) of the function.
 TEXT ·ID(SB), NOSPLIT, $0-8
 	MOVQ ·goidOffset(SB), BX
 	TESTQ BX, BX
@@ -20,6 +21,7 @@ TEXT ·ID(SB), NOSPLIT, $0-8
 proven:
 	MOVQ (TLS), AX
 	MOVQ (AX)(BX*1), AX
+	BYTE $0x66; BYTE $0x90 // NOP, 2 bytes
 	TESTQ AX, AX
 	JEQ zero
 	MOVQ AX, ret+0(FP)

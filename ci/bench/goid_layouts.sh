@@ -59,7 +59,9 @@ build() { # build, layout
   IFS=: read -r a b f <<< "$2"
   pad "$WORK/fallback-go/goid/aaa_layoutpad_amd64.s" '·layoutPad' "$a"
   pad "$WORK/peer/pad/pad_amd64.s" '·Pad' "$b"
-  local flags=(-ldflags="-funcalign=$f")
+  local flags=()
+  # 32 is the linker's default on amd64; go1.21's linker has no -funcalign.
+  [ "$f" = 32 ] || flags+=(-ldflags="-funcalign=$f")
   [ "$1" = injector ] && flags+=("-toolexec=$QCOMPAT toolexec")
   (cd "$WORK/peer" && "$GO" test -c -o "$WORK/bin/$name.test" "${flags[@]}" .)
   # Where the code landed: the address mod 64 of each callee and loop.
@@ -70,9 +72,12 @@ for line in sys.stdin:
     if len(f) == 3 and f[1] == "T" and re.search(r"(goid\.(ID|layoutPad)\.abi0|petermattis/goid\.getg\.abi0|variants\.[A-Za-z]+\.abi0|goidpeer\.init\.func[0-9]+)$", f[2]):
         print("ADDR", sys.argv[1], sys.argv[2], f[2], f[0], "mod64=%d" % (int(f[0], 16) % 64))' "$1" "$2"
 }
-# Which instructions cross a 64-byte line: in the callees, those up to the
-# first RET; in the loops, those from the loop branch's target to the branch.
-straddles() { # build, layout
+# Where the code runs on from one 64-byte line into the next (RUNON): an
+# instruction that starts in a new line after one that is not a JMP, or one
+# that crosses a line; in the callees up to their first RET, in the loops
+# from the loop branch's target to the branch. (A conditional branch's
+# fall-through is counted as run, whether or not it is taken.)
+runons() { # build, layout
   "$GO" tool objdump -s 'goid\.ID\.abi0$|petermattis/goid\.getg\.abi0$|variants\.[A-Za-z]+\.abi0$|goidpeer\.init\.func[0-9]+$' \
     "$WORK/bin/$1-${2//:/_}.test" | python3 -c '
 import sys
@@ -95,9 +100,13 @@ for sym, ins in funcs.items():
             continue
         top = int(back[0][2].split()[1], 16)
         hot = [x for x in ins if top <= x[0] <= back[0][0]]
+    prev = None
     for addr, size, asm in hot:
-        if addr // 64 != (addr + size - 1) // 64:
-            print("STRADDLE", sys.argv[1], sys.argv[2], sym, hex(addr), asm)' "$1" "$2"
+        across = addr // 64 != (addr + size - 1) // 64
+        into = prev is not None and addr // 64 != prev[0] // 64 and not prev[2].startswith("JMP ")
+        if across or into:
+            print("RUNON", sys.argv[1], sys.argv[2], sym, hex(addr), "across" if across else "after " + prev[2].split()[0], asm)
+        prev = (addr, size, asm)' "$1" "$2"
 }
 run() { # build, layout, round
   "$WORK/bin/$1-${2//:/_}.test" -test.run '^TestLayout$' -test.count 1 |
@@ -108,7 +117,7 @@ read -r -a BUILDS <<< "${BUILDS:-calibrated injector}"
   echo "# $("$GO" version), commit $COMMIT$DIRTY, fallback-go from $FALLBACK_GO, qcompat $("$QCOMPAT" --version 2>/dev/null | head -1 || echo "$QCOMPAT")"
   echo "# $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; ROUNDS=$ROUNDS LAYOUTS=$LAYOUTS; variants' offset $offset"
   echo "# command: ROUNDS=$ROUNDS LAYOUTS='$LAYOUTS' bash ci/bench/goid_layouts.sh"
-  for b in "${BUILDS[@]}"; do for l in $LAYOUTS; do build "$b" "$l"; straddles "$b" "$l"; done; done
+  for b in "${BUILDS[@]}"; do for l in $LAYOUTS; do build "$b" "$l"; runons "$b" "$l"; done; done
   # The loops and callees as compiled, from the first layout's calibrated binary.
   first="$WORK/bin/calibrated-${LAYOUTS%% *}.test"; first="${first//:/_}"
   "$GO" tool objdump -s 'goid\.ID\.abi0$|petermattis/goid\.getg\.abi0$|variants\.Floor\.abi0$|goidpeer\.init\.func[12]$' "$first" > "$WORK/objdump.txt"

@@ -116,7 +116,7 @@ read -r -a BUILDS <<< "${BUILDS:-calibrated injector}"
 {
   echo "# $("$GO" version), commit $COMMIT$DIRTY, fallback-go from $FALLBACK_GO, qcompat $("$QCOMPAT" --version 2>/dev/null | head -1 || echo "$QCOMPAT")"
   echo "# $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; ROUNDS=$ROUNDS LAYOUTS=$LAYOUTS; variants' offset $offset"
-  echo "# command: ROUNDS=$ROUNDS LAYOUTS='$LAYOUTS' bash ci/bench/goid_layouts.sh"
+  echo "# command: GO=$GO BUILDS='${BUILDS[*]}' ROUNDS=$ROUNDS LAYOUTS='$LAYOUTS' FALLBACK_GO=$FALLBACK_GO bash ci/bench/goid_layouts.sh"
   for b in "${BUILDS[@]}"; do for l in $LAYOUTS; do build "$b" "$l"; runons "$b" "$l"; done; done
   # The loops and callees as compiled, from the first layout's calibrated binary.
   first="$WORK/bin/calibrated-${LAYOUTS%% *}.test"; first="${first//:/_}"

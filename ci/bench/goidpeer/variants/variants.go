@@ -22,14 +22,15 @@ func ConstCheck() uint64
 // but does not test the word read: the cost of the offset load alone.
 func LoadNoCheck() uint64
 
-// IDCopy is fastid_amd64.s's ID, instruction for instruction, without its
-// PCALIGN: ID as it was before issue 38, at whatever address the linker's
-// 32-byte function alignment gives it (the control for the layout effect).
+// IDCopy is ID as it was before issue 38 (31e47a8: the read behind a taken
+// JNE), instruction for instruction, at whatever address the linker's
+// 32-byte function alignment gives it: the control for the layout effect.
 func IDCopy() uint64
 
 // OneBranch keeps both of ID's checks (offset 0, word 0) with one branch:
 // the word at g+offset is read whatever the offset (g+0 is inside g), and
 // a CMOV zeroes it when the offset is 0, so one test of the result decides.
+// It is ID's code since issue 38, without ID's PCALIGN.
 func OneBranch() uint64
 
 // offset is what the variants that load an offset read.

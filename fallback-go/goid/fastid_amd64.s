@@ -8,29 +8,30 @@
 // slowID, which returns to ID's caller. Reads stay inside g: see package
 // calib.
 //
-// On the proven path no branch is taken: the word at g+goidOffset is read
-// whatever the offset (g+0 is inside g), a CMOV makes it 0 while the offset
-// is 0, and one test of the result decides. With the loop around the call,
-// that is three runs of straight code (to the CALL, ID to RET, back to the
-// loop branch), as for petermattis/goid's Get(); the read behind a taken
-// branch made four, and five where the path ran on from one 64-byte line
-// into the next, which cost 1.25x Get() (issue 38, ci/bench/goid_layouts.sh;
-// AMD EPYC, go1.26.8). PCALIGN $64 also starts ID on a line (the linker
-// aligns functions to 32 bytes otherwise), so its 38 bytes to RET are in
-// one. The assembler takes PCALIGN on amd64 from go1.22;
-// fastid_amd64_go1.19.s is this file without it.
+// PCALIGN $64 makes the linker start ID on a 64-byte line (it aligns
+// functions to 32 bytes otherwise), so the path from entry to RET (41
+// bytes) is in one line. Started 32 bytes into a line, the path after the
+// taken JNE ran on into the next line, and the same code cost 1.25x
+// petermattis/goid's Get() in one process, 1.00x on a line start (AMD
+// EPYC, go1.26.8; ci/bench/goid_layouts.sh, issue 38). A shape with no
+// taken branch (a CMOV zeroing the word while the offset is 0, one test)
+// needed no alignment but cost 1.048x in goid_calibrated.sh's TestPair
+// binary, against 1.009x for this one. The assembler takes PCALIGN on amd64
+// from go1.22; fastid_amd64_go1.19.s is this code for go1.19 to go1.21.
 TEXT ·ID(SB), NOSPLIT, $0-8
 	PCALIGN $64
 	MOVQ ·goidOffset(SB), BX
+	TESTQ BX, BX
+	JNE proven
+	JMP ·slowID(SB)
+proven:
 	MOVQ (TLS), AX
 	MOVQ (AX)(BX*1), AX
-	TESTQ BX, BX
-	CMOVQEQ BX, AX
 	TESTQ AX, AX
-	JEQ slow
+	JEQ zero
 	MOVQ AX, ret+0(FP)
 	RET
-slow:
+zero:
 	JMP ·slowID(SB)
 
 // func idEntry() uintptr: the address of ID's first instruction, for

@@ -17,9 +17,12 @@
 # process, 20,000-call blocks of Get(), goid.ID() and the variants in
 # ci/bench/goidpeer/variants (floor: a constant offset and no check;
 # constcheck: a constant offset and the 0-check; loadnocheck: the offset
-# loaded, no 0-check; idcopy: ID's code in another package; onebranch: both
-# checks on one branch), order rotated each block, 400 blocks; the median ns
-# per call of each. ROUNDS rounds run every binary once, in rotated order.
+# loaded, no 0-check; idcopy: ID as at 31e47a8, unaligned; onebranch: both
+# checks on one branch, no taken branch), order rotated each block, 400
+# blocks; the median ns per call of each. Then TestPairShape, in the same
+# process: Get(), ID and the floor in loops shaped as goid_calibrated.sh's
+# TestPair (pid, pfloor and so on: ratios to that shape's own Get() loop). ROUNDS
+# rounds run every binary once, in rotated order.
 # Reported: per build and layout, the median over rounds of each ratio to
 # Get(); over layouts, median, min, max and interquartile range.
 #
@@ -109,8 +112,9 @@ for sym, ins in funcs.items():
         prev = (addr, size, asm)' "$1" "$2"
 }
 run() { # build, layout, round
-  "$WORK/bin/$1-${2//:/_}.test" -test.run '^TestLayout$' -test.count 1 |
-    awk -v b="$1" -v l="$2" -v r="$3" '/^LAYOUT/ {print "RUN", b, l, r, $0; next} !/^PASS$/ {print > "/dev/stderr"}'
+  "$WORK/bin/$1-${2//:/_}.test" -test.run '^(TestLayout|TestPairShape)$' -test.count 1 |
+    awk -v b="$1" -v l="$2" -v r="$3" '/^LAYOUT/ {line = $0; next} /^PAIRSHAPE/ {print "RUN", b, l, r, line, $0; next}
+      !/^PASS$/ {print > "/dev/stderr"}'
 }
 read -r -a BUILDS <<< "${BUILDS:-calibrated injector}"
 {
@@ -136,9 +140,12 @@ runs = {}
 for line in open(sys.argv[1]):
     f = line.split()
     if f and f[0] == "RUN":
-        build, layout, t = f[1], f[2], dict(zip(f[5::2], map(float, f[6::2])))
+        build, layout = f[1], f[2]
+        f = [x for x in f[5:] if x not in ("LAYOUT", "PAIRSHAPE")]
+        t = dict(zip(f[0::2], map(float, f[1::2])))
         runs.setdefault((build, layout), []).append(t)
-names = ["id", "floor", "constcheck", "loadnocheck", "idcopy", "onebranch"]
+names = ["id", "floor", "constcheck", "loadnocheck", "idcopy", "onebranch", "pid", "pfloor", "pconstcheck", "ploadnocheck", "ponebranch"]
+base = lambda n: "pget" if n.startswith("p") else "get"
 def spread(xs):
     q = statistics.quantiles(xs, n=4, method="inclusive")
     return f"median {statistics.median(xs):.3f}x, min {min(xs):.3f}, max {max(xs):.3f}, IQR {q[0]:.3f}-{q[2]:.3f}"
@@ -151,7 +158,7 @@ for build in dict.fromkeys(b for (b, _) in runs):
         ts = runs[(build, l)]
         row = []
         for n in names:
-            r = statistics.median(t[n] / t["get"] for t in ts)
+            r = statistics.median(t[n] / t[base(n)] for t in ts)
             per[n].append(r)
             row.append(f"{r:11.3f}")
         print(f"{l:11} " + " ".join(row) + f"  {statistics.median(t['get'] for t in ts):8.3f}")

@@ -117,3 +117,74 @@ func TestLayout(t *testing.T) {
 	}
 	fmt.Println()
 }
+
+// pairLoops are TestPair's shape of loop (goid_calibrated.sh): each closure
+// reads the clock itself, so the loops sit at other places than
+// layoutLoops' in each layout (issue 38: ID cost 1.009x Get() in
+// TestPair's binary and 1.000x in TestLayout's).
+var pairLoops = []struct {
+	name string
+	loop func() float64
+}{
+	{"pget", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += peer.Get()
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+	{"pid", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += int64(goid.ID())
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+	{"pfloor", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += int64(variants.Floor())
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+	{"pconstcheck", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += int64(variants.ConstCheck())
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+	{"ploadnocheck", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += int64(variants.LoadNoCheck())
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+	{"ponebranch", func() float64 {
+		start := time.Now()
+		for i := 0; i < layoutCalls; i++ {
+			sink += int64(variants.OneBranch())
+		}
+		return float64(time.Since(start)) / layoutCalls
+	}},
+}
+
+// TestPairShape is TestLayout with pairLoops.
+func TestPairShape(t *testing.T) {
+	TestVariantsAgree(t)
+	n := len(pairLoops)
+	times := make([][]float64, n)
+	for b := 0; b < layoutBlocks; b++ {
+		for k := 0; k < n; k++ {
+			i := (b + k) % n
+			times[i] = append(times[i], pairLoops[i].loop())
+		}
+	}
+	fmt.Print("PAIRSHAPE")
+	for i, l := range pairLoops {
+		sort.Float64s(times[i])
+		fmt.Printf(" %s %.4f", l.name, times[i][layoutBlocks/2])
+	}
+	fmt.Println()
+}

@@ -30,8 +30,8 @@ func IDCopy() uint64
 // OneBranch keeps both of ID's checks (offset 0, word 0) with one branch:
 // the word at g+offset is read whatever the offset (g+0 is inside g), and
 // a CMOV zeroes it when the offset is 0, so one test of the result decides.
-// It needs no alignment, but cost 1.048x Get() in goid_calibrated.sh's
-// TestPair binary where ID cost 1.009x (issue 38).
+// It needs no alignment, but as ID (eb886db) it cost 1.048x Get() in
+// goid_calibrated.sh's TestPair binary where ID cost 1.009x (issue 38).
 func OneBranch() uint64
 
 // offset is what the variants that load an offset read.

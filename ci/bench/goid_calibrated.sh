@@ -18,18 +18,7 @@
 # GO names the go command (default: go); medians of COUNT rounds. QCOMPAT
 # names a qcompat binary to use for the injector rounds (default: a release
 # build of this checkout, by common.sh).
-if [ -n "${QCOMPAT:-}" ]; then
-  set -euo pipefail
-  QCOMPAT="$(realpath "$QCOMPAT")"
-  [ -x "$QCOMPAT" ] || { echo "QCOMPAT=$QCOMPAT is not an executable qcompat" >&2; exit 1; }
-  cd "$(dirname "$0")/../.."
-  OUT="${BENCH_OUT:-$PWD/target/bench}"
-  mkdir -p "$OUT"
-else
-  source "$(dirname "$0")/common.sh"
-fi
-export GOFLAGS=-mod=mod GOTOOLCHAIN=local
-GO="${GO:-go}"
+source "$(dirname "$0")/goid_common.sh"
 COUNT="${COUNT:-5}"
 RAW="$OUT/goid-calibrated.txt"
 BIN="$OUT/goid-calibrated-bin"

@@ -48,7 +48,7 @@ pub struct Args {
 pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
     let (offline, verify, line, injector) = (a.offline, a.verify, a.format, &a.injector);
     let pins = a.pins.clone();
-    if line.is_some() && (g.json || g.yaml) {
+    if line.is_some() && g.format() != crate::support::output::Format::Human {
         anyhow::bail!("--format goflags/env prints shell-ready lines; drop --json/--yaml (or drop --format for the JSON selection)");
     }
     let pins = super::pins::load(pins)?;

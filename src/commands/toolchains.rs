@@ -169,14 +169,11 @@ fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
     if roots.is_empty() {
         eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
     }
-    if g.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
-    } else {
-        for r in roots {
-            crate::outln!("{}", r.display())?;
+    output::emit(g.format(), &roots, |s| {
+        for r in &roots {
+            s.push_str(&format!("{}\n", r.display()));
         }
-    }
-    Ok(())
+    })
 }
 
 /// `toolchains install`: one exact version, downloaded or through GOTOOLCHAIN.

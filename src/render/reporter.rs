@@ -5,6 +5,7 @@ use crate::matrix::events::{Event, Finished, Reporter};
 use crate::matrix::report::{self, Journal};
 use crate::policy::pins::Pins;
 use crate::render::progress::Progress;
+use crate::support::output::Format;
 use crate::verify::cell::Status;
 use anyhow::Result;
 use std::path::PathBuf;
@@ -42,17 +43,17 @@ impl Outputs {
 pub struct MatrixReporter<'a> {
     outputs: &'a Outputs,
     pins: &'a Pins,
-    json: bool,
+    format: Format,
     progress: OnceLock<Progress>,
     journal: Mutex<Option<Journal>>,
 }
 
 impl<'a> MatrixReporter<'a> {
-    pub fn new(outputs: &'a Outputs, pins: &'a Pins, json: bool) -> MatrixReporter<'a> {
+    pub fn new(outputs: &'a Outputs, pins: &'a Pins, format: Format) -> MatrixReporter<'a> {
         MatrixReporter {
             outputs,
             pins,
-            json,
+            format,
             progress: OnceLock::new(),
             journal: Mutex::new(None),
         }
@@ -65,7 +66,7 @@ impl<'a> MatrixReporter<'a> {
             &f.report,
             self.outputs,
             self.pins,
-            self.json,
+            self.format,
             f.interrupted,
         )?;
         if let Some(j) = self.journal.into_inner().expect("journal lock") {

@@ -5,6 +5,7 @@ use crate::matrix::report::{self, Cell, Report};
 use crate::policy::pins::Pins;
 use crate::policy::regressions::{pins_note, regressions};
 use crate::render::reporter::Outputs;
+use crate::support::output::Format;
 use crate::verify::cell::{Status, Verified};
 use anyhow::Result;
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ pub fn finish(
     report: &Report,
     outputs: &Outputs,
     pins: &Pins,
-    json: bool,
+    format: Format,
     interrupted: bool,
 ) -> Result<ExitCode> {
     write_outputs(report, outputs)?;
@@ -34,7 +35,7 @@ pub fn finish(
                 .map_or("", |d| d.evidence.as_str())
         );
     }
-    print_result(report, json)?;
+    print_result(report, format)?;
     for r in &regressions {
         crate::errln!("qcompat: regression: {r}");
     }
@@ -80,11 +81,10 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
     Ok(())
 }
 
-/// Prints the report (--json) or the counts and the failed cells.
-fn print_result(report: &Report, json: bool) -> Result<()> {
-    if json {
-        crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
-        return Ok(());
+/// Prints the report (--json, --yaml) or the counts and the failed cells.
+fn print_result(report: &Report, format: Format) -> Result<()> {
+    if format != Format::Human {
+        return crate::support::output::emit(format, report, |_| {});
     }
     let counts: Vec<String> = report
         .counts()

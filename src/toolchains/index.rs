@@ -122,6 +122,9 @@ pub struct Http {
 
 impl Http {
     pub fn new(timeout: Duration) -> Result<Http> {
+        // reqwest is built without a crypto provider: ring's is the
+        // process's. An Err says one is installed already (an earlier client).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)

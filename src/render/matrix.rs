@@ -172,12 +172,8 @@ fn table(
 fn calibrated_line(c: &Cell) -> String {
     c.calibrated
         .map(|k| {
-            let result = serde_json::to_value(k.result).unwrap_or_default();
-            format!(
-                "\ncalibrated: {} offset={}",
-                result.as_str().unwrap_or(""),
-                k.offset
-            )
+            let result = crate::support::serde_name::of(&k.result);
+            format!("\ncalibrated: {result} offset={}", k.offset)
         })
         .unwrap_or_default()
 }

@@ -50,21 +50,9 @@ pub enum Class {
 }
 
 impl Class {
+    /// The serde name (as in the JSON, the YAML and the schemas).
     pub fn name(self) -> &'static str {
-        match self {
-            Class::SharedCache => "shared-cache",
-            Class::PrecompiledStd => "precompiled-std",
-            Class::RuntimeFile => "runtime-file",
-            Class::ExportData => "export-data",
-            Class::Chained => "chained-injectors",
-            Class::NotInjected => "not-injected",
-            Class::Linkname => "linkname",
-            Class::Environment => "environment",
-            Class::WrongId => "wrong-id",
-            Class::Unknown => "unknown",
-            Class::BadToolId => "bad-tool-id",
-            Class::ToolchainBroken => "toolchain-broken",
-        }
+        crate::support::serde_name::of(&self)
     }
 }
 

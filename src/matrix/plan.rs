@@ -4,13 +4,14 @@
 //! orders them).
 
 use super::report::ToolchainInfo;
-use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
+use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, SpecToolchain};
 use super::RunOptions;
 use crate::go::discover::{self, Toolchain};
 use crate::go::gocmd::Go;
 use crate::go::platforms::Platform;
 use crate::inject::build::{BuildInfo, PackageSpec};
 use crate::inject::injector::Injector;
+use crate::toolchains::Selector;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
@@ -42,12 +43,12 @@ pub(super) enum Caches {
     PlainFirst,
 }
 
-fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>> {
+fn resolve_entry(entry: &SpecToolchain, o: &RunOptions) -> Result<Vec<PathBuf>> {
     match entry {
-        ToolchainEntry::Selector(s) if s == "local" => {
+        SpecToolchain::Select(Selector::Local) => {
             Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
         }
-        ToolchainEntry::Path { path } => {
+        SpecToolchain::Path(path) => {
             let bin = path.join("bin/go");
             if bin.is_file() {
                 Ok(vec![bin])
@@ -60,7 +61,7 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
                 )
             }
         }
-        ToolchainEntry::Selector(s) => crate::toolchains::resolve_many(s, o.offline, o.go_timeout),
+        SpecToolchain::Select(s) => crate::toolchains::resolve_many(s, o.offline, o.go_timeout),
     }
 }
 
@@ -167,7 +168,7 @@ fn resolve_toolchains(
     notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
     let mut bins: Vec<PathBuf> = Vec::new();
-    for e in &loaded.spec.toolchains {
+    for e in &loaded.toolchains {
         let found = resolve_entry(e, o)
             .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
         if found.is_empty() {

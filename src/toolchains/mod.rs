@@ -97,27 +97,25 @@ pub fn cache_root() -> Result<PathBuf> {
 }
 
 /// Resolves a selector to go binaries (for matrix specs).
-pub fn resolve_many(selector: &str, offline: bool, timeout: Duration) -> Result<Vec<PathBuf>> {
+pub fn resolve_many(selector: &Selector, offline: bool, timeout: Duration) -> Result<Vec<PathBuf>> {
     resolve_with(selector, &Options::new(offline, timeout))
 }
 
 /// The go binaries a selector names, found or installed with `opts`.
-pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
+pub fn resolve_with(sel: &Selector, opts: &Options) -> Result<Vec<PathBuf>> {
     opts.check_providers()?;
-    let sel = parse_selector(selector)?;
-    let versions = versions_for(&sel, opts)?;
+    let versions = versions_for(sel, opts)?;
     versions.iter().map(|v| Ok(find(v, opts)?.go())).collect()
 }
 
 /// The versions a selector names, from the index or (offline) this
 /// machine, with the GOROOT of each one already here: nothing is downloaded.
 pub fn resolve_without_download(
-    selector: &str,
+    sel: &Selector,
     opts: &Options,
 ) -> Result<Vec<(Version, Option<Installed>)>> {
-    let sel = parse_selector(selector)?;
     let local = list_local();
-    Ok(versions_for(&sel, opts)?
+    Ok(versions_for(sel, opts)?
         .into_iter()
         .map(|v| {
             let name = format_go_name(&v);

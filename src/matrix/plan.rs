@@ -314,7 +314,7 @@ fn injector_setup(
         // salted line through would reuse qcompat's runtime.a).
         let dir = crate::verify::live::private_gocache(tc, inj)?;
         setup.gocache = Caches::Private(dir.clone());
-        if salted == Some(false) {
+        if salted == crate::inject::facts::Salting::Unsalted {
             let mut n = format!(
                 "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                 crate::support::output::shown(toolexec),
@@ -332,7 +332,7 @@ fn injector_setup(
         // is built plain first: the verdict depends neither on what ran in
         // the run's GOCACHE before nor on the lean flags.
         setup.gocache = Caches::PlainFirst;
-        if salted == Some(false) {
+        if salted == crate::inject::facts::Salting::Unsalted {
             setup.note = Some(format!(
                 "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so each cell was built as its users build after a plain build: the same kind without the injector first, then through it, in a new GOCACHE",
                 crate::support::output::shown(toolexec)

@@ -186,7 +186,7 @@ fn apply_pin(f: &Facts, s: &mut Selection) {
 /// its own, and cannot reach a precompiled runtime at all.
 fn unsalted(f: &Facts, s: &mut Selection) {
     let inj = &f.injector;
-    if inj.salted != Some(false) {
+    if inj.salted != crate::inject::facts::Salting::Unsalted {
         return;
     }
     s.needs_own_gocache = true;
@@ -204,7 +204,7 @@ fn unsalted(f: &Facts, s: &mut Selection) {
 /// No live check: the pin when it applies, stack otherwise.
 fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
     let inj = &f.injector;
-    if inj.salted == Some(false) && inj.precompiled_host_std {
+    if inj.salted == crate::inject::facts::Salting::Unsalted && inj.precompiled_host_std {
         s.strategy = Strategy::Stack;
         s.failure = Some(Class::PrecompiledStd);
     } else if !pin_applies {

@@ -188,17 +188,13 @@ mod tests {
     use super::*;
     use crate::go::linkname::Policy;
     use crate::go::version::Compiler;
+    use crate::inject::facts::Salting;
     use crate::inject::injector::Identity;
     use crate::policy::pins::CalibratedEvidence;
     use crate::verify::cell::{Outcome, Status, Verified};
     use crate::verify::diagnosis::Diagnosis;
 
-    fn facts(
-        minor: u64,
-        pin: Option<(Strategy, bool)>,
-        builtin: bool,
-        salted: Option<bool>,
-    ) -> Facts {
+    fn facts(minor: u64, pin: Option<(Strategy, bool)>, builtin: bool, salted: Salting) -> Facts {
         Facts {
             go_name: format!("go1.{minor}.1"),
             go_version: format!("1.{minor}.1"),
@@ -325,30 +321,30 @@ mod tests {
         #[rustfmt::skip]
         let rows: Vec<Row> = vec![
             // qcompat's own injector, pinned: the pin decides offline and by default.
-            (facts(26, Some((Injected, true)), true, Some(true)), Offline, None, Injected, true, None, None),
-            (facts(26, Some((Injected, true)), true, Some(true)), Default, None, Injected, true, None, None),
-            (facts(26, Some((Injected, true)), true, Some(true)), Verify, pass(), Injected, true, Some(true), None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Offline, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Default, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Verify, pass(), Injected, true, Some(true), None),
             // A failing live check overrides an injected pin.
-            (facts(26, Some((Injected, true)), true, Some(true)), Verify, Some(live(Status::FailRelocation, Some(Class::NotInjected))), Stack, true, Some(false), Some(Class::NotInjected)),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Verify, Some(live(Status::FailRelocation, Some(Class::NotInjected))), Stack, true, Some(false), Some(Class::NotInjected)),
             // No pin: offline falls back; default checks live.
-            (facts(30, None, true, Some(true)), Offline, None, Stack, false, None, None),
-            (facts(30, None, true, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            (facts(30, None, true, Salting::Salted), Offline, None, Stack, false, None, None),
+            (facts(30, None, true, Salting::Salted), Default, pass(), Injected, false, Some(true), None),
             // Another injector: the builtin's pin does not vouch for it.
-            (facts(26, Some((Injected, false)), false, Some(true)), Offline, None, Stack, false, None, None),
-            (facts(26, Some((Injected, false)), false, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            (facts(26, Some((Injected, false)), false, Salting::Salted), Offline, None, Stack, false, None, None),
+            (facts(26, Some((Injected, false)), false, Salting::Salted), Default, pass(), Injected, false, Some(true), None),
             // A stack pin speaks for every injector.
-            (facts(12, Some((Stack, true)), false, Some(true)), Default, None, Stack, true, None, None),
+            (facts(12, Some((Stack, true)), false, Salting::Salted), Default, None, Stack, true, None, None),
             // Unsalted on Go <= 1.19: precompiled std, known without building.
-            (facts(19, Some((Injected, false)), false, Some(false)), Offline, None, Stack, false, None, Some(Class::PrecompiledStd)),
-            (facts(19, Some((Injected, false)), false, Some(false)), Default, Some(live(Status::FailBuild, Some(Class::RuntimeFile))), Stack, false, Some(false), Some(Class::RuntimeFile)),
+            (facts(19, Some((Injected, false)), false, Salting::Unsalted), Offline, None, Stack, false, None, Some(Class::PrecompiledStd)),
+            (facts(19, Some((Injected, false)), false, Salting::Unsalted), Default, Some(live(Status::FailBuild, Some(Class::RuntimeFile))), Stack, false, Some(false), Some(Class::RuntimeFile)),
             // Unsalted on 1.20+: works in a GOCACHE of its own.
-            (facts(26, Some((Injected, false)), false, Some(false)), Verify, pass(), Injected, false, Some(true), None),
+            (facts(26, Some((Injected, false)), false, Salting::Unsalted), Verify, pass(), Injected, false, Some(true), None),
             // A wrong ID at run time.
-            (facts(27, None, false, Some(true)), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
+            (facts(27, None, false, Salting::Salted), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
             // --builds: a kind that fails decides, with its class; one this host
             // cannot build proves nothing either way.
-            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Race, Status::FailRelocation, Some(Class::NotInjected))), Stack, false, Some(false), Some(Class::NotInjected)),
-            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Plugin, Status::SkipCgo, None)), Injected, false, Some(true), None),
+            (facts(30, None, false, Salting::Salted), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Race, Status::FailRelocation, Some(Class::NotInjected))), Stack, false, Some(false), Some(Class::NotInjected)),
+            (facts(30, None, false, Salting::Salted), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Plugin, Status::SkipCgo, None)), Injected, false, Some(true), None),
         ];
         for (i, (f, mode, l, strategy, pinned, verified, failure)) in rows.into_iter().enumerate() {
             let s = run(&f, mode, l);
@@ -366,7 +362,7 @@ mod tests {
     #[test]
     fn unsalted_needs_its_own_cache_and_says_why() {
         let s = run(
-            &facts(26, None, false, Some(false)),
+            &facts(26, None, false, Salting::Unsalted),
             Mode::Default,
             Some(live(Status::Pass, None)),
         );
@@ -376,7 +372,11 @@ mod tests {
             "{:?}",
             s.reasons
         );
-        let s = run(&facts(19, None, false, Some(false)), Mode::Offline, None);
+        let s = run(
+            &facts(19, None, false, Salting::Unsalted),
+            Mode::Offline,
+            None,
+        );
         assert!(
             s.reasons.iter().any(|r| r.contains("pass -a")),
             "{:?}",
@@ -410,7 +410,12 @@ mod tests {
         };
         // Unsalted injector on Go 1.19 (precompiled-std): stack without
         // calibrated evidence, calibrated with it.
-        let mut f = facts(19, Some((Strategy::Injected, false)), false, Some(false));
+        let mut f = facts(
+            19,
+            Some((Strategy::Injected, false)),
+            false,
+            Salting::Unsalted,
+        );
         let s = run(&f, Mode::Offline, None);
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         assert!(s
@@ -504,7 +509,7 @@ mod tests {
         );
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         // Injection proven: injected, whatever the calibrated evidence.
-        let mut g = facts(26, Some((Strategy::Injected, true)), true, Some(true));
+        let mut g = facts(26, Some((Strategy::Injected, true)), true, Salting::Salted);
         g.calibrated_pin = CalibratedEvidence::Pass {
             toolchains: vec!["go1.26.8".into()],
             offsets: vec![152],
@@ -515,7 +520,7 @@ mod tests {
     #[test]
     fn goflags_keep_the_users_tags() {
         let s = run(
-            &facts(26, Some((Strategy::Injected, true)), false, Some(true)),
+            &facts(26, Some((Strategy::Injected, true)), false, Salting::Salted),
             Mode::Offline,
             None,
         );
@@ -533,11 +538,11 @@ mod tests {
 
     #[test]
     fn gccgo_and_old_go() {
-        let mut f = facts(18, None, true, Some(true));
+        let mut f = facts(18, None, true, Salting::Salted);
         f.compiler = Compiler::Gccgo;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
-        let mut f = facts(12, None, true, Some(true));
+        let mut f = facts(12, None, true, Salting::Salted);
         f.expected = Policy::Unsupported;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
@@ -546,7 +551,7 @@ mod tests {
 
     #[test]
     fn a_pin_that_does_not_name_a_prerelease_does_not_decide() {
-        let mut f = facts(27, Some((Strategy::Injected, true)), true, Some(true));
+        let mut f = facts(27, Some((Strategy::Injected, true)), true, Salting::Salted);
         f.pin.as_mut().unwrap().untested = Some("tested with go1.27.3 only".into());
         let s = run(&f, Mode::Offline, None);
         assert_eq!(

@@ -210,6 +210,7 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     if opts.allows(Provider::Gotoolchain) {
         match via_gotoolchain(&name, opts.timeout) {
             Ok(i) => return Ok(i),
+            Err(e) if !e.falls_back() => return Err(e.into()),
             Err(e) => tried.push(format!("gotoolchain ({e:#})")),
         }
     }

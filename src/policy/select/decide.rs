@@ -3,7 +3,7 @@
 
 use super::default_build::{calibrated, default_build};
 use super::verdict::program_verdict;
-use super::{Coverage, Facts, Mode, Selection};
+use super::{Coverage, Facts, Mode, Selection, Shown};
 use crate::go::linkname::Policy;
 use crate::go::version::Compiler;
 use crate::policy::pins::Strategy;
@@ -25,7 +25,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         toolexec_required: false,
         pinned: false,
         pin: None,
-        verified: None,
+        verified: Shown::Nothing,
         reasons: vec![],
         toolexec: f.injector.command.clone(),
         injector: f.injector.id.clone(),
@@ -226,7 +226,7 @@ fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
 fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
     let inj = &f.injector;
     let passed = live.passed();
-    s.verified = Some(passed);
+    s.verified = Shown::from(passed);
     if passed {
         if !pin_applies {
             s.strategy = Strategy::Injected;

@@ -33,6 +33,37 @@ pub enum Mode {
     Verify,
 }
 
+/// What a live build showed: nothing (not run), that it works, or that it
+/// does not. The JSON keeps its documented form: null, true, false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(into = "Option<bool>")]
+pub enum Shown {
+    #[default]
+    Nothing,
+    Works,
+    Fails,
+}
+
+impl From<bool> for Shown {
+    fn from(works: bool) -> Shown {
+        if works {
+            Shown::Works
+        } else {
+            Shown::Fails
+        }
+    }
+}
+
+impl From<Shown> for Option<bool> {
+    fn from(s: Shown) -> Option<bool> {
+        match s {
+            Shown::Nothing => None,
+            Shown::Works => Some(true),
+            Shown::Fails => Some(false),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Selection {
     pub schema: u32,
@@ -44,8 +75,8 @@ pub struct Selection {
     pub pinned: bool,
     /// The pin's range when one covers the version.
     pub pin: Option<String>,
-    /// null: no live check ran; true/false: its result.
-    pub verified: Option<bool>,
+    /// The live check's result (null: none ran).
+    pub verified: Shown,
     pub reasons: Vec<String>,
     /// The injector the selection is for (its -toolexec value).
     pub toolexec: String,
@@ -104,7 +135,7 @@ pub struct ProgramVerdict {
     pub built: bool,
     /// true: built and ran through the injector; false: it cannot work here
     /// as things stand; null: not built, nothing shown.
-    pub works: Option<bool>,
+    pub works: Shown,
     /// The class of the failure, when the injector is the cause.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Class>,
@@ -349,7 +380,12 @@ mod tests {
         for (i, (f, mode, l, strategy, pinned, verified, failure)) in rows.into_iter().enumerate() {
             let s = run(&f, mode, l);
             assert_eq!(
-                (s.strategy, s.pinned, s.verified, s.failure),
+                (
+                    s.strategy,
+                    s.pinned,
+                    Option::<bool>::from(s.verified),
+                    s.failure
+                ),
                 (strategy, pinned, verified, failure),
                 "row {i}: {:#?}",
                 s.reasons

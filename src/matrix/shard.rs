@@ -164,7 +164,7 @@ pub fn plan(
         prepare(&loaded, o, &si, true)?
     };
     let exec = loaded.spec.verify == super::spec::VerifyMode::Exec;
-    let cost = |c: &super::cells::Planned| expected_cost(&c.goos, &c.goarch, c.kind, exec);
+    let cost = |c: &super::cells::Planned| expected_cost(&c.platform, c.kind, exec);
     let mut costs = Vec::new();
     let mut newest = (None, Vec::new());
     for (i, p) in prepared.iter().enumerate() {

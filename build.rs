@@ -1,9 +1,18 @@
 //! Records the git commit qcompat is built from, for reports and pins
-//! ("evidence from the committed code" names its commit).
+//! ("evidence from the committed code" names its commit), and the hash of
+//! the injector's sources that salts its tool IDs (src/inject/companion.rs).
 
 use std::process::Command;
 
+#[path = "src/inject/source_hash.rs"]
+mod source_hash;
+
 fn main() {
+    // Every edit of the injector's sources moves the salt, so injected
+    // archives built by another qcompat are never reused.
+    let inject = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/inject");
+    let hash = source_hash::hash_dir(&inject).expect("src/inject's sources read");
+    println!("cargo:rustc-env=QCOMPAT_INJECT_SOURCES={hash}");
     let commit = Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
         .output()

@@ -439,12 +439,15 @@ fn matrix_report_in(
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, spec_body).unwrap();
     let report = dir.join("report.json");
+    let junit = dir.join("junit.xml");
     let out = cmd(&[
         "matrix",
         "run",
         spec.to_str().unwrap(),
         "--report",
         report.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
     ])
     .env("QCOMPAT_CACHE_DIR", cache)
     .env("QCOMPAT_GO", go126())
@@ -452,7 +455,42 @@ fn matrix_report_in(
     .output()
     .unwrap();
     assert!(report.is_file(), "no report: {}", text(&out.stderr));
-    (read_doc(&report, "report"), out)
+    let r = read_doc(&report, "report");
+    junit_agrees(&junit, &r);
+    (r, out)
+}
+
+/// A run's JUnit file parses as XML, with one testcase per cell of its
+/// report and the report's failures (`<failure>`s and the count).
+fn junit_agrees(junit: &Path, report: &Value) {
+    use quick_xml::events::Event;
+    let xml = std::fs::read_to_string(junit).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut counted) = (0, 0, None);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.name().as_ref() {
+                "testcase" => cases += 1,
+                "failure" => failures += 1,
+                "testsuites" => {
+                    let a = e.try_get_attribute("failures").unwrap().unwrap();
+                    counted = Some(a.value.to_string());
+                }
+                _ => {}
+            },
+            Ok(_) => {}
+            Err(e) => panic!("JUnit is not well-formed: {e}: {xml}"),
+        }
+    }
+    let cells = report["cells"].as_array().unwrap();
+    let failing = cells
+        .iter()
+        .filter(|c| s(&c["status"]).starts_with("fail-") || c["status"] == "timeout")
+        .count();
+    assert_eq!(cases, cells.len(), "{xml}");
+    assert_eq!(failures, failing, "{xml}");
+    assert_eq!(counted, Some(failing.to_string()), "{xml}");
 }
 
 /// The matrix gives the same verdicts as doctor, lean or not: on go1.19.8 the

@@ -315,3 +315,58 @@ fn probe_and_doctor_escape_a_hostile_goroot() {
         );
     }
 }
+
+#[test]
+fn every_subcommand_prints_yaml_or_refuses_it() {
+    // A small spec on the go command at hand: planning it reads no index.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, "toolchains: [local]\nplatforms: [linux/amd64]\n").unwrap();
+    let spec = spec.to_str().unwrap();
+    let evidence = repo().join("matrix/evidence/report.json");
+    let evidence = evidence.to_str().unwrap();
+    let yaml = |args: &[&str]| -> serde_yaml::Value {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+        let out = text(&o.stdout);
+        // YAML, not the JSON or text another flag gives.
+        assert!(!out.trim_start().starts_with(['[', '{']), "{args:?}: {out}");
+        serde_yaml::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+    };
+    let v = yaml(&["matrix", "plan", spec, "--offline", "--yaml"]);
+    assert_eq!(v[0]["cells"].as_u64(), Some(1), "{v:?}");
+    let v = yaml(&["toolchains", "path", "local", "--yaml"]);
+    assert!(v[0].as_str().is_some_and(|p| !p.is_empty()), "{v:?}");
+    let v = yaml(&["matrix", "merge", evidence, "--yaml"]);
+    assert!(v["cells"].as_sequence().is_some_and(|c| !c.is_empty()));
+    // A form that is not JSON or YAML refuses them, naming the flag.
+    for args in [
+        &[
+            "matrix",
+            "plan",
+            spec,
+            "--offline",
+            "--format",
+            "text",
+            "--yaml",
+        ][..],
+        &["pins", "check", "--yaml"][..],
+        &[
+            "pins",
+            "update",
+            "--from",
+            evidence,
+            "--pins",
+            "/nonexistent/p.yaml",
+            "--json",
+        ][..],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        assert!(
+            text(&o.stderr).contains("drop --"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}

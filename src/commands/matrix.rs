@@ -6,8 +6,9 @@ use crate::matrix::{self, RunOptions};
 use crate::policy::regressions::{self, Outcome};
 use crate::render::reporter::MatrixReporter;
 use crate::render::toolchains::ToolchainReporter;
+use crate::support::output::Format;
 use anyhow::Result;
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,10 +35,11 @@ pub enum Cmd {
         /// How many CI runners to split the cells over (1 to 1000)
         #[arg(long, default_value_t = 1)]
         shards: usize,
-        /// github: a strategy.matrix for GitHub Actions; json: the shards as
-        /// a JSON list; text: one line per shard (--json means json)
-        #[arg(long, value_enum, default_value_t = PlanFormat::Github)]
-        format: PlanFormat,
+        /// github: a strategy.matrix for GitHub Actions (the default); json:
+        /// the shards as a JSON list; text: one line per shard (--json means
+        /// json; --yaml, the list as YAML)
+        #[arg(long, value_enum)]
+        format: Option<PlanFormat>,
         /// Resolve toolchain selectors from local toolchains only
         #[arg(long)]
         offline: bool,
@@ -75,6 +77,24 @@ fn options<'a>(
     }
 }
 
+/// `matrix plan`'s form: `--format`, else the global flag's (`None`: YAML).
+/// The two name one form or the command is refused.
+fn plan_format(given: Option<PlanFormat>, global: Format) -> Result<Option<PlanFormat>> {
+    match (given, global) {
+        (given, Format::Human) => Ok(Some(given.unwrap_or(PlanFormat::Github))),
+        (None | Some(PlanFormat::Json), Format::Json) => Ok(Some(PlanFormat::Json)),
+        (None, Format::Yaml) => Ok(None),
+        (Some(f), global) => {
+            let name = f.to_possible_value().map(|v| v.get_name().to_string());
+            let flag = global.flag().unwrap_or_default();
+            anyhow::bail!(
+                "--format {} and {flag} name two forms of the plan: drop {flag} (or --format)",
+                name.unwrap_or_default()
+            )
+        }
+    }
+}
+
 fn spec_or_default(spec: Option<PathBuf>) -> PathBuf {
     spec.unwrap_or_else(|| PathBuf::from(matrix::spec::DEFAULT_PATH))
 }
@@ -92,8 +112,8 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             outputs.check()?;
             let pins = super::pins::load(out.pins.clone())?;
             let spec = spec_or_default(spec);
-            let reporter = MatrixReporter::new(&outputs, g.json);
-            let shown = ToolchainReporter::new(g.json);
+            let reporter = MatrixReporter::new(&outputs, g.format());
+            let shown = ToolchainReporter::new(g.format() == Format::Json);
             let toolchains = g.toolchains(offline, None, &shown);
             let finished = matrix::run(
                 RunOptions {
@@ -121,13 +141,15 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let counts = matrix::plan(&options(&spec, g, &toolchains), shards, &mut |n| {
                 crate::errln!("qcompat: {n}")
             })?;
-            let format = if g.json { PlanFormat::Json } else { format };
             crate::outln!(
                 "{}",
-                match format {
-                    PlanFormat::Github => crate::render::plan::github(&counts),
-                    PlanFormat::Json => crate::render::plan::json_list(&counts),
-                    PlanFormat::Text => crate::render::plan::text(&counts).trim_end().to_string(),
+                match plan_format(format, g.format())? {
+                    None => crate::render::plan::yaml_list(&counts),
+                    Some(PlanFormat::Github) => crate::render::plan::github(&counts),
+                    Some(PlanFormat::Json) => crate::render::plan::json_list(&counts),
+                    Some(PlanFormat::Text) => {
+                        crate::render::plan::text(&counts).trim_end().to_string()
+                    }
                 }
             )?;
             Ok(ExitCode::SUCCESS)
@@ -142,7 +164,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
                 .collect::<Result<Vec<_>>>()?;
             let merged = matrix::merge::merge(loaded)?;
             let verdict = regressions::judge(&merged, &pins, false);
-            MatrixReporter::new(&outputs, g.json).finish(&merged, &verdict)?;
+            MatrixReporter::new(&outputs, g.format()).finish(&merged, &verdict)?;
             Ok(exit_status(verdict.outcome))
         }
     }

@@ -24,10 +24,10 @@ pub struct Global {
     pub go: Option<PathBuf>,
     /// Print one JSON document
     #[arg(long, global = true, conflicts_with = "yaml")]
-    pub json: bool,
+    json: bool,
     /// Print one YAML document
     #[arg(long, global = true)]
-    pub yaml: bool,
+    yaml: bool,
     /// Limit for each go command qcompat runs, in seconds
     #[arg(long, global = true, default_value_t = 120, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=604_800))]
@@ -61,6 +61,8 @@ pub struct Global {
 }
 
 impl Global {
+    /// The one form of this invocation's output: commands read it here
+    /// only, so each either prints it or refuses it (see [`Global::text_only`]).
     pub fn format(&self) -> Format {
         if self.json {
             Format::Json
@@ -68,6 +70,15 @@ impl Global {
             Format::Yaml
         } else {
             Format::Human
+        }
+    }
+
+    /// Refuses --json/--yaml for output that has one form only: `why`
+    /// says what the command prints instead, and the message names the flag to drop.
+    pub fn text_only(&self, why: &str) -> Result<()> {
+        match self.format().flag() {
+            None => Ok(()),
+            Some(flag) => anyhow::bail!("{why}: drop {flag}"),
         }
     }
 
@@ -89,15 +100,14 @@ impl Global {
             .map(|p| p.trim().to_string())
             .filter(|p| !p.is_empty())
             .collect();
-        let providers = if named.is_empty() {
-            crate::toolchains::Options::DEFAULT_PROVIDERS
-                .map(String::from)
-                .to_vec()
+        let (providers, unknown_providers) = if named.is_empty() {
+            (crate::toolchains::Provider::ALL.to_vec(), Vec::new())
         } else {
-            named
+            crate::toolchains::Provider::parse_list(&named.join(","))
         };
         crate::toolchains::Options {
             providers,
+            unknown_providers,
             index_url: crate::toolchains::index::url(index_url.or(self.go_index.as_deref())),
             offline,
             timeout: self.timeout(),

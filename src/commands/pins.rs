@@ -57,6 +57,7 @@ fn today() -> String {
 pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
     match cmd {
         Cmd::Update { from, pins } => {
+            g.text_only("`pins update` prints what it changed, one line each")?;
             // Read, update and write under one lock: two updates of one
             // file at once must both land, not the last one alone.
             let _lock = lock_beside(&pins)?;
@@ -92,6 +93,9 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<std::process::ExitCode> {
             output::write_stdout(&crate::render::pins::markdown_table(&load(pins)?))?;
         }
         Cmd::Check { pins, version } => {
+            if version.is_none() {
+                g.text_only("`pins check` without a VERSION prints one line (`pins check VERSION --json` gives that version's pin)")?;
+            }
             let p = load(pins)?;
             match version {
                 None => crate::outln!("{}: {} pins, no overlaps", p.source, p.file.pins.len())?,

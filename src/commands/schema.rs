@@ -37,7 +37,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, g: &super::Global) -> Result<std::process::ExitCode> {
-    if g.yaml {
+    if g.format() == crate::support::output::Format::Yaml {
         bail!("`schema` prints JSON Schemas, which are JSON: drop --yaml");
     }
     crate::support::output::write_stdout(a.name.text())?;

@@ -4,7 +4,7 @@
 use super::{Global, InjectorArgs};
 use crate::go::discover;
 use crate::inject::facts::ToolchainFacts;
-use crate::policy::select::{self, Coverage, Mode, Selection};
+use crate::policy::select::{self, Coverage, Mode, Selection, Shown};
 use crate::support::output;
 use anyhow::Result;
 use std::fmt::Write;
@@ -48,7 +48,7 @@ pub struct Args {
 pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
     let (offline, verify, line, injector) = (a.offline, a.verify, a.format, &a.injector);
     let pins = a.pins.clone();
-    if line.is_some() && (g.json || g.yaml) {
+    if line.is_some() && g.format() != crate::support::output::Format::Human {
         anyhow::bail!("--format goflags/env prints shell-ready lines; drop --json/--yaml (or drop --format for the JSON selection)");
     }
     let pins = super::pins::load(pins)?;
@@ -184,9 +184,9 @@ pub fn human(s: &Selection, out: &mut String) {
             Coverage::Untested => "untested",
         },
         match s.verified {
-            None => "not checked",
-            Some(true) => "yes",
-            Some(false) => "failed",
+            Shown::Nothing => "not checked",
+            Shown::Works => "yes",
+            Shown::Fails => "failed",
         }
     );
     for r in &s.reasons {
@@ -200,9 +200,9 @@ pub fn human(s: &Selection, out: &mut String) {
     }
     if let Some(p) = &s.program {
         let works = match p.works {
-            Some(true) => "works",
-            Some(false) => "does not work",
-            None => "not shown",
+            Shown::Works => "works",
+            Shown::Fails => "does not work",
+            Shown::Nothing => "not shown",
         };
         let _ = writeln!(
             out,

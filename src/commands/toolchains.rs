@@ -152,10 +152,9 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
 /// `toolchains path`: the GOROOTs a selector resolves to (the same
 /// selectors as matrix specs: 1.27.3, 1.27.x, supported, local).
 fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
-    let roots: Vec<PathBuf> = if version.trim() == "local" {
-        vec![PathBuf::from(&g.go()?.path)]
-    } else {
-        toolchains::resolve_with(version, opts)?
+    let roots: Vec<PathBuf> = match toolchains::parse_selector(version)? {
+        toolchains::Selector::Local => vec![PathBuf::from(&g.go()?.path)],
+        sel => toolchains::resolve_with(&sel, opts)?,
     }
     .into_iter()
     .map(|bin| {
@@ -169,14 +168,11 @@ fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
     if roots.is_empty() {
         eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
     }
-    if g.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&roots)?)?;
-    } else {
-        for r in roots {
-            crate::outln!("{}", r.display())?;
+    output::emit(g.format(), &roots, |s| {
+        for r in &roots {
+            s.push_str(&format!("{}\n", r.display()));
         }
-    }
-    Ok(())
+    })
 }
 
 /// `toolchains install`: one exact version, downloaded or through GOTOOLCHAIN.

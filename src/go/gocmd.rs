@@ -84,18 +84,20 @@ impl Go {
         let shown = process::display_command(&cmd);
         let c = process::run(cmd, self.timeout)?;
         if c.timed_out {
-            bail!(
-                "`{shown}` did not finish within {}s (raise --timeout){}",
-                self.timeout.as_secs(),
-                stderr_note(&c.stderr)
-            );
+            return Err(GoError::Deadline {
+                command: shown,
+                secs: self.timeout.as_secs(),
+                stderr: c.stderr,
+            }
+            .into());
         }
         if !c.success() {
-            bail!(
-                "`{shown}` failed ({}){}",
-                c.status.map(|s| s.to_string()).unwrap_or_default(),
-                stderr_note(&c.stderr)
-            );
+            return Err(GoError::Failed {
+                command: shown,
+                status: c.status.map(|s| s.to_string()).unwrap_or_default(),
+                stderr: c.stderr,
+            }
+            .into());
         }
         Ok(c)
     }
@@ -107,6 +109,35 @@ impl Go {
         S: AsRef<OsStr>,
     {
         Ok(self.run_ok(self.command(args))?.stdout)
+    }
+}
+
+/// Why a go command gave no answer, for callers that decide on the kind
+/// (doctor tells a build cache the go command refuses from a broken go).
+#[derive(Debug, thiserror::Error)]
+pub enum GoError {
+    #[error(
+        "`{command}` did not finish within {secs}s (raise --timeout){}",
+        stderr_note(stderr)
+    )]
+    Deadline {
+        command: String,
+        secs: u64,
+        stderr: String,
+    },
+    #[error("`{command}` failed ({status}){}", stderr_note(stderr))]
+    Failed {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+}
+
+impl GoError {
+    /// The go command refused to start without a usable build cache
+    /// (GOCACHE unset with no home, or not an absolute path).
+    pub fn no_build_cache(&self) -> bool {
+        matches!(self, GoError::Failed { stderr, .. } if stderr.contains("build cache"))
     }
 }
 
@@ -161,5 +192,36 @@ pub fn lean_flags(cmd: &mut Command, ldflags: &[&str]) {
     // each tool grow to 1 GiB before it collects.
     if std::env::var_os("GOGC").is_none() {
         cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GoError;
+
+    #[test]
+    fn a_refused_build_cache_is_told_from_other_failures() {
+        let failed = |stderr: &str| GoError::Failed {
+            command: "go env".into(),
+            status: "exit status: 1".into(),
+            stderr: stderr.into(),
+        };
+        let gocache = "go: GOCACHE is not an absolute path\nbuild cache is required, but could not be located";
+        assert!(failed(gocache).no_build_cache());
+        assert!(!failed("go: cannot find GOROOT directory").no_build_cache());
+        let late = GoError::Deadline {
+            command: "go env".into(),
+            secs: 1,
+            stderr: gocache.into(),
+        };
+        assert!(!late.no_build_cache());
+        assert!(late
+            .to_string()
+            .contains("did not finish within 1s (raise --timeout)"));
+        // Through anyhow's context, as doctor receives it.
+        let e = anyhow::Error::from(failed(gocache)).context("cannot run go");
+        assert!(e
+            .downcast_ref::<GoError>()
+            .is_some_and(GoError::no_build_cache));
     }
 }

@@ -47,11 +47,7 @@ pub enum Policy {
 
 impl std::fmt::Display for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Policy::Permissive => "permissive",
-            Policy::Restricted => "restricted",
-            Policy::Unsupported => "unsupported",
-        })
+        f.write_str(crate::support::serde_name::of(self))
     }
 }
 

@@ -21,10 +21,7 @@ pub enum Compiler {
 
 impl fmt::Display for Compiler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Compiler::Gc => "gc",
-            Compiler::Gccgo => "gccgo",
-        })
+        f.write_str(crate::support::serde_name::of(self))
     }
 }
 

@@ -35,14 +35,6 @@ pub fn salt_disabled() -> bool {
     std::env::var_os(NO_SALT_ENV).is_some_and(|v| v == "1")
 }
 
-/// What else changes an injected runtime.a beside the companion's text: 2 since
-/// the companion file has one path per content (before, a fresh temporary
-/// folder per compile, whose archives a plugin's host cannot share); 3 since
-/// `-trimpath` builds rewrite the companion's folder too; 4 since every
-/// build names it by runtime's folder (`toolexec::map_companion`), not by
-/// qcompat's cache.
-const OUTPUT_GENERATION: &str = "4";
-
 /// The companion file's folder in qcompat's cache (one per content).
 pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
     let mut key = crate::support::cache::Key::new("companion");
@@ -50,18 +42,25 @@ pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
     crate::support::cache::Area::Companion.entry(&key)
 }
 
-/// A short hash of qcompat's version, the companion text and how it is
-/// compiled: it changes when any changes, so stale injected archives are
-/// never reused. Where qcompat's cache lives is not in it: the compile names
-/// the companion by runtime's folder, so caches that share one GOCACHE build
-/// the same runtime.a and may share it.
+/// A short hash of qcompat's version, the companion text and the
+/// injector's sources as built (build.rs hashes the files
+/// `source_hash::FILES` names: the companion and how the toolexec compiles
+/// it): any edit of them changes it, so stale injected archives are never
+/// reused. Where qcompat's cache lives is not in it: the compile names the
+/// companion by runtime's folder, so caches that share one GOCACHE build the
+/// same runtime.a and may share it.
 pub fn salt() -> String {
+    salt_of(env!("QCOMPAT_INJECT_SOURCES"))
+}
+
+/// The salt for injector sources that hash to `sources`.
+fn salt_of(sources: &str) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
     h.update(SOURCE.as_bytes());
     h.update([0]);
-    h.update(OUTPUT_GENERATION.as_bytes());
+    h.update(sources.as_bytes());
     hex::encode(&h.finalize()[..8])
 }
 
@@ -141,6 +140,41 @@ mod tests {
             salt_version_line("compile version devel nobuildid\n", "s"),
             "compile version devel nobuildid\n"
         );
+    }
+
+    /// The injector's sources copied to a fresh folder, `edit` applied to
+    /// the file `name`; their hash.
+    fn hash_of_copy(name: &str, edit: impl Fn(&str) -> String) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/inject");
+        for f in crate::inject::source_hash::FILES {
+            let text = std::fs::read_to_string(src.join(f)).unwrap();
+            let text = if *f == name { edit(&text) } else { text };
+            std::fs::write(dir.path().join(f), text).unwrap();
+        }
+        crate::inject::source_hash::hash_dir(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn salt_follows_the_injector_sources() {
+        // The same sources, copied anywhere, hash as build.rs hashed them.
+        let same = hash_of_copy("", |t| t.to_string());
+        assert_eq!(same, env!("QCOMPAT_INJECT_SOURCES"));
+        assert_eq!(salt_of(&same), salt());
+        // A changed companion text, or toolexec code, changes the salt.
+        let companion = hash_of_copy("companion.rs", |t| {
+            assert!(t.contains("uint64(getg().goid)"));
+            t.replace("uint64(getg().goid)", "uint64(getg().goid) + 0")
+        });
+        let toolexec = hash_of_copy("toolexec.rs", |t| {
+            assert!(t.contains("-trimpath"));
+            t.replacen("-trimpath", "-trimpath=", 1)
+        });
+        for changed in [&companion, &toolexec] {
+            assert_ne!(changed, &same);
+            assert_ne!(salt_of(changed), salt());
+        }
+        assert_ne!(companion, toolexec);
     }
 
     #[test]

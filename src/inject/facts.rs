@@ -67,14 +67,27 @@ pub enum Kind {
     Package,
 }
 
+/// Whether an injector alters `compile -V=full`, which gives its builds
+/// cache entries of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Salting {
+    /// It alters the line (or refuses the question): its own entries.
+    Salted,
+    /// It passes the line through: its runtime.a and a plain one share an entry.
+    Unsalted,
+    /// It could not be asked.
+    #[default]
+    Unknown,
+}
+
 /// What is known about an injector on one toolchain.
 #[derive(Debug)]
 pub struct Facts {
     pub kind: Kind,
     /// The `-V=full` answers (None: not asked, see [`asks_tool_id`]).
     pub tool_id: Option<anyhow::Result<ToolIdCheck>>,
-    /// It alters `compile -V=full` (None: asked, and it could not answer).
-    pub salted: Option<bool>,
+    /// It alters `compile -V=full` (unknown: asked, and it could not answer).
+    pub salted: Salting,
     /// The Go that built it, when that can be read.
     pub built_by: Option<String>,
     /// The toolchain links a precompiled runtime for this host (Go <= 1.19).
@@ -105,9 +118,10 @@ pub fn gather(
         )
     });
     let salted = match &tool_id {
-        None => Some(true),
-        Some(Ok(c)) => Some(c.altered || c.rejected.is_some()),
-        Some(Err(_)) => None,
+        None => Salting::Salted,
+        Some(Ok(c)) if c.altered || c.rejected.is_some() => Salting::Salted,
+        Some(Ok(_)) => Salting::Unsalted,
+        Some(Err(_)) => Salting::Unknown,
     };
     Facts {
         kind: if inj.builtin {

@@ -48,8 +48,8 @@ pub const BUILTIN_NAME: &str = "builtin";
 pub struct Identity {
     /// `builtin`, or the executable's file name (`q`, `garble`).
     pub name: String,
-    /// For qcompat's own: `builtin-<salt>` (the salt hashes qcompat's version
-    /// and the injected file). Otherwise the sha256 of the executable, and
+    /// For qcompat's own: `builtin-<salt>` (the salt hashes qcompat's version,
+    /// the injected file and the injector's sources). Otherwise the sha256 of the executable, and
     /// for a script, of the files it names by absolute path.
     pub sha256: String,
     /// For an injector built from a Go package per toolchain: the package,

@@ -8,6 +8,8 @@ pub mod command;
 pub mod companion;
 pub mod facts;
 pub mod injector;
+#[cfg(test)]
+pub mod source_hash;
 pub mod sources;
 pub mod toolexec;
 pub mod toolid;

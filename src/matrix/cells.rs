@@ -13,8 +13,7 @@ use std::path::PathBuf;
 /// A cell to run, or one already decided without building.
 pub(super) struct Planned {
     pub(super) toolchain: usize,
-    pub(super) goos: String,
-    pub(super) goarch: String,
+    pub(super) platform: Platform,
     pub(super) kind: BuildKind,
     /// The C compiler of a kind that needs cgo.
     pub(super) cc: Option<PathBuf>,
@@ -37,8 +36,7 @@ pub(super) fn plan_cells(prepared: &[Prepared], loaded: &Loaded) -> Vec<Planned>
                     .or_else(|| kind_skip(p, &plat, b.kind, loaded, &mut cc));
                 cells.push(Planned {
                     toolchain: i,
-                    goos: plat.goos.clone(),
-                    goarch: plat.goarch.clone(),
+                    platform: plat.clone(),
                     kind: b.kind,
                     cc,
                     preset,

@@ -4,13 +4,14 @@
 //! orders them).
 
 use super::report::ToolchainInfo;
-use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, ToolchainEntry};
+use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, SpecToolchain};
 use super::RunOptions;
 use crate::go::discover::{self, Toolchain};
 use crate::go::gocmd::Go;
 use crate::go::platforms::Platform;
 use crate::inject::build::{BuildInfo, PackageSpec};
 use crate::inject::injector::Injector;
+use crate::toolchains::Selector;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
@@ -42,12 +43,12 @@ pub(super) enum Caches {
     PlainFirst,
 }
 
-fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>> {
+fn resolve_entry(entry: &SpecToolchain, o: &RunOptions) -> Result<Vec<PathBuf>> {
     match entry {
-        ToolchainEntry::Selector(s) if s == "local" => {
+        SpecToolchain::Select(Selector::Local) => {
             Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
         }
-        ToolchainEntry::Path { path } => {
+        SpecToolchain::Path(path) => {
             let bin = path.join("bin/go");
             if bin.is_file() {
                 Ok(vec![bin])
@@ -60,7 +61,7 @@ fn resolve_entry(entry: &ToolchainEntry, o: &RunOptions) -> Result<Vec<PathBuf>>
                 )
             }
         }
-        ToolchainEntry::Selector(s) => crate::toolchains::resolve_with(s, o.toolchains),
+        SpecToolchain::Select(s) => crate::toolchains::resolve_with(s, o.toolchains),
     }
 }
 
@@ -167,7 +168,7 @@ fn resolve_toolchains(
     notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
     let mut bins: Vec<PathBuf> = Vec::new();
-    for e in &loaded.spec.toolchains {
+    for e in &loaded.toolchains {
         let found = resolve_entry(e, o)
             .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
         if found.is_empty() {
@@ -313,7 +314,7 @@ fn injector_setup(
         // salted line through would reuse qcompat's runtime.a).
         let dir = crate::verify::live::private_gocache(tc, inj)?;
         setup.gocache = Caches::Private(dir.clone());
-        if salted == Some(false) {
+        if salted == crate::inject::facts::Salting::Unsalted {
             let mut n = format!(
                 "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
                 crate::support::output::shown(toolexec),
@@ -331,7 +332,7 @@ fn injector_setup(
         // is built plain first: the verdict depends neither on what ran in
         // the run's GOCACHE before nor on the lean flags.
         setup.gocache = Caches::PlainFirst;
-        if salted == Some(false) {
+        if salted == crate::inject::facts::Salting::Unsalted {
             setup.note = Some(format!(
                 "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so each cell was built as its users build after a plain build: the same kind without the injector first, then through it, in a new GOCACHE",
                 crate::support::output::shown(toolexec)

@@ -137,12 +137,12 @@ fn plan_shard(
         &loaded.sha256,
         all.iter().map(|c| {
             let go = prepared[c.toolchain].info.go.as_str();
-            (go, format!("{}/{}", c.goos, c.goarch), c.kind)
+            (go, c.platform.name(), c.kind)
         }),
     );
     let exec = loaded.spec.verify == VerifyMode::Exec;
     let cells = match shard {
-        Some(s) => s.keep(all, |c| expected_cost(&c.goos, &c.goarch, c.kind, exec)),
+        Some(s) => s.keep(all, |c| expected_cost(&c.platform, c.kind, exec)),
         None => all,
     };
     (cells, fingerprint)
@@ -271,8 +271,8 @@ impl<'a> Pool<'a> {
         let c = &self.planned[k];
         let p = &self.prepared[c.toolchain];
         let name = match c.kind {
-            BuildKind::Build => format!("{} {}/{}", p.info.go, c.goos, c.goarch),
-            k => format!("{} {}/{} {k}", p.info.go, c.goos, c.goarch),
+            BuildKind::Build => format!("{} {}", p.info.go, c.platform.name()),
+            k => format!("{} {} {k}", p.info.go, c.platform.name()),
         };
         reporter.event(Event::CellStarted {
             index: k,
@@ -292,8 +292,8 @@ impl<'a> Pool<'a> {
         let job = Job {
             go: &p.tc.go.path,
             goroot: p.tc.goroot(),
-            goos: &c.goos,
-            goarch: &c.goarch,
+            goos: &c.platform.goos,
+            goarch: &c.platform.goarch,
             toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
             gocache,
             module_dir: &self.module_dir,
@@ -323,7 +323,7 @@ impl<'a> Pool<'a> {
                 return None;
             }
         };
-        let mut cell = Cell::new(&p.info.go, &c.goos, &c.goarch, c.kind, outcome);
+        let mut cell = Cell::new(&p.info.go, job.goos, job.goarch, c.kind, outcome);
         if c.preset.is_none() && c.kind == BuildKind::Build {
             cell.calibrated = cell
                 .calibrated

@@ -2,6 +2,7 @@
 //! run on one thread.
 
 use super::cells::Planned;
+use crate::go::platforms::Platform;
 use crate::verify::kind::BuildKind;
 
 /// What a cell is expected to cost cold, in tenths of a second: its kind's
@@ -9,7 +10,8 @@ use crate::verify::kind::BuildKind;
 /// ports under qemu). It reads only the cell's place and kind, never this
 /// machine (its C compilers, what it skips), so every runner of a sharded run
 /// computes the same figures and the same split.
-pub(super) fn expected_cost(goos: &str, goarch: &str, kind: BuildKind, exec: bool) -> u32 {
+pub(super) fn expected_cost(platform: &Platform, kind: BuildKind, exec: bool) -> u32 {
+    let (goos, goarch) = (platform.goos.as_str(), platform.goarch.as_str());
     let runs_here = exec && goos == "linux" || goarch == "wasm";
     let run = match (goarch, runs_here) {
         ("wasm", _) => 20,
@@ -26,7 +28,7 @@ pub(super) fn expected_cost(goos: &str, goarch: &str, kind: BuildKind, exec: boo
 pub(super) fn execution_order(planned: &[Planned], exec: bool) -> Vec<usize> {
     let cost = |c: &Planned| match c.preset {
         Some(_) => 0,
-        None => expected_cost(&c.goos, &c.goarch, c.kind, exec),
+        None => expected_cost(&c.platform, c.kind, exec),
     };
     let mut order: Vec<usize> = (0..planned.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(cost(&planned[k])));
@@ -60,8 +62,13 @@ mod tests {
     fn kinds_that_rebuild_std_go_first() {
         let cell = |goarch: &str, kind: BuildKind| Planned {
             toolchain: 0,
-            goos: "linux".into(),
-            goarch: goarch.into(),
+            platform: Platform {
+                goos: "linux".into(),
+                goarch: goarch.into(),
+                cgo_supported: true,
+                first_class: true,
+                broken: false,
+            },
             kind,
             cc: None,
             preset: None,

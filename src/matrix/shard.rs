@@ -5,8 +5,9 @@
 use super::cells::plan_cells;
 use super::plan::{injector, prepare};
 use super::schedule::expected_cost;
-use super::spec::{self, ToolchainEntry};
+use super::spec::{self, SpecToolchain};
 use super::RunOptions;
+use crate::toolchains::Selector;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -112,13 +113,13 @@ fn here_or_missing(
     loaded: &spec::Loaded,
     o: &RunOptions,
     note: &mut dyn FnMut(String),
-) -> Result<(Vec<ToolchainEntry>, Vec<String>)> {
+) -> Result<(Vec<SpecToolchain>, Vec<String>)> {
     let opts = o.toolchains;
     let mut entries = Vec::new();
     let mut missing = Vec::new();
-    for e in &loaded.spec.toolchains {
+    for e in &loaded.toolchains {
         match e {
-            ToolchainEntry::Selector(s) if s != "local" => {
+            SpecToolchain::Select(s) if *s != Selector::Local => {
                 let found = crate::toolchains::resolve_without_download(s, opts)
                     .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
                 if found.is_empty() {
@@ -126,7 +127,7 @@ fn here_or_missing(
                 }
                 for (v, here) in found {
                     match here {
-                        Some(i) => entries.push(ToolchainEntry::Path { path: i.goroot }),
+                        Some(i) => entries.push(SpecToolchain::Path(i.goroot)),
                         None => missing.push(crate::go::version::format_go_name(&v)),
                     }
                 }
@@ -154,16 +155,16 @@ pub fn plan(
     // (its own cells are not part of the run).
     let estimate_only = entries.is_empty() && !missing.is_empty();
     if estimate_only {
-        entries.push(ToolchainEntry::Selector("local".into()));
+        entries.push(SpecToolchain::Select(Selector::Local));
     }
-    loaded.spec.toolchains = entries;
-    let (prepared, _) = if loaded.spec.toolchains.is_empty() {
+    loaded.toolchains = entries;
+    let (prepared, _) = if loaded.toolchains.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         prepare(&loaded, o, &si, true)?
     };
     let exec = loaded.spec.verify == super::spec::VerifyMode::Exec;
-    let cost = |c: &super::cells::Planned| expected_cost(&c.goos, &c.goarch, c.kind, exec);
+    let cost = |c: &super::cells::Planned| expected_cost(&c.platform, c.kind, exec);
     let mut costs = Vec::new();
     let mut newest = (None, Vec::new());
     for (i, p) in prepared.iter().enumerate() {

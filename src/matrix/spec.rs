@@ -89,6 +89,23 @@ impl std::fmt::Display for ToolchainEntry {
     }
 }
 
+/// A spec's toolchain, parsed once when the spec loads: a selector
+/// (`local` among them) or a GOROOT (or go binary), relative to the spec's folder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpecToolchain {
+    Select(crate::toolchains::Selector),
+    Path(PathBuf),
+}
+
+impl std::fmt::Display for SpecToolchain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpecToolchain::Select(s) => write!(f, "{s}"),
+            SpecToolchain::Path(path) => write!(f, "{{path: {}}}", path.display()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(untagged)]
 pub enum Platforms {
@@ -186,6 +203,8 @@ pub enum PlatformChoice {
 pub struct Loaded {
     pub path: PathBuf,
     pub spec: Spec,
+    /// The spec's toolchains, parsed.
+    pub toolchains: Vec<SpecToolchain>,
     pub platforms: PlatformChoice,
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
@@ -258,15 +277,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded> {
     let injector = injector(&spec.toolexec, base, &at)?;
     let builds = builds(&spec.builds, &at)?;
     check_numbers(&spec, &at)?;
-    let mut spec = spec;
-    for t in &mut spec.toolchains {
-        if let ToolchainEntry::Path { path } = t {
-            *path = base.join(&*path);
-        }
-    }
+    let toolchains = toolchains(&spec, base, &at)?;
     Ok(Loaded {
         path: path.to_path_buf(),
         spec,
+        toolchains,
         platforms,
         include,
         exclude,
@@ -410,16 +425,20 @@ fn check_numbers(spec: &Spec, at: &At) -> Result<()> {
     if spec.timeout == 0 {
         return Err(at.err("timeout", "timeout: must be at least 1 second".into()));
     }
-    for t in &spec.toolchains {
-        if let ToolchainEntry::Selector(sel) = t {
-            if sel != "local" {
-                crate::toolchains::parse_selector(sel).map_err(|e| {
-                    at.err(sel, format!("toolchains: {e}, `local` or {{path: GOROOT}}"))
-                })?;
-            }
-        }
-    }
     Ok(())
+}
+
+/// The spec's toolchains parsed: each selector once, paths from the spec's folder.
+fn toolchains(spec: &Spec, base: &Path, at: &At) -> Result<Vec<SpecToolchain>> {
+    spec.toolchains
+        .iter()
+        .map(|t| match t {
+            ToolchainEntry::Selector(sel) => crate::toolchains::parse_selector(sel)
+                .map(SpecToolchain::Select)
+                .map_err(|e| at.err(sel, format!("toolchains: {e}, `local` or {{path: GOROOT}}"))),
+            ToolchainEntry::Path { path } => Ok(SpecToolchain::Path(base.join(path))),
+        })
+        .collect()
 }
 
 fn is_word(s: &str) -> bool {
@@ -434,6 +453,23 @@ mod tests {
 
     fn p(text: &str) -> Result<Loaded> {
         parse(text, Path::new("spec.yaml"))
+    }
+
+    #[test]
+    fn toolchains_are_parsed_once_local_among_them() {
+        use crate::toolchains::Selector;
+        let l = p("toolchains: [local, ' local', 1.22.x, {path: g}]").unwrap();
+        assert_eq!(
+            l.toolchains,
+            [
+                SpecToolchain::Select(Selector::Local),
+                SpecToolchain::Select(Selector::Local),
+                SpecToolchain::Select(Selector::Minor(1, 22)),
+                SpecToolchain::Path(PathBuf::from("g")),
+            ]
+        );
+        let e = p("toolchains: [locale]").unwrap_err().to_string();
+        assert!(e.contains("`local` or {path: GOROOT}"), "{e}");
     }
 
     #[test]

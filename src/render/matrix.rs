@@ -172,87 +172,73 @@ fn table(
 fn calibrated_line(c: &Cell) -> String {
     c.calibrated
         .map(|k| {
-            let result = serde_json::to_value(k.result).unwrap_or_default();
-            format!(
-                "\ncalibrated: {} offset={}",
-                result.as_str().unwrap_or(""),
-                k.offset
-            )
+            let result = crate::support::serde_name::of(&k.result);
+            format!("\ncalibrated: {result} offset={}", k.offset)
         })
         .unwrap_or_default()
 }
 
-/// JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub actions).
+/// JUnit XML in the shape CI systems read (Jenkins, GitLab, GitHub
+/// actions): one testsuite per Go version, one testcase per cell, written
+/// by `quick-junit` (which escapes markup and drops ANSI escapes and C0
+/// controls; [`xml::chars`] drops what else XML 1.0 cannot hold).
 pub fn junit(r: &Report) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let fails = r.failures().count();
-    let total: f64 = r.cells.iter().map(|c| c.outcome.duration_s).sum();
-    let _ = writeln!(
-        s,
-        "<testsuites name=\"qcompat-matrix\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" time=\"{total:.3}\">",
-        r.cells.len()
-    );
+    let mut doc = quick_junit::Report::new("qcompat-matrix");
+    doc.set_time(seconds(r.cells.iter().map(|c| c.outcome.duration_s).sum()));
     for v in r.versions() {
+        let mut suite = quick_junit::TestSuite::new(xml::chars(&v));
         let cells: Vec<&Cell> = r.cells.iter().filter(|c| c.go == v).collect();
-        let f = cells
-            .iter()
-            .filter(|c| c.outcome.status.is_failure())
-            .count();
-        let sk = cells.iter().filter(|c| c.outcome.status.is_skip()).count();
-        let t: f64 = cells.iter().map(|c| c.outcome.duration_s).sum();
-        let _ = writeln!(
-            s,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"{sk}\" time=\"{t:.3}\" timestamp=\"{}\">",
-            xml::attr(&v),
-            cells.len(),
-            xml::attr(&r.started)
-        );
-        for c in cells {
-            let _ = write!(
-                s,
-                "    <testcase classname=\"qcompat.matrix.{}\" name=\"{}\" time=\"{:.3}\"",
-                xml::attr(&c.go),
-                xml::attr(&c.place()),
-                c.outcome.duration_s
-            );
-            let body = format!(
-                "{}\n\n{}{}",
-                c.outcome.command,
-                c.outcome.stderr_excerpt,
-                calibrated_line(c)
-            );
-            if c.outcome.status.is_failure() {
-                let _ =
-                    writeln!(
-                    s,
-                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
-                    c.outcome.status.name(),
-                    xml::attr(&first_line(&c.outcome.stderr_excerpt, c.outcome.status.name())),
-                    xml::text(&body)
-                );
-            } else if c.outcome.status.is_skip() {
-                let _ = writeln!(
-                    s,
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    xml::attr(c.outcome.note.as_deref().unwrap_or(c.outcome.status.name()))
-                );
-            } else {
-                let _ = writeln!(
-                    s,
-                    ">\n      <system-out>{}</system-out>\n    </testcase>",
-                    xml::text(&format!(
-                        "verified: {}\n{}{}",
-                        c.outcome.verified.name(),
-                        c.outcome.note.as_deref().unwrap_or(""),
-                        calibrated_line(c)
-                    ))
-                );
-            }
-        }
-        let _ = writeln!(s, "  </testsuite>");
+        suite.set_time(seconds(cells.iter().map(|c| c.outcome.duration_s).sum()));
+        suite
+            .extra
+            .insert("timestamp".into(), xml::chars(&r.started).into());
+        suite.add_test_cases(cells.into_iter().map(junit_case));
+        doc.add_test_suite(suite);
     }
-    s.push_str("</testsuites>\n");
-    s
+    // Serialising to memory fails only on a writer's error, which a Vec never gives.
+    doc.to_string().expect("JUnit serialises to memory")
+}
+
+/// One cell as a testcase: a failure with the build's output, a skip with
+/// its reason, or a pass with how it was verified.
+fn junit_case(c: &Cell) -> quick_junit::TestCase {
+    use quick_junit::{NonSuccessKind, TestCaseStatus};
+    let o = &c.outcome;
+    let status = if o.status.is_failure() {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_type(o.status.name())
+            .set_message(xml::chars(&first_line(&o.stderr_excerpt, o.status.name())))
+            .set_description(xml::chars(&format!(
+                "{}\n\n{}{}",
+                o.command,
+                o.stderr_excerpt,
+                calibrated_line(c)
+            )));
+        s
+    } else if o.status.is_skip() {
+        let mut s = TestCaseStatus::skipped();
+        s.set_message(xml::chars(o.note.as_deref().unwrap_or(o.status.name())));
+        s
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = quick_junit::TestCase::new(xml::chars(&c.place()), status);
+    case.set_classname(xml::chars(&format!("qcompat.matrix.{}", c.go)))
+        .set_time(seconds(o.duration_s));
+    if o.status == crate::verify::cell::Status::Pass {
+        case.set_system_out(xml::chars(&format!(
+            "verified: {}\n{}{}",
+            o.verified.name(),
+            o.note.as_deref().unwrap_or(""),
+            calibrated_line(c)
+        )));
+    }
+    case
+}
+
+/// A report's seconds as a duration (a negative or odd value as zero).
+fn seconds(s: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(s).unwrap_or_default()
 }
 
 fn first_line(text: &str, fallback: &str) -> String {

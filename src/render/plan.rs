@@ -21,6 +21,12 @@ pub fn json_list(shards: &[ShardCount]) -> String {
     serde_json::to_string_pretty(&json(shards)).expect("JSON values serialise")
 }
 
+/// The shards as a YAML list (the JSON list's fields).
+pub fn yaml_list(shards: &[ShardCount]) -> String {
+    let text = serde_yaml::to_string(&json(shards)).expect("JSON values serialise");
+    text.trim_end().to_string()
+}
+
 /// One line per shard.
 pub fn text(shards: &[ShardCount]) -> String {
     shards

@@ -5,6 +5,7 @@ use crate::matrix::events::{Event, Reporter};
 use crate::matrix::report::{self, Journal};
 use crate::policy::regressions::Verdict;
 use crate::render::progress::Progress;
+use crate::support::output::Format;
 use crate::verify::cell::Status;
 use anyhow::Result;
 use std::path::PathBuf;
@@ -40,16 +41,16 @@ impl Outputs {
 /// `matrix merge`).
 pub struct MatrixReporter<'a> {
     outputs: &'a Outputs,
-    json: bool,
+    format: Format,
     progress: OnceLock<Progress>,
     journal: Mutex<Option<Journal>>,
 }
 
 impl<'a> MatrixReporter<'a> {
-    pub fn new(outputs: &'a Outputs, json: bool) -> MatrixReporter<'a> {
+    pub fn new(outputs: &'a Outputs, format: Format) -> MatrixReporter<'a> {
         MatrixReporter {
             outputs,
-            json,
+            format,
             progress: OnceLock::new(),
             journal: Mutex::new(None),
         }
@@ -58,7 +59,7 @@ impl<'a> MatrixReporter<'a> {
     /// Writes the outputs and shows the verdict; the journal, its purpose
     /// served, goes once the report is written.
     pub fn finish(self, report: &crate::matrix::report::Report, verdict: &Verdict) -> Result<()> {
-        crate::render::verdict::finish(report, self.outputs, verdict, self.json)?;
+        crate::render::verdict::finish(report, self.outputs, verdict, self.format)?;
         if let Some(j) = self.journal.into_inner().expect("journal lock") {
             j.close();
         }

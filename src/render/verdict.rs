@@ -4,11 +4,12 @@
 use crate::matrix::report::{self, Cell, Report};
 use crate::policy::regressions::Verdict;
 use crate::render::reporter::Outputs;
+use crate::support::output::Format;
 use crate::verify::cell::{Status, Verified};
 use anyhow::Result;
 
 /// Writes the outputs and prints the result and the verdict.
-pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, json: bool) -> Result<()> {
+pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, format: Format) -> Result<()> {
     write_outputs(report, outputs)?;
     if let Some(n) = &verdict.pins_note {
         crate::errln!("qcompat: note: {n}");
@@ -25,7 +26,7 @@ pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, json: bool)
                 .map_or("", |d| d.evidence.as_str())
         );
     }
-    print_result(report, json)?;
+    print_result(report, format)?;
     for r in &verdict.regressions {
         crate::errln!("qcompat: regression: {r}");
     }
@@ -65,11 +66,10 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
     Ok(())
 }
 
-/// Prints the report (--json) or the counts and the failed cells.
-fn print_result(report: &Report, json: bool) -> Result<()> {
-    if json {
-        crate::outln!("{}", serde_json::to_string_pretty(report)?)?;
-        return Ok(());
+/// Prints the report (--json, --yaml) or the counts and the failed cells.
+fn print_result(report: &Report, format: Format) -> Result<()> {
+    if format != Format::Human {
+        return crate::support::output::emit(format, report, |_| {});
     }
     let counts: Vec<String> = report
         .counts()

@@ -9,5 +9,6 @@ pub mod lock;
 pub mod output;
 pub mod process;
 pub mod scratch;
+pub mod serde_name;
 pub mod shell;
 pub mod yaml;

@@ -11,6 +11,17 @@ pub enum Format {
     Yaml,
 }
 
+impl Format {
+    /// The flag that asks for this form (none for text).
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Format::Human => None,
+            Format::Json => Some("--json"),
+            Format::Yaml => Some("--yaml"),
+        }
+    }
+}
+
 /// Prints `doc` as JSON or YAML, or calls `human` for the text form.
 pub fn emit<T: Serialize>(format: Format, doc: &T, human: impl FnOnce(&mut String)) -> Result<()> {
     let text = match format {

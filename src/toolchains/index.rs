@@ -126,6 +126,9 @@ impl Http {
     /// shortens it for tests and impatient CI); capped at a minute, so a
     /// huge value cannot sleep for ever.
     pub fn new(timeout: Duration, retry_base: Duration, cancel: Cancel) -> Result<Http> {
+        // reqwest is built without a crypto provider: ring's is the
+        // process's. An Err says one is installed already (an earlier client).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)

@@ -17,30 +17,59 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Why the gotoolchain provider gave no toolchain: the next provider is
+/// tried, unless the user stopped the command.
+#[derive(Debug, thiserror::Error)]
+pub enum GotoolchainError {
+    #[error("no go on PATH to ask for {0}")]
+    NoGo(String),
+    #[error("GOTOOLCHAIN={name} go env GOROOT was interrupted")]
+    Interrupted { name: String },
+    #[error(
+        "GOTOOLCHAIN={name} go env GOROOT failed: {}",
+        crate::support::process::tail(stderr, 600)
+    )]
+    Failed { name: String, stderr: String },
+    #[error("the go command gave {} ({got}) when asked for {name}", goroot.display())]
+    Other {
+        name: String,
+        goroot: PathBuf,
+        got: String,
+    },
+    #[error(transparent)]
+    Run(#[from] anyhow::Error),
+}
+
+impl GotoolchainError {
+    /// Whether another provider may be tried: not once the user stopped the command.
+    pub fn falls_back(&self) -> bool {
+        !matches!(self, GotoolchainError::Interrupted { .. })
+    }
+}
+
 /// Asks the go command for a toolchain: it downloads the
 /// `golang.org/toolchain` module through GOPROXY, checked against GOSUMDB.
-pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed> {
+pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed, GotoolchainError> {
     let go = crate::go::gocmd::resolve(Path::new("go"))
-        .ok_or_else(|| anyhow!("no go on PATH to ask for {name}"))?;
+        .ok_or_else(|| GotoolchainError::NoGo(name.to_string()))?;
     let mut cmd = std::process::Command::new(go);
     cmd.args(["env", "GOROOT"]).env("GOTOOLCHAIN", name);
     let c = crate::support::process::run(cmd, timeout)?;
+    let name = name.to_string();
+    if c.cancelled {
+        return Err(GotoolchainError::Interrupted { name });
+    }
     if !c.success() {
-        bail!(
-            "GOTOOLCHAIN={name} go env GOROOT failed: {}",
-            crate::support::process::tail(&c.stderr, 600)
-        );
+        let stderr = c.stderr;
+        return Err(GotoolchainError::Failed { name, stderr });
     }
     let goroot = PathBuf::from(c.stdout.trim());
     let got = goroot_version(&goroot).unwrap_or_default();
     if got != name {
-        bail!(
-            "the go command gave {} ({got}) when asked for {name}",
-            goroot.display()
-        );
+        return Err(GotoolchainError::Other { name, goroot, got });
     }
     Ok(Installed {
-        version: name.to_string(),
+        version: name,
         goroot,
         source: "gotoolchain".into(),
     })
@@ -270,6 +299,21 @@ fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gotoolchain_falls_back_unless_stopped() {
+        let name = "go1.27.3".to_string();
+        let failed = GotoolchainError::Failed {
+            name: name.clone(),
+            stderr: "go: downloading go1.27.3: 404 Not Found".into(),
+        };
+        assert!(failed.falls_back());
+        assert!(failed
+            .to_string()
+            .contains("go env GOROOT failed: go: downloading"));
+        assert!(GotoolchainError::NoGo(name.clone()).falls_back());
+        assert!(!GotoolchainError::Interrupted { name }.falls_back());
+    }
 
     #[test]
     fn archive_names_are_plain() {

@@ -46,10 +46,48 @@ impl Installed {
     }
 }
 
+/// A way to reach a toolchain, tried in [`Provider::ALL`]'s order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// GOROOTs on this machine and in qcompat's cache.
+    Local,
+    /// `GOTOOLCHAIN=goX.Y.Z go env GOROOT`, through the user's GOPROXY.
+    Gotoolchain,
+    /// The release index's archive, checked and unpacked into the cache.
+    Download,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 3] = [Provider::Local, Provider::Gotoolchain, Provider::Download];
+
+    /// The providers a comma-separated list names, and the words that name none.
+    pub fn parse_list(list: &str) -> (Vec<Provider>, Vec<String>) {
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for word in list.split(',').map(str::trim) {
+            match Provider::ALL.into_iter().find(|p| p.to_string() == word) {
+                Some(p) => known.push(p),
+                None => unknown.push(word.to_string()),
+            }
+        }
+        (known, unknown)
+    }
+}
+
+impl std::fmt::Display for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::support::serde_name::of(self))
+    }
+}
+
 /// How to reach toolchains: which providers, which index, offline or not.
 #[derive(Clone)]
 pub struct Options<'a> {
-    pub providers: Vec<String>,
+    pub providers: Vec<Provider>,
+    /// Words of $QCOMPAT_PROVIDERS that name no provider: refused by
+    /// [`Options::check_providers`] before anything is looked up.
+    pub unknown_providers: Vec<String>,
     pub index_url: String,
     pub offline: bool,
     pub timeout: Duration,
@@ -64,9 +102,6 @@ pub struct Options<'a> {
 }
 
 impl<'a> Options<'a> {
-    /// The providers tried when none are named, in this order.
-    pub const DEFAULT_PROVIDERS: [&'static str; 3] = ["local", "gotoolchain", "download"];
-
     /// The HTTP client for the index and the archives.
     pub fn http(&self) -> Result<Http> {
         Http::new(self.timeout, self.retry_base, self.cancel)
@@ -74,24 +109,19 @@ impl<'a> Options<'a> {
 
     /// Refuses providers that do not exist, before anything is looked up.
     pub fn check_providers(&self) -> Result<()> {
-        let unknown: Vec<&str> = self
-            .providers
-            .iter()
-            .map(String::as_str)
-            .filter(|p| !PROVIDERS.contains(p))
-            .collect();
-        if !unknown.is_empty() {
+        if !self.unknown_providers.is_empty() {
             bail!(
                 "QCOMPAT_PROVIDERS names unknown providers ({}): use a comma-separated list of {}",
-                unknown.join(", "),
-                PROVIDERS.join(", ")
+                self.unknown_providers.join(", "),
+                Provider::ALL.map(|p| p.to_string()).join(", ")
             );
         }
         Ok(())
     }
 
-    fn allows(&self, p: &str) -> bool {
-        self.providers.iter().any(|x| x == p) && (p == "local" || !self.offline)
+    /// Whether `p` may be tried: listed, and (offline) local.
+    fn allows(&self, p: Provider) -> bool {
+        self.providers.contains(&p) && (p == Provider::Local || !self.offline)
     }
 }
 
@@ -100,22 +130,20 @@ pub fn cache_root() -> Result<PathBuf> {
 }
 
 /// The go binaries a selector names, found or installed with `opts`.
-pub fn resolve_with(selector: &str, opts: &Options) -> Result<Vec<PathBuf>> {
+pub fn resolve_with(sel: &Selector, opts: &Options) -> Result<Vec<PathBuf>> {
     opts.check_providers()?;
-    let sel = parse_selector(selector)?;
-    let versions = versions_for(&sel, opts)?;
+    let versions = versions_for(sel, opts)?;
     versions.iter().map(|v| Ok(find(v, opts)?.go())).collect()
 }
 
 /// The versions a selector names, from the index or (offline) this
 /// machine, with the GOROOT of each one already here: nothing is downloaded.
 pub fn resolve_without_download(
-    selector: &str,
+    sel: &Selector,
     opts: &Options,
 ) -> Result<Vec<(Version, Option<Installed>)>> {
-    let sel = parse_selector(selector)?;
     let local = list_local(&opts.env);
-    Ok(versions_for(&sel, opts)?
+    Ok(versions_for(sel, opts)?
         .into_iter()
         .map(|v| {
             let name = format_go_name(&v);
@@ -132,7 +160,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     }
     // Offline, or with no download provider (QCOMPAT_PROVIDERS=local), the
     // release index is not consulted: choose among the toolchains here.
-    if opts.offline || !opts.allows("download") {
+    if opts.offline || !opts.allows(Provider::Download) {
         // Local pre-releases count for `next` only (never stable).
         let local: Vec<Version> = list_local(&opts.env)
             .iter()
@@ -165,7 +193,7 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
     let name = format_go_name(v);
     opts.check_providers()?;
     let mut tried = Vec::new();
-    if opts.allows("local") {
+    if opts.allows(Provider::Local) {
         if let Some(i) = list_local(&opts.env)
             .into_iter()
             .find(|i| i.version == name)
@@ -174,13 +202,14 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
         }
         tried.push("local GOROOTs".to_string());
     }
-    if opts.allows("gotoolchain") {
+    if opts.allows(Provider::Gotoolchain) {
         match via_gotoolchain(&name, opts.timeout) {
             Ok(i) => return Ok(i),
+            Err(e) if !e.falls_back() => return Err(e.into()),
             Err(e) => tried.push(format!("gotoolchain ({e:#})")),
         }
     }
-    if opts.allows("download") {
+    if opts.allows(Provider::Download) {
         return install_download(v, opts);
     }
     if opts.offline {
@@ -193,11 +222,26 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
         // (Offline was refused above: only `local` works offline.)
         bail!(
             "cannot find {name}: QCOMPAT_PROVIDERS ({}) allows no provider",
-            opts.providers.join(",")
+            opts.providers
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         );
     }
     bail!("cannot find {name}: tried {}", tried.join("; "))
 }
 
-/// The providers, in the order they are tried.
-pub const PROVIDERS: [&str; 3] = ["local", "gotoolchain", "download"];
+#[cfg(test)]
+mod tests {
+    use super::Provider;
+
+    #[test]
+    fn providers_parse_by_their_names() {
+        let (known, unknown) = Provider::parse_list("download, local,,bogus");
+        assert_eq!(known, [Provider::Download, Provider::Local]);
+        assert_eq!(unknown, ["", "bogus"]);
+        let names = Provider::ALL.map(|p| p.to_string());
+        assert_eq!(names, ["local", "gotoolchain", "download"]);
+    }
+}

@@ -6,9 +6,13 @@ use crate::go::version::{self, format_go_name};
 use anyhow::{anyhow, bail, Result};
 use semver::Version;
 
-/// A version selector: `1.22.5`, `go1.22.5`, `1.22.x`, `supported`, `next`.
+/// A toolchain selector: `1.22.5`, `go1.22.5`, `1.22.x`, `supported`,
+/// `next`, or `local`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selector {
+    /// The go command qcompat uses (--go, $QCOMPAT_GO, else PATH's): no
+    /// version, so it names no release.
+    Local,
     Exact(Version),
     Minor(u64, u64),
     Supported,
@@ -24,6 +28,7 @@ impl std::fmt::Display for Selector {
             Selector::Minor(a, b) => write!(f, "{a}.{b}.x"),
             Selector::Supported => f.write_str("supported"),
             Selector::Next => f.write_str("next"),
+            Selector::Local => f.write_str("local"),
         }
     }
 }
@@ -35,6 +40,9 @@ pub fn parse_selector(s: &str) -> Result<Selector> {
     }
     if t == "next" {
         return Ok(Selector::Next);
+    }
+    if t == "local" {
+        return Ok(Selector::Local);
     }
     let bare = t.strip_prefix("go").unwrap_or(t);
     if let Some(minor) = bare.strip_suffix(".x") {
@@ -89,6 +97,7 @@ pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version
         .collect();
     match sel {
         Selector::Exact(v) => Ok(vec![v.clone()]),
+        Selector::Local => bail!("`local` is the go command in use, not a release"),
         Selector::Next => Ok(next(releases).into_iter().collect()),
         Selector::Minor(a, b) => {
             let best = stable

@@ -50,21 +50,9 @@ pub enum Class {
 }
 
 impl Class {
+    /// The serde name (as in the JSON, the YAML and the schemas).
     pub fn name(self) -> &'static str {
-        match self {
-            Class::SharedCache => "shared-cache",
-            Class::PrecompiledStd => "precompiled-std",
-            Class::RuntimeFile => "runtime-file",
-            Class::ExportData => "export-data",
-            Class::Chained => "chained-injectors",
-            Class::NotInjected => "not-injected",
-            Class::Linkname => "linkname",
-            Class::Environment => "environment",
-            Class::WrongId => "wrong-id",
-            Class::Unknown => "unknown",
-            Class::BadToolId => "bad-tool-id",
-            Class::ToolchainBroken => "toolchain-broken",
-        }
+        crate::support::serde_name::of(&self)
     }
 }
 
@@ -96,7 +84,7 @@ pub struct Context {
     /// `go1.19.8`
     pub go: String,
     /// The injector alters `compile -V=full` (None: not known).
-    pub salted: Option<bool>,
+    pub salted: crate::inject::facts::Salting,
     /// The toolchain ships a precompiled runtime.a for the target platform.
     pub precompiled_std: bool,
     /// The build used a GOCACHE of its own, which no plain build shares.
@@ -197,7 +185,7 @@ fn missing_accessor(stderr: &str, cx: &Context) -> Option<Diagnosis> {
     let go = cx.go.as_str();
     if let Some(l) = undefined_accessor(stderr) {
         let l = l.to_string();
-        if cx.salted == Some(false) && cx.precompiled_std {
+        if cx.salted == crate::inject::facts::Salting::Unsalted && cx.precompiled_std {
             return Some(Diagnosis {
                 class: Class::PrecompiledStd,
                 evidence: l,
@@ -207,7 +195,7 @@ fn missing_accessor(stderr: &str, cx: &Context) -> Option<Diagnosis> {
                 fix: "pass -a to go build so std is rebuilt through the injector, or use an injector that alters `compile -V=full` (its tool ID then makes the precompiled runtime stale)".into(),
             });
         }
-        if cx.salted == Some(false) && !cx.private_gocache {
+        if cx.salted == crate::inject::facts::Salting::Unsalted && !cx.private_gocache {
             return Some(Diagnosis {
                 class: Class::SharedCache,
                 evidence: l,
@@ -316,8 +304,9 @@ fn runtime_file_error(stderr: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inject::facts::Salting;
 
-    fn cx(salted: Option<bool>, precompiled: bool) -> Context {
+    fn cx(salted: Salting, precompiled: bool) -> Context {
         Context {
             go: "go1.19.8".into(),
             salted,
@@ -334,16 +323,22 @@ mod tests {
         let reloc = "# example\nmain.main: relocation target runtime.GoroutineID not defined\n";
         let c = |s, x: &Context| diagnose(s, x).map(|d| d.class);
         assert_eq!(
-            c(reloc, &cx(Some(false), true)),
+            c(reloc, &cx(Salting::Unsalted, true)),
             Some(Class::PrecompiledStd)
         );
-        assert_eq!(c(reloc, &cx(Some(false), false)), Some(Class::SharedCache));
-        assert_eq!(c(reloc, &cx(Some(true), false)), Some(Class::NotInjected));
+        assert_eq!(
+            c(reloc, &cx(Salting::Unsalted, false)),
+            Some(Class::SharedCache)
+        );
+        assert_eq!(
+            c(reloc, &cx(Salting::Salted, false)),
+            Some(Class::NotInjected)
+        );
         // In a GOCACHE of its own, no plain runtime.a can be the cause.
-        let mut own = cx(Some(false), false);
+        let mut own = cx(Salting::Unsalted, false);
         own.private_gocache = true;
         assert_eq!(c(reloc, &own), Some(Class::NotInjected));
-        let b = diagnose(reloc, &cx(Some(false), true)).unwrap();
+        let b = diagnose(reloc, &cx(Salting::Unsalted, true)).unwrap();
         assert!(b.fix.contains("-a"), "{b:?}");
         assert!(
             !b.fix.contains("GOCACHE="),
@@ -351,7 +346,7 @@ mod tests {
         );
 
         let int64 = "# runtime\n/tmp/go-build1/inj/goid.go:7:40: cannot use getg().goid (variable of type int64) as type uint64 in return statement\n";
-        let d = diagnose(int64, &cx(Some(false), true)).unwrap();
+        let d = diagnose(int64, &cx(Salting::Unsalted, true)).unwrap();
         assert_eq!(d.class, Class::RuntimeFile);
         assert!(d.explanation.contains("g.goid is int64"), "{d:?}");
         assert!(d.fix.contains("uint64(getg().goid)"));
@@ -359,13 +354,13 @@ mod tests {
         assert_eq!(
             c(
                 "# runtime\n/usr/lib/go/src/runtime/proc.go:1:1: boom\n",
-                &cx(None, false)
+                &cx(Salting::Unknown, false)
             ),
             None
         );
 
         let panic = "# runtime/internal/sys\npanic: cannot decode \"fmt\", export data version 5 is greater than maximum supported version 2\n\ngoroutine 1 [running]:\n";
-        let d = diagnose(panic, &cx(None, false)).unwrap();
+        let d = diagnose(panic, &cx(Salting::Unknown, false)).unwrap();
         assert_eq!(d.class, Class::ExportData);
         assert!(d.explanation.contains("built by go1.26.8"));
         assert!(d.evidence.starts_with("panic: cannot decode"));
@@ -373,39 +368,42 @@ mod tests {
         assert_eq!(
             c(
                 "# runtime\n/tmp/b.go:9:6: GoroutineID redeclared in this block\n",
-                &cx(None, false)
+                &cx(Salting::Unknown, false)
             ),
             Some(Class::Chained)
         );
         assert_eq!(
             c(
                 "link: main: invalid reference to runtime.findnull",
-                &cx(None, false)
+                &cx(Salting::Unknown, false)
             ),
             Some(Class::Linkname)
         );
-        assert_eq!(c("./main.go:3:1: syntax error", &cx(None, false)), None);
+        assert_eq!(
+            c("./main.go:3:1: syntax error", &cx(Salting::Unknown, false)),
+            None
+        );
         let u = unknown("# example\n./main.go:3:1: syntax error\n");
         assert_eq!(u.class, Class::Unknown);
         assert_eq!(u.evidence, "./main.go:3:1: syntax error");
         assert_eq!(unknown("").evidence, "(no output)");
         let w = wrong_id(
             "qcompat-probe ok=false checked=9 mismatch=1\n",
-            &cx(None, false),
+            &cx(Salting::Unknown, false),
         );
         assert_eq!(w.class, Class::WrongId);
         assert_eq!(w.evidence, "qcompat-probe ok=false checked=9 mismatch=1");
         assert_eq!(
             c(
                 "go: parsing buildID from go tool compile -V=full: unexpected output:\n\tgarbage\n",
-                &cx(Some(true), false)
+                &cx(Salting::Salted, false)
             ),
             Some(Class::BadToolId)
         );
         assert_eq!(
             c(
                 "failed to initialize build cache at /x: mkdir /x: permission denied",
-                &cx(None, false)
+                &cx(Salting::Unknown, false)
             ),
             Some(Class::Environment)
         );

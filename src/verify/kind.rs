@@ -63,20 +63,9 @@ impl BuildKind {
         BuildKind::Plugin,
     ];
 
+    /// The serde name (as in the JSON, the YAML and the schemas).
     pub fn name(self) -> &'static str {
-        match self {
-            BuildKind::Build => "build",
-            BuildKind::Test => "test",
-            BuildKind::Race => "race",
-            BuildKind::Cover => "cover",
-            BuildKind::Debug => "debug",
-            BuildKind::Pie => "pie",
-            BuildKind::Trimpath => "trimpath",
-            BuildKind::Pgo => "pgo",
-            BuildKind::CShared => "c-shared",
-            BuildKind::CArchive => "c-archive",
-            BuildKind::Plugin => "plugin",
-        }
+        crate::support::serde_name::of(&self)
     }
 
     pub fn parse(s: &str) -> Option<BuildKind> {

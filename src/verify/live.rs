@@ -156,7 +156,7 @@ impl Live {
 pub fn diag_context(
     tc: &Toolchain,
     inj: &Injector,
-    salted: Option<bool>,
+    salted: crate::inject::facts::Salting,
     built_by: Option<String>,
     goid_type: Option<String>,
 ) -> diagnosis::Context {

@@ -143,16 +143,18 @@ fn program_first(p: &crate::policy::select::ProgramVerdict, advice: String) -> S
         return advice;
     }
     let state = match p.works {
-        Some(true) => "works here".to_string(),
-        Some(false) => format!("does not work here: {}", p.verdict),
-        None => format!("is not shown to work here: {}", p.verdict),
+        crate::policy::select::Shown::Works => "works here".to_string(),
+        crate::policy::select::Shown::Fails => format!("does not work here: {}", p.verdict),
+        crate::policy::select::Shown::Nothing => {
+            format!("is not shown to work here: {}", p.verdict)
+        }
     };
     let fix = p
         .fix
         .as_deref()
         .map(|f| format!(" Fix: {f}."))
         .unwrap_or_default();
-    if p.works == Some(true) {
+    if p.works == crate::policy::select::Shown::Works {
         format!(
             "your program ({} {}) {state}. {advice}",
             p.facts.dir, p.facts.package

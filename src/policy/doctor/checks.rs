@@ -32,8 +32,8 @@ pub(super) fn toolchain(o: &Options, checks: &mut Vec<Check>) -> Option<(Go, dis
         Ok(t) => t,
         Err(e) => {
             let msg = format!("{e:#}");
-            // The go command refuses to start without a usable build cache.
-            if msg.contains("build cache") {
+            let go_error = e.downcast_ref::<crate::go::gocmd::GoError>();
+            if go_error.is_some_and(crate::go::gocmd::GoError::no_build_cache) {
                 checks.push(check("go", Level::Ok, go.path.display().to_string(), None));
                 checks.push(check(
                     "gocache",

@@ -52,11 +52,12 @@ pub(super) fn deep_check(inj: &Injector, live: &crate::verify::live::Live, progr
 
 /// Whether the user's program works with the injector here.
 pub(super) fn program_check(p: &crate::policy::select::ProgramVerdict) -> Check {
+    use crate::policy::select::Shown;
     let level = match p.works {
-        Some(true) => Level::Ok,
-        Some(false) => Level::Fail,
-        None if p.facts.pulls_accessor => Level::Warn,
-        None => Level::Ok,
+        Shown::Works => Level::Ok,
+        Shown::Fails => Level::Fail,
+        Shown::Nothing if p.facts.pulls_accessor => Level::Warn,
+        Shown::Nothing => Level::Ok,
     };
     check("program", level, p.verdict.clone(), p.fix.clone()).class(p.failure)
 }

@@ -40,11 +40,7 @@ pub enum Strategy {
 
 impl std::fmt::Display for Strategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Strategy::Injected => "injected",
-            Strategy::Stack => "stack",
-            Strategy::Calibrated => "calibrated",
-        })
+        f.write_str(crate::support::serde_name::of(self))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::default_build::{calibrated, default_build};
 use super::verdict::program_verdict;
-use super::{Coverage, Facts, Mode, ReasonCode, Selection};
+use super::{Coverage, Facts, Mode, ReasonCode, Selection, Shown};
 use crate::go::linkname::Policy;
 use crate::go::version::Compiler;
 use crate::policy::pins::Strategy;
@@ -25,7 +25,7 @@ fn selection(f: &Facts, strategy: Strategy) -> Selection {
         toolexec_required: false,
         pinned: false,
         pin: None,
-        verified: None,
+        verified: Shown::Nothing,
         reasons: vec![],
         reason_codes: vec![],
         toolexec: f.injector.command.clone(),
@@ -206,7 +206,7 @@ fn apply_pin(f: &Facts, s: &mut Selection) {
 /// its own, and cannot reach a precompiled runtime at all.
 fn unsalted(f: &Facts, s: &mut Selection) {
     let inj = &f.injector;
-    if inj.salted != Some(false) {
+    if inj.salted != crate::inject::facts::Salting::Unsalted {
         return;
     }
     s.needs_own_gocache = true;
@@ -224,7 +224,7 @@ fn unsalted(f: &Facts, s: &mut Selection) {
 /// No live check: the pin when it applies, stack otherwise.
 fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
     let inj = &f.injector;
-    if inj.salted == Some(false) && inj.precompiled_host_std {
+    if inj.salted == crate::inject::facts::Salting::Unsalted && inj.precompiled_host_std {
         s.strategy = Strategy::Stack;
         s.failure = Some(Class::PrecompiledStd);
     } else if !pin_applies {
@@ -249,7 +249,7 @@ fn without_live(f: &Facts, s: &mut Selection, pin_applies: bool) {
 fn with_live(f: &Facts, s: &mut Selection, pin_applies: bool, live: Live) {
     let inj = &f.injector;
     let passed = live.passed();
-    s.verified = Some(passed);
+    s.verified = Shown::from(passed);
     if passed {
         if !pin_applies {
             s.strategy = Strategy::Injected;

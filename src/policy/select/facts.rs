@@ -38,8 +38,8 @@ pub struct InjectorFacts {
     pub id: crate::inject::injector::Identity,
     /// `qcompat's injector` / `the injector "q"`
     pub describe: String,
-    /// It alters `compile -V=full` (None: could not be asked).
-    pub salted: Option<bool>,
+    /// It alters `compile -V=full`.
+    pub salted: crate::inject::facts::Salting,
     /// The toolchain links a precompiled runtime for this host (Go <= 1.19).
     pub precompiled_host_std: bool,
 }

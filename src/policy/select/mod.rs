@@ -35,6 +35,37 @@ pub enum Mode {
     Verify,
 }
 
+/// What a live build showed: nothing (not run), that it works, or that it
+/// does not. The JSON keeps its documented form: null, true, false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(into = "Option<bool>")]
+pub enum Shown {
+    #[default]
+    Nothing,
+    Works,
+    Fails,
+}
+
+impl From<bool> for Shown {
+    fn from(works: bool) -> Shown {
+        if works {
+            Shown::Works
+        } else {
+            Shown::Fails
+        }
+    }
+}
+
+impl From<Shown> for Option<bool> {
+    fn from(s: Shown) -> Option<bool> {
+        match s {
+            Shown::Nothing => None,
+            Shown::Works => Some(true),
+            Shown::Fails => Some(false),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Selection {
     pub schema: u32,
@@ -46,8 +77,8 @@ pub struct Selection {
     pub pinned: bool,
     /// The pin's range when one covers the version.
     pub pin: Option<String>,
-    /// null: no live check ran; true/false: its result.
-    pub verified: Option<bool>,
+    /// The live check's result (null: none ran).
+    pub verified: Shown,
     pub reasons: Vec<String>,
     /// One code per reason, at the same index: what it says was decided.
     pub reason_codes: Vec<ReasonCode>,
@@ -108,7 +139,7 @@ pub struct ProgramVerdict {
     pub built: bool,
     /// true: built and ran through the injector; false: it cannot work here
     /// as things stand; null: not built, nothing shown.
-    pub works: Option<bool>,
+    pub works: Shown,
     /// The class of the failure, when the injector is the cause.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Class>,
@@ -192,17 +223,13 @@ mod tests {
     use super::*;
     use crate::go::linkname::Policy;
     use crate::go::version::Compiler;
+    use crate::inject::facts::Salting;
     use crate::inject::injector::Identity;
     use crate::policy::pins::CalibratedEvidence;
     use crate::verify::cell::{Outcome, Status, Verified};
     use crate::verify::diagnosis::Diagnosis;
 
-    fn facts(
-        minor: u64,
-        pin: Option<(Strategy, bool)>,
-        builtin: bool,
-        salted: Option<bool>,
-    ) -> Facts {
+    fn facts(minor: u64, pin: Option<(Strategy, bool)>, builtin: bool, salted: Salting) -> Facts {
         Facts {
             go_name: format!("go1.{minor}.1"),
             go_version: format!("1.{minor}.1"),
@@ -329,35 +356,40 @@ mod tests {
         #[rustfmt::skip]
         let rows: Vec<Row> = vec![
             // qcompat's own injector, pinned: the pin decides offline and by default.
-            (facts(26, Some((Injected, true)), true, Some(true)), Offline, None, Injected, true, None, None),
-            (facts(26, Some((Injected, true)), true, Some(true)), Default, None, Injected, true, None, None),
-            (facts(26, Some((Injected, true)), true, Some(true)), Verify, pass(), Injected, true, Some(true), None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Offline, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Default, None, Injected, true, None, None),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Verify, pass(), Injected, true, Some(true), None),
             // A failing live check overrides an injected pin.
-            (facts(26, Some((Injected, true)), true, Some(true)), Verify, Some(live(Status::FailRelocation, Some(Class::NotInjected))), Stack, true, Some(false), Some(Class::NotInjected)),
+            (facts(26, Some((Injected, true)), true, Salting::Salted), Verify, Some(live(Status::FailRelocation, Some(Class::NotInjected))), Stack, true, Some(false), Some(Class::NotInjected)),
             // No pin: offline falls back; default checks live.
-            (facts(30, None, true, Some(true)), Offline, None, Stack, false, None, None),
-            (facts(30, None, true, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            (facts(30, None, true, Salting::Salted), Offline, None, Stack, false, None, None),
+            (facts(30, None, true, Salting::Salted), Default, pass(), Injected, false, Some(true), None),
             // Another injector: the builtin's pin does not vouch for it.
-            (facts(26, Some((Injected, false)), false, Some(true)), Offline, None, Stack, false, None, None),
-            (facts(26, Some((Injected, false)), false, Some(true)), Default, pass(), Injected, false, Some(true), None),
+            (facts(26, Some((Injected, false)), false, Salting::Salted), Offline, None, Stack, false, None, None),
+            (facts(26, Some((Injected, false)), false, Salting::Salted), Default, pass(), Injected, false, Some(true), None),
             // A stack pin speaks for every injector.
-            (facts(12, Some((Stack, true)), false, Some(true)), Default, None, Stack, true, None, None),
+            (facts(12, Some((Stack, true)), false, Salting::Salted), Default, None, Stack, true, None, None),
             // Unsalted on Go <= 1.19: precompiled std, known without building.
-            (facts(19, Some((Injected, false)), false, Some(false)), Offline, None, Stack, false, None, Some(Class::PrecompiledStd)),
-            (facts(19, Some((Injected, false)), false, Some(false)), Default, Some(live(Status::FailBuild, Some(Class::RuntimeFile))), Stack, false, Some(false), Some(Class::RuntimeFile)),
+            (facts(19, Some((Injected, false)), false, Salting::Unsalted), Offline, None, Stack, false, None, Some(Class::PrecompiledStd)),
+            (facts(19, Some((Injected, false)), false, Salting::Unsalted), Default, Some(live(Status::FailBuild, Some(Class::RuntimeFile))), Stack, false, Some(false), Some(Class::RuntimeFile)),
             // Unsalted on 1.20+: works in a GOCACHE of its own.
-            (facts(26, Some((Injected, false)), false, Some(false)), Verify, pass(), Injected, false, Some(true), None),
+            (facts(26, Some((Injected, false)), false, Salting::Unsalted), Verify, pass(), Injected, false, Some(true), None),
             // A wrong ID at run time.
-            (facts(27, None, false, Some(true)), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
+            (facts(27, None, false, Salting::Salted), Default, Some(live(Status::FailRun, None)), Stack, false, Some(false), None),
             // --builds: a kind that fails decides, with its class; one this host
             // cannot build proves nothing either way.
-            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Race, Status::FailRelocation, Some(Class::NotInjected))), Stack, false, Some(false), Some(Class::NotInjected)),
-            (facts(30, None, false, Some(true)), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Plugin, Status::SkipCgo, None)), Injected, false, Some(true), None),
+            (facts(30, None, false, Salting::Salted), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Race, Status::FailRelocation, Some(Class::NotInjected))), Stack, false, Some(false), Some(Class::NotInjected)),
+            (facts(30, None, false, Salting::Salted), Verify, Some(live_with_kind(crate::verify::kind::BuildKind::Plugin, Status::SkipCgo, None)), Injected, false, Some(true), None),
         ];
         for (i, (f, mode, l, strategy, pinned, verified, failure)) in rows.into_iter().enumerate() {
             let s = run(&f, mode, l);
             assert_eq!(
-                (s.strategy, s.pinned, s.verified, s.failure),
+                (
+                    s.strategy,
+                    s.pinned,
+                    Option::<bool>::from(s.verified),
+                    s.failure
+                ),
                 (strategy, pinned, verified, failure),
                 "row {i}: {:#?}",
                 s.reasons
@@ -371,7 +403,7 @@ mod tests {
     #[test]
     fn unsalted_needs_its_own_cache_and_says_why() {
         let s = run(
-            &facts(26, None, false, Some(false)),
+            &facts(26, None, false, Salting::Unsalted),
             Mode::Default,
             Some(live(Status::Pass, None)),
         );
@@ -381,7 +413,11 @@ mod tests {
             "{:?}",
             s.reasons
         );
-        let s = run(&facts(19, None, false, Some(false)), Mode::Offline, None);
+        let s = run(
+            &facts(19, None, false, Salting::Unsalted),
+            Mode::Offline,
+            None,
+        );
         assert!(
             s.has_reason(ReasonCode::UnsaltedPrecompiledStd),
             "{:?}",
@@ -415,7 +451,12 @@ mod tests {
         };
         // Unsalted injector on Go 1.19 (precompiled-std): stack without
         // calibrated evidence, calibrated with it.
-        let mut f = facts(19, Some((Strategy::Injected, false)), false, Some(false));
+        let mut f = facts(
+            19,
+            Some((Strategy::Injected, false)),
+            false,
+            Salting::Unsalted,
+        );
         let s = run(&f, Mode::Offline, None);
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         let why = s.reason_text(ReasonCode::CalibratedNotChosen).unwrap();
@@ -501,7 +542,7 @@ mod tests {
         );
         assert_eq!(s.strategy, Strategy::Stack, "{:?}", s.reasons);
         // Injection proven: injected, whatever the calibrated evidence.
-        let mut g = facts(26, Some((Strategy::Injected, true)), true, Some(true));
+        let mut g = facts(26, Some((Strategy::Injected, true)), true, Salting::Salted);
         g.calibrated_pin = CalibratedEvidence::Pass {
             toolchains: vec!["go1.26.8".into()],
             offsets: vec![152],
@@ -512,7 +553,7 @@ mod tests {
     #[test]
     fn goflags_keep_the_users_tags() {
         let s = run(
-            &facts(26, Some((Strategy::Injected, true)), false, Some(true)),
+            &facts(26, Some((Strategy::Injected, true)), false, Salting::Salted),
             Mode::Offline,
             None,
         );
@@ -530,12 +571,12 @@ mod tests {
 
     #[test]
     fn gccgo_and_old_go() {
-        let mut f = facts(18, None, true, Some(true));
+        let mut f = facts(18, None, true, Salting::Salted);
         f.compiler = Compiler::Gccgo;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
         assert_eq!(s.reason_codes[0], ReasonCode::NotGc);
-        let mut f = facts(12, None, true, Some(true));
+        let mut f = facts(12, None, true, Salting::Salted);
         f.expected = Policy::Unsupported;
         let s = run(&f, Mode::Verify, None);
         assert_eq!(s.strategy, Strategy::Stack);
@@ -545,7 +586,7 @@ mod tests {
 
     #[test]
     fn a_pin_that_does_not_name_a_prerelease_does_not_decide() {
-        let mut f = facts(27, Some((Strategy::Injected, true)), true, Some(true));
+        let mut f = facts(27, Some((Strategy::Injected, true)), true, Salting::Salted);
         f.pin.as_mut().unwrap().untested = Some("tested with go1.27.3 only".into());
         let s = run(&f, Mode::Offline, None);
         assert_eq!(

@@ -1,6 +1,6 @@
 //! Whether the user's program (`--program`) works with the injector under test.
 
-use super::{Facts, ProgramVerdict, ReasonCode, Selection, Unbuildable};
+use super::{Facts, ProgramVerdict, ReasonCode, Selection, Shown, Unbuildable};
 use crate::policy::pins::Strategy;
 use crate::verify::program::ProgramFacts;
 
@@ -11,7 +11,7 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
     let mut v = ProgramVerdict {
         facts: p.clone(),
         built: false,
-        works: None,
+        works: Shown::Nothing,
         failure: None,
         verdict: String::new(),
         fix: None,
@@ -28,7 +28,7 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
     match s.live.as_ref().and_then(|l| l.program.as_ref()) {
         Some(o) if o.status == crate::verify::cell::Status::Pass => {
             v.built = true;
-            v.works = Some(true);
+            v.works = Shown::Works;
             v.verdict = format!(
                 "the program built and ran through {}; it {uses}",
                 f.injector.describe
@@ -42,7 +42,7 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
     }
     if !p.pulls_accessor && !p.fallback {
         // Nothing of ours in it: a verdict on goid would mislead.
-    } else if p.pulls_accessor && v.works == Some(false) && s.strategy == Strategy::Stack {
+    } else if p.pulls_accessor && v.works == Shown::Fails && s.strategy == Strategy::Stack {
         s.reason(
             ReasonCode::ProgramNoFallback,
             format!(
@@ -52,10 +52,10 @@ pub(super) fn program_verdict(f: &Facts, s: &mut Selection, p: &ProgramFacts) ->
         );
     } else {
         let code = match v.works {
-            Some(true) => ReasonCode::ProgramWorks,
-            Some(false) if v.built => ReasonCode::ProgramFailed,
-            Some(false) => ReasonCode::ProgramUnproven,
-            None => ReasonCode::ProgramNotBuilt,
+            Shown::Works => ReasonCode::ProgramWorks,
+            Shown::Fails if v.built => ReasonCode::ProgramFailed,
+            Shown::Fails => ReasonCode::ProgramUnproven,
+            Shown::Nothing => ReasonCode::ProgramNotBuilt,
         };
         s.reason(code, format!("program: {}", v.verdict));
     }
@@ -101,7 +101,7 @@ fn uses(p: &ProgramFacts) -> &'static str {
 /// The toolchain cannot build the program, whatever the injector.
 fn blocked(f: &Facts, v: &mut ProgramVerdict, b: &crate::verify::program::Blocked) {
     let name = &f.go_name;
-    v.works = Some(false);
+    v.works = Shown::Fails;
     match b {
         crate::verify::program::Blocked::GoTooOld { requires, .. } => {
             v.verdict = format!("{name} cannot build the program: its go.mod requires go >= {requires}, whatever the injector");
@@ -120,7 +120,7 @@ fn blocked(f: &Facts, v: &mut ProgramVerdict, b: &crate::verify::program::Blocke
 /// an injected selection falls back to stack.
 fn failed(f: &Facts, s: &mut Selection, v: &mut ProgramVerdict, o: &crate::verify::cell::Outcome) {
     v.built = true;
-    v.works = Some(false);
+    v.works = Shown::Fails;
     v.failure = o.diagnosis.as_ref().map(|d| d.class);
     let line = o
         .diagnosis
@@ -167,7 +167,7 @@ fn not_built(f: &Facts, s: &Selection, v: &mut ProgramVerdict) {
         }
     );
     if p.pulls_accessor && !injected {
-        v.works = Some(false);
+        v.works = Shown::Fails;
         v.verdict = format!(
             "the program {uses}, and nothing shows that {} works with {} here",
             f.injector.describe, f.go_name

@@ -71,22 +71,9 @@ impl Status {
         )
     }
 
+    /// The serde name (as in the JSON, the YAML and the schemas).
     pub fn name(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::FailRelocation => "fail-relocation",
-            Status::FailLinkname => "fail-linkname",
-            Status::FailBuild => "fail-build",
-            Status::FailRun => "fail-run",
-            Status::SkipCgo => "skip-cgo",
-            Status::SkipBroken => "skip-broken",
-            Status::SkipInjector => "skip-injector",
-            Status::SkipGccgo => "skip-gccgo",
-            Status::Timeout => "timeout",
-            Status::SkipProgram => "skip-program",
-            Status::SkipUnsupported => "skip-unsupported",
-            Status::SkipToolchain => "skip-toolchain",
-        }
+        crate::support::serde_name::of(&self)
     }
 }
 
@@ -98,11 +85,9 @@ pub enum Verified {
 }
 
 impl Verified {
+    /// The serde name (as in the JSON, the YAML and the schemas).
     pub fn name(self) -> &'static str {
-        match self {
-            Verified::Link => "link",
-            Verified::Exec => "exec",
-        }
+        crate::support::serde_name::of(&self)
     }
 }
 

@@ -1,4 +1,4 @@
-//go:build !qcompat_injected && !qcompat_stack && !qcompat_nocalibrate && gc && !go1.22
+//go:build !qcompat_injected && !qcompat_stack && !qcompat_nocalibrate && gc && amd64 && !go1.22
 
 #include "textflag.h"
 

@@ -35,7 +35,7 @@ enum Cmd {
     },
     /// Find, download, verify and cache Go toolchains
     Toolchains(commands::toolchains::Args),
-    /// Print the JSON Schema of a stable output: probe, select, doctor, report or pins
+    /// Print the JSON Schema of a stable output: probe, select, doctor, report, plan or pins
     Schema(commands::schema::Args),
     /// The injector: use as go build -toolexec="qcompat toolexec"
     #[command(disable_help_flag = true)]

@@ -334,7 +334,7 @@ fn every_subcommand_prints_yaml_or_refuses_it() {
         serde_yaml::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
     };
     let v = yaml(&["matrix", "plan", spec, "--offline", "--yaml"]);
-    assert_eq!(v[0]["cells"].as_u64(), Some(1), "{v:?}");
+    assert_eq!(v["shards"][0]["cells"].as_u64(), Some(1), "{v:?}");
     let v = yaml(&["toolchains", "path", "local", "--yaml"]);
     assert!(v[0].as_str().is_some_and(|p| !p.is_empty()), "{v:?}");
     let v = yaml(&["matrix", "merge", evidence, "--yaml"]);

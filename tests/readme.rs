@@ -236,7 +236,7 @@ fn external_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<Str
 fn schemas_stand_alone_and_stay_in_step() {
     let dir = repo().join("matrix/schema");
     let mut stale = Vec::new();
-    for file in ["probe", "selection", "doctor", "report", "pins"] {
+    for file in ["probe", "selection", "doctor", "report", "pins", "plan"] {
         let path = dir.join(format!("{file}.schema.json"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
@@ -508,7 +508,8 @@ fn command_line_forms() {
     let o = run(&["matrix", "plan", "--json", "--offline"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v[0]["cells"].as_u64().unwrap() > 0);
+    assert!(v["shards"][0]["cells"].as_u64().unwrap() > 0);
+    validate("plan", &v);
     let o = run(&["select", "--offline", "--format", "goflags", "--json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -590,7 +591,7 @@ fn nightly_workflow_and_its_spec() {
         text(&o.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v[0]["cells"].as_u64().unwrap() > 0, "{v:#}");
+    assert!(v["shards"][0]["cells"].as_u64().unwrap() > 0, "{v:#}");
     let o = cmd(&["toolchains", "path", "next", "--offline"])
         .env("QCOMPAT_PROVIDERS", "local")
         .output()

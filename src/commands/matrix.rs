@@ -2,7 +2,7 @@
 //! matrix core, and hand the report to the reporter.
 
 use super::{Global, OutputArgs};
-use crate::matrix::{self, RunOptions};
+use crate::matrix::{self, Depth, Plan, PlanOptions, RunOptions, Subject};
 use crate::policy::regressions::{self, Outcome};
 use crate::render::reporter::MatrixReporter;
 use crate::render::toolchains::ToolchainReporter;
@@ -61,19 +61,20 @@ pub enum PlanFormat {
     Text,
 }
 
-fn options<'a>(
+fn plan_options<'a>(
     spec: &'a Path,
     g: &'a Global,
     toolchains: &'a crate::toolchains::Options<'a>,
-) -> RunOptions<'a> {
-    RunOptions {
+    shards: usize,
+    depth: Depth,
+) -> PlanOptions<'a> {
+    PlanOptions {
         spec,
         go_flag: g.go.as_deref(),
         go_timeout: g.timeout(),
-        shard: None,
-        jobs: None,
         toolchains,
-        cancel: toolchains.cancel,
+        shards,
+        depth,
     }
 }
 
@@ -115,11 +116,13 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let reporter = MatrixReporter::new(&outputs, g.format());
             let shown = ToolchainReporter::new(g.format() == Format::Json);
             let toolchains = g.toolchains(offline, None, &shown);
+            let shards = shard.map_or(1, |s| s.total);
             let finished = matrix::run(
+                &plan_options(&spec, g, &toolchains, shards, Depth::Run),
                 RunOptions {
                     shard,
                     jobs: jobs.map(usize::from),
-                    ..options(&spec, g, &toolchains)
+                    cancel: toolchains.cancel,
                 },
                 &reporter,
             )?;
@@ -138,17 +141,25 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let spec = spec_or_default(spec);
             let shown = ToolchainReporter::new(g.json);
             let toolchains = g.toolchains(offline, None, &shown);
-            let counts = matrix::plan(&options(&spec, g, &toolchains), shards, &mut |n| {
-                crate::errln!("qcompat: {n}")
-            })?;
+            let form = plan_format(format, g.format())?;
+            let plan = Plan::make(
+                Subject::load(&spec)?,
+                &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
+            )?;
+            for n in &plan.notes {
+                crate::errln!("qcompat: {n}");
+            }
+            let doc = plan.document();
             crate::outln!(
                 "{}",
-                match plan_format(format, g.format())? {
-                    None => crate::render::plan::yaml_list(&counts),
-                    Some(PlanFormat::Github) => crate::render::plan::github(&counts),
-                    Some(PlanFormat::Json) => crate::render::plan::json_list(&counts),
+                match form {
+                    None => crate::render::plan::yaml(&doc),
+                    Some(PlanFormat::Github) => crate::render::plan::github(&doc),
+                    Some(PlanFormat::Json) => crate::render::plan::json(&doc),
                     Some(PlanFormat::Text) => {
-                        crate::render::plan::text(&counts).trim_end().to_string()
+                        crate::render::plan::text(&doc.shards)
+                            .trim_end()
+                            .to_string()
                     }
                 }
             )?;

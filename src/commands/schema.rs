@@ -1,5 +1,5 @@
 //! JSON Schemas (draft 2020-12) for qcompat's stable JSON: probe, select,
-//! doctor (read by `q doctor`), the matrix report and the pins file. They are
+//! doctor (read by `q doctor`), the matrix report and plan, and the pins file. They are
 //! the contract: fields are only ever added, and the tests validate every
 //! output they produce against these files.
 
@@ -12,6 +12,7 @@ pub enum Name {
     Select,
     Doctor,
     Report,
+    Plan,
     Pins,
 }
 
@@ -23,6 +24,7 @@ impl Name {
             Name::Select => include_str!("../../matrix/schema/selection.schema.json"),
             Name::Doctor => include_str!("../../matrix/schema/doctor.schema.json"),
             Name::Report => include_str!("../../matrix/schema/report.schema.json"),
+            Name::Plan => include_str!("../../matrix/schema/plan.schema.json"),
             Name::Pins => include_str!("../../matrix/schema/pins.schema.json"),
         }
     }
@@ -31,7 +33,7 @@ impl Name {
 // No doc comment: the subcommand's help is cli's.
 #[derive(clap::Args)]
 pub struct Args {
-    /// probe, select, doctor, report or pins
+    /// probe, select, doctor, report, plan or pins
     #[arg(value_enum, hide_possible_values = true)]
     name: Name,
 }

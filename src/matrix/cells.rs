@@ -3,7 +3,7 @@
 //! cannot build, a broken port, a kind the toolchain, platform or program
 //! lacks, a cgo kind with no C compiler here).
 
-use super::plan::Prepared;
+use super::prepare::Prepared;
 use super::spec::{CgoOnly, Loaded};
 use crate::go::platforms::{needs_cgo, Platform, CGO_ONLY_WHY};
 use crate::verify::cell::{Outcome, Status};

@@ -1,391 +1,251 @@
-//! From a spec to cells: resolve the toolchains, prepare each (platforms,
-//! injector, private GOCACHE, where binaries are kept) and list the cells
-//! with the ones decided without building (`shard` splits them, `schedule`
-//! orders them).
+//! A run's plan as one value: the spec and its injector, the toolchains
+//! resolved and prepared, every cell (toolchain x platform x kind, those
+//! decided without building marked), each cell's expected cost and the shard
+//! that runs it. `matrix plan` prints it ([`Plan::document`]); `matrix run`
+//! makes the same plan at [`Depth::Run`] and executes its shard's cells, so
+//! the two agree on the cells, their order, the split and the fingerprint.
 
-use super::report::ToolchainInfo;
-use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, SpecToolchain};
-use super::RunOptions;
-use crate::go::discover::{self, Toolchain};
-use crate::go::gocmd::Go;
+use super::cells::{plan_cells, Planned};
+use super::fingerprint::Fingerprint;
+use super::prepare::{injector, prepare, Prepared, SpecInjector};
+use super::schedule::expected_cost;
+use super::shard::{split, Shard, MAX_SHARDS};
+use super::spec::{self, Loaded, SpecToolchain, VerifyMode};
 use crate::go::platforms::Platform;
-use crate::inject::build::{BuildInfo, PackageSpec};
-use crate::inject::injector::Injector;
 use crate::toolchains::Selector;
+use crate::verify::kind::BuildKind;
 use anyhow::{bail, Context, Result};
-use std::path::PathBuf;
+use std::path::Path;
+use std::time::Duration;
 
-/// One toolchain of the run, with what the cells need from it.
-pub(super) struct Prepared {
-    pub(super) tc: Toolchain,
-    pub(super) info: ToolchainInfo,
-    /// The injector its cells build through (None: it could not be built).
-    pub(super) injector: Option<Injector>,
-    pub(super) gocache: Caches,
-    /// What failure diagnoses need to know about this toolchain.
-    pub(super) diag: crate::verify::diagnosis::Context,
-    /// Where this toolchain's binaries are kept between runs.
-    pub(super) out_dir: PathBuf,
-    pub(super) platforms: Vec<Platform>,
-}
-
-/// Where a toolchain's cells find their GOCACHE.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) enum Caches {
-    /// The GOCACHE the run was given (no injector, or qcompat's own, whose
-    /// salted tool ID keeps its entries apart).
-    #[default]
+/// How far a plan goes to know its toolchains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// What a run needs: selectors resolved (downloading what is missing)
+    /// and injector packages built by each toolchain.
     Run,
-    /// One GOCACHE of the injector's own (`gocache: private`).
-    Private(PathBuf),
-    /// A new GOCACHE per cell, a plain build of the same kind first
-    /// (`gocache: shared`): the user's worst case, the same on every run.
-    PlainFirst,
+    /// What a CI plan job needs, cheaply: nothing downloaded (a toolchain not
+    /// on this machine is counted with the platforms of the newest one that
+    /// is) and no injector built.
+    Estimate,
 }
 
-fn resolve_entry(entry: &SpecToolchain, o: &RunOptions) -> Result<Vec<PathBuf>> {
-    match entry {
-        SpecToolchain::Select(Selector::Local) => {
-            Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
-        }
-        SpecToolchain::Path(path) => {
-            let bin = path.join("bin/go");
-            if bin.is_file() {
-                Ok(vec![bin])
-            } else if path.is_file() {
-                Ok(vec![path.clone()])
-            } else {
-                bail!(
-                    "toolchain path {} is neither a GOROOT (no bin/go) nor a go binary",
-                    path.display()
-                )
-            }
-        }
-        SpecToolchain::Select(s) => crate::toolchains::resolve_with(s, o.toolchains),
+/// What a plan is made from.
+pub struct PlanOptions<'a> {
+    pub spec: &'a Path,
+    pub go_flag: Option<&'a Path>,
+    pub go_timeout: Duration,
+    /// How toolchain selectors are resolved (providers, index, offline),
+    /// and where downloads are shown.
+    pub toolchains: &'a crate::toolchains::Options<'a>,
+    /// How many shards the cells are split over (1 to [`MAX_SHARDS`]).
+    pub shards: usize,
+    pub depth: Depth,
+}
+
+/// What the spec asks for, before any toolchain is resolved.
+pub struct Subject {
+    pub(super) loaded: Loaded,
+    pub(super) injector: SpecInjector,
+}
+
+impl Subject {
+    pub fn load(path: &Path) -> Result<Subject> {
+        let loaded = spec::load(path)?;
+        let injector = injector(&loaded)?;
+        Ok(Subject { loaded, injector })
     }
 }
 
-/// The injector under test of a spec: one for the whole run, or a Go
-/// package each toolchain builds for itself.
-pub(super) enum SpecInjector {
-    Fixed(Box<Injector>),
-    Package(PackageSpec),
+/// A toolchain a [`Depth::Estimate`] plan did not fetch: its cells are
+/// those of the toolchain `like` has.
+pub(super) struct Estimated {
+    pub(super) go: String,
+    pub(super) like: String,
+    pub(super) cells: Vec<(Platform, BuildKind)>,
 }
 
-impl SpecInjector {
-    pub(super) fn identity(&self) -> Result<crate::inject::injector::Identity> {
-        match self {
-            SpecInjector::Fixed(i) => Ok(i.id.clone()),
-            SpecInjector::Package(p) => p.identity(),
+/// The plan of a run (see the module's comment).
+pub struct Plan {
+    pub(super) subject: Subject,
+    pub(super) toolchains: Vec<Prepared>,
+    /// Every cell of the run, in planned order (toolchain, platform, kind).
+    pub(super) cells: Vec<Planned>,
+    /// [`Depth::Estimate`] only: the toolchains not on this machine.
+    pub(super) estimated: Vec<Estimated>,
+    pub(super) depth: Depth,
+    pub(super) shards: usize,
+    /// The shard (0-based) of each cell, then of each estimated cell.
+    pub(super) owner: Vec<usize>,
+    /// What the plan rests on (a toolchain that adds no cells, a platform
+    /// that is not a port...), for the report and the terminal.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// Resolves and prepares the subject's toolchains as deep as `o.depth`,
+    /// lists the cells and splits them over `o.shards`.
+    pub fn make(subject: Subject, o: &PlanOptions) -> Result<Plan> {
+        if o.shards == 0 || o.shards > MAX_SHARDS {
+            bail!("--shards {}: give 1 to {MAX_SHARDS} shards", o.shards);
         }
+        let mut notes = Vec::new();
+        let (toolchains, estimated) = match o.depth {
+            Depth::Run => (
+                prepare(&subject.loaded, o, &subject.injector, true, &mut notes)?,
+                Vec::new(),
+            ),
+            Depth::Estimate => estimate(&subject, o, &mut notes)?,
+        };
+        let cells = plan_cells(&toolchains, &subject.loaded);
+        let mut plan = Plan {
+            subject,
+            toolchains,
+            cells,
+            estimated,
+            depth: o.depth,
+            shards: o.shards,
+            owner: Vec::new(),
+            notes,
+        };
+        plan.owner = split(&plan.costs(), plan.shards);
+        Ok(plan)
     }
 
-    /// The report's `toolexec` field.
-    pub(super) fn describe(&self) -> String {
-        match self {
-            SpecInjector::Fixed(i) if i.builtin => crate::inject::injector::BUILTIN_NAME.into(),
-            SpecInjector::Fixed(i) => i.command.clone(),
-            SpecInjector::Package(p) => {
-                format!(
-                    "package {} in {} (built per toolchain)",
-                    p.package,
-                    p.dir.display()
-                )
-            }
-        }
-    }
-}
-
-/// The injector for one toolchain: the spec's own, or that toolchain's build
-/// of the spec's package (None with the build's failure).
-fn injector_for(
-    si: &SpecInjector,
-    tc: &Toolchain,
-) -> Result<(Option<Injector>, Option<BuildInfo>)> {
-    Ok(match si {
-        SpecInjector::Fixed(i) => (Some(i.as_ref().clone()), None),
-        SpecInjector::Package(p) => match crate::inject::build::build(p, tc)? {
-            Ok((i, info)) => (Some(i), Some(info)),
-            Err(info) => (None, Some(info)),
-        },
-    })
-}
-
-/// Resolves the toolchains and, unless `plan_only`, what their cells need:
-/// the injector (built per toolchain when the spec names a package), its
-/// cache policy and the kept-binary folder.
-pub(super) fn prepare(
-    loaded: &Loaded,
-    o: &RunOptions,
-    si: &SpecInjector,
-    plan_only: bool,
-) -> Result<(Vec<Prepared>, Vec<String>)> {
-    let mut notes = Vec::new();
-    let bins = resolve_toolchains(loaded, o, &mut notes)?;
-    let mut out = Vec::new();
-    let mut all_known: Vec<String> = Vec::new();
-    for bin in bins {
-        out.push(prepare_one(
-            loaded,
-            o,
-            si,
-            Go::new(bin, o.go_timeout),
-            plan_only,
-            &mut notes,
-            &mut all_known,
-        )?);
-    }
-    // A kind limited to platforms the run has none of builds nothing: say so.
-    for b in loaded.builds.iter().filter(|b| b.platforms.is_some()) {
-        if !out
+    /// The expected cost of each cell, then of each estimated cell (what
+    /// the shards are split by: see [`expected_cost`]).
+    pub(super) fn costs(&self) -> Vec<u32> {
+        let exec = self.subject.loaded.spec.verify == VerifyMode::Exec;
+        let run = self.cells.iter().map(|c| (&c.platform, c.kind));
+        let estimated = self
+            .estimated
             .iter()
-            .flat_map(|p: &Prepared| &p.platforms)
-            .any(|plat| b.wanted(&plat.name()))
-        {
-            notes.push(format!(
-                "builds: {}'s platforms match no platform of the run, so it has no cells",
-                b.kind
-            ));
-        }
+            .flat_map(|e| e.cells.iter().map(|(p, k)| (p, *k)));
+        run.chain(estimated)
+            .map(|(p, k)| expected_cost(p, k, exec))
+            .collect()
     }
-    if let PlatformChoice::List(list) = &loaded.platforms {
-        for p in list {
-            if !all_known.contains(p) {
-                bail!(
-                    "{}: platform {p} is not a port of any chosen toolchain (see `go tool dist list`)",
-                    loaded.path.display()
-                );
-            }
-        }
-    }
-    Ok((out, notes))
-}
 
-/// The go binaries of the spec's toolchains, each once.
-fn resolve_toolchains(
-    loaded: &Loaded,
-    o: &RunOptions,
-    notes: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
-    let mut bins: Vec<PathBuf> = Vec::new();
-    for e in &loaded.toolchains {
-        let found = resolve_entry(e, o)
-            .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
-        if found.is_empty() {
-            // `next` between a release and the next rc: nothing to run.
-            notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
-        }
-        for b in found {
-            let canon = b.canonicalize().unwrap_or(b);
-            if !bins.contains(&canon) {
-                bins.push(canon);
-            }
-        }
-    }
-    Ok(bins)
-}
-
-/// One toolchain of the run: its platforms, injector and kept-binary folder.
-fn prepare_one(
-    loaded: &Loaded,
-    o: &RunOptions,
-    si: &SpecInjector,
-    go: Go,
-    plan_only: bool,
-    notes: &mut Vec<String>,
-    all_known: &mut Vec<String>,
-) -> Result<Prepared> {
-    // The one facts producer: the toolchain, its runtime layout, its ports.
-    let facts = crate::inject::facts::ToolchainFacts::with_platforms(discover::discover(&go)?)?;
-    let known = facts.platforms.clone().unwrap_or_default();
-    let goid_type = facts.layout.goid_type.clone();
-    let tc = facts.toolchain;
-    let gccgo = tc.version.compiler == crate::go::version::Compiler::Gccgo;
-    all_known.extend(known.iter().map(Platform::name));
-    // A gccgo column must not read as the gc release of its language.
-    let name = if gccgo {
-        tc.version.raw.clone()
-    } else {
-        tc.version.go_name()
-    };
-    let platforms = choose_platforms(loaded, &known, &name, notes);
-    let (inj, build) = if plan_only || gccgo {
-        (None, None)
-    } else {
-        injector_for(si, &tc)?
-    };
-    let mut key = bin_key(loaded, &tc);
-    let mut setup = InjectorSetup {
-        built_by: build.as_ref().map(|b| b.built_by.clone()),
-        ..InjectorSetup::default()
-    };
-    if let Some(inj) = &inj {
-        setup = injector_setup(loaded, o, &tc, &name, inj, build.as_ref(), &goid_type)?;
-        key.file("injector", &inj.exe).str("command", &inj.command);
-    }
-    if let Some(b) = build
-        .as_ref()
-        .filter(|b| b.status == crate::inject::build::BuildStatus::Failed)
-    {
-        setup.note = Some(format!(
-            "the injector cannot be built by {name}: {}",
-            b.message
-                .as_deref()
-                .unwrap_or("")
-                .lines()
-                .find(|l| !l.starts_with('#'))
-                .unwrap_or("")
-        ));
-    }
-    let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create {}", out_dir.display()))?;
-    Ok(Prepared {
-        out_dir,
-        info: ToolchainInfo {
-            go: name,
-            path: go.path.display().to_string(),
-            goroot: tc.env.goroot.clone(),
-            private_gocache: matches!(setup.gocache, Caches::Private(_)),
-            note: setup.note,
-            injector_built_by: setup.built_by,
-            injector_build: build,
-            goid_type,
-            linkname: None,
-        },
-        tc,
-        injector: inj,
-        gocache: setup.gocache,
-        diag: setup.diag,
-        platforms,
-    })
-}
-
-/// Kept binaries are keyed on content: the toolchain, the program's sources
-/// and the flags (the injector's bytes are added when there is one).
-fn bin_key(loaded: &Loaded, tc: &Toolchain) -> crate::support::cache::Key {
-    let mut key = crate::support::cache::Key::new("matrix-bin");
-    tc.key_into(&mut key)
-        .str("lean", if loaded.spec.lean { "1" } else { "0" });
-    match &loaded.program {
-        Some((dir, pkg)) => key.tree("program", dir).str("package", pkg),
-        None => key.str("program", "probe"),
-    };
-    key
-}
-
-/// How one toolchain's cells use the injector.
-#[derive(Default)]
-struct InjectorSetup {
-    gocache: Caches,
-    note: Option<String>,
-    built_by: Option<String>,
-    diag: crate::verify::diagnosis::Context,
-}
-
-/// Reads the injector's facts on `tc` and decides its cells' GOCACHE.
-fn injector_setup(
-    loaded: &Loaded,
-    o: &RunOptions,
-    tc: &Toolchain,
-    name: &str,
-    inj: &Injector,
-    build: Option<&BuildInfo>,
-    goid_type: &Option<String>,
-) -> Result<InjectorSetup> {
-    let toolexec = inj.command.as_str();
-    let known = crate::inject::facts::gather(tc, inj, build, o.go_timeout);
-    if let Some(Err(e)) = known.tool_id {
-        return Err(e).with_context(|| {
-            format!(
-                "{}: toolexec {} (run as `{toolexec} <GOTOOLDIR>/compile -V=full`)",
-                loaded.path.display(),
-                crate::support::output::shown(toolexec)
-            )
-        });
-    }
-    let salted = known.salted;
-    let mut setup = InjectorSetup::default();
-    if known.kind != crate::inject::facts::Kind::Builtin
-        && loaded.spec.gocache == GocacheMode::Private
-    {
-        // As for the live check: another injector's cells never
-        // share the user's GOCACHE (a chain that passes qcompat's
-        // salted line through would reuse qcompat's runtime.a).
-        let dir = crate::verify::live::private_gocache(tc, inj)?;
-        setup.gocache = Caches::Private(dir.clone());
-        if salted == crate::inject::facts::Salting::Unsalted {
-            let mut n = format!(
-                "{} leaves `compile -V=full` unchanged, so its cells used a GOCACHE of their own ({}) instead of sharing plain builds' entries",
-                crate::support::output::shown(toolexec),
-                dir.display()
+    /// The indexes (into `cells`) of the cells `shard` runs: all of them
+    /// without one. The shard must be one of this plan's split.
+    pub(super) fn shard_cells(&self, shard: Option<Shard>) -> Result<Vec<usize>> {
+        let Some(s) = shard else {
+            return Ok((0..self.cells.len()).collect());
+        };
+        if s.total != self.shards {
+            bail!(
+                "shard {s} of a plan split into {} shards: plan with --shards {}",
+                self.shards,
+                s.total
             );
-            if !tc.version.at_least(1, 20) {
-                n.push_str(&format!(
-                    "; {name} ships a precompiled std in $GOROOT/pkg for the host, so the go command never runs such an injector for runtime in host builds (not even with a fresh GOCACHE) unless -a is passed, which is what its users will hit; cross builds compile runtime and do run it"
-                ));
-            }
-            setup.note = Some(n);
         }
-    } else if known.kind != crate::inject::facts::Kind::Builtin {
-        // gocache: shared. Each cell gets a new GOCACHE where the same kind
-        // is built plain first: the verdict depends neither on what ran in
-        // the run's GOCACHE before nor on the lean flags.
-        setup.gocache = Caches::PlainFirst;
-        if salted == crate::inject::facts::Salting::Unsalted {
-            setup.note = Some(format!(
-                "{} leaves `compile -V=full` unchanged and the spec says gocache: shared, so each cell was built as its users build after a plain build: the same kind without the injector first, then through it, in a new GOCACHE",
-                crate::support::output::shown(toolexec)
+        Ok((0..self.cells.len())
+            .filter(|&k| self.owner[k] == s.index - 1)
+            .collect())
+    }
+
+    /// The whole run's fingerprint, which every shard's report carries;
+    /// None while toolchains are estimated (their cells are a guess).
+    pub fn fingerprint(&self) -> Option<Fingerprint> {
+        if !self.estimated.is_empty() {
+            return None;
+        }
+        Some(Fingerprint::new(
+            &self.subject.loaded.sha256,
+            self.cells.iter().map(|c| {
+                let go = self.toolchains[c.toolchain].info.go.as_str();
+                (go, c.platform.name(), c.kind)
+            }),
+        ))
+    }
+}
+
+/// The toolchains of an estimate: those on this machine prepared (without
+/// injector builds), the others named and counted with the cells of the
+/// newest one here (or, with none here, of the local go's).
+fn estimate(
+    subject: &Subject,
+    o: &PlanOptions,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<Prepared>, Vec<Estimated>)> {
+    let loaded = &subject.loaded;
+    let (entries, missing) = here_or_missing(loaded, o, notes)?;
+    let local_only = entries.is_empty() && !missing.is_empty();
+    let here = Loaded {
+        toolchains: match local_only {
+            true => vec![SpecToolchain::Select(Selector::Local)],
+            false => entries,
+        },
+        ..loaded.clone()
+    };
+    // What the local go stands in for is said by the estimate's notes.
+    let mut stand_in_notes = Vec::new();
+    let prepared = match here.toolchains.is_empty() {
+        true => Vec::new(),
+        false => prepare(
+            &here,
+            o,
+            &subject.injector,
+            false,
+            if local_only {
+                &mut stand_in_notes
+            } else {
+                notes
+            },
+        )?,
+    };
+    let newest = (0..prepared.len()).max_by(|&a, &b| {
+        let v = |i: usize| &prepared[i].tc.version.version;
+        v(a).cmp(v(b))
+    });
+    let mut estimated = Vec::new();
+    if let Some(n) = newest {
+        let like = prepared[n].info.go.clone();
+        let cells: Vec<(Platform, BuildKind)> = plan_cells(&prepared[n..=n], loaded)
+            .into_iter()
+            .map(|c| (c.platform, c.kind))
+            .collect();
+        for go in missing {
+            notes.push(format!(
+                "{go} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {like}"
             ));
+            estimated.push(Estimated {
+                go,
+                like: like.clone(),
+                cells: cells.clone(),
+            });
         }
     }
-    setup.built_by = known.built_by;
-    setup.diag = crate::verify::live::diag_context(
-        tc,
-        inj,
-        salted,
-        setup.built_by.clone(),
-        goid_type.clone(),
-    );
-    Ok(setup)
+    // The local go only stood in: its own cells are not part of the run.
+    Ok((if local_only { Vec::new() } else { prepared }, estimated))
 }
 
-fn choose_platforms(
+/// The spec's toolchains resolved without downloading anything: those on
+/// this machine (as paths), and the names of the others.
+fn here_or_missing(
     loaded: &Loaded,
-    known: &[Platform],
-    go: &str,
+    o: &PlanOptions,
     notes: &mut Vec<String>,
-) -> Vec<Platform> {
-    let mut chosen: Vec<Platform> = match &loaded.platforms {
-        PlatformChoice::All => known.iter().filter(|p| !p.broken).cloned().collect(),
-        PlatformChoice::FirstClass => known
-            .iter()
-            .filter(|p| p.first_class && !p.broken)
-            .cloned()
-            .collect(),
-        PlatformChoice::List(list) => list
-            .iter()
-            .filter_map(|name| {
-                let found = known.iter().find(|p| &p.name() == name).cloned();
-                if found.is_none() {
-                    notes.push(format!("{name} is not a port of {go}: no cell"));
+) -> Result<(Vec<SpecToolchain>, Vec<String>)> {
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    for e in &loaded.toolchains {
+        match e {
+            SpecToolchain::Select(s) if *s != Selector::Local => {
+                let found = crate::toolchains::resolve_without_download(s, o.toolchains)
+                    .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
+                if found.is_empty() {
+                    notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
                 }
-                found
-            })
-            .collect(),
-    };
-    chosen.retain(|p| loaded.wanted(&p.name()));
-    chosen
-}
-
-/// The injector under test of a spec.
-pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
-    Ok(match &loaded.injector {
-        InjectorChoice::Builtin => SpecInjector::Fixed(Box::new(Injector::builtin()?)),
-        InjectorChoice::Command(c) => SpecInjector::Fixed(Box::new(
-            Injector::from_command(c, crate::inject::injector::Source::Flag)
-                .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
-        )),
-        InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),
-    })
+                for (v, here) in found {
+                    match here {
+                        Some(i) => entries.push(SpecToolchain::Path(i.goroot)),
+                        None => missing.push(crate::go::version::format_go_name(&v)),
+                    }
+                }
+            }
+            other => entries.push(other.clone()),
+        }
+    }
+    Ok((entries, missing))
 }

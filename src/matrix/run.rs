@@ -3,13 +3,13 @@
 //! starts and ends, stops cleanly on Ctrl-C, and returns the report. It
 //! prints nothing: the reporter does.
 
-use super::cells::{plan_cells, Planned};
+use super::cells::Planned;
 use super::events::{Event, Finished, Reporter};
-use super::fingerprint::Fingerprint;
-use super::plan::{injector, prepare, Caches, Prepared, SpecInjector};
+use super::plan::{Depth, Plan, PlanOptions, Subject};
+use super::prepare::{Caches, Prepared};
 use super::report::{self, Cell, Report};
-use super::schedule::{execution_order, expected_cost, single_threaded};
-use super::spec::{self, Loaded, VerifyMode};
+use super::schedule::{execution_order, single_threaded};
+use super::spec::{Loaded, VerifyMode};
 use super::{RunOptions, COMMIT};
 use crate::go::linkname::{self, Policy};
 use crate::verify::cell::{self, CellCache, Job, Ran};
@@ -81,25 +81,26 @@ fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-/// Runs the matrix: prepares the toolchains, plans the cells, builds them in
-/// a pool, and returns the report; what happens on the way goes to
-/// `reporter` as [`Event`]s.
-pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
+/// Runs the matrix: makes the plan at [`Depth::Run`] (resolving and
+/// downloading toolchains, building injectors) and executes `r.shard`'s
+/// cells of it; what happens on the way goes to `reporter` as [`Event`]s.
+pub fn run(o: &PlanOptions, r: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
     // From here to the end, `prune` leaves the cache's build areas and
     // toolchains alone (asking for a derived area marks the cache in use).
     crate::support::cache::Area::MatrixBin.dir()?;
-    let loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
-    let started = now_rfc3339();
-    let (prepared, notes) = match prepare(&loaded, &o, &si, false) {
+    let subject = Subject::load(o.spec)?;
+    let head = report_head(&subject, r.shard, &now_rfc3339());
+    let plan = match Plan::make(subject, o) {
         Ok(p) => p,
         // Interrupted while resolving toolchains (a download) or building
         // injectors: still leave a report that says so.
-        Err(e) if o.cancel.is_cancelled() => {
-            let mut report = report_head(&loaded, &o, &si, &started, &[]);
-            report.notes = vec![format!(
-                "interrupted while preparing the run ({e:#}); no cell was built"
-            )];
+        Err(e) if r.cancel.is_cancelled() => {
+            let report = Report {
+                notes: vec![format!(
+                    "interrupted while preparing the run ({e:#}); no cell was built"
+                )],
+                ..head
+            };
             return Ok(Finished {
                 report,
                 interrupted: true,
@@ -107,45 +108,55 @@ pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
         }
         Err(e) => return Err(e),
     };
-    let (planned, fingerprint) = plan_shard(&loaded, &prepared, o.shard);
-    let pool = Pool::new(&loaded, &o, &prepared, &planned)?;
-    let mut head = report_head(&loaded, &o, &si, &started, &prepared);
+    execute(plan, head, r, reporter)
+}
+
+/// Executes a plan made at [`Depth::Run`]: `r.shard`'s cells (all without
+/// one) in a pool; `head` is the report without cells or toolchains.
+pub fn execute(
+    plan: Plan,
+    mut head: Report,
+    r: RunOptions,
+    reporter: &dyn Reporter,
+) -> Result<Finished> {
+    if plan.depth != Depth::Run {
+        anyhow::bail!(
+            "an estimated plan names toolchains it did not fetch: only a plan made to run can run"
+        );
+    }
+    let fingerprint = plan.fingerprint();
+    let mine = plan.shard_cells(r.shard)?;
+    let Plan {
+        subject,
+        toolchains: prepared,
+        cells,
+        notes,
+        ..
+    } = plan;
+    let mut keep = vec![false; cells.len()];
+    for k in mine {
+        keep[k] = true;
+    }
+    let planned: Vec<Planned> = cells
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, keep)| keep.then_some(c))
+        .collect();
+    let pool = Pool::new(&subject.loaded, &r, &prepared, &planned)?;
+    head.toolchains = prepared.iter().map(|p| p.info.clone()).collect();
     head.notes = notes;
-    head.fingerprint = Some(fingerprint);
+    head.fingerprint = fingerprint;
     reporter.event(Event::Started {
         head: &head,
         cells: planned.len(),
     });
     let (cells, linkname) = pool.execute(reporter);
     reporter.event(Event::Stopped);
-    let interrupted = o.cancel.is_cancelled();
+    let interrupted = r.cancel.is_cancelled();
     Ok(Finished {
         report: assemble(head, cells, linkname, planned.len(), interrupted),
         interrupted,
     })
-}
-
-/// The cells this run builds (its shard's, when sharded) and the whole
-/// plan's fingerprint, which every shard's report carries.
-fn plan_shard(
-    loaded: &Loaded,
-    prepared: &[Prepared],
-    shard: Option<super::shard::Shard>,
-) -> (Vec<Planned>, Fingerprint) {
-    let all = plan_cells(prepared, loaded);
-    let fingerprint = Fingerprint::new(
-        &loaded.sha256,
-        all.iter().map(|c| {
-            let go = prepared[c.toolchain].info.go.as_str();
-            (go, c.platform.name(), c.kind)
-        }),
-    );
-    let exec = loaded.spec.verify == VerifyMode::Exec;
-    let cells = match shard {
-        Some(s) => s.keep(all, |c| expected_cost(&c.platform, c.kind, exec)),
-        None => all,
-    };
-    (cells, fingerprint)
 }
 
 /// What every cell of a run shares: the program, the work folder, the pool's
@@ -441,15 +452,10 @@ fn default_build_note(report: &Report) -> Option<String> {
         ))
 }
 
-/// A report of this run without cells (the journal's header, the start of
-/// the final report).
-fn report_head(
-    loaded: &Loaded,
-    o: &RunOptions,
-    si: &SpecInjector,
-    started: &str,
-    prepared: &[Prepared],
-) -> Report {
+/// A report of this run without toolchains or cells (the journal's header,
+/// the start of the final report).
+fn report_head(subject: &Subject, shard: Option<super::shard::Shard>, started: &str) -> Report {
+    let (loaded, si) = (&subject.loaded, &subject.injector);
     Report {
         schema: report::SCHEMA,
         complete: false,
@@ -464,10 +470,10 @@ fn report_head(
             .program
             .as_ref()
             .map(|(d, p)| format!("{} {p}", d.display())),
-        shard: o.shard,
+        shard,
         merged_shards: vec![],
         fingerprint: None,
-        toolchains: prepared.iter().map(|p| p.info.clone()).collect(),
+        toolchains: vec![],
         notes: vec![],
         cells: vec![],
     }

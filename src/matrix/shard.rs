@@ -1,14 +1,8 @@
 //! A share of a run's cells: `I/N` is read once, at the edge (the command
-//! line, a report file), and kept as a [`Shard`]; and `matrix plan`, which
-//! counts the cells of each shard for a CI matrix.
+//! line, a report file), and kept as a [`Shard`]; [`split`] decides which
+//! shard runs each cell of a plan.
 
-use super::cells::plan_cells;
-use super::plan::{injector, prepare};
-use super::schedule::expected_cost;
-use super::spec::{self, SpecToolchain};
-use super::RunOptions;
-use crate::toolchains::Selector;
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -95,112 +89,6 @@ pub fn split(costs: &[u32], total: usize) -> Vec<usize> {
         owner[k] = s;
     }
     owner
-}
-
-/// One shard of a CI matrix and how many cells it runs.
-pub struct ShardCount {
-    pub index: usize,
-    pub total: usize,
-    pub cells: usize,
-    /// The cells' expected cold cost, summed (seconds of one worker).
-    pub cost_s: u64,
-}
-
-/// The spec's toolchains resolved without downloading anything: those on
-/// this machine (counted with their own platforms), and the names of the
-/// others (counted with the newest one here; the shard runs fetch them).
-fn here_or_missing(
-    loaded: &spec::Loaded,
-    o: &RunOptions,
-    note: &mut dyn FnMut(String),
-) -> Result<(Vec<SpecToolchain>, Vec<String>)> {
-    let opts = o.toolchains;
-    let mut entries = Vec::new();
-    let mut missing = Vec::new();
-    for e in &loaded.toolchains {
-        match e {
-            SpecToolchain::Select(s) if *s != Selector::Local => {
-                let found = crate::toolchains::resolve_without_download(s, opts)
-                    .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
-                if found.is_empty() {
-                    note(format!("{s}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it adds no cells"));
-                }
-                for (v, here) in found {
-                    match here {
-                        Some(i) => entries.push(SpecToolchain::Path(i.goroot)),
-                        None => missing.push(crate::go::version::format_go_name(&v)),
-                    }
-                }
-            }
-            other => entries.push(other.clone()),
-        }
-    }
-    Ok((entries, missing))
-}
-
-/// `matrix plan`: the shards a CI matrix should run, with their cell counts;
-/// what the counts rest on goes to `note` as it is found.
-pub fn plan(
-    o: &RunOptions,
-    shards: usize,
-    note: &mut dyn FnMut(String),
-) -> Result<Vec<ShardCount>> {
-    if shards == 0 || shards > MAX_SHARDS {
-        bail!("--shards {shards}: give 1 to {} shards", MAX_SHARDS);
-    }
-    let mut loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
-    let (mut entries, missing) = here_or_missing(&loaded, o, note)?;
-    // With nothing here to count with, the local go's platforms stand in
-    // (its own cells are not part of the run).
-    let estimate_only = entries.is_empty() && !missing.is_empty();
-    if estimate_only {
-        entries.push(SpecToolchain::Select(Selector::Local));
-    }
-    loaded.toolchains = entries;
-    let (prepared, _) = if loaded.toolchains.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        prepare(&loaded, o, &si, true)?
-    };
-    let exec = loaded.spec.verify == super::spec::VerifyMode::Exec;
-    let cost = |c: &super::cells::Planned| expected_cost(&c.platform, c.kind, exec);
-    let mut costs = Vec::new();
-    let mut newest = (None, Vec::new());
-    for (i, p) in prepared.iter().enumerate() {
-        let these: Vec<u32> = plan_cells(&prepared[i..=i], &loaded)
-            .iter()
-            .map(cost)
-            .collect();
-        if !estimate_only {
-            costs.extend(&these);
-        }
-        if newest.0.is_none_or(|v| &p.tc.version.version > v) {
-            newest = (Some(&p.tc.version.version), these);
-        }
-    }
-    for m in &missing {
-        note(format!(
-            "{m} is not on this machine (not downloaded for a plan): its cells are counted with the platforms of {}",
-            newest.0.map(crate::go::version::format_go_name).unwrap_or_default()
-        ));
-        costs.extend(&newest.1);
-    }
-    let owner = split(&costs, shards);
-    Ok((1..=shards)
-        .map(|index| {
-            let mine = || (0..costs.len()).filter(|&k| owner[k] == index - 1);
-            ShardCount {
-                index,
-                total: shards,
-                cells: mine().count(),
-                cost_s: mine()
-                    .map(|k| u64::from(costs[k]))
-                    .sum::<u64>()
-                    .div_ceil(10),
-            }
-        })
-        .collect())
 }
 
 #[cfg(test)]

@@ -1,29 +1,20 @@
-//! `matrix plan`'s shards, in the forms a CI matrix reads.
+//! `matrix plan`'s document, in the forms a CI matrix and a reader take.
 
-use crate::matrix::ShardCount;
+use crate::matrix::plan_document::{PlanDocument, ShardCount};
 
-fn json(shards: &[ShardCount]) -> Vec<serde_json::Value> {
-    shards
-        .iter()
-        .map(|s| {
-            serde_json::json!({"shard": format!("{}/{}", s.index, s.total), "index": s.index, "total": s.total, "cells": s.cells, "cost_s": s.cost_s})
-        })
-        .collect()
+/// A `strategy.matrix` for GitHub Actions, on one line: the shards.
+pub fn github(plan: &PlanDocument) -> String {
+    serde_json::json!({ "include": plan.shards }).to_string()
 }
 
-/// A `strategy.matrix` for GitHub Actions, on one line.
-pub fn github(shards: &[ShardCount]) -> String {
-    serde_json::json!({ "include": json(shards) }).to_string()
+/// The plan as JSON.
+pub fn json(plan: &PlanDocument) -> String {
+    serde_json::to_string_pretty(plan).expect("the plan serialises")
 }
 
-/// The shards as a JSON list.
-pub fn json_list(shards: &[ShardCount]) -> String {
-    serde_json::to_string_pretty(&json(shards)).expect("JSON values serialise")
-}
-
-/// The shards as a YAML list (the JSON list's fields).
-pub fn yaml_list(shards: &[ShardCount]) -> String {
-    let text = serde_yaml::to_string(&json(shards)).expect("JSON values serialise");
+/// The plan as YAML (the JSON document's fields).
+pub fn yaml(plan: &PlanDocument) -> String {
+    let text = serde_yaml::to_string(plan).expect("the plan serialises");
     text.trim_end().to_string()
 }
 

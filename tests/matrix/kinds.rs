@@ -343,7 +343,8 @@ fn plan_and_shards_count_kinds() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let counts: Vec<u64> = v
+    validate("plan", &v);
+    let counts: Vec<u64> = v["shards"]
         .as_array()
         .unwrap()
         .iter()
@@ -354,7 +355,7 @@ fn plan_and_shards_count_kinds() {
     // Split by expected cost, not count: round-robin in planned order would
     // give one shard every race cell (the 2nd, 5th and 8th) and another
     // every build; here each shard has one race and the loads are close.
-    let costs: Vec<u64> = v
+    let costs: Vec<u64> = v["shards"]
         .as_array()
         .unwrap()
         .iter()

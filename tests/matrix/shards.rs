@@ -47,6 +47,45 @@ fn shards_merge_back_into_the_whole() {
         assert!(o.status.success(), "{}", text(&o.stderr));
         reports.push(r);
     }
+    // The plan is the value the runs executed: each shard's report holds
+    // exactly the plan's cells of that shard, in planned order, and carries
+    // the plan's fingerprint.
+    let doc = matrix(
+        &[
+            "matrix",
+            "plan",
+            s.to_str().unwrap(),
+            "--shards",
+            "2",
+            "--format",
+            "json",
+        ],
+        &cache,
+    );
+    assert!(doc.status.success(), "{}", text(&doc.stderr));
+    let doc: Value = serde_json::from_slice(&doc.stdout).unwrap();
+    validate("plan", &doc);
+    assert_eq!(doc["complete"], true);
+    assert_eq!(doc["shards"], plan["include"], "{doc:#}");
+    let line = |c: &Value| format!("{} {}/{} {}", c["go"], c["goos"], c["goarch"], c["build"]);
+    for (i, r) in reports.iter().enumerate() {
+        let report = read_doc(r, "report");
+        assert_eq!(report["fingerprint"], doc["fingerprint"], "shard {}", i + 1);
+        let ran: Vec<String> = report["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(line)
+            .collect();
+        let planned: Vec<String> = doc["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["shard"] == i + 1)
+            .map(line)
+            .collect();
+        assert_eq!(ran, planned, "shard {}: {doc:#}", i + 1);
+    }
     let merged = dir.path().join("merged.json");
     let junit = dir.path().join("merged.xml");
     let o = run(&[

@@ -128,7 +128,7 @@ fn minor_selectors_resolve_offline() {
             text(&o.stderr)
         );
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(v[0]["cells"], 1);
+        assert_eq!(v["shards"][0]["cells"], 1);
     }
     let o = plan(
         &[

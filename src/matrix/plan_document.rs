@@ -1,0 +1,161 @@
+//! The plan as the document `matrix plan --format json` (or `--yaml`)
+//! prints: the same value `matrix run` executes, with nothing but serde
+//! between them (`matrix/schema/plan.schema.json`). `--format github` is its
+//! `shards` under `include`.
+
+use super::fingerprint::Fingerprint;
+use super::plan::Plan;
+use super::shard::Shard;
+use crate::verify::cell::Status;
+use crate::verify::kind::BuildKind;
+use serde::Serialize;
+
+/// The plan document's version.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct PlanDocument {
+    pub schema: u32,
+    pub spec: String,
+    pub spec_sha256: String,
+    /// Every toolchain was on this machine, so the cells are the run's own;
+    /// false when some were counted with another's platforms.
+    pub complete: bool,
+    /// What each shard's report of this run will carry (null when not
+    /// complete: the estimated cells are a guess).
+    pub fingerprint: Option<Fingerprint>,
+    pub toolchains: Vec<PlanToolchain>,
+    /// Every cell of the run, in planned order.
+    pub cells: Vec<PlanCell>,
+    pub shards: Vec<ShardCount>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanToolchain {
+    pub go: String,
+    /// The go binary (null: not on this machine; a plan downloads nothing).
+    pub path: Option<String>,
+    /// A toolchain not on this machine: the one whose cells it was counted with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_as: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanCell {
+    pub go: String,
+    pub goos: String,
+    pub goarch: String,
+    pub build: BuildKind,
+    /// The shard (1-based) that runs it.
+    pub shard: usize,
+    /// The expected cold cost, in seconds of one worker.
+    pub cost_s: f64,
+    /// A cell decided without building: its status (a skip); null for a
+    /// cell the run builds.
+    pub status: Option<Status>,
+    /// Why it was decided so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Counted for a toolchain not on this machine.
+    pub estimated: bool,
+}
+
+/// One shard of a CI matrix and how many cells it runs (fields in the
+/// order the GitHub form has always printed them).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardCount {
+    pub cells: usize,
+    /// The cells' expected cold cost, summed (seconds of one worker).
+    pub cost_s: u64,
+    pub index: usize,
+    pub shard: Shard,
+    pub total: usize,
+}
+
+impl Plan {
+    /// The plan as its document.
+    pub fn document(&self) -> PlanDocument {
+        let loaded = &self.subject.loaded;
+        let mut toolchains: Vec<PlanToolchain> = self
+            .toolchains
+            .iter()
+            .map(|p| PlanToolchain {
+                go: p.info.go.clone(),
+                path: Some(p.info.path.clone()),
+                counted_as: None,
+            })
+            .collect();
+        let mut cells: Vec<PlanCell> = self
+            .cells
+            .iter()
+            .map(|c| PlanCell {
+                go: self.toolchains[c.toolchain].info.go.clone(),
+                goos: c.platform.goos.clone(),
+                goarch: c.platform.goarch.clone(),
+                build: c.kind,
+                shard: 0,
+                cost_s: 0.0,
+                status: c.preset.as_ref().map(|o| o.status),
+                note: c.preset.as_ref().and_then(|o| o.note.clone()),
+                estimated: false,
+            })
+            .collect();
+        for e in &self.estimated {
+            toolchains.push(PlanToolchain {
+                go: e.go.clone(),
+                path: None,
+                counted_as: Some(e.like.clone()),
+            });
+            cells.extend(e.cells.iter().map(|(p, kind)| PlanCell {
+                go: e.go.clone(),
+                goos: p.goos.clone(),
+                goarch: p.goarch.clone(),
+                build: *kind,
+                shard: 0,
+                cost_s: 0.0,
+                status: None,
+                note: None,
+                estimated: true,
+            }));
+        }
+        for ((cell, cost), owner) in cells.iter_mut().zip(self.costs()).zip(&self.owner) {
+            cell.shard = owner + 1;
+            cell.cost_s = f64::from(cost) / 10.0;
+        }
+        PlanDocument {
+            schema: SCHEMA,
+            spec: loaded.path.display().to_string(),
+            spec_sha256: loaded.sha256.clone(),
+            complete: self.estimated.is_empty(),
+            fingerprint: self.fingerprint(),
+            toolchains,
+            cells,
+            shards: self.shard_counts(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Each shard's cell count and expected cost.
+    pub fn shard_counts(&self) -> Vec<ShardCount> {
+        let costs = self.costs();
+        (1..=self.shards)
+            .map(|index| {
+                let mine = || (0..costs.len()).filter(|&k| self.owner[k] == index - 1);
+                ShardCount {
+                    cells: mine().count(),
+                    cost_s: mine()
+                        .map(|k| u64::from(costs[k]))
+                        .sum::<u64>()
+                        .div_ceil(10),
+                    index,
+                    shard: Shard {
+                        index,
+                        total: self.shards,
+                    },
+                    total: self.shards,
+                }
+            })
+            .collect()
+    }
+}

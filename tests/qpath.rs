@@ -133,6 +133,21 @@ fn q_adopts_qcompat_end_to_end() {
             "{}",
             text(&o.stderr)
         );
+        // Preparing the plan is shown: each toolchain's build of q (the
+        // second shard finds the first's in the cache; q's go line is newer
+        // than go1.25.5).
+        let how = ["was built", "is reused from the cache"][i - 1];
+        for line in [
+            "qcompat: go1.25.5: the injector package cannot be built: go: go.mod requires go >= 1.26".to_string(),
+            format!("qcompat: go1.26.8: the injector package {how}: "),
+            format!("qcompat: go1.27.3: the injector package {how}: "),
+        ] {
+            assert!(
+                text(&o.stderr).contains(&line),
+                "{line}\n{}",
+                text(&o.stderr)
+            );
+        }
         shards.push(r);
     }
     let merged = dir.path().join("matrix.json");

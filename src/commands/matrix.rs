@@ -145,6 +145,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let plan = Plan::make(
                 Subject::load(&spec)?,
                 &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
+                &matrix::events::Silent,
             )?;
             for n in &plan.notes {
                 crate::errln!("qcompat: {n}");

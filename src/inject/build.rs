@@ -98,6 +98,15 @@ pub struct BuildInfo {
     pub message: Option<String>,
 }
 
+impl BuildInfo {
+    /// A failed build's reason on one line: the go command's first line
+    /// that is not a `# package` header.
+    pub fn reason(&self) -> &str {
+        let message = self.message.as_deref().unwrap_or("");
+        message.lines().find(|l| !l.starts_with('#')).unwrap_or("")
+    }
+}
+
 /// Builds (or finds) the injector for `tc`. A failed build is not an error:
 /// it is returned as `Err(BuildInfo)` for the caller to report per toolchain.
 pub fn build(

@@ -7,6 +7,13 @@ use super::report::{Cell, Report};
 
 /// One step of a run.
 pub enum Event<'a> {
+    /// Making the plan: toolchain `go` is resolved (downloaded if need be)
+    /// and prepared; `injector` is its build of the spec's injector package
+    /// (None when the spec names no package, or the plan builds none).
+    Prepared {
+        go: &'a str,
+        injector: Option<&'a crate::inject::build::BuildInfo>,
+    },
     /// The cells are planned and the pool starts: `head` is the report
     /// without cells (the journal's header).
     Started { head: &'a Report, cells: usize },
@@ -27,6 +34,13 @@ pub enum Event<'a> {
 /// Consumes a run's events; called from several worker threads at once.
 pub trait Reporter: Sync {
     fn event(&self, event: Event<'_>);
+}
+
+/// A reporter that shows nothing (`matrix plan`: its document says it all).
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn event(&self, _: Event<'_>) {}
 }
 
 /// A run's end: the report, and whether Ctrl-C (or SIGTERM) cut it short.

@@ -6,6 +6,7 @@
 //! the two agree on the cells, their order, the split and the fingerprint.
 
 use super::cells::{plan_cells, Planned};
+use super::events::Reporter;
 use super::fingerprint::Fingerprint;
 use super::prepare::{injector, prepare, Prepared, SpecInjector};
 use super::schedule::expected_cost;
@@ -85,17 +86,24 @@ pub struct Plan {
 impl Plan {
     /// Resolves and prepares the subject's toolchains as deep as `o.depth`,
     /// lists the cells and splits them over `o.shards`.
-    pub fn make(subject: Subject, o: &PlanOptions) -> Result<Plan> {
+    pub fn make(subject: Subject, o: &PlanOptions, reporter: &dyn Reporter) -> Result<Plan> {
         if o.shards == 0 || o.shards > MAX_SHARDS {
             bail!("--shards {}: give 1 to {MAX_SHARDS} shards", o.shards);
         }
         let mut notes = Vec::new();
         let (toolchains, estimated) = match o.depth {
             Depth::Run => (
-                prepare(&subject.loaded, o, &subject.injector, true, &mut notes)?,
+                prepare(
+                    &subject.loaded,
+                    o,
+                    &subject.injector,
+                    true,
+                    &mut notes,
+                    reporter,
+                )?,
                 Vec::new(),
             ),
-            Depth::Estimate => estimate(&subject, o, &mut notes)?,
+            Depth::Estimate => estimate(&subject, o, &mut notes, reporter)?,
         };
         let cells = plan_cells(&toolchains, &subject.loaded);
         let mut plan = Plan {
@@ -167,6 +175,7 @@ fn estimate(
     subject: &Subject,
     o: &PlanOptions,
     notes: &mut Vec<String>,
+    reporter: &dyn Reporter,
 ) -> Result<(Vec<Prepared>, Vec<Estimated>)> {
     let loaded = &subject.loaded;
     let (entries, missing) = here_or_missing(loaded, o, notes)?;
@@ -192,6 +201,7 @@ fn estimate(
             } else {
                 notes
             },
+            reporter,
         )?,
     };
     let newest = (0..prepared.len()).max_by(|&a, &b| {

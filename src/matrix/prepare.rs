@@ -120,6 +120,7 @@ pub(super) fn prepare(
     si: &SpecInjector,
     build_injectors: bool,
     notes: &mut Vec<String>,
+    reporter: &dyn super::events::Reporter,
 ) -> Result<Vec<Prepared>> {
     let bins = resolve_toolchains(loaded, o, notes)?;
     let mut out = Vec::new();
@@ -134,6 +135,11 @@ pub(super) fn prepare(
             notes,
             &mut all_known,
         )?);
+        let p = out.last().expect("just pushed");
+        reporter.event(super::events::Event::Prepared {
+            go: &p.info.go,
+            injector: p.info.injector_build.as_ref(),
+        });
     }
     // A kind limited to platforms the run has none of builds nothing: say so.
     for b in loaded.builds.iter().filter(|b| b.platforms.is_some()) {
@@ -229,12 +235,7 @@ fn prepare_one(
     {
         setup.note = Some(format!(
             "the injector cannot be built by {name}: {}",
-            b.message
-                .as_deref()
-                .unwrap_or("")
-                .lines()
-                .find(|l| !l.starts_with('#'))
-                .unwrap_or("")
+            b.reason()
         ));
     }
     let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;

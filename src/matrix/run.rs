@@ -90,7 +90,7 @@ pub fn run(o: &PlanOptions, r: RunOptions, reporter: &dyn Reporter) -> Result<Fi
     crate::support::cache::Area::MatrixBin.dir()?;
     let subject = Subject::load(o.spec)?;
     let head = report_head(&subject, r.shard, &now_rfc3339());
-    let plan = match Plan::make(subject, o) {
+    let plan = match Plan::make(subject, o, reporter) {
         Ok(p) => p,
         // Interrupted while resolving toolchains (a download) or building
         // injectors: still leave a report that says so.

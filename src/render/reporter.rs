@@ -70,6 +70,11 @@ impl<'a> MatrixReporter<'a> {
 impl Reporter for MatrixReporter<'_> {
     fn event(&self, event: Event<'_>) {
         match event {
+            Event::Prepared {
+                go,
+                injector: Some(b),
+            } => crate::errln!("qcompat: {}", injector_line(go, b)),
+            Event::Prepared { injector: None, .. } => {}
             Event::Started { head, cells } => {
                 let _ = self.progress.set(Progress::new(cells));
                 if let Some(p) = &self.outputs.report {
@@ -115,4 +120,24 @@ impl Reporter for MatrixReporter<'_> {
             }
         }
     }
+}
+
+/// What a toolchain's build of the spec's injector package gave, on a line.
+fn injector_line(go: &str, b: &crate::inject::build::BuildInfo) -> String {
+    use crate::inject::build::BuildStatus;
+    let how = match b.status {
+        BuildStatus::Built => "was built",
+        BuildStatus::Reused => "is reused from the cache",
+        BuildStatus::Failed => {
+            return format!(
+                "{go}: the injector package cannot be built: {}",
+                crate::support::output::inline(b.reason())
+            );
+        }
+    };
+    let at = b.path.as_deref().unwrap_or_default();
+    format!(
+        "{go}: the injector package {how}: {}",
+        crate::support::output::inline(at)
+    )
 }

@@ -69,21 +69,25 @@ impl<'a> MatrixReporter<'a> {
 
 impl Reporter for MatrixReporter<'_> {
     fn event(&self, event: Event<'_>) {
-        match event {
+        match self.format {
+            Format::Json => crate::errln!("{}", json_line(&event)),
+            _ => self.show(&event),
+        }
+        self.record(&event);
+    }
+}
+
+impl MatrixReporter<'_> {
+    /// The terminal's view of an event: progress bars, or plain lines.
+    fn show(&self, event: &Event<'_>) {
+        match *event {
             Event::Prepared {
                 go,
                 injector: Some(b),
             } => crate::errln!("qcompat: {}", injector_line(go, b)),
             Event::Prepared { injector: None, .. } => {}
-            Event::Started { head, cells } => {
+            Event::Started { cells, .. } => {
                 let _ = self.progress.set(Progress::new(cells));
-                if let Some(p) = &self.outputs.report {
-                    let (journal, warning) = Journal::start(p, head);
-                    if let Some(w) = warning {
-                        crate::errln!("qcompat: warning: {w}");
-                    }
-                    *self.journal.lock().expect("journal lock") = Some(journal);
-                }
             }
             Event::CellStarted { index, name } => {
                 if let Some(p) = self.progress.get() {
@@ -103,10 +107,6 @@ impl Reporter for MatrixReporter<'_> {
                         &format!("{name}: {}{how} ({:.1}s)", o.status.name(), o.duration_s),
                     );
                 }
-                let mut journal = self.journal.lock().expect("journal lock");
-                if let Some(w) = journal.as_mut().and_then(|j| j.record(cell)) {
-                    crate::errln!("qcompat: warning: {w}");
-                }
             }
             Event::CellInterrupted { index, name } => {
                 if let Some(p) = self.progress.get() {
@@ -119,6 +119,66 @@ impl Reporter for MatrixReporter<'_> {
                 }
             }
         }
+    }
+
+    /// A warning on stderr: a line, or under `--json` an object.
+    fn warn(&self, w: &str) {
+        match self.format {
+            Format::Json => {
+                crate::errln!("{}", serde_json::json!({"event": "warning", "message": w}))
+            }
+            _ => crate::errln!("qcompat: warning: {w}"),
+        }
+    }
+
+    /// The journal beside `--report`: started with the head, a line per
+    /// finished cell, so a killed run leaves what it finished.
+    fn record(&self, event: &Event<'_>) {
+        match *event {
+            Event::Started { head, .. } => {
+                if let Some(p) = &self.outputs.report {
+                    let (journal, warning) = Journal::start(p, head);
+                    if let Some(w) = warning {
+                        self.warn(&w);
+                    }
+                    *self.journal.lock().expect("journal lock") = Some(journal);
+                }
+            }
+            Event::CellFinished { cell, .. } => {
+                let mut journal = self.journal.lock().expect("journal lock");
+                if let Some(w) = journal.as_mut().and_then(|j| j.record(cell)) {
+                    self.warn(&w);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An event as one JSON object (`--json`: stderr carries these lines, stdout
+/// the report).
+fn json_line(event: &Event<'_>) -> serde_json::Value {
+    use serde_json::json;
+    match *event {
+        Event::Prepared { go, injector } => {
+            json!({"event": "prepared", "go": go, "injector": injector})
+        }
+        Event::Started { cells, .. } => json!({"event": "started", "cells": cells}),
+        Event::CellStarted { index, name } => {
+            json!({"event": "cell-started", "index": index, "name": name})
+        }
+        Event::CellFinished { index, name, cell } => json!({
+            "event": "cell-finished",
+            "index": index,
+            "name": name,
+            "status": cell.outcome.status,
+            "verified": cell.outcome.verified,
+            "duration_s": cell.outcome.duration_s,
+        }),
+        Event::CellInterrupted { index, name } => {
+            json!({"event": "cell-interrupted", "index": index, "name": name})
+        }
+        Event::Stopped => json!({"event": "stopped"}),
     }
 }
 

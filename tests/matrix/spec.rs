@@ -256,3 +256,55 @@ fn here_yaml_and_the_evidence_follow_the_toolchain_list() {
     listed_versions.sort();
     assert_eq!(ran, listed_versions, "matrix/evidence/report.json");
 }
+
+/// Under `--json`, stdout is the report and stderr one JSON object per
+/// line, one per event of the run: nothing a program reading them must
+/// skip.
+#[test]
+fn json_runs_write_their_events_as_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "one.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/386]\nverify: link\n",
+    );
+    let o = matrix(
+        &["matrix", "run", s.to_str().unwrap(), "--json"],
+        &dir.path().join("cache"),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate("report", &report);
+    let events: Vec<Value> = text(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    // Cells run two at a time: their events may interleave.
+    let mut cells: Vec<&str> = names[2..names.len() - 1].to_vec();
+    cells.sort();
+    assert_eq!(
+        (&names[..2], cells, names.last()),
+        (
+            &["prepared", "started"][..],
+            vec![
+                "cell-finished",
+                "cell-finished",
+                "cell-started",
+                "cell-started"
+            ],
+            Some(&"stopped")
+        ),
+        "{events:?}"
+    );
+    assert_eq!(events[0]["go"], "go1.26.8");
+    assert_eq!(events[1]["cells"], 2);
+    let finished: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "cell-finished")
+        .collect();
+    assert!(finished.iter().all(|e| e["status"] == "pass"), "{events:?}");
+}

@@ -29,15 +29,15 @@ pub enum Cmd {
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Print the shards for a CI matrix
+    /// Print the plan a run makes: its cells and the shards for a CI matrix
     Plan {
         spec: Option<PathBuf>,
         /// How many CI runners to split the cells over (1 to 1000)
         #[arg(long, default_value_t = 1)]
         shards: usize,
         /// github: a strategy.matrix for GitHub Actions (the default); json:
-        /// the shards as a JSON list; text: one line per shard (--json means
-        /// json; --yaml, the list as YAML)
+        /// the plan (toolchains, cells, shards, fingerprint); text: one line
+        /// per shard (--json means json; --yaml, the plan as YAML)
         #[arg(long, value_enum)]
         format: Option<PlanFormat>,
         /// Resolve toolchain selectors from local toolchains only

@@ -139,7 +139,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             // The pins must read, as for a run.
             super::pins::load(None)?;
             let spec = spec_or_default(spec);
-            let shown = ToolchainReporter::new(g.json);
+            let shown = ToolchainReporter::new(g.format() == Format::Json);
             let toolchains = g.toolchains(offline, None, &shown);
             let form = plan_format(format, g.format())?;
             let plan = Plan::make(

@@ -129,7 +129,9 @@ pub fn list(remote: bool, opts: &Options, format: Format) -> Result<()> {
 }
 
 pub fn run(a: Args, g: &Global) -> Result<std::process::ExitCode> {
-    let reporter = crate::render::toolchains::ToolchainReporter::new(g.json);
+    let reporter = crate::render::toolchains::ToolchainReporter::new(
+        g.format() == crate::support::output::Format::Json,
+    );
     let opts = g.toolchains(a.offline, a.index_url.as_deref(), &reporter);
     run_cmd(a.cmd, &opts, g)?;
     Ok(std::process::ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! The pins as the book shows them (docs/src/pins.md).
 
 use crate::policy::pins::{BuildEvidence, Pins, PlatformCalibrated};
+use crate::render::escape::markdown::{code, text};
 
 /// One toolchain's row of the table.
 struct Row<'a> {
@@ -20,11 +21,14 @@ pub fn markdown_table(pins: &Pins) -> String {
         "| Go | strategy | linkname | g.goid | toolchain tested | linked / executed / skipped | calibrated | other builds (linked / executed / skipped) | date | qcompat commit |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for p in &pins.file.pins {
-        let goid = p.goid_type.as_deref().unwrap_or("—");
+        // What the file holds is shown as text, never as markup.
+        let goid = text(p.goid_type.as_deref().unwrap_or("—"));
         let Some(e) = &p.evidence else {
             s.push_str(&format!(
-                "| `{}` | {} | {} | {goid} | rule, untested | — | — | — | — | — |\n",
-                p.go, p.strategy, p.linkname
+                "| {} | {} | {} | {goid} | rule, untested | — | — | — | — | — |\n",
+                code(&p.go),
+                p.strategy,
+                p.linkname
             ));
             continue;
         };
@@ -62,8 +66,15 @@ pub fn markdown_table(pins: &Pins) -> String {
         for r in rows {
             let (linked, executed, skipped) = r.counts;
             s.push_str(&format!(
-                "| `{}` | {} | {} | {goid} | {} | {linked} / {executed} / {skipped} | {} | {} | {} | {} |\n",
-                p.go, p.strategy, p.linkname, r.go, r.calibrated, r.builds, r.date, r.commit
+                "| {} | {} | {} | {goid} | {} | {linked} / {executed} / {skipped} | {} | {} | {} | {} |\n",
+                code(&p.go),
+                p.strategy,
+                p.linkname,
+                text(&r.go),
+                r.calibrated,
+                r.builds,
+                text(r.date),
+                text(r.commit)
             ));
         }
     }
@@ -116,4 +127,30 @@ fn calibrated_cell(cells: &[PlatformCalibrated]) -> String {
         }
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unescaped cell separators in a row (a `\|` is text, not a border).
+    fn borders(row: &str) -> usize {
+        row.replace("\\|", "").matches('|').count()
+    }
+
+    #[test]
+    fn values_from_the_file_never_break_the_table() {
+        let shipped = include_str!("../../matrix/pins.yaml");
+        let hostile = shipped
+            .replacen("commit: 596338d9fa59", "commit: 'a|b <img src=x> `c`'", 1)
+            .replacen("- go: go1.19.8\n", "- go: 'go1.19.8 | [x](y)'\n", 1);
+        assert_ne!(hostile, shipped);
+        let table = markdown_table(&Pins::parse(&hostile, "pins.yaml").unwrap());
+        let header = table.lines().next().unwrap();
+        for row in table.lines() {
+            assert_eq!(borders(row), borders(header), "{row}");
+        }
+        assert!(table.contains("a\\|b \\<img src=x> \\`c\\`"), "{table}");
+        assert!(table.contains("go1.19.8 \\| \\[x\\](y)"), "{table}");
+    }
 }

@@ -148,6 +148,19 @@ fn values_and_paths_read_as_a_person_reads_them() {
         e.contains("cannot write /proc/qcompat-pins.yaml") && !e.contains("at path"),
         "{e}"
     );
+    // select's lines with an injector in a folder whose name holds ESC: the
+    // name shown escaped on every line, the terminal sent no control.
+    let odd = dir.path().join("ev\u{1b}[31mil");
+    std::fs::create_dir_all(&odd).unwrap();
+    let inj = script(&odd, "inj", "exec \"$@\"\n");
+    let o = run(&["select", "--offline", "--toolexec", inj.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains("injector    ") && out.contains("ev\\x1b[31mil/inj"),
+        "{out}"
+    );
 }
 
 /// Hostile values in a report (issue #34): ESC, C0 controls and NUL, HTML,

@@ -5,7 +5,7 @@ use super::{Global, InjectorArgs};
 use crate::go::discover;
 use crate::inject::facts::ToolchainFacts;
 use crate::policy::select::{self, Coverage, Mode, Selection, Shown};
-use crate::support::output;
+use crate::support::output::{self, inline};
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -85,9 +85,9 @@ pub fn run(a: &Args, g: &Global) -> Result<std::process::ExitCode> {
     match (line, &s.unbuildable) {
         // No flags that would fail: why, and the fix, instead.
         (Some(_), Some(u)) => {
-            crate::errln!("qcompat: no flags build the program: {}", u.reason);
+            crate::errln!("qcompat: no flags build the program: {}", inline(&u.reason));
             if let Some(fix) = &u.fix {
-                crate::errln!("qcompat: fix: {fix}");
+                crate::errln!("qcompat: fix: {}", inline(fix));
             }
         }
         (Some(l), None) => lines(&s, l, &t.toolchain.env.goflags)?,
@@ -112,10 +112,10 @@ fn lines(s: &Selection, format: LineFormat, goflags: &str) -> Result<()> {
     match format {
         LineFormat::Goflags => {
             if let Some(dir) = own_cache {
-                eprintln!(
+                crate::errln!(
                     "qcompat: {} leaves `compile -V=full` unchanged: build with these flags in a GOCACHE of its own (GOCACHE={}), or a plain runtime.a from your usual cache is linked and the build fails with `relocation target runtime.GoroutineID not defined`; `--format env` prints both",
-                    s.toolexec,
-                    crate::support::shell::shell_quote(dir)
+                    inline(&s.toolexec),
+                    inline(&crate::support::shell::shell_quote(dir))
                 );
             }
             crate::outln!("{}", s.goflags(&toolexec, goflags))?;
@@ -169,7 +169,7 @@ pub fn human(s: &Selection, out: &mut String) {
         } else {
             format!(
                 "{} ({} {})",
-                s.toolexec,
+                inline(&s.toolexec),
                 s.injector.hash_label(),
                 crate::support::cache::short_hash(&s.injector.sha256)
             )
@@ -190,12 +190,12 @@ pub fn human(s: &Selection, out: &mut String) {
         }
     );
     for r in &s.reasons {
-        let _ = writeln!(out, "  - {r}");
+        let _ = writeln!(out, "  - {}", inline(r));
     }
     if let Some(u) = &s.unbuildable {
-        let _ = writeln!(out, "unbuildable {}", u.reason);
+        let _ = writeln!(out, "unbuildable {}", inline(&u.reason));
         if let Some(f) = &u.fix {
-            let _ = writeln!(out, "  fix: {f}");
+            let _ = writeln!(out, "  fix: {}", inline(f));
         }
     }
     if let Some(p) = &s.program {
@@ -207,10 +207,11 @@ pub fn human(s: &Selection, out: &mut String) {
         let _ = writeln!(
             out,
             "program     {} {}: {works}",
-            p.facts.dir, p.facts.package
+            inline(&p.facts.dir),
+            inline(&p.facts.package)
         );
         if let Some(f) = &p.fix {
-            let _ = writeln!(out, "  fix: {f}");
+            let _ = writeln!(out, "  fix: {}", inline(f));
         }
     }
 }

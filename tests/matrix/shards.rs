@@ -11,19 +11,13 @@ fn shards_merge_back_into_the_whole() {
         "toolchains: [local]\nplatforms: [linux/amd64, linux/386, linux/arm64, windows/amd64, freebsd/amd64]\nverify: link\n",
     );
     let cache = dir.path().join("cache");
-    let plan = matrix(
-        &[
-            "matrix",
-            "plan",
-            s.to_str().unwrap(),
-            "--shards",
-            "2",
-            "--format",
-            "github",
-        ],
-        &cache,
-    );
-    let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let plan_as = |format: &str| -> Value {
+        let argv = ["matrix", "plan", s.to_str().unwrap(), "--shards", "2"];
+        let o = matrix(&[&argv[..], &["--format", format]].concat(), &cache);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let plan = plan_as("github");
     assert_eq!(plan["include"].as_array().unwrap().len(), 2);
     assert_eq!(plan["include"][0]["shard"], "1/2");
     assert_eq!(plan["include"][0]["cells"], 3);
@@ -50,20 +44,7 @@ fn shards_merge_back_into_the_whole() {
     // The plan is the value the runs executed: each shard's report holds
     // exactly the plan's cells of that shard, in planned order, and carries
     // the plan's fingerprint.
-    let doc = matrix(
-        &[
-            "matrix",
-            "plan",
-            s.to_str().unwrap(),
-            "--shards",
-            "2",
-            "--format",
-            "json",
-        ],
-        &cache,
-    );
-    assert!(doc.status.success(), "{}", text(&doc.stderr));
-    let doc: Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let doc = plan_as("json");
     validate("plan", &doc);
     assert_eq!(doc["complete"], true);
     assert_eq!(doc["shards"], plan["include"], "{doc:#}");

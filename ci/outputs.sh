@@ -25,7 +25,7 @@ run doctor --json
 run doctor
 run --go "$GO119" doctor --json
 run --go /usr/bin/go-12 doctor --json
-for s in probe selection doctor report pins nope; do run schema $s; done
+for s in probe selection doctor report plan pins nope; do run schema $s; done
 run pins table
 run pins check
 run pins check 1.22.10 --json

@@ -25,7 +25,7 @@ run doctor --json
 run doctor
 run --go "$GO119" doctor --json
 run --go /usr/bin/go-12 doctor --json
-for s in probe selection doctor report plan pins nope; do run schema $s; done
+for s in probe selection doctor report pins nope; do run schema $s; done
 run pins table
 run pins check
 run pins check 1.22.10 --json
@@ -43,6 +43,9 @@ run toolchains prune --dry-run --keep go1.27.3
 printf 'toolchains: [local]\nplatforms: [linux/amd64]\nverify: bogus\n' > "$O/bad.yaml"
 run matrix run "$O/bad.yaml"
 run toolexec
+# Added after the others so that the numbering of older outputs stays.
+run schema plan
+run --json matrix run "$O/bad.yaml"
 # The output folder and the binary differ between the two runs: name them
 # alike so that only behaviour shows in the diff.
 sed -i -e "s|$O|OUT|g" -e "s|$B|BIN|g" "$O"/*.out "$O"/*.err "$O"/*.cmd

@@ -183,11 +183,11 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
 }
 
 /// The exit status of a run or merge: 130 interrupted (as a shell reports
-/// SIGINT), 1 a failure or a regression, 0 otherwise.
+/// SIGINT), 1 a failure, a regression or an incomplete merge, 0 otherwise.
 fn exit_status(o: Outcome) -> ExitCode {
     match o {
         Outcome::Passed => ExitCode::SUCCESS,
-        Outcome::Failed => ExitCode::from(1),
+        Outcome::Failed | Outcome::Incomplete => ExitCode::from(1),
         Outcome::Interrupted => ExitCode::from(130),
     }
 }

@@ -65,6 +65,9 @@ pub enum Outcome {
     Failed,
     /// The run was interrupted (SIGINT).
     Interrupted,
+    /// A merge lacks cells the run planned (a shard's report is missing):
+    /// what is there may pass, but the run cannot.
+    Incomplete,
 }
 
 /// The verdict on a finished report: what regressed, the note on pins that
@@ -83,6 +86,8 @@ pub fn judge(report: &Report, pins: &Pins, interrupted: bool) -> Verdict {
         Outcome::Interrupted
     } else if report.failures().next().is_some() || !regressions.is_empty() {
         Outcome::Failed
+    } else if !report.complete {
+        Outcome::Incomplete
     } else {
         Outcome::Passed
     };
@@ -127,5 +132,17 @@ mod tests {
         let other = report(&[("go1.30.1", "linux/amd64", Status::FailBuild, Verified::Exec)]);
         let v = judge(&other, &pins(), false);
         assert_eq!((v.outcome, v.regressions.len()), (Outcome::Failed, 0));
+        // A merge that lacks a shard cannot pass, though its cells do; a
+        // failure among them still says failed.
+        let partial = Report {
+            complete: false,
+            ..pass
+        };
+        assert_eq!(judge(&partial, &pins(), false).outcome, Outcome::Incomplete);
+        let partial = Report {
+            complete: false,
+            ..fail
+        };
+        assert_eq!(judge(&partial, &pins(), false).outcome, Outcome::Failed);
     }
 }

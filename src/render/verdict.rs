@@ -2,7 +2,7 @@
 //! policy reached (regressions, notes). The exit status is the command's.
 
 use crate::matrix::report::{self, Cell, Report};
-use crate::policy::regressions::Verdict;
+use crate::policy::regressions::{Outcome, Verdict};
 use crate::render::reporter::Outputs;
 use crate::support::output::Format;
 use crate::verify::cell::{Status, Verified};
@@ -11,42 +11,66 @@ use anyhow::Result;
 /// Writes the outputs and prints the result and the verdict.
 pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, format: Format) -> Result<()> {
     write_outputs(report, outputs)?;
+    let say = |kind: &str, message: String| match format {
+        Format::Json => crate::errln!("{}", serde_json::json!({"event": kind, "message": message})),
+        _ => crate::errln!("qcompat: {kind}: {message}"),
+    };
     if let Some(n) = &verdict.pins_note {
-        crate::errln!("qcompat: note: {n}");
+        say("note", n.clone());
     }
     let env: Vec<&Cell> = report.cells.iter().filter(|c| c.environmental()).collect();
     if let Some(first) = env.first() {
-        crate::errln!(
-            "qcompat: {} cell(s) failed because of this machine, not the injector: {}",
-            env.len(),
-            first
-                .outcome
-                .diagnosis
-                .as_ref()
-                .map_or("", |d| d.evidence.as_str())
+        say(
+            "note",
+            format!(
+                "{} failed because of this machine, not the injector: {}",
+                cells(env.len()),
+                first
+                    .outcome
+                    .diagnosis
+                    .as_ref()
+                    .map_or("", |d| d.evidence.as_str())
+            ),
         );
     }
     print_result(report, format)?;
     for r in &verdict.regressions {
-        crate::errln!("qcompat: regression: {r}");
+        say("regression", r.to_string());
+    }
+    if verdict.outcome == Outcome::Incomplete {
+        say(
+            "error",
+            "the merged report is incomplete (shards are missing): it cannot pass".into(),
+        );
     }
     // A skip proves nothing: say so, with the first reason, even on exit 0.
     let skipped: Vec<&Cell> = report.skips().collect();
     if let Some(first) = skipped.first() {
-        crate::errln!(
-            "qcompat: note: {} of {} cell(s) skipped, not verified (e.g. {} {}: {})",
-            skipped.len(),
-            report.cells.len(),
-            first.go,
-            first.place(),
-            first
-                .outcome
-                .note
-                .as_deref()
-                .unwrap_or(first.outcome.status.name())
+        say(
+            "note",
+            format!(
+                "{} of {} skipped, not verified (e.g. {} {}: {})",
+                skipped.len(),
+                cells(report.cells.len()),
+                first.go,
+                first.place(),
+                first
+                    .outcome
+                    .note
+                    .as_deref()
+                    .unwrap_or(first.outcome.status.name())
+            ),
         );
     }
     Ok(())
+}
+
+/// `1 cell`, `3 cells`.
+pub fn cells(n: usize) -> String {
+    match n {
+        1 => "1 cell".into(),
+        n => format!("{n} cells"),
+    }
 }
 
 /// Writes the report and its renderings where the outputs ask.
@@ -82,8 +106,8 @@ fn print_result(report: &Report, format: Format) -> Result<()> {
         .filter(|c| c.outcome.status == Status::Pass && c.outcome.verified == Verified::Exec)
         .count();
     crate::outln!(
-        "{} cells{}: {} ({exec} executed)",
-        report.cells.len(),
+        "{}{}: {} ({exec} executed)",
+        cells(report.cells.len()),
         if report.complete { "" } else { " (incomplete)" },
         counts.join(", ")
     )?;

@@ -229,7 +229,7 @@ fn program_too_new_is_a_skip_and_unknown_failures_are_diagnosed() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // Skips are counted, never "all cells pass" in silence.
     assert!(
-        text(&o.stderr).contains("note: 1 of 1 cell(s) skipped, not verified"),
+        text(&o.stderr).contains("note: 1 of 1 cell skipped, not verified"),
         "{}",
         text(&o.stderr)
     );

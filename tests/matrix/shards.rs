@@ -135,7 +135,13 @@ fn shards_merge_back_into_the_whole() {
         "--report",
         part.to_str().unwrap(),
     ]);
-    assert!(o.status.success());
+    // ... written, and a failure: a shard that died must not leave CI green.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("qcompat: error: the merged report is incomplete"),
+        "{}",
+        text(&o.stderr)
+    );
     let p = read_doc(&part, "report");
     assert_eq!(p["complete"], false);
     assert!(p["notes"][0].as_str().unwrap().contains("2/2"));

@@ -136,7 +136,10 @@ fn check_report(name: &str, r: &Report) -> Result<()> {
 /// with one, so all are with each other.
 fn same_run(name: &str, r: &Report, first_name: &str, first: &Report) -> Result<()> {
     use crate::support::output::shown;
-    if r.spec != first.spec {
+    // With fingerprints the spec is its bytes (compared with the plans), not
+    // its path, which differs between shards run from other folders.
+    let fingerprinted = r.fingerprint.is_some() && first.fingerprint.is_some();
+    if r.spec != first.spec && !fingerprinted {
         bail!(
             "{name} comes from spec {} but {first_name} from {}: merge shards of one run",
             shown(&r.spec),
@@ -146,7 +149,9 @@ fn same_run(name: &str, r: &Report, first_name: &str, first: &Report) -> Result<
     if r.injector != first.injector || r.toolexec != first.toolexec {
         bail!("{name} was run with another injector ({}) than {first_name} ({}): merge shards of one run", shown(&r.toolexec), shown(&first.toolexec));
     }
-    if r.program != first.program {
+    // The program's folder is the spec's (its bytes name it relative to
+    // the spec), so it too is compared by path only without fingerprints.
+    if r.program != first.program && !fingerprinted {
         bail!("{name} built another program than {first_name}: merge shards of one run");
     }
     if r.qcompat_commit != first.qcompat_commit || r.qcompat_version != first.qcompat_version {

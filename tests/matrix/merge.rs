@@ -78,7 +78,8 @@ fn merges_vouch_only_for_what_the_plan_shows() {
     // Shard 2 lacks one planned cell.
     let two = write(d, "2.json", &shard("2/2", Some(fp.clone()), &PLAN[2..3]));
     let (code, err, a) = merge(d, &[&bare, &two]);
-    assert_eq!(code, 0, "{err}");
+    // Written, and exit 1: a merge that cannot vouch for the run fails.
+    assert_eq!(code, 1, "{err}");
     let (_, _, b) = merge(d, &[&two, &bare]);
     assert_eq!(a, b, "the order of the reports changed the merge");
     assert_eq!(a["complete"], false, "{a:#}");
@@ -147,7 +148,7 @@ fn re_merging_an_incomplete_merge_leaves_no_stale_notes() {
     let one = write(d, "1.json", &shard("1/2", Some(fp.clone()), &PLAN[..2]));
     let two = write(d, "2.json", &shard("2/2", Some(fp.clone()), &PLAN[2..]));
     let (code, err, part) = merge(d, &[&one]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "{err}");
     assert_eq!(part["complete"], false);
     let part = write(d, "part.json", &part);
     let (code, err, whole) = merge(d, &[&part, &two]);
@@ -155,4 +156,29 @@ fn re_merging_an_incomplete_merge_leaves_no_stale_notes() {
     assert_eq!(whole["complete"], true, "{whole:#}");
     assert!(whole.get("notes").is_none(), "{whole:#}");
     assert_eq!(whole["cells"].as_array().unwrap().len(), 4);
+}
+
+/// Shards run from other folders name their spec by other paths: with
+/// fingerprints (the spec's bytes and the whole plan) they are one run;
+/// without, the paths are all there is to compare.
+#[test]
+fn the_spec_is_its_bytes_not_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fp = fingerprint(&PLAN);
+    let mut here = shard("1/2", Some(fp.clone()), &PLAN[..2]);
+    here["program"] = json!("ci/app ./cmd/app");
+    let one = write(d, "1.json", &here);
+    let mut there = shard("2/2", Some(fp), &PLAN[2..]);
+    there["spec"] = json!("../ci/link.yaml");
+    there["program"] = json!("../ci/app ./cmd/app");
+    let two = write(d, "2.json", &there);
+    let (code, err, whole) = merge(d, &[&one, &two]);
+    assert_eq!((code, &whole["complete"]), (0, &json!(true)), "{err}");
+    let one = write(d, "1.json", &shard("1/2", None, &PLAN[..2]));
+    there.as_object_mut().unwrap().remove("fingerprint");
+    let two = write(d, "2.json", &there);
+    let (code, err, _) = merge(d, &[&one, &two]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("comes from spec ../ci/link.yaml"), "{err}");
 }

@@ -106,6 +106,15 @@ impl Plan {
             Depth::Estimate => estimate(&subject, o, &mut notes, reporter)?,
         };
         let cells = plan_cells(&toolchains, &subject.loaded);
+        if cells.is_empty() && !toolchains.is_empty() {
+            // A glob typo must not pass as a run that tested nothing.
+            let names: Vec<&str> = toolchains.iter().map(|p| p.info.go.as_str()).collect();
+            bail!(
+                "{}: no cell to run: the spec's platforms, include, exclude and builds match no port of {}; check them against `go tool dist list`",
+                subject.loaded.path.display(),
+                names.join(", ")
+            );
+        }
         let mut plan = Plan {
             subject,
             toolchains,

@@ -309,3 +309,29 @@ fn json_runs_write_their_events_as_json_lines() {
         "{note}"
     );
 }
+
+/// A spec whose filters leave no cell is an error, not a green run that
+/// tested nothing (a glob typo); `next` with no pre-release, which resolves
+/// to no toolchain at all, is not.
+#[test]
+fn filters_that_leave_no_cell_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in [
+        (
+            "inc.yaml",
+            "platforms: [linux/amd64]\ninclude: [\"windows/*\"]\n",
+        ),
+        ("exc.yaml", "platforms: [linux/amd64]\nexclude: [\"**\"]\n"),
+    ] {
+        let s = spec(dir.path(), name, &format!("toolchains: [local]\n{body}"));
+        for verb in ["run", "plan"] {
+            let o = matrix(
+                &["matrix", verb, s.to_str().unwrap(), "--offline"],
+                &dir.path().join("cache"),
+            );
+            let e = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{name} {verb}: {e}");
+            assert!(e.contains(&format!("{name}: no cell to run")), "{e}");
+        }
+    }
+}

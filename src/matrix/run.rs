@@ -87,9 +87,9 @@ fn now_rfc3339() -> String {
 pub fn run(o: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
     // From here to the end, `prune` leaves the cache's build areas and
     // toolchains alone (asking for a derived area marks the cache in use).
-    crate::support::cache::Area::MatrixBin.dir()?;
+    crate::support::cache::Area::MatrixBin.dir(&o.toolchains.env)?;
     let loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
+    let si = injector(&loaded, &o.toolchains.env)?;
     let started = now_rfc3339();
     let (prepared, notes) = match prepare(&loaded, &o, &si, false) {
         Ok(p) => p,
@@ -180,13 +180,13 @@ impl<'a> Pool<'a> {
     ) -> Result<Pool<'a>> {
         let exec_program = loaded.program.is_some() && loaded.spec.verify == VerifyMode::Exec;
         let probe_module = match exec_program {
-            true => Some(crate::verify::probeprog::materialize()?),
+            true => Some(crate::verify::probeprog::materialize(&o.toolchains.env)?),
             false => None,
         };
         let (module_dir, package) = match &loaded.program {
             Some((d, p)) => (d.clone(), p.clone()),
             None => (
-                crate::verify::probeprog::materialize()?,
+                crate::verify::probeprog::materialize(&o.toolchains.env)?,
                 crate::verify::probeprog::PACKAGE.to_string(),
             ),
         };
@@ -290,10 +290,9 @@ impl<'a> Pool<'a> {
             Caches::PlainFirst => (CellCache::PlainFirst(&fresh_cache), fresh.as_path()),
         };
         let job = Job {
-            go: &p.tc.go.path,
+            go: &p.tc.go,
             goroot: p.tc.goroot(),
-            goos: &c.platform.goos,
-            goarch: &c.platform.goarch,
+            platform: c.platform.target(),
             toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
             gocache,
             module_dir: &self.module_dir,
@@ -323,7 +322,7 @@ impl<'a> Pool<'a> {
                 return None;
             }
         };
-        let mut cell = Cell::new(&p.info.go, job.goos, job.goarch, c.kind, outcome);
+        let mut cell = Cell::new(&p.info.go, job.platform, c.kind, outcome);
         if c.preset.is_none() && c.kind == BuildKind::Build {
             cell.calibrated = cell
                 .calibrated
@@ -369,7 +368,7 @@ impl Pool<'_> {
             ..job.clone()
         })
         .outcome();
-        Cell::new(&cell.go, &cell.goos, &cell.goarch, cell.build, o).calibrated
+        Cell::new(&cell.go, cell.target(), cell.build, o).calibrated
     }
 }
 
@@ -459,7 +458,7 @@ fn report_head(
         qcompat_commit: Some(COMMIT.to_string()),
         toolexec: si.describe(),
         // A package whose sources cannot be read fails its builds with the reason.
-        injector: si.identity().ok(),
+        injector: si.identity(o.cancel).ok(),
         program: loaded
             .program
             .as_ref()

@@ -149,7 +149,7 @@ pub fn plan(
         bail!("--shards {shards}: give 1 to {} shards", MAX_SHARDS);
     }
     let mut loaded = spec::load(o.spec)?;
-    let si = injector(&loaded)?;
+    let si = injector(&loaded, &o.toolchains.env)?;
     let (mut entries, missing) = here_or_missing(&loaded, o, note)?;
     // With nothing here to count with, the local go's platforms stand in
     // (its own cells are not part of the run).

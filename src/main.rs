@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     let result = cli::run();
     // Ctrl-C or SIGTERM: children were stopped and temporary files removed
     // on the way out; say so and exit as an interrupted command does.
-    if support::process::interrupted() {
+    if support::process::Cancel::on_interrupt().is_cancelled() {
         if let Err(e) = &result {
             crate::errln!("qcompat: {e:#}");
         }

@@ -40,6 +40,8 @@ pub fn run(a: &Args, g: &Global) -> Result<ExitCode> {
         deep,
         builds: &a.builds,
         pins: &pins,
+        env: &super::env_snapshot(),
+        cancel: crate::support::process::Cancel::on_interrupt(),
     });
     render(&report, g.format())?;
     Ok(if report.ok {

@@ -143,7 +143,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let toolchains = g.toolchains(offline, None, &shown);
             let form = plan_format(format, g.format())?;
             let plan = Plan::make(
-                Subject::load(&spec)?,
+                Subject::load(&spec, &toolchains.env)?,
                 &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
                 &matrix::events::Silent,
             )?;

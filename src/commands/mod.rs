@@ -119,22 +119,21 @@ impl Global {
     }
 
     pub fn go(&self) -> Result<gocmd::Go> {
-        gocmd::Go::locate(self.go.as_deref(), self.timeout())
+        gocmd::Go::locate(
+            self.go.as_deref(),
+            self.timeout(),
+            &env_snapshot(),
+            crate::support::process::Cancel::on_interrupt(),
+        )
     }
 }
 
-/// The variables the code below consults, read here once.
+/// The variables the code below consults, read from the process once.
 pub fn env_snapshot() -> crate::support::env::Env {
-    let path = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    crate::support::env::Env {
-        home: path("HOME"),
-        gomodcache: path("GOMODCACHE"),
-        gopath: path("GOPATH"),
-    }
+    static SNAPSHOT: std::sync::OnceLock<crate::support::env::Env> = std::sync::OnceLock::new();
+    SNAPSHOT
+        .get_or_init(|| crate::support::env::Env::from_lookup(|name| std::env::var_os(name)))
+        .clone()
 }
 
 /// The injector under test, for select and doctor.

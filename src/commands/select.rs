@@ -137,10 +137,11 @@ fn goflags_toolexec(s: &Selection) -> Result<String> {
     if !s.injector.is_builtin() {
         return Ok(s.toolexec.clone());
     }
-    let link = crate::inject::command::toolexec_link()?;
+    let env = super::env_snapshot();
+    let link = crate::inject::command::toolexec_link(&env)?;
     let link = link.to_string_lossy();
     if crate::support::shell::shell_quote(&link) != link {
-        return crate::inject::command::self_toolexec();
+        return crate::inject::command::self_toolexec(&env);
     }
     Ok(link.into_owned())
 }

@@ -187,7 +187,7 @@ fn install(version: &str, via: Via, opts: &Options, g: &Global) -> Result<()> {
     };
     let i = match via {
         Via::Gotoolchain => {
-            toolchains::via_gotoolchain(&crate::go::version::format_go_name(&v), g.timeout())?
+            toolchains::via_gotoolchain(&crate::go::version::format_go_name(&v), opts)?
         }
         Via::Download => toolchains::install_download(&v, opts)?,
     };
@@ -199,7 +199,7 @@ fn install(version: &str, via: Via, opts: &Options, g: &Global) -> Result<()> {
 /// `toolchains prune`: the cache's toolchains not kept, its derived areas,
 /// and the work folders of matrix runs that died.
 fn prune(keep: &[String], dry_run: bool, opts: &Options, g: &Global) -> Result<()> {
-    let mut gone = toolchains::prune(keep, dry_run, opts.reporter)?;
+    let mut gone = toolchains::prune(keep, dry_run, opts.reporter, &opts.env)?;
     // Work folders of matrix runs that died are the matrix's to know.
     if !dry_run {
         gone.extend(crate::matrix::reclaim_stale_work_dirs());

@@ -78,6 +78,22 @@ impl Toolchain {
     pub fn goroot(&self) -> &Path {
         Path::new(&self.env.goroot)
     }
+
+    /// The GOOS/GOARCH the user's builds target, as `go env` names them.
+    pub fn target(&self) -> crate::go::platforms::Target<'_> {
+        crate::go::platforms::Target {
+            goos: &self.env.goos,
+            goarch: &self.env.goarch,
+        }
+    }
+
+    /// The host's GOOS/GOARCH, as `go env` names them.
+    pub fn host(&self) -> crate::go::platforms::Target<'_> {
+        crate::go::platforms::Target {
+            goos: &self.env.gohostos,
+            goarch: &self.env.gohostarch,
+        }
+    }
 }
 
 /// Runs `go env -json` and parses the version it reports.
@@ -111,7 +127,7 @@ pub fn discover(go: &Go) -> Result<Toolchain> {
             })
         }
     };
-    let user_gotoolchain = user_gotoolchain(&env);
+    let user_gotoolchain = user_gotoolchain(&env, go.env.gotoolchain.as_deref());
     let toolchain_switch = switch_note(&version, &user_gotoolchain, &std::env::current_dir()?);
     Ok(Toolchain {
         go: go.clone(),
@@ -146,7 +162,8 @@ fn gccgo_version(go: &Go, env: &GoEnv) -> Result<version::GoVersion> {
         })?;
     let mut cmd = std::process::Command::new(&env.gccgo);
     cmd.arg("--version");
-    let banner = crate::support::process::run(cmd, go.timeout)
+    let banner = go
+        .run(cmd)
         .ok()
         .map(|o| o.stdout.lines().next().unwrap_or("").to_string())
         .unwrap_or_default();
@@ -160,13 +177,12 @@ fn gccgo_version(go: &Go, env: &GoEnv) -> Result<version::GoVersion> {
     Ok(version::parse(&text)?)
 }
 
-/// The user's GOTOOLCHAIN: the environment, else their go env file, else the
-/// toolchain's own `$GOROOT/go.env`, else `auto` (Go 1.21+) or `local`.
-fn user_gotoolchain(env: &GoEnv) -> String {
-    if let Ok(v) = std::env::var("GOTOOLCHAIN") {
-        if !v.is_empty() {
-            return v;
-        }
+/// The user's GOTOOLCHAIN: the environment's (`from_env`, not empty), else
+/// their go env file, else the toolchain's own `$GOROOT/go.env`, else `auto`
+/// (Go 1.21+) or `local`.
+fn user_gotoolchain(env: &GoEnv, from_env: Option<&str>) -> String {
+    if let Some(v) = from_env {
+        return v.to_string();
     }
     let from_file = |p: &Path| -> Option<String> {
         let text = std::fs::read_to_string(p).ok()?;

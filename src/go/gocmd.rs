@@ -3,44 +3,53 @@
 //! Every go command qcompat runs gets `GOTOOLCHAIN=local`, so a go.mod in the
 //! current directory cannot silently hand the work to another toolchain.
 
-use crate::support::process::{self, Captured};
+use crate::support::env::Env;
+use crate::support::process::{self, Cancel, Captured};
 use anyhow::{bail, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// A go command and the limit on each of its runs.
+/// A go command, the limit on each of its runs, and the context they run
+/// in: the environment snapshot qcompat's choices consult and the token
+/// that stops them.
 #[derive(Debug, Clone)]
 pub struct Go {
     pub path: PathBuf,
     pub timeout: Duration,
+    pub env: Env,
+    pub cancel: Cancel,
 }
 
 impl Go {
-    pub fn new(path: PathBuf, timeout: Duration) -> Go {
-        Go { path, timeout }
+    pub fn new(path: PathBuf, timeout: Duration, env: &Env, cancel: Cancel) -> Go {
+        Go {
+            path,
+            timeout,
+            env: env.clone(),
+            cancel,
+        }
     }
 
     /// Finds the go command: `--go PATH` first, then `$QCOMPAT_GO` (clap fills
-    /// `flag` from it), then `go` on PATH.
-    pub fn locate(flag: Option<&Path>, timeout: Duration) -> Result<Go> {
+    /// `flag` from it), then `go` on `env`'s PATH.
+    pub fn locate(flag: Option<&Path>, timeout: Duration, env: &Env, cancel: Cancel) -> Result<Go> {
         if let Some(p) = flag {
-            if let Some(found) = resolve(p) {
-                return Ok(Go::new(found, timeout));
+            if let Some(found) = resolve(p, env) {
+                return Ok(Go::new(found, timeout, env, cancel));
             }
             bail!(
                 "no go command at {} (from --go or $QCOMPAT_GO): point it at a go binary, e.g. $GOROOT/bin/go",
                 p.display()
             );
         }
-        if let Some(found) = resolve(Path::new("go")) {
-            return Ok(Go::new(found, timeout));
+        if let Some(found) = resolve(Path::new("go"), env) {
+            return Ok(Go::new(found, timeout, env, cancel));
         }
-        let path = std::env::var("PATH").unwrap_or_default();
         bail!(
             "no go command found: --go was not given, $QCOMPAT_GO is unset, and no `go` is in PATH ({}); install Go or pass --go PATH",
-            if path.is_empty() { "empty" } else { &path }
+            env.path_shown()
         )
     }
 
@@ -56,7 +65,7 @@ impl Go {
         // Outside any module, so only GOFLAGS can make it fail.
         cmd.current_dir(std::env::temp_dir())
             .env("GO111MODULE", "off");
-        match process::run(cmd, self.timeout) {
+        match self.run(cmd) {
             Ok(out) if !out.success() && out.stderr.contains("GOFLAGS") => Err(out
                 .stderr
                 .lines()
@@ -79,10 +88,16 @@ impl Go {
         cmd
     }
 
+    /// Runs a prepared command (go's or a tool's) within this go
+    /// command's limit, stopped when its token is cancelled.
+    pub fn run(&self, cmd: Command) -> Result<Captured> {
+        process::run(cmd, self.timeout, self.cancel)
+    }
+
     /// Runs a prepared command and fails with its stderr when it fails or hangs.
     pub fn run_ok(&self, cmd: Command) -> Result<Captured> {
         let shown = process::display_command(&cmd);
-        let c = process::run(cmd, self.timeout)?;
+        let c = self.run(cmd)?;
         if c.timed_out {
             return Err(GoError::Deadline {
                 command: shown,
@@ -150,13 +165,13 @@ fn stderr_note(stderr: &str) -> String {
     }
 }
 
-/// Resolves a command name or path the way a shell would.
-pub fn resolve(p: &Path) -> Option<PathBuf> {
+/// Resolves a command name or path the way a shell would, on `env`'s PATH.
+pub fn resolve(p: &Path, env: &Env) -> Option<PathBuf> {
     if p.components().count() > 1 || p.is_absolute() {
         return is_executable(p).then(|| p.to_path_buf());
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+    let path = env.path.as_ref()?;
+    std::env::split_paths(path)
         .map(|dir| dir.join(p))
         .find(|c| is_executable(c))
 }
@@ -174,30 +189,84 @@ fn is_executable(p: &Path) -> bool {
 /// build costs CPU (threads handing work over, more threads than cores);
 /// when other builds keep every core busy anyway, one thread per build gets
 /// through more of them (docs/src/benchmarks.md, `ci/bench/matrix_paired.sh`). The cache
-/// keys do not change. A GOMAXPROCS the user set is kept.
-pub fn single_threaded(cmd: &mut Command) {
-    if std::env::var_os("GOMAXPROCS").is_none() {
+/// keys do not change. A GOMAXPROCS the user set (in `env`) is kept.
+pub fn single_threaded(cmd: &mut Command, env: &Env) {
+    if env.gomaxprocs.is_none() {
         cmd.env("GOMAXPROCS", "1");
     }
 }
 
 /// Adds the lean build's flags to a `go build`: no DWARF, no symbol tables
 /// (the same relocations, less work), and `ldflags` in the same `-ldflags`.
-pub fn lean_flags(cmd: &mut Command, ldflags: &[&str]) {
+pub fn lean_flags(cmd: &mut Command, ldflags: &[&str], env: &Env) {
     let mut ld = vec!["-s", "-w"];
     ld.extend(ldflags);
     cmd.arg("-gcflags=all=-dwarf=false")
         .arg(format!("-ldflags={}", ld.join(" ")));
     // The compiler spends a tenth of a cold build collecting garbage; let
     // each tool grow to 1 GiB before it collects.
-    if std::env::var_os("GOGC").is_none() {
+    if env.gogc.is_none() {
         cmd.env("GOGC", "off").env("GOMEMLIMIT", "1GiB");
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::GoError;
+    use super::*;
+
+    /// What the go commands qcompat starts get from qcompat, as `env` says.
+    fn set(cmd: &Command, name: &str) -> Option<String> {
+        cmd.get_envs()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    #[test]
+    fn the_users_gomaxprocs_and_gogc_come_from_the_snapshot() {
+        let mut mine = Command::new("go");
+        single_threaded(&mut mine, &Env::default());
+        lean_flags(&mut mine, &[], &Env::default());
+        assert_eq!(set(&mine, "GOMAXPROCS").as_deref(), Some("1"));
+        assert_eq!(set(&mine, "GOGC").as_deref(), Some("off"));
+        let users = Env {
+            gomaxprocs: Some("".into()),
+            gogc: Some("200".into()),
+            ..Env::default()
+        };
+        let mut theirs = Command::new("go");
+        single_threaded(&mut theirs, &users);
+        lean_flags(&mut theirs, &[], &users);
+        assert_eq!(set(&theirs, "GOMAXPROCS"), None);
+        assert_eq!(set(&theirs, "GOGC"), None);
+        assert_eq!(set(&theirs, "GOMEMLIMIT"), None);
+    }
+
+    #[test]
+    fn commands_are_found_on_the_snapshots_path_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let go = dir.path().join("go");
+        std::fs::write(&go, "#!/bin/sh\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let on = |path: Option<&Path>| Env {
+            path: path.map(|p| p.as_os_str().to_owned()),
+            ..Env::default()
+        };
+        let cancel = Cancel::detached();
+        let t = Duration::from_secs(1);
+        let found = Go::locate(None, t, &on(Some(dir.path())), cancel).unwrap();
+        assert_eq!(found.path, go);
+        let e = Go::locate(None, t, &on(None), cancel)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no `go` is in PATH (empty)"), "{e}");
+        let elsewhere = on(Some(Path::new("/nonexistent-qcompat")));
+        let e = Go::locate(None, t, &elsewhere, cancel)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("(/nonexistent-qcompat)"), "{e}");
+        assert_eq!(resolve(&go, &Env::default()), Some(go.clone()));
+    }
 
     #[test]
     fn a_refused_build_cache_is_told_from_other_failures() {

@@ -122,8 +122,7 @@ pub fn verify_through(
     // Without DWARF and symbol tables the link checks the same references
     // for less work, except where Go <= 1.19 ships a precompiled host std,
     // which any -gcflags would make it rebuild.
-    let lean =
-        !crate::go::platforms::precompiled_std(tc.goroot(), &tc.env.gohostos, &tc.env.gohostarch);
+    let lean = !crate::go::platforms::precompiled_std(tc.goroot(), tc.host());
     let build = |checklinkname: bool| -> Result<crate::support::process::Captured> {
         let mut cmd = tc.go.command(["build", "-o"]);
         cmd.arg(dir.path().join("prog"));
@@ -136,16 +135,16 @@ pub fn verify_through(
             &["-checklinkname=0"]
         };
         if lean {
-            crate::go::gocmd::lean_flags(&mut cmd, extra);
+            crate::go::gocmd::lean_flags(&mut cmd, extra, &tc.go.env);
         } else if !extra.is_empty() {
             cmd.arg(format!("-ldflags={}", extra.join(" ")));
         }
         if single_threaded {
-            crate::go::gocmd::single_threaded(&mut cmd);
+            crate::go::gocmd::single_threaded(&mut cmd, &tc.go.env);
         }
         cmd.arg(".").current_dir(dir.path());
         scratch::isolate(&mut cmd);
-        let c = crate::support::process::run(cmd, tc.go.timeout)?;
+        let c = tc.go.run(cmd)?;
         if c.timed_out {
             anyhow::bail!(
                 "the linkname test build did not finish within {}s (raise --timeout)",

@@ -28,6 +28,32 @@ pub struct Platform {
 
 impl Platform {
     pub fn name(&self) -> String {
+        self.target().name()
+    }
+
+    /// The GOOS/GOARCH pair alone.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            goos: &self.goos,
+            goarch: &self.goarch,
+        }
+    }
+}
+
+/// A GOOS/GOARCH pair, borrowed, for code that decides on the pair alone:
+/// how to run a binary, which C compiler, how to read a failed build,
+/// which evidence applies. It is what travels where a full [`Platform`]
+/// (first class, broken, cgo) is not known: the host of a live check
+/// (`go env` names it, `go tool dist list` is not run), a report's cell,
+/// the evidence file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub goos: &'a str,
+    pub goarch: &'a str,
+}
+
+impl Target<'_> {
+    pub fn name(&self) -> String {
         format!("{}/{}", self.goos, self.goarch)
     }
 }
@@ -55,7 +81,7 @@ pub fn platforms_cached(go: &Go, tc: &Toolchain) -> Result<Vec<Platform>> {
         .stat("go", &go.path)
         .stat("dist", &tooldir.join("dist"));
     // No cache (no HOME, say) is no error: list without it.
-    let Ok(facts) = Area::Facts.dir() else {
+    let Ok(facts) = Area::Facts.dir(&go.env) else {
         return platforms(go);
     };
     let entry = facts.join(format!("{}.json", key.hex()));
@@ -133,18 +159,19 @@ pub fn platforms_with_broken(go: &Go) -> Result<Vec<Platform>> {
     }
 }
 
-/// Whether `goroot` ships a precompiled runtime for `goos/goarch` (Go 1.19
+/// Whether `goroot` ships a precompiled runtime for `target` (Go 1.19
 /// and older install std in `$GOROOT/pkg/<goos>_<goarch>`).
-pub fn precompiled_std(goroot: &Path, goos: &str, goarch: &str) -> bool {
+pub fn precompiled_std(goroot: &Path, target: Target) -> bool {
     goroot
         .join("pkg")
-        .join(format!("{goos}_{goarch}"))
+        .join(format!("{}_{}", target.goos, target.goarch))
         .join("runtime.a")
         .is_file()
 }
 
 /// Pairs that cannot link without cgo (go-facts: `requires external (cgo) linking`).
-pub fn needs_cgo(goos: &str, goarch: &str) -> bool {
+pub fn needs_cgo(target: Target) -> bool {
+    let Target { goos, goarch } = target;
     goos == "ios" || (goos == "android" && matches!(goarch, "386" | "amd64" | "arm"))
 }
 
@@ -157,9 +184,21 @@ mod tests {
 
     #[test]
     fn cgo_only_pairs() {
-        assert!(needs_cgo("android", "386"));
-        assert!(needs_cgo("ios", "arm64"));
-        assert!(!needs_cgo("android", "arm64"));
-        assert!(!needs_cgo("linux", "amd64"));
+        assert!(needs_cgo(Target {
+            goos: "android",
+            goarch: "386"
+        }));
+        assert!(needs_cgo(Target {
+            goos: "ios",
+            goarch: "arm64"
+        }));
+        assert!(!needs_cgo(Target {
+            goos: "android",
+            goarch: "arm64"
+        }));
+        assert!(!needs_cgo(Target {
+            goos: "linux",
+            goarch: "amd64"
+        }));
     }
 }

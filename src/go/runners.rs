@@ -1,7 +1,9 @@
 //! How this machine can run a binary built for GOOS/GOARCH: natively, under
 //! qemu-user-static, or with Node.js for the two wasm ports.
 
-use crate::go::gocmd::resolve;
+use crate::go::gocmd::{resolve, Go};
+use crate::go::platforms::Target;
+use crate::support::env::Env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -87,15 +89,18 @@ pub enum NoRunner {
     Unsupported { goos: String, goarch: String },
 }
 
-fn installed(tool: &str, hint: &'static str) -> Result<PathBuf, NoRunner> {
-    resolve(Path::new(tool)).ok_or_else(|| NoRunner::NotInstalled {
+fn installed(tool: &str, hint: &'static str, env: &Env) -> Result<PathBuf, NoRunner> {
+    resolve(Path::new(tool), env).ok_or_else(|| NoRunner::NotInstalled {
         tool: tool.to_string(),
         hint,
     })
 }
 
-/// How to run a GOOS/GOARCH binary here, or why not.
-pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<Runner, NoRunner> {
+/// How to run a `target` binary built by `go` (from `goroot`) here, or why
+/// not. Tools are looked up on `go`'s PATH.
+pub fn find(target: Target, go: &Go, goroot: &Path, scratch: &Path) -> Result<Runner, NoRunner> {
+    let Target { goos, goarch } = target;
+    let env = &go.env;
     let host_arch = std::env::consts::ARCH;
     let native = |argv: Vec<String>| Runner {
         argv,
@@ -111,7 +116,11 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
         ("linux", "arm64") if host_arch == "aarch64" => Ok(native(vec![])),
         ("linux", arch) => {
             let q = qemu_arch(arch).ok_or_else(|| NoRunner::NoEmulator(arch.to_string()))?;
-            let path = installed(&format!("qemu-{q}-static"), " (Debian: qemu-user-static)")?;
+            let path = installed(
+                &format!("qemu-{q}-static"),
+                " (Debian: qemu-user-static)",
+                env,
+            )?;
             let mut r = native(vec![path.display().to_string()]);
             if arch == "arm" {
                 // The arm port fails under qemu-user with async preemption on.
@@ -120,7 +129,7 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
             Ok(r)
         }
         ("js", "wasm") => {
-            let node = installed("node", "")?;
+            let node = installed("node", "", env)?;
             let exec = ["lib/wasm/wasm_exec_node.js", "misc/wasm/wasm_exec_node.js"]
                 .iter()
                 .map(|p| goroot.join(p))
@@ -139,7 +148,7 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
             })
         }
         ("wasip1", "wasm") => {
-            let node = installed("node", "")?;
+            let node = installed("node", "", env)?;
             let loader = scratch.join("wasi-loader.js");
             Ok(Runner {
                 argv: vec![
@@ -152,7 +161,7 @@ pub fn find(goos: &str, goarch: &str, goroot: &Path, scratch: &Path) -> Result<R
             })
         }
         ("windows", "amd64") if host_arch == "x86_64" && cfg!(target_os = "linux") => {
-            let w = crate::go::wine::get()?;
+            let w = crate::go::wine::get(go)?;
             if !w.shim && crate::go::wine::needs_shim(goroot) {
                 return Err(NoRunner::NoProcessPrng(w.prefix));
             }

@@ -6,6 +6,7 @@
 //! `ci/wine/processprng.c` with mingw-w64 (when it is installed) and puts it
 //! in the prefix's system32.
 
+use crate::go::gocmd::{resolve, Go};
 use crate::support::cache::Area;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +16,8 @@ use std::time::Duration;
 const SHIM_SOURCE: &str = include_str!("../../ci/wine/processprng.c");
 const SHIM_DLL: &str = "bcryptprimitives.dll";
 const MINGW: &str = "x86_64-w64-mingw32-gcc";
+/// The limit on booting the prefix and building the shim.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// A ready prefix: the `wine` command and the environment to run it with.
 #[derive(Debug, Clone)]
@@ -64,17 +67,18 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> WineErr
 }
 
 /// The prefix, set up once per process (and once per cache, under a lock).
-pub fn get() -> Result<Wine, WineError> {
+/// The first caller's `go` gives the PATH, the cache and the token.
+pub fn get(go: &Go) -> Result<Wine, WineError> {
     static W: OnceLock<Result<Wine, WineError>> = OnceLock::new();
-    W.get_or_init(setup).clone()
+    W.get_or_init(|| setup(go)).clone()
 }
 
-fn setup() -> Result<Wine, WineError> {
-    let wine = crate::go::gocmd::resolve(Path::new("wine"))
-        .or_else(|| crate::go::gocmd::resolve(Path::new("wine64")))
+fn setup(go: &Go) -> Result<Wine, WineError> {
+    let wine = resolve(Path::new("wine"), &go.env)
+        .or_else(|| resolve(Path::new("wine64"), &go.env))
         .ok_or(WineError::NotInstalled)?;
     let root = Area::Wine
-        .dir()
+        .dir(&go.env)
         .map_err(|e| WineError::Cache(format!("{e:#}")))?;
     let prefix = root.join("prefix");
     std::fs::create_dir_all(&root).map_err(io("create", &root))?;
@@ -87,7 +91,7 @@ fn setup() -> Result<Wine, WineError> {
         boot.args(["wineboot", "--init"])
             .env("WINEPREFIX", &prefix)
             .env("WINEDEBUG", "-all");
-        let out = crate::support::process::run(boot, Duration::from_secs(180))
+        let out = crate::support::process::run(boot, SETUP_TIMEOUT, go.cancel)
             .map_err(|e| WineError::Start(format!("{e:#}")))?;
         if !out.success() || !system32.is_dir() {
             let _ = std::fs::remove_dir_all(&prefix);
@@ -98,14 +102,14 @@ fn setup() -> Result<Wine, WineError> {
         }
     }
     let dll = system32.join(SHIM_DLL);
-    let shim = dll.is_file() || build_shim(&root, &dll).is_ok();
+    let shim = dll.is_file() || build_shim(&root, &dll, go).is_ok();
     Ok(Wine { wine, prefix, shim })
 }
 
 /// Builds bcryptprimitives.dll with mingw-w64 into the prefix.
-fn build_shim(root: &Path, dll: &Path) -> anyhow::Result<()> {
+fn build_shim(root: &Path, dll: &Path, go: &Go) -> anyhow::Result<()> {
     use anyhow::Context;
-    let gcc = crate::go::gocmd::resolve(Path::new(MINGW)).context("mingw-w64 is not installed")?;
+    let gcc = resolve(Path::new(MINGW), &go.env).context("mingw-w64 is not installed")?;
     let src = root.join("processprng.c");
     std::fs::write(&src, SHIM_SOURCE).with_context(|| format!("cannot write {}", src.display()))?;
     let tmp = root.join(format!(".{SHIM_DLL}.{}", std::process::id()));
@@ -114,7 +118,7 @@ fn build_shim(root: &Path, dll: &Path) -> anyhow::Result<()> {
         .arg(&tmp)
         .arg(&src)
         .arg("-ladvapi32");
-    let ok = crate::support::process::run(cmd, Duration::from_secs(180))?;
+    let ok = crate::support::process::run(cmd, SETUP_TIMEOUT, go.cancel)?;
     if !ok.success() {
         anyhow::bail!("{MINGW} failed: {}", ok.stderr.trim());
     }

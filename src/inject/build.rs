@@ -10,6 +10,7 @@
 use crate::go::discover::Toolchain;
 use crate::inject::injector::{Identity, Injector, Source};
 use crate::support::cache::{Area, Key};
+use crate::support::process::Cancel;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -32,8 +33,9 @@ pub struct PackageSpec {
 impl PackageSpec {
     /// The identity every per-toolchain build shares: the package name and a
     /// hash of the sources that make it (see [`crate::inject::sources`]),
-    /// with the module path and git commit when known.
-    pub fn identity(&self) -> Result<Identity> {
+    /// with the module path and git commit when known (git stops when
+    /// `cancel` is cancelled).
+    pub fn identity(&self, cancel: Cancel) -> Result<Identity> {
         let files = crate::inject::sources::package_files(&self.dir, &self.package)
             .with_context(|| format!("the injector package {}", self.package))?;
         crate::inject::sources::require_go_files(&files, &self.package, &self.dir)?;
@@ -48,10 +50,10 @@ impl PackageSpec {
             sha256: format!("src-{}", k.hex()),
             package: Some(self.package.clone()),
             module: module_path(&self.dir),
-            commit: git_commit(&self.dir),
+            commit: git_commit(&self.dir, cancel),
             // A run at a tagged commit speaks for `go install PKG@TAG` builds,
             // which carry the version and no VCS stamp.
-            version: git_tag(&self.dir),
+            version: git_tag(&self.dir, cancel),
         })
     }
 
@@ -113,13 +115,13 @@ pub fn build(
     spec: &PackageSpec,
     tc: &Toolchain,
 ) -> Result<std::result::Result<(Injector, BuildInfo), BuildInfo>> {
-    let identity = spec.identity()?;
+    let identity = spec.identity(tc.go.cancel)?;
     let mut key = Key::new("injector-build");
     key.str("src", &identity.sha256)
         .str("package", &spec.package)
         .str("flags", REPRODUCIBLE_FLAGS);
     tc.key_into(&mut key);
-    let dir = Area::Injectors.entry(&key)?;
+    let dir = Area::Injectors.entry(&key, &tc.go.env)?;
     let bin = dir.join(spec.name());
     let built_by = tc.version.go_name();
     let mut status = BuildStatus::Reused;
@@ -141,7 +143,7 @@ pub fn build(
             .env_remove("GOOS")
             .env_remove("GOARCH")
             .env("GOWORK", "off");
-        let out = crate::support::process::run(cmd, tc.go.timeout)?;
+        let out = tc.go.run(cmd)?;
         if !out.success() {
             let _ = std::fs::remove_file(&tmp);
             let message = if out.timed_out {
@@ -161,7 +163,7 @@ pub fn build(
             .with_context(|| format!("cannot move the built injector to {}", bin.display()))?;
     }
     let command = bin.to_string_lossy().into_owned();
-    let mut inj = Injector::from_command(&command, Source::Flag)?;
+    let mut inj = Injector::from_command(&command, Source::Flag, &tc.go.env)?;
     let info = BuildInfo {
         status,
         built_by,
@@ -184,12 +186,12 @@ pub fn module_path(dir: &Path) -> Option<String> {
 
 /// The semver tag at `HEAD` (`v1.4.0`), when the work tree is clean. Tags
 /// of a module in a subfolder carry its path (`sub/v1.4.0`): not matched.
-fn git_tag(dir: &Path) -> Option<String> {
-    let commit = git_commit(dir)?;
+fn git_tag(dir: &Path, cancel: Cancel) -> Option<String> {
+    let commit = git_commit(dir, cancel)?;
     if commit.ends_with("+dirty") {
         return None;
     }
-    let out = git(dir, &["tag", "--points-at", "HEAD"])?;
+    let out = git(dir, &["tag", "--points-at", "HEAD"], cancel)?;
     out.stdout
         .lines()
         .map(str::trim)
@@ -201,18 +203,18 @@ fn git_tag(dir: &Path) -> Option<String> {
 const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A `git` query's output in `dir`, when it ran and succeeded in time.
-fn git(dir: &Path, args: &[&str]) -> Option<crate::support::process::Captured> {
+fn git(dir: &Path, args: &[&str], cancel: Cancel) -> Option<crate::support::process::Captured> {
     let mut cmd = std::process::Command::new("git");
     cmd.args(args).current_dir(dir);
-    crate::support::process::run(cmd, GIT_TIMEOUT)
+    crate::support::process::run(cmd, GIT_TIMEOUT, cancel)
         .ok()
         .filter(|o| o.success())
 }
 
 /// `HEAD`'s commit when `dir` is in a git checkout (with `+dirty` when the
 /// work tree has changes).
-fn git_commit(dir: &Path) -> Option<String> {
-    let run = |args: &[&str]| git(dir, args).map(|o| o.stdout.trim().to_string());
+fn git_commit(dir: &Path, cancel: Cancel) -> Option<String> {
+    let run = |args: &[&str]| git(dir, args, cancel).map(|o| o.stdout.trim().to_string());
     let head = run(&["rev-parse", "HEAD"])?;
     let dirty = run(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
     Some(if dirty { format!("{head}+dirty") } else { head })
@@ -230,7 +232,7 @@ pub struct Request {
 impl Request {
     pub fn choose(&self, tc: &Toolchain) -> Result<Injector> {
         let Some(p) = &self.package else {
-            let mut inj = Injector::choose(self.command.as_deref(), &tc.env.goflags)?;
+            let mut inj = Injector::choose(self.command.as_deref(), &tc.env.goflags, &tc.go.env)?;
             inj.read_build_info(&tc.go);
             return Ok(inj);
         };

@@ -78,7 +78,7 @@ pub fn parse(text: &str) -> Option<GoBuild> {
 pub fn read(go: &crate::go::gocmd::Go, exe: &Path) -> Option<GoBuild> {
     let mut cmd = go.command(["version", "-m"]);
     cmd.arg(exe);
-    let out = crate::support::process::run(cmd, go.timeout).ok()?;
+    let out = go.run(cmd).ok()?;
     if !out.success() {
         return None;
     }

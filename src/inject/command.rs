@@ -13,10 +13,10 @@ pub const TOOLEXEC_NAME: &str = "qcompat-toolexec";
 /// refreshed (atomically, by a rename) when missing or stale. Each binary
 /// has its own (`bin/<hash of its path>/qcompat-toolexec`): with one shared
 /// link, two qcompat installs would each repoint the other's GOFLAGS line.
-pub fn toolexec_link() -> anyhow::Result<PathBuf> {
+pub fn toolexec_link(env: &crate::support::env::Env) -> anyhow::Result<PathBuf> {
     use anyhow::Context;
     let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
-    let dir = link_dir(&crate::support::cache::Area::Bin.dir()?, &exe);
+    let dir = link_dir(&crate::support::cache::Area::Bin.dir(env)?, &exe);
     let link = dir.join(TOOLEXEC_NAME);
     if std::fs::read_link(&link).is_ok_and(|t| t == exe) {
         return Ok(link);
@@ -42,7 +42,7 @@ fn link_dir(bin: &std::path::Path, exe: &std::path::Path) -> PathBuf {
 /// The words for `go build -toolexec=...` that run this very binary as the
 /// injector. The go command splits the value on white space, and a word that
 /// starts with a quote runs to the same quote (no escapes).
-pub fn self_toolexec() -> anyhow::Result<String> {
+pub fn self_toolexec(env: &crate::support::env::Env) -> anyhow::Result<String> {
     let exe = std::env::current_exe()?;
     let text = exe.to_string_lossy();
     if let Some(w) = go_word(&text) {
@@ -50,7 +50,7 @@ pub fn self_toolexec() -> anyhow::Result<String> {
     }
     // A path with white space and both quote characters cannot be one word:
     // the qcompat-toolexec link in the cache is the injector on its own.
-    let link = toolexec_link()?;
+    let link = toolexec_link(env)?;
     go_word(&link.to_string_lossy()).ok_or_else(|| {
         anyhow::anyhow!(
             "qcompat's path {} and its cache {} both hold white space and both quote characters: the go command cannot be given either as -toolexec; move qcompat or set QCOMPAT_CACHE_DIR",

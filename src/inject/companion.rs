@@ -35,11 +35,12 @@ pub fn salt_disabled() -> bool {
     std::env::var_os(NO_SALT_ENV).is_some_and(|v| v == "1")
 }
 
-/// The companion file's folder in qcompat's cache (one per content).
-pub fn stable_dir() -> anyhow::Result<std::path::PathBuf> {
+/// The companion file's folder in qcompat's cache (one per content), the
+/// cache found from `env` (the injector's own variables).
+pub fn stable_dir(env: &crate::support::env::Env) -> anyhow::Result<std::path::PathBuf> {
     let mut key = crate::support::cache::Key::new("companion");
     key.str("source", SOURCE);
-    crate::support::cache::Area::Companion.entry(&key)
+    crate::support::cache::Area::Companion.entry(&key, env)
 }
 
 /// A short hash of qcompat's version, the companion text and the

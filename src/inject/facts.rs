@@ -115,6 +115,7 @@ pub fn gather(
             std::path::Path::new(&tc.env.gotooldir),
             &inj.command,
             timeout,
+            tc.go.cancel,
         )
     });
     let salted = match &tool_id {
@@ -136,11 +137,7 @@ pub fn gather(
         built_by: build
             .map(|b| b.built_by.clone())
             .or_else(|| inj.built_by(&tc.go)),
-        precompiled_host_std: crate::go::platforms::precompiled_std(
-            tc.goroot(),
-            &tc.env.gohostos,
-            &tc.env.gohostarch,
-        ),
+        precompiled_host_std: crate::go::platforms::precompiled_std(tc.goroot(), tc.host()),
     }
 }
 
@@ -148,11 +145,21 @@ pub fn gather(
 mod tests {
     use super::*;
 
+    fn test_env() -> crate::support::env::Env {
+        crate::commands::env_snapshot()
+    }
+
     /// The producer on the real `go` of this machine: g.goid's type, and
     /// platforms only when asked for.
     #[test]
     fn toolchain_facts_of_the_local_go() {
-        let go = crate::go::gocmd::Go::locate(None, Duration::from_secs(60)).expect("go on PATH");
+        let go = crate::go::gocmd::Go::locate(
+            None,
+            Duration::from_secs(60),
+            &test_env(),
+            crate::support::process::Cancel::detached(),
+        )
+        .expect("go on PATH");
         let tc = crate::go::discover::discover(&go).expect("discover go");
         let t = ToolchainFacts::of(tc.clone());
         assert!(t.layout.goid_field, "{:?}", t.layout);
@@ -168,7 +175,7 @@ mod tests {
 
     #[test]
     fn qcompats_own_is_asked_only_when_named() {
-        let own = Injector::builtin().unwrap();
+        let own = Injector::builtin(&test_env()).unwrap();
         // The tests never turn the salt off in this process.
         assert!(!asks_tool_id(&own));
         let named = Injector {

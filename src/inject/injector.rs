@@ -7,6 +7,7 @@
 //! which Go built it.
 
 use crate::support::cache::{file_sha256, Key};
+use crate::support::env::Env;
 use crate::support::shell::split_words;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -129,11 +130,12 @@ impl Identity {
 }
 
 impl Injector {
-    /// qcompat's own injector.
-    pub fn builtin() -> Result<Injector> {
+    /// qcompat's own injector (its link, when one is needed, in `env`'s
+    /// cache).
+    pub fn builtin(env: &Env) -> Result<Injector> {
         let exe = std::env::current_exe().context("cannot find qcompat's own path")?;
         Ok(Injector {
-            command: crate::inject::command::self_toolexec()?,
+            command: crate::inject::command::self_toolexec(env)?,
             exe,
             builtin: true,
             source: Source::Builtin,
@@ -143,13 +145,13 @@ impl Injector {
     }
 
     /// The injector a `-toolexec` value names. The first word is looked up in
-    /// PATH as the go command would; the command must exist now.
-    pub fn from_command(command: &str, source: Source) -> Result<Injector> {
+    /// `env`'s PATH as the go command would; the command must exist now.
+    pub fn from_command(command: &str, source: Source, env: &Env) -> Result<Injector> {
         let words = split_words(command);
         let Some(first) = words.first() else {
             bail!("the toolexec command is empty: name an injector, e.g. --toolexec q");
         };
-        let exe = find_executable(first).with_context(|| {
+        let exe = find_executable(first, env).with_context(|| {
             format!(
                 "toolexec {}: {} is not an executable file (nor found in PATH)",
                 crate::support::output::shown(command),
@@ -173,7 +175,7 @@ impl Injector {
             .ok()
             .and_then(|p| p.canonicalize().ok());
         if me.as_deref() == Some(exe.as_path()) {
-            let mut b = Injector::builtin()?;
+            let mut b = Injector::builtin(env)?;
             b.command = command.to_string();
             b.source = source;
             return Ok(b);
@@ -206,19 +208,19 @@ impl Injector {
 
     /// The injector under test: `--toolexec` when given, else the one in
     /// GOFLAGS, else qcompat's own.
-    pub fn choose(flag: Option<&str>, goflags: &str) -> Result<Injector> {
+    pub fn choose(flag: Option<&str>, goflags: &str, env: &Env) -> Result<Injector> {
         if let Some(c) = flag {
-            return Injector::from_command(c, Source::Flag);
+            return Injector::from_command(c, Source::Flag, env);
         }
         if let Some(c) = toolexec_in_goflags(goflags) {
-            return Injector::from_command(&c, Source::Goflags).with_context(|| {
+            return Injector::from_command(&c, Source::Goflags, env).with_context(|| {
                 format!(
                     "the -toolexec in GOFLAGS ({})",
                     crate::support::output::shown(goflags)
                 )
             });
         }
-        Injector::builtin()
+        Injector::builtin(env)
     }
 
     /// A short human name: `qcompat's injector` or `"q"`.
@@ -300,8 +302,8 @@ pub fn toolexec_in_goflags(goflags: &str) -> Option<String> {
         .next_back()
 }
 
-fn find_executable(word: &str) -> Option<PathBuf> {
-    crate::go::gocmd::resolve(Path::new(word))
+fn find_executable(word: &str, env: &Env) -> Option<PathBuf> {
+    crate::go::gocmd::resolve(Path::new(word), env)
 }
 
 /// For a script (`#!`), the files it names by absolute path (its interpreter
@@ -359,16 +361,17 @@ mod tests {
         .unwrap();
         std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
         let c = wrapper.to_str().unwrap();
-        let a = Injector::from_command(c, Source::Flag).unwrap();
+        let a = Injector::from_command(c, Source::Flag, &Env::default()).unwrap();
         assert_eq!(a.id.name, "wrap");
         assert!(!a.builtin);
         std::fs::write(&inner, "v2").unwrap();
-        let b = Injector::from_command(c, Source::Flag).unwrap();
+        let b = Injector::from_command(c, Source::Flag, &Env::default()).unwrap();
         assert_ne!(a.id, b.id, "the wrapped file changed");
         assert!(!a.id.same_injector(&b.id));
-        let err = Injector::from_command("/nonexistent/q", Source::Flag).unwrap_err();
+        let err =
+            Injector::from_command("/nonexistent/q", Source::Flag, &Env::default()).unwrap_err();
         assert!(format!("{err:#}").contains("/nonexistent/q"));
-        assert!(Injector::from_command("  ", Source::Flag).is_err());
+        assert!(Injector::from_command("  ", Source::Flag, &Env::default()).is_err());
     }
 
     #[test]

@@ -240,7 +240,10 @@ fn listable(dir: &str) -> bool {
 /// it renamed into place, so a compile reading it meanwhile never sees half
 /// of it and a link planted at that path is replaced, not written through.
 fn stable_companion() -> Result<PathBuf> {
-    let dir = companion::stable_dir()?;
+    // The injector runs per compile, without `commands/`: it reads the
+    // variables that place the cache itself.
+    let own = crate::support::env::Env::from_lookup(|name| std::env::var_os(name));
+    let dir = companion::stable_dir(&own)?;
     let file = dir.join(companion::FILE_NAME);
     let ok = |p: &Path| {
         std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())

@@ -38,8 +38,14 @@ pub fn go_command_rejects(tool: &str, line: &str) -> Option<String> {
     })
 }
 
-/// Runs `<gotooldir>/compile -V=full` with and without `toolexec` in front.
-pub fn check(gotooldir: &Path, toolexec: &str, timeout: Duration) -> Result<ToolIdCheck> {
+/// Runs `<gotooldir>/compile -V=full` with and without `toolexec` in front
+/// (each within `timeout`, stopped when `cancel` is cancelled).
+pub fn check(
+    gotooldir: &Path,
+    toolexec: &str,
+    timeout: Duration,
+    cancel: process::Cancel,
+) -> Result<ToolIdCheck> {
     let compile = gotooldir.join("compile");
     let words = split_words(toolexec);
     let Some((prog, rest)) = words.split_first() else {
@@ -48,7 +54,7 @@ pub fn check(gotooldir: &Path, toolexec: &str, timeout: Duration) -> Result<Tool
     let line = |mut cmd: Command, what: &str| -> Result<String> {
         let shown = process::display_command(&cmd);
         cmd.env("TOOLEXEC_IMPORTPATH", "");
-        let c = process::run(cmd, timeout)?;
+        let c = process::run(cmd, timeout, cancel)?;
         if !c.success() {
             bail!(
                 "{what} `{shown}` failed ({}): {}",

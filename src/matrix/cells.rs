@@ -76,7 +76,7 @@ fn platform_skip(p: &Prepared, plat: &Platform, loaded: &Loaded) -> Option<Outco
             Status::SkipBroken,
             format!("{} marks {} as broken", p.info.go, plat.name()),
         ))
-    } else if loaded.spec.cgo_only == CgoOnly::Skip && needs_cgo(&plat.goos, &plat.goarch) {
+    } else if loaded.spec.cgo_only == CgoOnly::Skip && needs_cgo(plat.target()) {
         Some(skip(
             Status::SkipCgo,
             format!(
@@ -118,17 +118,12 @@ fn kind_skip(
         }
     }
     if kind.needs_cgo() {
-        match crate::verify::kind::c_compiler(&plat.goos, &plat.goarch) {
+        match crate::verify::kind::c_compiler(plat.target(), &p.tc.go.env) {
             Ok(path) => *cc = Some(path),
             // The go command's refusal first: no compiler would help there.
             Err(why) => {
                 return Some(
-                    match crate::verify::kind::refused(
-                        &p.tc.go.path,
-                        &plat.goos,
-                        &plat.goarch,
-                        kind,
-                    ) {
+                    match crate::verify::kind::refused(&p.tc.go, plat.target(), kind) {
                         Some(line) => skip(
                             Status::SkipUnsupported,
                             format!(

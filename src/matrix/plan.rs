@@ -51,9 +51,11 @@ pub struct Subject {
 }
 
 impl Subject {
-    pub fn load(path: &Path) -> Result<Subject> {
+    /// Loads the spec at `path`; a `toolexec:` command is looked up on
+    /// `env`'s PATH.
+    pub fn load(path: &Path, env: &crate::support::env::Env) -> Result<Subject> {
         let loaded = spec::load(path)?;
-        let injector = injector(&loaded)?;
+        let injector = injector(&loaded, env)?;
         Ok(Subject { loaded, injector })
     }
 }
@@ -81,6 +83,8 @@ pub struct Plan {
     /// What the plan rests on (a toolchain that adds no cells, a platform
     /// that is not a port...), for the report and the terminal.
     pub notes: Vec<String>,
+    /// The environment snapshot it was made with (its run builds with it).
+    pub(super) env: crate::support::env::Env,
 }
 
 impl Plan {
@@ -124,6 +128,7 @@ impl Plan {
             shards: o.shards,
             owner: Vec::new(),
             notes,
+            env: o.toolchains.env.clone(),
         };
         plan.owner = split(&plan.costs(), plan.shards);
         Ok(plan)

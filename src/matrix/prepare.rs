@@ -44,9 +44,15 @@ pub(super) enum Caches {
 
 fn resolve_entry(entry: &SpecToolchain, o: &PlanOptions) -> Result<Vec<PathBuf>> {
     match entry {
-        SpecToolchain::Select(Selector::Local) => {
-            Ok(vec![Go::locate(o.go_flag, o.go_timeout)?.path])
-        }
+        SpecToolchain::Select(Selector::Local) => Ok(vec![
+            Go::locate(
+                o.go_flag,
+                o.go_timeout,
+                &o.toolchains.env,
+                o.toolchains.cancel,
+            )?
+            .path,
+        ]),
         SpecToolchain::Path(path) => {
             let bin = path.join("bin/go");
             if bin.is_file() {
@@ -72,10 +78,13 @@ pub(super) enum SpecInjector {
 }
 
 impl SpecInjector {
-    pub(super) fn identity(&self) -> Result<crate::inject::injector::Identity> {
+    pub(super) fn identity(
+        &self,
+        cancel: crate::support::process::Cancel,
+    ) -> Result<crate::inject::injector::Identity> {
         match self {
             SpecInjector::Fixed(i) => Ok(i.id.clone()),
-            SpecInjector::Package(p) => p.identity(),
+            SpecInjector::Package(p) => p.identity(cancel),
         }
     }
 
@@ -130,7 +139,7 @@ pub(super) fn prepare(
             loaded,
             o,
             si,
-            Go::new(bin, o.go_timeout),
+            Go::new(bin, o.go_timeout, &o.toolchains.env, o.toolchains.cancel),
             build_injectors,
             notes,
             &mut all_known,
@@ -238,7 +247,7 @@ fn prepare_one(
             b.reason()
         ));
     }
-    let out_dir = crate::support::cache::Area::MatrixBin.entry(&key)?;
+    let out_dir = crate::support::cache::Area::MatrixBin.entry(&key, &tc.go.env)?;
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
     Ok(Prepared {
@@ -379,12 +388,12 @@ fn choose_platforms(
     chosen
 }
 
-/// The injector under test of a spec.
-pub(super) fn injector(loaded: &Loaded) -> Result<SpecInjector> {
+/// The injector under test of a spec (a command looked up on `env`'s PATH).
+pub(super) fn injector(loaded: &Loaded, env: &crate::support::env::Env) -> Result<SpecInjector> {
     Ok(match &loaded.injector {
-        InjectorChoice::Builtin => SpecInjector::Fixed(Box::new(Injector::builtin()?)),
+        InjectorChoice::Builtin => SpecInjector::Fixed(Box::new(Injector::builtin(env)?)),
         InjectorChoice::Command(c) => SpecInjector::Fixed(Box::new(
-            Injector::from_command(c, crate::inject::injector::Source::Flag)
+            Injector::from_command(c, crate::inject::injector::Source::Flag, env)
                 .with_context(|| format!("{}: toolexec", loaded.path.display()))?,
         )),
         InjectorChoice::Package(p) => SpecInjector::Package(p.clone()),

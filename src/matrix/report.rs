@@ -96,7 +96,20 @@ impl Cell {
             .is_some_and(|d| d.class == crate::verify::diagnosis::Class::Environment)
     }
 
-    pub fn new(go: &str, goos: &str, goarch: &str, build: BuildKind, mut outcome: Outcome) -> Cell {
+    /// The cell's GOOS/GOARCH (the document keeps them as two fields).
+    pub fn target(&self) -> crate::go::platforms::Target<'_> {
+        crate::go::platforms::Target {
+            goos: &self.goos,
+            goarch: &self.goarch,
+        }
+    }
+
+    pub fn new(
+        go: &str,
+        target: crate::go::platforms::Target,
+        build: BuildKind,
+        mut outcome: Outcome,
+    ) -> Cell {
         outcome.duration_s = (outcome.duration_s * 1000.0).round() / 1000.0;
         let calibrated = match outcome.verified {
             crate::verify::cell::Verified::Exec => outcome
@@ -109,8 +122,8 @@ impl Cell {
         Cell {
             calibrated,
             go: go.to_string(),
-            goos: goos.to_string(),
-            goarch: goarch.to_string(),
+            goos: target.goos.to_string(),
+            goarch: target.goarch.to_string(),
             build,
             outcome,
         }
@@ -390,8 +403,10 @@ mod tests {
         };
         let cell = serde_json::to_value(Cell::new(
             "go1.26.8",
-            "linux",
-            "amd64",
+            crate::go::platforms::Target {
+                goos: "linux",
+                goarch: "amd64",
+            },
             BuildKind::Build,
             outcome.clone(),
         ))

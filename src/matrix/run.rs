@@ -87,9 +87,10 @@ fn now_rfc3339() -> String {
 pub fn run(o: &PlanOptions, r: RunOptions, reporter: &dyn Reporter) -> Result<Finished> {
     // From here to the end, `prune` leaves the cache's build areas and
     // toolchains alone (asking for a derived area marks the cache in use).
-    crate::support::cache::Area::MatrixBin.dir()?;
-    let subject = Subject::load(o.spec)?;
-    let head = report_head(&subject, r.shard, &now_rfc3339());
+    let env = &o.toolchains.env;
+    crate::support::cache::Area::MatrixBin.dir(env)?;
+    let subject = Subject::load(o.spec, env)?;
+    let head = report_head(&subject, &r, &now_rfc3339());
     let plan = match Plan::make(subject, o, reporter) {
         Ok(p) => p,
         // Interrupted while resolving toolchains (a download) or building
@@ -131,6 +132,7 @@ pub fn execute(
         toolchains: prepared,
         cells,
         notes,
+        env,
         ..
     } = plan;
     let mut keep = vec![false; cells.len()];
@@ -142,7 +144,7 @@ pub fn execute(
         .zip(keep)
         .filter_map(|(c, keep)| keep.then_some(c))
         .collect();
-    let pool = Pool::new(&subject.loaded, &r, &prepared, &planned)?;
+    let pool = Pool::new(&subject.loaded, &r, &env, &prepared, &planned)?;
     head.toolchains = prepared.iter().map(|p| p.info.clone()).collect();
     head.notes = notes;
     head.fingerprint = fingerprint;
@@ -186,18 +188,19 @@ impl<'a> Pool<'a> {
     fn new(
         loaded: &'a Loaded,
         o: &RunOptions,
+        env: &crate::support::env::Env,
         prepared: &'a [Prepared],
         planned: &'a [Planned],
     ) -> Result<Pool<'a>> {
         let exec_program = loaded.program.is_some() && loaded.spec.verify == VerifyMode::Exec;
         let probe_module = match exec_program {
-            true => Some(crate::verify::probeprog::materialize()?),
+            true => Some(crate::verify::probeprog::materialize(env)?),
             false => None,
         };
         let (module_dir, package) = match &loaded.program {
             Some((d, p)) => (d.clone(), p.clone()),
             None => (
-                crate::verify::probeprog::materialize()?,
+                crate::verify::probeprog::materialize(env)?,
                 crate::verify::probeprog::PACKAGE.to_string(),
             ),
         };
@@ -301,10 +304,9 @@ impl<'a> Pool<'a> {
             Caches::PlainFirst => (CellCache::PlainFirst(&fresh_cache), fresh.as_path()),
         };
         let job = Job {
-            go: &p.tc.go.path,
+            go: &p.tc.go,
             goroot: p.tc.goroot(),
-            goos: &c.platform.goos,
-            goarch: &c.platform.goarch,
+            platform: c.platform.target(),
             toolexec: p.injector.as_ref().map(|i| i.command.as_str()),
             gocache,
             module_dir: &self.module_dir,
@@ -334,7 +336,7 @@ impl<'a> Pool<'a> {
                 return None;
             }
         };
-        let mut cell = Cell::new(&p.info.go, job.goos, job.goarch, c.kind, outcome);
+        let mut cell = Cell::new(&p.info.go, job.platform, c.kind, outcome);
         if c.preset.is_none() && c.kind == BuildKind::Build {
             cell.calibrated = cell
                 .calibrated
@@ -380,7 +382,7 @@ impl Pool<'_> {
             ..job.clone()
         })
         .outcome();
-        Cell::new(&cell.go, &cell.goos, &cell.goarch, cell.build, o).calibrated
+        Cell::new(&cell.go, cell.target(), cell.build, o).calibrated
     }
 }
 
@@ -454,7 +456,7 @@ fn default_build_note(report: &Report) -> Option<String> {
 
 /// A report of this run without toolchains or cells (the journal's header,
 /// the start of the final report).
-fn report_head(subject: &Subject, shard: Option<super::shard::Shard>, started: &str) -> Report {
+fn report_head(subject: &Subject, r: &RunOptions, started: &str) -> Report {
     let (loaded, si) = (&subject.loaded, &subject.injector);
     Report {
         schema: report::SCHEMA,
@@ -465,12 +467,12 @@ fn report_head(subject: &Subject, shard: Option<super::shard::Shard>, started: &
         qcompat_commit: Some(COMMIT.to_string()),
         toolexec: si.describe(),
         // A package whose sources cannot be read fails its builds with the reason.
-        injector: si.identity().ok(),
+        injector: si.identity(r.cancel).ok(),
         program: loaded
             .program
             .as_ref()
             .map(|(d, p)| format!("{} {p}", d.display())),
-        shard,
+        shard: r.shard,
         merged_shards: vec![],
         fingerprint: None,
         toolchains: vec![],

@@ -6,6 +6,7 @@
 //! and the flags. A key built from paths would let an injector replaced in
 //! place (as `go install` does) reuse what its predecessor built.
 
+use crate::support::env::Env;
 use anyhow::{bail, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -16,21 +17,23 @@ use std::sync::OnceLock;
 /// from other working directories). With none of the three there is no
 /// cache: a shared fallback such as `/tmp/.cache/qcompat` would let another
 /// user of the machine plant the toolchains and the injector qcompat runs.
-pub fn root() -> Result<PathBuf> {
-    let r = relative_root()?;
+///
+/// The variables come from `env`: `commands/` snapshots them, the injector
+/// reads its own; both get the root from here.
+pub fn root(env: &Env) -> Result<PathBuf> {
+    let r = relative_root(env)?;
     Ok(std::path::absolute(&r).unwrap_or(r))
 }
 
-fn relative_root() -> Result<PathBuf> {
-    let var = |name| std::env::var_os(name).filter(|d| !d.is_empty());
-    if let Some(d) = var("QCOMPAT_CACHE_DIR") {
-        return Ok(PathBuf::from(d));
+fn relative_root(env: &Env) -> Result<PathBuf> {
+    if let Some(d) = &env.qcompat_cache_dir {
+        return Ok(d.clone());
     }
-    if let Some(d) = var("XDG_CACHE_HOME") {
-        return Ok(PathBuf::from(d).join("qcompat"));
+    if let Some(d) = &env.xdg_cache_home {
+        return Ok(d.join("qcompat"));
     }
-    match var("HOME") {
-        Some(home) => Ok(PathBuf::from(home).join(".cache").join("qcompat")),
+    match &env.home {
+        Some(home) => Ok(home.join(".cache").join("qcompat")),
         None => bail!(
             "qcompat has no cache directory: HOME and XDG_CACHE_HOME are unset; set QCOMPAT_CACHE_DIR to a folder only you can write (a shared folder such as /tmp would let other users plant what qcompat runs)"
         ),
@@ -62,9 +65,9 @@ fn mark_in_use(root: &Path) {
 
 /// For `prune`: the in-use lock held exclusively, or None while another
 /// process uses the derived areas.
-pub fn lock_unused() -> Result<Option<std::fs::File>> {
+pub fn lock_unused(env: &Env) -> Result<Option<std::fs::File>> {
     use anyhow::Context;
-    let root = root()?;
+    let root = root(env)?;
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let path = root.join(IN_USE);
     let f = std::fs::OpenOptions::new()
@@ -124,8 +127,8 @@ impl Area {
 
     /// The area's folder. Asking for a derived area marks the cache in use
     /// by this process until it exits (see [`lock_unused`]).
-    pub fn dir(self) -> Result<PathBuf> {
-        let root = root()?;
+    pub fn dir(self, env: &Env) -> Result<PathBuf> {
+        let root = root(env)?;
         if Area::DERIVED.contains(&self) {
             mark_in_use(&root);
         }
@@ -148,8 +151,8 @@ impl Area {
     }
 
     /// The entry of this area for a content key.
-    pub fn entry(self, key: &Key) -> Result<PathBuf> {
-        Ok(self.dir()?.join(key.hex()))
+    pub fn entry(self, key: &Key, env: &Env) -> Result<PathBuf> {
+        Ok(self.dir(env)?.join(key.hex()))
     }
 }
 
@@ -268,6 +271,28 @@ pub fn file_sha256(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_follows_its_variables_in_order() {
+        let mut env = Env {
+            home: Some("/h".into()),
+            ..Env::default()
+        };
+        assert_eq!(root(&env).unwrap(), PathBuf::from("/h/.cache/qcompat"));
+        env.xdg_cache_home = Some("/x".into());
+        assert_eq!(root(&env).unwrap(), PathBuf::from("/x/qcompat"));
+        env.qcompat_cache_dir = Some("/q".into());
+        assert_eq!(root(&env).unwrap(), PathBuf::from("/q"));
+        assert_eq!(
+            Area::Facts.path_in(&root(&env).unwrap()),
+            PathBuf::from("/q/facts")
+        );
+        // Relative roots are made absolute: binaries there are run by path.
+        env.qcompat_cache_dir = Some("rel".into());
+        assert!(root(&env).unwrap().is_absolute());
+        let e = root(&Env::default()).unwrap_err().to_string();
+        assert!(e.contains("set QCOMPAT_CACHE_DIR"), "{e}");
+    }
 
     #[test]
     fn keys_follow_content_not_paths() {

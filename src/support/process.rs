@@ -74,8 +74,9 @@ pub fn tail(s: &str, max: usize) -> String {
 }
 
 /// Set by Ctrl-C (SIGINT) or SIGTERM for every command: running children are
-/// stopped, and the command winds down and exits 130.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// stopped, and the command winds down and exits 130. Only the handler sets
+/// it; it is read through the token [`Cancel::on_interrupt`] gives.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the one interrupt handler qcompat has (not for the injector,
 /// which forwards signals to the compiler itself).
@@ -83,14 +84,10 @@ pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
 /// A cancellation token: `commands/` hands down the one Ctrl-C and SIGTERM
 /// set ([`Cancel::on_interrupt`]); the code below asks the token it was
 /// given, never the process, so a test cancels its own.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Cancel(&'static AtomicBool);
 
 impl Cancel {
@@ -138,11 +135,11 @@ fn reader(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, mpsc::R
     (buf, rx)
 }
 
-/// Runs `cmd` to completion, or until `timeout` passes or the user
-/// interrupts, in which case its whole process group is stopped. The deadline
+/// Runs `cmd` to completion, or until `timeout` passes or `cancel` is
+/// cancelled, in which case its whole process group is stopped. The deadline
 /// covers the pipes too: a grandchild that keeps stdout or stderr open (a
 /// daemon, a backgrounded process) cannot hold the caller past it.
-pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
+pub fn run(mut cmd: Command, timeout: Duration, cancel: Cancel) -> Result<Captured> {
     own_group(&mut cmd);
     let program = cmd.get_program().to_string_lossy().into_owned();
     let start = Instant::now();
@@ -153,15 +150,14 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
     let pgid = child.id() as i32;
     let (out_buf, out_done) = reader(child.stdout.take().expect("piped stdout"));
     let (err_buf, err_done) = reader(child.stderr.take().expect("piped stderr"));
-    let mut stop = Stop::default();
-    let status = wait_leader(&mut child, pgid, deadline, &mut stop)?;
-    drain_pipes(
-        pgid,
-        [&out_done, &err_done],
+    let mut stop = Stop {
         deadline,
-        status.is_some(),
-        &mut stop,
-    );
+        cancel,
+        timed_out: false,
+        cancelled: false,
+    };
+    let status = wait_leader(&mut child, pgid, &mut stop)?;
+    drain_pipes(pgid, [&out_done, &err_done], status.is_some(), &mut stop);
     let take = |b: &Arc<Mutex<Vec<u8>>>| {
         String::from_utf8_lossy(&b.lock().expect("pipe buffer")).into_owned()
     };
@@ -175,15 +171,18 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Captured> {
     })
 }
 
-/// Why a run was stopped before it ended by itself.
-#[derive(Default)]
+/// When a run is to stop before it ends by itself, and why it did.
 struct Stop {
+    deadline: Option<Instant>,
+    cancel: Cancel,
     timed_out: bool,
     cancelled: bool,
 }
 
-fn past(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|d| Instant::now() >= d)
+impl Stop {
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// No stdin, piped output, a process group of its own; and if qcompat is
@@ -206,21 +205,20 @@ fn own_group(cmd: &mut Command) {
     }
 }
 
-/// Waits for the group's leader; on Ctrl-C or past the deadline, stops the
+/// Waits for the group's leader; once cancelled or past the deadline, stops the
 /// group (None: it did not exit by itself).
 fn wait_leader(
     child: &mut std::process::Child,
     pgid: i32,
-    deadline: Option<Instant>,
     stop: &mut Stop,
 ) -> Result<Option<std::process::ExitStatus>> {
     loop {
         if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
             return Ok(Some(status));
         }
-        if interrupted() {
+        if stop.cancel.is_cancelled() {
             stop.cancelled = true;
-        } else if past(deadline) {
+        } else if stop.past_deadline() {
             stop.timed_out = true;
         } else {
             continue;
@@ -233,13 +231,7 @@ fn wait_leader(
 /// The leader is gone; its group (or a process that left it) may still
 /// hold the pipes. Waits for them until the deadline, then kills the group
 /// and gives the readers a second before abandoning them.
-fn drain_pipes(
-    pgid: i32,
-    pipes: [&mpsc::Receiver<()>; 2],
-    deadline: Option<Instant>,
-    exited: bool,
-    stop: &mut Stop,
-) {
+fn drain_pipes(pgid: i32, pipes: [&mpsc::Receiver<()>; 2], exited: bool, stop: &mut Stop) {
     let mut closed = [false; 2];
     let mut grace_until: Option<Instant> = None;
     loop {
@@ -254,9 +246,9 @@ fn drain_pipes(
         match grace_until {
             Some(g) if Instant::now() >= g => break, // abandon the readers
             Some(_) => {}
-            None if interrupted() || past(deadline) || !exited => {
+            None if stop.cancel.is_cancelled() || stop.past_deadline() || !exited => {
                 if exited {
-                    if interrupted() {
+                    if stop.cancel.is_cancelled() {
                         stop.cancelled = true;
                     } else {
                         stop.timed_out = true;
@@ -328,11 +320,42 @@ pub fn display_command(cmd: &Command) -> String {
 mod tests {
     use super::*;
 
+    const NEVER: Duration = Duration::from_secs(3600);
+
+    /// The token the caller passes stops the child: the process-wide
+    /// Ctrl-C flag is neither read nor set, so one run can be cancelled
+    /// alone (a test, a matrix cell) while others go on.
+    #[test]
+    fn a_detached_token_stops_the_run_and_leaves_the_process_flag_alone() {
+        let cancel = Cancel::detached();
+        let mut cmd = Command::new("sh");
+        // $$ becomes the sleep's pid: exec keeps it.
+        cmd.args(["-c", "echo $$; exec sleep 30"]);
+        let stopper = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(400));
+            cancel.cancel();
+        });
+        let c = run(cmd, NEVER, cancel).unwrap();
+        stopper.join().unwrap();
+        assert!(c.cancelled && !c.timed_out, "{c:?}");
+        assert!(c.status.is_none() && !c.success());
+        assert!(c.duration < Duration::from_secs(4), "{:?}", c.duration);
+        let pid: i32 = c.stdout.trim().parse().expect("the child's pid");
+        assert!(!alive(pid), "the sleep {pid} outlived the run");
+        assert!(!Cancel::on_interrupt().is_cancelled());
+        // A token cancelled before the start stops the child at once.
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let c = run(cmd, NEVER, cancel).unwrap();
+        assert!(c.cancelled && c.duration < Duration::from_secs(4), "{c:?}");
+        assert!(!Cancel::on_interrupt().is_cancelled());
+    }
+
     #[test]
     fn timeout_kills_the_group() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "sleep 30 & sleep 30; echo never"]);
-        let c = run(cmd, Duration::from_millis(300)).unwrap();
+        let c = run(cmd, Duration::from_millis(300), Cancel::detached()).unwrap();
         assert!(c.timed_out);
         assert!(c.status.is_none());
         assert!(c.duration < Duration::from_secs(10));
@@ -346,7 +369,7 @@ mod tests {
         for script in ["sleep 30 & echo started", "setsid sleep 30 & echo started"] {
             let mut cmd = Command::new("sh");
             cmd.args(["-c", script]);
-            let c = run(cmd, Duration::from_millis(700)).unwrap();
+            let c = run(cmd, Duration::from_millis(700), Cancel::detached()).unwrap();
             assert!(c.timed_out, "{script}");
             assert!(!c.success(), "{script}");
             assert!(
@@ -362,7 +385,7 @@ mod tests {
     fn captures_both_streams() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let c = run(cmd, Duration::from_secs(10)).unwrap();
+        let c = run(cmd, Duration::from_secs(10), Cancel::detached()).unwrap();
         assert_eq!(c.stdout, "out\n");
         assert_eq!(c.stderr, "err\n");
         assert_eq!(c.status.unwrap().code(), Some(3));

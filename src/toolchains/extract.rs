@@ -421,7 +421,7 @@ mod tests {
             "{e:#}"
         );
         assert!(std::fs::read_dir(d.path()).unwrap().next().is_none());
-        assert!(!crate::support::process::interrupted());
+        assert!(!Cancel::on_interrupt().is_cancelled());
     }
 
     #[test]

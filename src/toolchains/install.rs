@@ -15,7 +15,6 @@ use semver::Version;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Why the gotoolchain provider gave no toolchain: the next provider is
 /// tried, unless the user stopped the command.
@@ -49,12 +48,14 @@ impl GotoolchainError {
 
 /// Asks the go command for a toolchain: it downloads the
 /// `golang.org/toolchain` module through GOPROXY, checked against GOSUMDB.
-pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed, GotoolchainError> {
-    let go = crate::go::gocmd::resolve(Path::new("go"))
+/// The go command is the one on `opts.env`'s PATH; `opts` also gives the
+/// limit and the token that stops it.
+pub fn via_gotoolchain(name: &str, opts: &Options) -> Result<Installed, GotoolchainError> {
+    let go = crate::go::gocmd::resolve(Path::new("go"), &opts.env)
         .ok_or_else(|| GotoolchainError::NoGo(name.to_string()))?;
     let mut cmd = std::process::Command::new(go);
     cmd.args(["env", "GOROOT"]).env("GOTOOLCHAIN", name);
-    let c = crate::support::process::run(cmd, timeout)?;
+    let c = crate::support::process::run(cmd, opts.timeout, opts.cancel)?;
     let name = name.to_string();
     if c.cancelled {
         return Err(GotoolchainError::Interrupted { name });
@@ -79,14 +80,14 @@ pub fn via_gotoolchain(name: &str, timeout: Duration) -> Result<Installed, Gotoo
 /// that is removed when the install ends, however it ends).
 pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
     let name = format_go_name(v);
-    let root = cache_root()?;
+    let root = cache_root(&opts.env)?;
     let dest = root.join(&name);
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let _lock = LockFile::acquire(&root.join(format!(".{name}.lock")))?;
-    if let Some(done) = already_installed(&dest, &name, opts.reporter)? {
+    if let Some(done) = already_installed(&dest, &name, opts)? {
         return Ok(done);
     }
-    reclaim_staging(&root, &name)?;
+    reclaim_staging(&root, &name, &opts.env)?;
     if opts.offline {
         bail!(
             "{name} is not in the cache ({}) and --offline forbids downloading it",
@@ -135,11 +136,7 @@ pub fn install_download(v: &Version, opts: &Options) -> Result<Installed> {
 
 /// The toolchain another process installed while we waited for the lock;
 /// what is there but not a whole toolchain is removed.
-fn already_installed(
-    dest: &Path,
-    name: &str,
-    reporter: &dyn Reporter,
-) -> Result<Option<Installed>> {
+fn already_installed(dest: &Path, name: &str, opts: &Options) -> Result<Option<Installed>> {
     match is_toolchain(dest, Some(name)) {
         Ok(()) => Ok(Some(Installed {
             version: name.to_string(),
@@ -149,11 +146,11 @@ fn already_installed(
         // What an older qcompat's interrupted install or prune left: it
         // would make the rename into `dest` fail with "Directory not empty".
         Err(why) if std::fs::symlink_metadata(dest).is_ok() => {
-            reporter.event(Event::Note(&format!(
+            opts.reporter.event(Event::Note(&format!(
                 "{} is not a whole toolchain ({why}); removing it",
                 dest.display()
             )));
-            super::prune::discard(dest)?;
+            super::prune::discard(dest, &opts.env)?;
             Ok(None)
         }
         Err(_) => Ok(None),
@@ -191,14 +188,14 @@ fn host_file<'r>(
 /// Removes the staging folders (`.goX.Y.Z-*`) of installs of `name` that
 /// were killed: the caller holds that version's lock, so no live install
 /// owns one.
-fn reclaim_staging(root: &Path, name: &str) -> Result<()> {
+fn reclaim_staging(root: &Path, name: &str, env: &crate::support::env::Env) -> Result<()> {
     let prefix = format!(".{name}-");
     let Ok(rd) = std::fs::read_dir(root) else {
         return Ok(());
     };
     for e in rd.flatten() {
         if e.file_name().to_string_lossy().starts_with(&prefix) {
-            super::prune::discard(&e.path())?;
+            super::prune::discard(&e.path(), env)?;
         }
     }
     Ok(())

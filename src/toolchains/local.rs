@@ -77,7 +77,7 @@ fn glob_dirs(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 /// home and module cache are).
 pub fn list_local(env: &crate::support::env::Env) -> Vec<Installed> {
     let mut out = Vec::new();
-    if let Some(go) = crate::go::gocmd::resolve(Path::new("go")) {
+    if let Some(go) = crate::go::gocmd::resolve(Path::new("go"), env) {
         let real = go.canonicalize().unwrap_or(go);
         if let Some(root) = real.parent().and_then(Path::parent) {
             push(&mut out, root.to_path_buf(), "path");
@@ -103,7 +103,7 @@ pub fn list_local(env: &crate::support::env::Env) -> Vec<Installed> {
         }
     }
     // Only whole toolchains: not a folder a killed install or prune left.
-    if let Ok(root) = cache_root() {
+    if let Ok(root) = cache_root(env) {
         for d in glob_dirs(&root, "go") {
             if is_toolchain(&d, None).is_ok() {
                 push(&mut out, d, "cache");

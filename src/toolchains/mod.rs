@@ -125,8 +125,9 @@ impl<'a> Options<'a> {
     }
 }
 
-pub fn cache_root() -> Result<PathBuf> {
-    crate::support::cache::Area::Toolchains.dir()
+/// The folder of installed toolchains in the cache `env` places.
+pub fn cache_root(env: &crate::support::env::Env) -> Result<PathBuf> {
+    crate::support::cache::Area::Toolchains.dir(env)
 }
 
 /// The go binaries a selector names, found or installed with `opts`.
@@ -203,7 +204,7 @@ pub fn find(v: &Version, opts: &Options) -> Result<Installed> {
         tried.push("local GOROOTs".to_string());
     }
     if opts.allows(Provider::Gotoolchain) {
-        match via_gotoolchain(&name, opts.timeout) {
+        match via_gotoolchain(&name, opts) {
             Ok(i) => return Ok(i),
             Err(e) if !e.falls_back() => return Err(e.into()),
             Err(e) => tried.push(format!("gotoolchain ({e:#})")),

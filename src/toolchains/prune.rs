@@ -4,6 +4,7 @@
 use super::cache_root;
 use super::events::{Event, Reporter};
 use crate::support::cache::{self, Area};
+use crate::support::env::Env;
 use crate::support::lock::LockFile;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -39,14 +40,14 @@ const TRASH: &str = ".trash-";
 /// Removes `path` by first renaming it into the cache root as `.trash-*`
 /// (no reader can find a half-deleted tree under its own name), then
 /// deleting it. A later prune reclaims what a killed one left.
-pub(super) fn discard(path: &Path) -> Result<()> {
+pub(super) fn discard(path: &Path, env: &Env) -> Result<()> {
     use std::sync::atomic::{AtomicU32, Ordering};
     static SEQ: AtomicU32 = AtomicU32::new(0);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let trash = cache::root()?.join(format!(
+    let trash = cache::root(env)?.join(format!(
         "{TRASH}{}-{}-{}",
         name.trim_start_matches('.'),
         std::process::id(),
@@ -75,9 +76,14 @@ fn remove(p: &Path) -> Result<()> {
 /// private GOCACHEs (rebuilt on the next run). While another process uses
 /// the cache (a matrix run, a live check), its derived areas and installed
 /// toolchains are left alone. Returns what it removed.
-pub fn prune(keep: &[String], dry_run: bool, reporter: &dyn Reporter) -> Result<Vec<PathBuf>> {
-    let cache = cache::root()?;
-    let unused = cache::lock_unused()?;
+pub fn prune(
+    keep: &[String],
+    dry_run: bool,
+    reporter: &dyn Reporter,
+    env: &Env,
+) -> Result<Vec<PathBuf>> {
+    let cache = cache::root(env)?;
+    let unused = cache::lock_unused(env)?;
     if unused.is_none() {
         reporter.event(Event::Note(&format!(
             "another qcompat (a matrix run, a live check) is using {}: its build areas and installed toolchains are left alone; prune again once it ends",
@@ -98,7 +104,7 @@ pub fn prune(keep: &[String], dry_run: bool, reporter: &dyn Reporter) -> Result<
         held: HashMap::new(),
         reporter,
     };
-    let root = cache_root()?;
+    let root = cache_root(env)?;
     let busy = unused.is_none();
     doomed.extend(toolchain_entries(&root, keep, busy, dry_run, &mut locks)?);
     if !busy {
@@ -111,7 +117,7 @@ pub fn prune(keep: &[String], dry_run: bool, reporter: &dyn Reporter) -> Result<
     }
     doomed.sort();
     if !dry_run {
-        remove_all(&doomed, &root)?;
+        remove_all(&doomed, &root, env)?;
     }
     for held in locks.held.into_values().flatten() {
         if dry_run {
@@ -167,7 +173,7 @@ fn toolchain_entries(
 
 /// Removes what prune chose: leftovers at once, the rest moved aside first;
 /// lock files are left to their LockFile, which removes them while held.
-fn remove_all(doomed: &[PathBuf], root: &Path) -> Result<()> {
+fn remove_all(doomed: &[PathBuf], root: &Path, env: &Env) -> Result<()> {
     for p in doomed {
         let lock_file = p.parent() == Some(root)
             && matches!(
@@ -182,7 +188,7 @@ fn remove_all(doomed: &[PathBuf], root: &Path) -> Result<()> {
         {
             remove(p)?;
         } else {
-            discard(p)?;
+            discard(p, env)?;
         }
     }
     Ok(())

@@ -4,6 +4,9 @@
 //! entries of its own, and fails in its own words; a matrix cell is a
 //! toolchain, a platform and one of these.
 
+use crate::go::gocmd::Go;
+use crate::go::platforms::Target;
+use crate::support::env::Env;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -178,10 +181,11 @@ pub fn gnu_triplet(goarch: &str) -> Option<&'static str> {
     })
 }
 
-/// The C compiler for a cgo build for `goos/goarch` on this machine: the
-/// host's `cc` for the host, else a Linux cross compiler found on PATH.
-pub fn c_compiler(goos: &str, goarch: &str) -> Result<PathBuf, String> {
-    let find = |name: &str| crate::go::gocmd::resolve(Path::new(name));
+/// The C compiler for a cgo build for `target` on this machine: the
+/// host's `cc` for the host, else a Linux cross compiler found on `env`'s PATH.
+pub fn c_compiler(target: Target, env: &Env) -> Result<PathBuf, String> {
+    let Target { goos, goarch } = target;
+    let find = |name: &str| crate::go::gocmd::resolve(Path::new(name), env);
     let host = goos == host_goos() && Some(goarch) == host_goarch();
     if host {
         return ["cc", "gcc", "clang"]
@@ -211,22 +215,23 @@ pub fn host_goos() -> &'static str {
     }
 }
 
-/// The go command's refusal of `kind` for `goos/goarch`, asked without
+/// The go command's refusal of `kind` for `target`, asked without
 /// building anything (`go build -n` stops at the flag checks):
 /// `-race is not supported on linux/mips`,
 /// `-buildmode=c-shared not supported on js/wasm`. None when it accepts it
 /// (or says something else).
-pub fn refused(go: &Path, goos: &str, goarch: &str, kind: BuildKind) -> Option<String> {
-    let mut cmd = std::process::Command::new(go);
+pub fn refused(go: &Go, target: Target, kind: BuildKind) -> Option<String> {
+    let mut cmd = std::process::Command::new(&go.path);
     cmd.args(["build", "-n", "-o", "/dev/null"])
         .args(kind.go_flags(None))
         .arg("runtime");
     crate::support::scratch::isolate(&mut cmd);
     cmd.env("GOTOOLCHAIN", "local")
-        .env("GOOS", goos)
-        .env("GOARCH", goarch)
+        .env("GOOS", target.goos)
+        .env("GOARCH", target.goarch)
         .env("CGO_ENABLED", if kind.needs_cgo() { "1" } else { "0" });
-    let out = crate::support::process::run(cmd, std::time::Duration::from_secs(60)).ok()?;
+    let out =
+        crate::support::process::run(cmd, std::time::Duration::from_secs(60), go.cancel).ok()?;
     out.stderr
         .lines()
         .map(str::trim)
@@ -269,27 +274,37 @@ mod tests {
         assert_eq!(BuildKind::parse("shared"), None);
     }
 
+    fn on(goos: &'static str, goarch: &'static str) -> Target<'static> {
+        Target { goos, goarch }
+    }
+
     #[test]
     fn the_go_command_says_which_kinds_a_platform_lacks() {
-        let go = crate::go::gocmd::resolve(Path::new("go")).expect("go on PATH");
-        let race = refused(&go, "linux", "mips", BuildKind::Race).unwrap_or_default();
+        let go = Go::locate(
+            None,
+            std::time::Duration::from_secs(60),
+            &crate::commands::env_snapshot(),
+            crate::support::process::Cancel::detached(),
+        )
+        .expect("go on PATH");
+        let race = refused(&go, on("linux", "mips"), BuildKind::Race).unwrap_or_default();
         assert!(
             race.contains("-race is not supported on linux/mips"),
             "{race}"
         );
         // Go 1.26 has a race runtime for linux/riscv64 (race_linux_riscv64.syso).
-        assert_eq!(refused(&go, "linux", "riscv64", BuildKind::Race), None);
-        let lib = refused(&go, "js", "wasm", BuildKind::CShared).unwrap_or_default();
+        assert_eq!(refused(&go, on("linux", "riscv64"), BuildKind::Race), None);
+        let lib = refused(&go, on("js", "wasm"), BuildKind::CShared).unwrap_or_default();
         assert!(lib.contains("not supported on js/wasm"), "{lib}");
-        assert_eq!(refused(&go, "linux", "amd64", BuildKind::Race), None);
-        assert_eq!(refused(&go, "linux", "arm64", BuildKind::Plugin), None);
+        assert_eq!(refused(&go, on("linux", "amd64"), BuildKind::Race), None);
+        assert_eq!(refused(&go, on("linux", "arm64"), BuildKind::Plugin), None);
     }
 
     #[test]
     fn cross_compilers_name_their_package() {
-        let e = c_compiler("linux", "mips").unwrap_err();
+        let e = c_compiler(on("linux", "mips"), &Env::default()).unwrap_err();
         assert!(e.contains("linux/mips"), "{e}");
-        let e = c_compiler("windows", "amd64").unwrap_err();
+        let e = c_compiler(on("windows", "amd64"), &Env::default()).unwrap_err();
         assert!(e.contains("windows/amd64"), "{e}");
     }
 }

@@ -178,7 +178,7 @@ pub fn private_gocache(tc: &Toolchain, inj: &Injector) -> Result<std::path::Path
     k.str("injector", &inj.id.sha256)
         .str("command", &inj.command);
     tc.key_into(&mut k);
-    Area::PrivateGocache.entry(&k)
+    Area::PrivateGocache.entry(&k, &tc.go.env)
 }
 
 /// Builds and runs the probe for the host through `inj`, then the user's
@@ -190,7 +190,7 @@ pub fn check(
     program: Option<(&Program, &ProgramFacts)>,
     builds: &[BuildKind],
 ) -> Result<Live> {
-    let probe = crate::verify::probeprog::materialize()?;
+    let probe = crate::verify::probeprog::materialize(&tc.go.env)?;
     let work = crate::support::scratch::module(&[])?;
     // Another injector's build is never checked in the shared GOCACHE: one
     // that leaves `-V=full` unchanged would link plain runtime.a files, and
@@ -263,10 +263,9 @@ impl Host<'_> {
     ) -> Outcome {
         let tc = self.tc;
         let job = Job {
-            go: &tc.go.path,
+            go: &tc.go,
             goroot: tc.goroot(),
-            goos: &tc.env.gohostos,
-            goarch: &tc.env.gohostarch,
+            platform: tc.host(),
             toolexec: injector.then_some(self.inj.command.as_str()),
             // A plain build never uses the injector's GOCACHE: an unsalted
             // injector's runtime.a there has the plain one's key.
@@ -293,12 +292,11 @@ impl Host<'_> {
 
 /// The probe in each other build kind asked for, through the injector.
 fn kind_builds(host: &Host, probe: &std::path::Path, builds: &[BuildKind]) -> Vec<KindOutcome> {
-    let (goos, goarch) = (&host.tc.env.gohostos, &host.tc.env.gohostarch);
     builds
         .iter()
         .filter(|&&k| k != BuildKind::Build)
         .map(|&kind| {
-            let outcome = match kind_skip(host.tc, kind, goos, goarch) {
+            let outcome = match kind_skip(host.tc, kind) {
                 Err(skipped) => *skipped,
                 Ok(cc) => host.build(
                     probe,
@@ -322,8 +320,6 @@ fn kind_builds(host: &Host, probe: &std::path::Path, builds: &[BuildKind]) -> Ve
 fn kind_skip(
     tc: &Toolchain,
     kind: BuildKind,
-    goos: &str,
-    goarch: &str,
 ) -> std::result::Result<Option<std::path::PathBuf>, Box<Outcome>> {
     let skip = |status: Status, note: String| Box::new(Outcome::skipped(status, note));
     if let Some((minor, why)) = kind.min_go() {
@@ -334,7 +330,7 @@ fn kind_skip(
     if !kind.needs_cgo() {
         return Ok(None);
     }
-    crate::verify::kind::c_compiler(goos, goarch)
+    crate::verify::kind::c_compiler(tc.host(), &tc.go.env)
         .map(Some)
         .map_err(|why| skip(Status::SkipCgo, format!("{kind} builds need cgo: {why}")))
 }

@@ -121,15 +121,15 @@ const PGO_BYTES: &[u8] = include_bytes!("../../fallback-go/cmd/qcompat-probe/tes
 
 /// Writes the probe module to a directory named after its content hash under
 /// qcompat's cache, once, and returns it. A stable path lets the go build
-/// cache reuse the probe's own package between runs.
-pub fn materialize() -> Result<PathBuf> {
+/// cache reuse the probe's own package between runs. `env` places the cache.
+pub fn materialize(env: &crate::support::env::Env) -> Result<PathBuf> {
     let mut key = crate::support::cache::Key::new("probe");
     for (name, text) in FILES {
         key.str(name, text);
     }
     key.bytes(PGO_PROFILE, PGO_BYTES);
-    let root = crate::support::cache::Area::Probe.dir()?;
-    let dir = crate::support::cache::Area::Probe.entry(&key)?;
+    let root = crate::support::cache::Area::Probe.dir(env)?;
+    let dir = crate::support::cache::Area::Probe.entry(&key, env)?;
     if dir.join("go.mod").exists() {
         return Ok(dir);
     }

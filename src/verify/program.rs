@@ -98,7 +98,7 @@ pub fn facts(tc: &Toolchain, p: &Program) -> ProgramFacts {
         .current_dir(&p.dir)
         .env("GOTOOLCHAIN", "local")
         .env("GOFLAGS", "-mod=mod");
-    let out = match crate::support::process::run(cmd, tc.go.timeout) {
+    let out = match tc.go.run(cmd) {
         Ok(o) => o,
         Err(e) => {
             f.blocked = Some(Blocked::Load {

@@ -7,10 +7,11 @@ use crate::inject::command::self_name;
 use crate::inject::injector::Injector;
 use crate::policy::pins::Strategy;
 use crate::policy::select::Selection;
+use crate::support::env::Env;
 
 /// Whether qcompat's cache can be written (the goflags line needs its link).
-fn cache_writable() -> bool {
-    crate::support::cache::root().is_ok_and(|root| {
+fn cache_writable(env: &Env) -> bool {
+    crate::support::cache::root(env).is_ok_and(|root| {
         std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok()
     })
 }
@@ -18,6 +19,7 @@ fn cache_writable() -> bool {
 /// The report: the checks, the selection, and the advice for this injector
 /// and compiler (None: no toolchain was found).
 pub(super) fn finish(
+    env: &Env,
     checks: Vec<Check>,
     selection: Option<Selection>,
     inj: Option<&Injector>,
@@ -26,7 +28,7 @@ pub(super) fn finish(
     let ok = checks.iter().all(|c| c.status != Level::Fail);
     let gccgo = compiler == Some(Compiler::Gccgo);
     let mut advice = match (&selection, inj) {
-        (Some(s), Some(inj)) if s.toolexec_required => injected(s, inj),
+        (Some(s), Some(inj)) if s.toolexec_required => injected(s, inj, env),
         (Some(s), inj) if s.strategy == Strategy::Calibrated => calibrated(inj),
         (Some(_), _) if gccgo => {
             "gccgo: fallback-go's default build (no tag) reads g.goid under gccgo through libgo's runtime.getg at an offset it finds and checks against runtime.Stack at first use, and parses runtime.Stack when that is not proven; -tags=qcompat_stack keeps to runtime.Stack; the injector does not apply".to_string()
@@ -69,13 +71,13 @@ fn goid_only(inj: &Injector) -> String {
 
 /// Build through the injector: qcompat's own (through its one-word link
 /// when the cache can hold it) or the one checked here.
-fn injected(s: &Selection, inj: &Injector) -> String {
+fn injected(s: &Selection, inj: &Injector, env: &Env) -> String {
     let me = self_name();
     let tags = s.build_tags.join(",");
-    let mut a = if inj.builtin && !cache_writable() {
+    let mut a = if inj.builtin && !cache_writable(env) {
         format!(
             "build with -tags={tags} and -toolexec=\"{me} toolexec\" on the go command line: qcompat's cache {} cannot be written, so `select --format goflags` cannot make the one-word link GOFLAGS needs (set QCOMPAT_CACHE_DIR to a writable folder to use it)",
-            crate::support::cache::root()
+            crate::support::cache::root(env)
                 .map(|r| r.display().to_string())
                 .unwrap_or_else(|e| format!("({e:#})"))
         )

@@ -16,7 +16,7 @@ use std::path::Path;
 /// Finds the go command and reads its toolchain; on failure, the checks say
 /// why and what to do.
 pub(super) fn toolchain(o: &Options, checks: &mut Vec<Check>) -> Option<(Go, discover::Toolchain)> {
-    let go = match Go::locate(o.go_flag, o.timeout) {
+    let go = match Go::locate(o.go_flag, o.timeout, o.env, o.cancel) {
         Ok(g) => g,
         Err(e) => {
             checks.push(check(
@@ -223,13 +223,17 @@ pub(super) fn linkname_check(tc: &discover::Toolchain) -> Option<Check> {
     }
 }
 
-pub(super) fn goflags_check(goflags: &str, inj: Option<&Injector>) -> Check {
+pub(super) fn goflags_check(
+    goflags: &str,
+    inj: Option<&Injector>,
+    env: &crate::support::env::Env,
+) -> Check {
     let is_under_test = |t: &str| {
         inj.is_some_and(|i| {
             // Named with --toolexec: the user runs it on purpose (q's own
             // set-up); found only in GOFLAGS, it still deserves the word.
             i.source == crate::inject::injector::Source::Flag
-                && crate::inject::injector::Injector::from_command(t, i.source)
+                && crate::inject::injector::Injector::from_command(t, i.source, env)
                     .is_ok_and(|g| g.exe == i.exe)
         })
     };

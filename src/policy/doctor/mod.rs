@@ -81,6 +81,10 @@ pub struct Options<'a> {
     /// GOCACHE as the user's environment sets it (the go command reports a
     /// relative one as `off`: the check says why).
     pub gocache_set: Option<&'a std::ffi::OsStr>,
+    /// The variables the checks consult (PATH, the cache's), read by the caller.
+    pub env: &'a crate::support::env::Env,
+    /// Stops the go commands and builds (Ctrl-C).
+    pub cancel: crate::support::process::Cancel,
 }
 
 /// Runs doctor's checks, in the order they are shown; a check that makes the
@@ -88,7 +92,7 @@ pub struct Options<'a> {
 pub fn diagnose(o: &Options) -> Report {
     let mut checks = Vec::new();
     let Some((go, tc)) = toolchain(o, &mut checks) else {
-        return finish(checks, None, None, None);
+        return finish(o.env, checks, None, None, None);
     };
     checks.push(check(
         "go",
@@ -120,7 +124,7 @@ pub fn diagnose(o: &Options) -> Report {
         && o.injector.package.is_none()
         && crate::inject::injector::toolexec_in_goflags(&tc.env.goflags).is_some();
     if goflags_refused && from_goflags {
-        return finish(checks, None, None, Some(tc.version.compiler));
+        return finish(o.env, checks, None, None, Some(tc.version.compiler));
     }
     let inj = match chosen {
         Ok(i) => i,
@@ -131,7 +135,7 @@ pub fn diagnose(o: &Options) -> Report {
                 "install the injector (for q: `go install` its command, so that it is in PATH), or name its path with --toolexec".to_string()
             };
             checks.push(check("toolexec", Level::Fail, format!("{e:#}"), Some(fix)));
-            return finish(checks, None, None, Some(tc.version.compiler));
+            return finish(o.env, checks, None, None, Some(tc.version.compiler));
         }
     };
     let known = t.injector(&inj, None, o.timeout);
@@ -146,7 +150,13 @@ pub fn diagnose(o: &Options) -> Report {
     }
     checks.extend(injector_go_check(tc, &inj, known.built_by.as_deref()));
     let selection = selection_checks(o, &t, &inj, &known, &mut checks);
-    finish(checks, selection, Some(&inj), Some(tc.version.compiler))
+    finish(
+        o.env,
+        checks,
+        selection,
+        Some(&inj),
+        Some(tc.version.compiler),
+    )
 }
 
 /// The version check when the injector asked for could not be set up (a
@@ -187,7 +197,7 @@ fn environment_checks(
     let goflags = go.check_goflags(&tc.env.goflags);
     let refused = goflags.is_err();
     checks.push(match goflags {
-        Ok(()) => goflags_check(&tc.env.goflags, inj),
+        Ok(()) => goflags_check(&tc.env.goflags, inj, &go.env),
         Err(words) => check(
             "goflags",
             Level::Fail,

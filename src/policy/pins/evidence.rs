@@ -100,10 +100,10 @@ pub enum CalibratedEvidence {
 }
 
 impl Evidence {
-    /// What the cells of `goos`/`goarch` recorded of the calibrated path,
+    /// What the cells of `target` recorded of the calibrated path,
     /// over every toolchain of this evidence (the pin is one Go minor). Any
     /// fail or unsupported result means not proven.
-    pub fn calibrated_for(&self, goos: &str, goarch: &str) -> CalibratedEvidence {
+    pub fn calibrated_for(&self, target: crate::go::platforms::Target) -> CalibratedEvidence {
         use crate::verify::probeprog::CalibratedResult;
         let mut toolchains = Vec::new();
         let mut offsets = Vec::new();
@@ -111,7 +111,7 @@ impl Evidence {
             for c in t
                 .calibrated
                 .iter()
-                .filter(|c| c.goos == goos && c.goarch == goarch)
+                .filter(|c| c.goos == target.goos && c.goarch == target.goarch)
             {
                 if c.result != CalibratedResult::Pass {
                     return CalibratedEvidence::NotProven {

@@ -326,8 +326,7 @@ pub(crate) mod tests_support {
                     let (goos, goarch) = plat.split_once('/').unwrap();
                     Cell::new(
                         go,
-                        goos,
-                        goarch,
+                        crate::go::platforms::Target { goos, goarch },
                         crate::verify::kind::BuildKind::Build,
                         Outcome {
                             status: *status,
@@ -349,6 +348,7 @@ pub(crate) mod tests_support {
 mod tests {
     use super::tests_support::report;
     use super::*;
+    use crate::go::platforms::Target;
     use crate::verify::cell::{Status, Verified};
 
     #[test]
@@ -425,18 +425,27 @@ mod tests {
         let ev = pin.evidence.as_ref().unwrap();
         assert_eq!(ev.per_toolchain[0].calibrated.len(), 3);
         assert_eq!(
-            ev.calibrated_for("linux", "amd64"),
+            ev.calibrated_for(Target {
+                goos: "linux",
+                goarch: "amd64"
+            }),
             CalibratedEvidence::Pass {
                 toolchains: vec!["go1.30.1".into()],
                 offsets: vec![152]
             }
         );
         assert!(matches!(
-            ev.calibrated_for("linux", "arm64"),
+            ev.calibrated_for(Target {
+                goos: "linux",
+                goarch: "arm64"
+            }),
             CalibratedEvidence::NotProven { .. }
         ));
         assert_eq!(
-            ev.calibrated_for("linux", "riscv64"),
+            ev.calibrated_for(Target {
+                goos: "linux",
+                goarch: "riscv64"
+            }),
             CalibratedEvidence::None
         );
         let written = tempfile::tempdir().unwrap();

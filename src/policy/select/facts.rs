@@ -137,13 +137,11 @@ impl Facts {
             program,
             goos: tc.env.goos.clone(),
             goarch: tc.env.goarch.clone(),
-            host: format!("{}/{}", tc.env.gohostos, tc.env.gohostarch),
+            host: tc.host().name(),
             calibrated_pin: pins
                 .find(&tc.version.version)
                 .and_then(|m| m.pin.evidence.as_ref())
-                .map_or(CalibratedEvidence::None, |e| {
-                    e.calibrated_for(&tc.env.goos, &tc.env.goarch)
-                }),
+                .map_or(CalibratedEvidence::None, |e| e.calibrated_for(tc.target())),
             nocalibrate: tags_in_goflags(&tc.env.goflags)
                 .iter()
                 .any(|t| t == NOCALIBRATE_TAG),

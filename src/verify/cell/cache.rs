@@ -3,7 +3,7 @@
 //! leaves their cache.
 
 use super::{steps, Job};
-use crate::support::process::{self, display_command};
+use crate::support::process::display_command;
 use std::path::Path;
 
 /// Which GOCACHE a cell builds in.
@@ -66,7 +66,7 @@ pub(super) fn seed_plain(job: &Job) -> Seed {
     let (mut commands, mut seconds) = (Vec::new(), 0.0);
     for step in steps::plan(&plain).steps.into_iter().filter(|s| s.go) {
         commands.push(display_command(&step.cmd));
-        let ran = process::run(step.cmd, job.timeout);
+        let ran = job.run(step.cmd);
         if let Ok(r) = &ran {
             seconds += r.duration.as_secs_f64();
             if r.cancelled {

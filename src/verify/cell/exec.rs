@@ -18,7 +18,7 @@ pub(super) fn run(job: &Job, plan: &Plan, mut outcome: Outcome) -> Ran {
         Some(lib) => dynsym::linked_only(job, lib, Some(why), outcome),
         None => outcome.note = Some(format!("linked, not run: {why}")),
     };
-    let runner = match runners::find(job.goos, job.goarch, job.goroot, job.work_dir) {
+    let runner = match runners::find(job.platform, job.go, job.goroot, job.work_dir) {
         Ok(r) => r,
         Err(why) => {
             not_run(&why.to_string(), &mut outcome);
@@ -61,7 +61,7 @@ pub(super) fn run(job: &Job, plan: &Plan, mut outcome: Outcome) -> Ran {
     }
     outcome.command = format!("{} && {}", outcome.command, display_command(&rcmd));
     outcome.verified = Verified::Exec;
-    let ran = match process::run(rcmd, job.timeout) {
+    let ran = match job.run(rcmd) {
         Ok(c) => c,
         Err(e) => {
             outcome.status = Status::FailRun;
@@ -125,13 +125,13 @@ fn write_replacing(path: &Path, text: &str) -> std::io::Result<()> {
 fn cross_libraries(job: &Job) -> Result<Option<String>, String> {
     use crate::verify::kind::{gnu_triplet, host_goarch};
     let dynamic = job.kind.needs_cgo() || job.kind == BuildKind::Pie;
-    if !dynamic || job.goos != "linux" || Some(job.goarch) == host_goarch() {
+    if !dynamic || job.platform.goos != "linux" || Some(job.platform.goarch) == host_goarch() {
         return Ok(None);
     }
-    let Some(triplet) = gnu_triplet(job.goarch) else {
+    let Some(triplet) = gnu_triplet(job.platform.goarch) else {
         return Err(format!(
             "a {} binary for linux/{} is dynamically linked and no loader folder is known for it",
-            job.kind, job.goarch
+            job.kind, job.platform.goarch
         ));
     };
     let dir = format!("/usr/{triplet}");
@@ -140,7 +140,7 @@ fn cross_libraries(job: &Job) -> Result<Option<String>, String> {
     } else {
         Err(format!(
             "a {} binary for linux/{} is dynamically linked and its loader is not installed ({dir}; Debian: the libc6 cross package of gcc-{triplet})",
-            job.kind, job.goarch
+            job.kind, job.platform.goarch
         ))
     }
 }

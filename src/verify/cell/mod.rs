@@ -2,8 +2,9 @@
 //! an injector, then run it where this machine can. The matrix runs many of
 //! these; `select` and `doctor --deep` run one for the host.
 
+use crate::go::gocmd::Go;
 use crate::go::linkname::{undefined_accessor, INVALID_REFERENCE};
-use crate::go::platforms::{needs_cgo, CGO_ONLY_WHY};
+use crate::go::platforms::{needs_cgo, Target, CGO_ONLY_WHY};
 use crate::support::process::{self, display_command};
 use crate::verify::kind::BuildKind;
 use serde::{Deserialize, Serialize};
@@ -94,10 +95,11 @@ impl Verified {
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct Job<'a> {
-    pub go: &'a Path,
+    /// The go command; its context (environment snapshot, cancellation)
+    /// is the cell's.
+    pub go: &'a Go,
     pub goroot: &'a Path,
-    pub goos: &'a str,
-    pub goarch: &'a str,
+    pub platform: Target<'a>,
     /// The -toolexec value (None: build without an injector).
     pub toolexec: Option<&'a str>,
     /// The GOCACHE the builds use.
@@ -129,6 +131,14 @@ pub struct Job<'a> {
     pub timeout: Duration,
     /// What the failure diagnosis needs to know beyond the output.
     pub diag: &'a crate::verify::diagnosis::Context,
+}
+
+impl Job<'_> {
+    /// Runs one of the cell's commands within its limit, stopped when the
+    /// go command's token is cancelled.
+    fn run(&self, cmd: std::process::Command) -> anyhow::Result<process::Captured> {
+        process::run(cmd, self.timeout, self.go.cancel)
+    }
 }
 
 /// What building (and maybe running) one cell gave. The matrix report's
@@ -173,8 +183,8 @@ pub(crate) const LINKED_NOT_LOADED: &str = "linked, not loaded: only loading a c
 /// with fewer did not check what it claims.
 pub const PROBE_CHECKS: u32 = 9;
 
-/// Reads the go command's verdict on a failed build for `goos/goarch`.
-pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status {
+/// Reads the go command's verdict on a failed build for `target`.
+pub fn classify_build_failure(stderr: &str, target: Target) -> Status {
     if undefined_accessor(stderr).is_some() {
         Status::FailRelocation
     } else if stderr.contains(INVALID_REFERENCE) {
@@ -189,7 +199,7 @@ pub fn classify_build_failure(stderr: &str, goos: &str, goarch: &str) -> Status 
     } else if stderr.contains("requires external (cgo) linking")
         // Go 1.19 runs the host C compiler for cgo-only ports; anywhere else
         // a failed external link is a real failure.
-        || (needs_cgo(goos, goarch) && external_linker_failed(stderr))
+        || (needs_cgo(target) && external_linker_failed(stderr))
     {
         Status::SkipCgo
     } else {
@@ -332,7 +342,7 @@ fn build_step(
     precompiled: bool,
     outcome: &mut Outcome,
 ) -> Option<Ran> {
-    let built = match process::run(step.cmd, job.timeout) {
+    let built = match job.run(step.cmd) {
         Ok(c) => c,
         Err(e) => {
             outcome.stderr_excerpt = format!("{e:#}");
@@ -351,7 +361,7 @@ fn build_step(
     if built.success() {
         return None;
     }
-    outcome.status = classify_build_failure(&built.stderr, job.goos, job.goarch);
+    outcome.status = classify_build_failure(&built.stderr, job.platform);
     if job.toolexec.is_some() {
         let mut cx = job.diag.clone();
         cx.precompiled_std = precompiled;
@@ -384,7 +394,7 @@ fn build_step(
 
 /// The note of a failed build step: why a skip is one, or which step failed.
 fn failure_note(job: &Job, go_step: bool, status: Status, stderr: &str) -> Option<String> {
-    let (kind, goos, goarch) = (job.kind, job.goos, job.goarch);
+    let (kind, goos, goarch) = (job.kind, job.platform.goos, job.platform.goarch);
     Some(match status {
         Status::SkipCgo if kind.needs_cgo() => format!(
             "{kind} builds need cgo on {goos}/{goarch}: {}",
@@ -433,9 +443,13 @@ fn unsupported_line(stderr: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    fn on(goos: &'static str, goarch: &'static str) -> Target<'static> {
+        Target { goos, goarch }
+    }
+
     #[test]
     fn classifies_go_command_verdicts() {
-        let c = |s| classify_build_failure(s, "ios", "arm64");
+        let c = |s| classify_build_failure(s, on("ios", "arm64"));
         assert_eq!(
             c("main.main: relocation target runtime.GoroutineID not defined"),
             Status::FailRelocation
@@ -457,11 +471,11 @@ mod tests {
         );
         // A failed external link is skip-cgo only for the cgo-only ports.
         assert_eq!(
-            classify_build_failure(go119_ios, "linux", "amd64"),
+            classify_build_failure(go119_ios, on("linux", "amd64")),
             Status::FailBuild
         );
         assert_eq!(
-            classify_build_failure(go119_ios, "android", "386"),
+            classify_build_failure(go119_ios, on("android", "386")),
             Status::SkipCgo
         );
     }

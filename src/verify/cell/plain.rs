@@ -4,7 +4,6 @@
 //! failure by the go command's own work without the injector.
 
 use super::{Job, Outcome, Status};
-use crate::support::process;
 use crate::verify::diagnosis::{Class, Diagnosis};
 use std::process::Command;
 
@@ -35,7 +34,7 @@ pub(super) fn check(job: &Job, outcome: &mut Outcome) {
         ("loading the program's packages", load),
         ("building runtime", build),
     ] {
-        let Ok(r) = process::run(cmd, job.timeout) else {
+        let Ok(r) = job.run(cmd) else {
             return;
         };
         let said = format!("{}{}", r.stdout.trim(), r.stderr.trim());
@@ -61,7 +60,7 @@ pub(super) fn check(job: &Job, outcome: &mut Outcome) {
             evidence,
             explanation: format!(
                 "the go command fails {what} for {}/{} without the injector as well: the toolchain (its GOROOT) is broken, not the injector",
-                job.goos, job.goarch
+                job.platform.goos, job.platform.goarch
             ),
             fix: "repair or reinstall the toolchain (a GOROOT whose path holds a newline cannot be built from: move it), then run again".into(),
         });
@@ -71,7 +70,7 @@ pub(super) fn check(job: &Job, outcome: &mut Outcome) {
 
 /// The go command of `job`, without its injector, for its platform.
 fn go(job: &Job, args: &[&str]) -> Command {
-    let mut cmd = Command::new(job.go);
+    let mut cmd = Command::new(&job.go.path);
     cmd.args(args);
     super::steps::cell_env(job, &mut cmd);
     cmd

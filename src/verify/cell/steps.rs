@@ -51,9 +51,10 @@ pub(super) fn plan(job: &Job) -> Plan {
         BuildKind::Build => String::new(),
         k => format!("-{k}"),
     };
-    let out = job
-        .out_dir
-        .join(format!("{stem}-{}-{}{suffix}", job.goos, job.goarch));
+    let out = job.out_dir.join(format!(
+        "{stem}-{}-{}{suffix}",
+        job.platform.goos, job.platform.goarch
+    ));
     let precompiled = precompiled(job);
     let (steps, exe, args) = match job.kind {
         k if k.is_test() => test_steps(job, out, precompiled),
@@ -197,9 +198,9 @@ fn plugin_steps(job: &Job, out: PathBuf, precompiled: bool) -> Steps {
 fn precompiled(job: &Job) -> bool {
     let dir = match job.kind {
         BuildKind::Build | BuildKind::Test | BuildKind::Cover => {
-            format!("{}_{}", job.goos, job.goarch)
+            format!("{}_{}", job.platform.goos, job.platform.goarch)
         }
-        BuildKind::Race => format!("{}_{}_race", job.goos, job.goarch),
+        BuildKind::Race => format!("{}_{}_race", job.platform.goos, job.platform.goarch),
         _ => return false,
     };
     job.goroot.join("pkg").join(dir).join("runtime.a").is_file()
@@ -215,7 +216,7 @@ fn go_command(
     package: &str,
     precompiled: bool,
 ) -> Command {
-    let mut cmd = Command::new(job.go);
+    let mut cmd = Command::new(&job.go.path);
     cmd.args(sub).arg("-o").arg(out);
     cmd.args(job.extra_flags);
     cmd.args(flags);
@@ -223,10 +224,10 @@ fn go_command(
         cmd.arg(format!("-toolexec={t}"));
     }
     if job.lean && job.kind.allows_lean() && !precompiled {
-        crate::go::gocmd::lean_flags(&mut cmd, &[]);
+        crate::go::gocmd::lean_flags(&mut cmd, &[], &job.go.env);
     }
     if job.single_threaded {
-        crate::go::gocmd::single_threaded(&mut cmd);
+        crate::go::gocmd::single_threaded(&mut cmd, &job.go.env);
     }
     cmd.arg(package);
     cell_env(job, &mut cmd);
@@ -240,8 +241,8 @@ pub(super) fn cell_env(job: &Job, cmd: &mut Command) {
     cmd.current_dir(job.module_dir);
     crate::support::scratch::isolate(cmd);
     cmd.env("GOTOOLCHAIN", "local")
-        .env("GOOS", job.goos)
-        .env("GOARCH", job.goarch);
+        .env("GOOS", job.platform.goos)
+        .env("GOARCH", job.platform.goarch);
     if job.kind.needs_cgo() {
         cmd.env("CGO_ENABLED", "1");
         if let Some(cc) = job.cc {

@@ -135,37 +135,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             shards,
             format,
             offline,
-        } => {
-            // The pins must read, as for a run.
-            super::pins::load(None)?;
-            let spec = spec_or_default(spec);
-            let shown = ToolchainReporter::new(g.format() == Format::Json);
-            let toolchains = g.toolchains(offline, None, &shown);
-            let form = plan_format(format, g.format())?;
-            let plan = Plan::make(
-                Subject::load(&spec, &toolchains.env)?,
-                &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
-                &matrix::events::Silent,
-            )?;
-            for n in &plan.notes {
-                crate::errln!("qcompat: {n}");
-            }
-            let doc = plan.document();
-            crate::outln!(
-                "{}",
-                match form {
-                    None => crate::render::plan::yaml(&doc),
-                    Some(PlanFormat::Github) => crate::render::plan::github(&doc),
-                    Some(PlanFormat::Json) => crate::render::plan::json(&doc),
-                    Some(PlanFormat::Text) => {
-                        crate::render::plan::text(&doc.shards)
-                            .trim_end()
-                            .to_string()
-                    }
-                }
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
+        } => plan(spec_or_default(spec), shards, format, offline, g),
         Cmd::Merge { reports, out } => {
             let outputs = out.outputs();
             outputs.check()?;
@@ -180,6 +150,41 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             Ok(exit_status(verdict.outcome))
         }
     }
+}
+
+/// `matrix plan`: the plan made without downloads or injector builds, in
+/// the form asked for; what it rests on goes to stderr.
+fn plan(
+    spec: PathBuf,
+    shards: usize,
+    format: Option<PlanFormat>,
+    offline: bool,
+    g: &Global,
+) -> Result<ExitCode> {
+    // The pins must read, as for a run.
+    super::pins::load(None)?;
+    let shown = ToolchainReporter::new(g.format() == Format::Json);
+    let toolchains = g.toolchains(offline, None, &shown);
+    let form = plan_format(format, g.format())?;
+    let plan = Plan::make(
+        Subject::load(&spec, &toolchains.env)?,
+        &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
+        &matrix::events::Silent,
+    )?;
+    for n in &plan.notes {
+        crate::errln!("qcompat: {n}");
+    }
+    let doc = plan.document();
+    let text = match form {
+        None => crate::render::plan::yaml(&doc),
+        Some(PlanFormat::Github) => crate::render::plan::github(&doc),
+        Some(PlanFormat::Json) => crate::render::plan::json(&doc),
+        Some(PlanFormat::Text) => crate::render::plan::text(&doc.shards)
+            .trim_end()
+            .to_string(),
+    };
+    crate::outln!("{text}")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The exit status of a run or merge: 130 interrupted (as a shell reports

@@ -97,6 +97,15 @@ pub fn cell_line(go: &str, platform: &str, kind: crate::verify::kind::BuildKind)
     format!("{go} {platform} {kind}")
 }
 
+impl Fingerprint {
+    /// Whether `lines`, in their order, are this fingerprint's whole plan:
+    /// how a whole run's report whose fingerprint predates `planned` is
+    /// still checked.
+    pub fn is_plan(&self, lines: &[String]) -> bool {
+        lines.len() == self.cells && hash(lines) == self.cells_sha256
+    }
+}
+
 /// The SHA-256 (hex) of a plan's lines, each ended by a newline.
 fn hash(lines: &[String]) -> String {
     let mut h = Sha256::new();

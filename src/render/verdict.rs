@@ -40,7 +40,7 @@ pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, format: For
     if verdict.outcome == Outcome::Incomplete {
         say(
             "error",
-            "the merged report is incomplete (shards are missing): it cannot pass".into(),
+            "the merged report is incomplete (its notes say what is missing or cannot be checked): it cannot pass".into(),
         );
     }
     // A skip proves nothing: say so, with the first reason, even on exit 0.

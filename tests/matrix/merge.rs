@@ -182,3 +182,25 @@ fn the_spec_is_its_bytes_not_its_path() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("comes from spec ../ci/link.yaml"), "{err}");
 }
+
+/// A whole run's report from before fingerprints listed their cells (the
+/// shipped evidence is one): its cells, in its order, hash to the
+/// fingerprint, so a merge vouches for them; a cell changed after the run
+/// breaks the hash and the merge says it cannot.
+#[test]
+fn a_whole_run_without_planned_cells_is_checked_by_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut fp = fingerprint(&PLAN);
+    fp.as_object_mut().unwrap().remove("planned");
+    let mut whole = shard("1/1", Some(fp), &PLAN);
+    whole.as_object_mut().unwrap().remove("shard");
+    let p = write(d, "whole.json", &whole);
+    let (code, err, m) = merge(d, &[&p]);
+    assert_eq!((code, &m["complete"]), (0, &json!(true)), "{err}");
+    whole["cells"][3]["goarch"] = json!("arm64");
+    let p = write(d, "changed.json", &whole);
+    let (code, err, m) = merge(d, &[&p]);
+    assert_eq!((code, &m["complete"]), (1, &json!(false)), "{err}");
+    assert!(m["notes"].to_string().contains("cannot vouch"), "{m:#}");
+}

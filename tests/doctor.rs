@@ -614,7 +614,9 @@ fn devel_toolchain_through_select_doctor_and_matrix() {
         "{r:#}"
     );
     assert!(
-        r["notes"].to_string().contains("no pre-release is newer"),
+        r["notes"]
+            .to_string()
+            .contains("is newer than the newest stable release there"),
         "{r:#}"
     );
 

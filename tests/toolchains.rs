@@ -1084,7 +1084,7 @@ fn prereleases_next_and_their_coverage() {
     *s.index.lock().unwrap() = serde_json::to_string(&after).unwrap();
     let (o, plan) = plan_of();
     assert!(
-        text(&o.stderr).contains("no pre-release is newer"),
+        text(&o.stderr).contains("no pre-release in the release index is newer"),
         "{}",
         text(&o.stderr)
     );

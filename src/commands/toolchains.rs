@@ -154,9 +154,10 @@ fn run_cmd(cmd: Cmd, opts: &Options, g: &Global) -> Result<()> {
 /// `toolchains path`: the GOROOTs a selector resolves to (the same
 /// selectors as matrix specs: 1.27.3, 1.27.x, supported, local).
 fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
-    let roots: Vec<PathBuf> = match toolchains::parse_selector(version)? {
+    let sel = toolchains::parse_selector(version)?;
+    let roots: Vec<PathBuf> = match &sel {
         toolchains::Selector::Local => vec![PathBuf::from(&g.go()?.path)],
-        sel => toolchains::resolve_with(&sel, opts)?,
+        sel => toolchains::resolve_with(sel, opts)?,
     }
     .into_iter()
     .map(|bin| {
@@ -168,7 +169,7 @@ fn path(version: &str, opts: &Options, g: &Global) -> Result<()> {
     })
     .collect();
     if roots.is_empty() {
-        eprintln!("qcompat: {version}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release)");
+        crate::errln!("qcompat: {}", toolchains::nothing_fits(&sel, opts));
     }
     output::emit(g.format(), &roots, |s| {
         for r in &roots {

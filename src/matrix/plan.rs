@@ -259,7 +259,8 @@ fn here_or_missing(
                 let found = crate::toolchains::resolve_without_download(s, o.toolchains)
                     .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
                 if found.is_empty() {
-                    notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
+                    let why = crate::toolchains::nothing_fits(s, o.toolchains);
+                    notes.push(format!("toolchain {why}, so it has no cells"));
                 }
                 for (v, here) in found {
                     match here {

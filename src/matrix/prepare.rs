@@ -186,9 +186,10 @@ fn resolve_toolchains(
     for e in &loaded.toolchains {
         let found = resolve_entry(e, o)
             .with_context(|| format!("{}: toolchain {e}", loaded.path.display()))?;
-        if found.is_empty() {
+        if let (true, SpecToolchain::Select(s)) = (found.is_empty(), e) {
             // `next` between a release and the next rc: nothing to run.
-            notes.push(format!("toolchain {e}: no toolchain fits (for `next`: no pre-release is newer than the newest stable release), so it has no cells"));
+            let why = crate::toolchains::nothing_fits(s, o.toolchains);
+            notes.push(format!("toolchain {why}, so it has no cells"));
         }
         for b in found {
             let canon = b.canonicalize().unwrap_or(b);

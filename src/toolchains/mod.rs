@@ -20,7 +20,7 @@ pub mod selector;
 pub use install::{install_download, via_gotoolchain};
 pub use local::list_local;
 pub use prune::prune;
-use selector::expand;
+use selector::{expand, Listed};
 pub use selector::{parse_selector, Selector};
 
 use crate::go::version::{self, format_go_name};
@@ -176,7 +176,7 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
                 files: vec![],
             })
             .collect();
-        return expand(sel, &fake).context(if opts.offline {
+        return expand(sel, &fake, Listed::Here).context(if opts.offline {
             "--offline: only toolchains already on this machine count"
         } else {
             "without the download provider ($QCOMPAT_PROVIDERS) only toolchains already on this machine count"
@@ -186,7 +186,22 @@ fn versions_for(sel: &Selector, opts: &Options) -> Result<Vec<Version>> {
     let releases = http.index(&opts.index_url).with_context(|| {
         format!("cannot read the release index to resolve {sel}; --offline chooses among the toolchains on this machine")
     })?;
-    expand(sel, &releases)
+    expand(sel, &releases, Listed::Index)
+}
+
+/// What to say when `sel` names no toolchain (`next` between a release
+/// and the next rc), with where it looked.
+pub fn nothing_fits(sel: &Selector, opts: &Options) -> String {
+    let listed = match opts.offline || !opts.allows(Provider::Download) {
+        true => Listed::Here,
+        false => Listed::Index,
+    };
+    match sel {
+        Selector::Next => format!(
+            "{sel}: no toolchain fits: no pre-release {listed} is newer than the newest stable release there"
+        ),
+        _ => format!("{sel}: no toolchain fits {listed}"),
+    }
 }
 
 /// Finds or installs one exact version through the providers, in order.

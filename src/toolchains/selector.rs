@@ -88,8 +88,27 @@ pub(super) fn release_version(r: &Release) -> Option<Version> {
     version::parse(&r.version).ok().map(|v| v.version)
 }
 
-/// Versions a selector stands for, newest first.
-pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version>> {
+/// Where the releases a selector is expanded from were listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// The release index (go.dev's, or `--go-index`).
+    Index,
+    /// The toolchains on this machine (offline, or no download provider).
+    Here,
+}
+
+impl std::fmt::Display for Listed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Listed::Index => "in the release index",
+            Listed::Here => "among the toolchains on this machine",
+        })
+    }
+}
+
+/// Versions a selector stands for, newest first, from `releases` (listed
+/// where `listed` says, for the messages).
+pub(super) fn expand(sel: &Selector, releases: &[Release], listed: Listed) -> Result<Vec<Version>> {
     let stable: Vec<Version> = releases
         .iter()
         .filter(|r| r.stable)
@@ -105,7 +124,7 @@ pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version
                 .filter(|v| v.major == *a && v.minor == *b)
                 .max()
                 .cloned()
-                .ok_or_else(|| anyhow!("no stable go{a}.{b} release in the index"))?;
+                .ok_or_else(|| anyhow!("no stable go{a}.{b} release {listed}"))?;
             Ok(vec![best])
         }
         Selector::Supported => {
@@ -114,7 +133,7 @@ pub(super) fn expand(sel: &Selector, releases: &[Release]) -> Result<Vec<Version
             minors.dedup();
             let newest: Vec<(u64, u64)> = minors.into_iter().rev().take(2).collect();
             if newest.is_empty() {
-                bail!("the index lists no stable release");
+                bail!("no stable release {listed}");
             }
             Ok(newest
                 .iter()
@@ -226,14 +245,14 @@ mod tests {
             rel("go1.26.8", true),
             rel("go1.25.1", true),
         ];
-        let e = |s: &str| expand(&parse_selector(s).unwrap(), &idx).unwrap();
+        let e = |s: &str| expand(&parse_selector(s).unwrap(), &idx, Listed::Index).unwrap();
         assert_eq!(
             e("supported"),
             vec![Version::new(1, 27, 3), Version::new(1, 26, 8)]
         );
         assert_eq!(e("1.27.x"), vec![Version::new(1, 27, 3)]);
         assert_eq!(e("go1.22.5"), vec![Version::new(1, 22, 5)]);
-        assert!(expand(&parse_selector("1.24.x").unwrap(), &idx).is_err());
+        assert!(expand(&parse_selector("1.24.x").unwrap(), &idx, Listed::Index).is_err());
         assert!(parse_selector("latest").is_err());
         assert!(parse_selector("1.x").is_err());
         let n = nearest(&Version::new(1, 27, 9), &idx);
@@ -245,7 +264,7 @@ mod tests {
 
     #[test]
     fn next_is_the_newest_prerelease_past_every_stable_release() {
-        let next_of = |idx: &[Release]| expand(&Selector::Next, idx).unwrap();
+        let next_of = |idx: &[Release]| expand(&Selector::Next, idx, Listed::Index).unwrap();
         let idx = vec![
             rel("go1.28rc2", false),
             rel("go1.28rc1", false),
@@ -265,7 +284,7 @@ mod tests {
             vec![Version::parse("1.29.0-beta.1").unwrap()]
         );
         assert_eq!(
-            expand(&Selector::Supported, &beta).unwrap(),
+            expand(&Selector::Supported, &beta, Listed::Index).unwrap(),
             vec![Version::new(1, 28, 0)]
         );
         assert_eq!(parse_selector("next").unwrap(), Selector::Next);

@@ -152,6 +152,10 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
     }
 }
 
+/// The most jobs one GitHub Actions matrix generates (GitHub's documented
+/// limit per workflow run).
+const GITHUB_MAX_JOBS: usize = 256;
+
 /// `matrix plan`: the plan made without downloads or injector builds, in
 /// the form asked for; what it rests on goes to stderr.
 fn plan(
@@ -166,15 +170,26 @@ fn plan(
     let shown = ToolchainReporter::new(g.format() == Format::Json);
     let toolchains = g.toolchains(offline, None, &shown);
     let form = plan_format(format, g.format())?;
+    if form == Some(PlanFormat::Github) && shards > GITHUB_MAX_JOBS {
+        anyhow::bail!(
+            "--shards {shards}: a GitHub Actions matrix runs at most {GITHUB_MAX_JOBS} jobs; give at most {GITHUB_MAX_JOBS} (--format json for another CI)"
+        );
+    }
     let plan = Plan::make(
         Subject::load(&spec, &toolchains.env)?,
         &plan_options(&spec, g, &toolchains, shards, Depth::Estimate),
         &matrix::events::Silent,
     )?;
-    for n in &plan.notes {
+    let mut doc = plan.document();
+    let empty = doc.shards.iter().filter(|s| s.cells == 0).count();
+    if empty > 0 {
+        doc.notes.push(format!(
+            "{empty} of {shards} shards have no cell (more shards than cells): their runs build nothing"
+        ));
+    }
+    for n in &doc.notes {
         crate::errln!("qcompat: {n}");
     }
-    let doc = plan.document();
     let text = match form {
         None => crate::render::plan::yaml(&doc),
         Some(PlanFormat::Github) => crate::render::plan::github(&doc),

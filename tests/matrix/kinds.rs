@@ -363,4 +363,27 @@ fn plan_and_shards_count_kinds() {
         .collect();
     let (lo, hi) = (*costs.iter().min().unwrap(), *costs.iter().max().unwrap());
     assert!(lo > 0 && hi * 4 < lo * 5, "{v:#}");
+    // More shards than cells: said; more than a GitHub matrix runs: refused.
+    let plan = |shards: &str, format: &str| {
+        let argv = ["matrix", "plan", sp.to_str().unwrap(), "--offline"];
+        let extra = ["--shards", shards, "--format", format];
+        matrix(&[&argv[..], &extra[..]].concat(), &dir.path().join("cache"))
+    };
+    let o = plan("10", "json");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["notes"]
+            .to_string()
+            .contains("2 of 10 shards have no cell"),
+        "{v:#}"
+    );
+    assert!(text(&o.stderr).contains("2 of 10 shards have no cell"));
+    let o = plan("257", "github");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("at most 256 jobs"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(plan("257", "json").status.success());
 }

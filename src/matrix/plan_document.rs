@@ -47,8 +47,9 @@ pub struct PlanCell {
     pub goos: String,
     pub goarch: String,
     pub build: BuildKind,
-    /// The shard (1-based) that runs it.
-    pub shard: usize,
+    /// The shard that runs it, `I/N` as `matrix run --shard` takes it and
+    /// the report and `shards` name it.
+    pub shard: Shard,
     /// The expected cold cost, in seconds of one worker.
     pub cost_s: f64,
     /// A cell decided without building: its status (a skip); null for a
@@ -94,7 +95,7 @@ impl Plan {
                 goos: c.platform.goos.clone(),
                 goarch: c.platform.goarch.clone(),
                 build: c.kind,
-                shard: 0,
+                shard: Shard { index: 1, total: 1 },
                 cost_s: 0.0,
                 status: c.preset.as_ref().map(|o| o.status),
                 note: c.preset.as_ref().and_then(|o| o.note.clone()),
@@ -112,7 +113,7 @@ impl Plan {
                 goos: p.goos.clone(),
                 goarch: p.goarch.clone(),
                 build: *kind,
-                shard: 0,
+                shard: Shard { index: 1, total: 1 },
                 cost_s: 0.0,
                 status: None,
                 note: None,
@@ -120,7 +121,10 @@ impl Plan {
             }));
         }
         for ((cell, cost), owner) in cells.iter_mut().zip(self.costs()).zip(&self.owner) {
-            cell.shard = owner + 1;
+            cell.shard = Shard {
+                index: owner + 1,
+                total: self.shards,
+            };
             cell.cost_s = f64::from(cost) / 10.0;
         }
         PlanDocument {

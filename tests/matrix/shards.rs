@@ -62,7 +62,7 @@ fn shards_merge_back_into_the_whole() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["shard"] == i + 1)
+            .filter(|c| c["shard"] == format!("{}/2", i + 1))
             .map(line)
             .collect();
         assert_eq!(ran, planned, "shard {}: {doc:#}", i + 1);

@@ -62,7 +62,7 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\n✅ exec: linked and {ran}; 🔗 link: linked (this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain.{}",
+        "\n✅ exec: linked and {ran}; 🔗 link: linked, not run (`verify: link`, or this machine cannot run it); ⏭ cgo: needs external (cgo) linking; ⏭ injector: the injector could not be built by that toolchain; ⏭ gccgo: a gccgo toolchain, nothing to inject; ⏭ program: the program needs a newer Go than that toolchain; — : not a port of that toolchain.{}",
         if kinds {
             kinds_legend(r.program.is_some())
         } else {

@@ -246,12 +246,28 @@ struct At<'a> {
 mod builds;
 
 impl At<'_> {
+    /// An error at the line of `needle`, looked for from the line of the
+    /// top-level key `msg` begins with (`include: ...`): a value such as
+    /// `[` also occurs in other keys' lines, and a value read from a YAML
+    /// escape (`\e`) is not in the text at all (then the key's line).
     fn err(&self, needle: &str, msg: String) -> anyhow::Error {
-        anyhow!(
-            "{}:{}: {msg}",
-            self.src,
-            doc_error::line_of(self.text, needle)
-        )
+        let key = msg.split(':').next().unwrap_or_default();
+        let lines: Vec<&str> = self.text.lines().collect();
+        let from = lines.iter().position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+        let found = lines
+            .iter()
+            .enumerate()
+            .skip(from.unwrap_or(0))
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i)
+            .or(from);
+        match found {
+            Some(i) => anyhow!("{}:{}: {msg}", self.src, i + 1),
+            None => anyhow!("{}: {msg}", self.src),
+        }
     }
 }
 
@@ -470,6 +486,24 @@ mod tests {
         );
         let e = p("toolchains: [locale]").unwrap_err().to_string();
         assert!(e.contains("`local` or {path: GOROOT}"), "{e}");
+    }
+
+    /// Errors name the line of the value, or of its key when the value is
+    /// not in the text as written (a YAML escape), never line 0 or another
+    /// key's line holding the same characters.
+    #[test]
+    fn errors_name_the_line_of_their_key() {
+        let line = |text: &str| {
+            let e = p(text).unwrap_err().to_string();
+            e.strip_prefix("spec.yaml:")
+                .and_then(|r| r.split(':').next())
+                .map(str::to_string)
+                .unwrap_or(e)
+        };
+        assert_eq!(line("toolchains: [\"1.26.x\\e[2J\"]\n"), "1");
+        assert_eq!(line("platforms: [linux/amd64]\n\ninclude: ['[']\n"), "3");
+        assert_eq!(line("toolchains: [local]\n\n\nprogram: ''\n"), "4");
+        assert_eq!(line("jobs: 0\n"), "1");
     }
 
     #[test]

@@ -62,7 +62,7 @@ fn resolve_entry(entry: &SpecToolchain, o: &PlanOptions) -> Result<Vec<PathBuf>>
             } else {
                 bail!(
                     "toolchain path {} is neither a GOROOT (no bin/go) nor a go binary",
-                    path.display()
+                    crate::support::output::shown(&path.display().to_string())
                 )
             }
         }

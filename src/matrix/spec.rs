@@ -101,7 +101,12 @@ impl std::fmt::Display for SpecToolchain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SpecToolchain::Select(s) => write!(f, "{s}"),
-            SpecToolchain::Path(path) => write!(f, "{{path: {}}}", path.display()),
+            // Shown in messages: on one line, no control reaching a terminal.
+            SpecToolchain::Path(path) => write!(
+                f,
+                "{{path: {}}}",
+                crate::support::output::inline(&path.display().to_string())
+            ),
         }
     }
 }
@@ -486,6 +491,9 @@ mod tests {
         );
         let e = p("toolchains: [locale]").unwrap_err().to_string();
         assert!(e.contains("`local` or {path: GOROOT}"), "{e}");
+        // A path as messages show it: one line, no control character.
+        let l = p("toolchains: [{path: \"/g\\e[31m\\nx\"}]").unwrap();
+        assert_eq!(l.toolchains[0].to_string(), "{path: /g\\x1b[31m\\nx}");
     }
 
     /// Errors name the line of the value, or of its key when the value is

@@ -97,14 +97,7 @@ impl Plan {
         let mut notes = Vec::new();
         let (toolchains, estimated) = match o.depth {
             Depth::Run => (
-                prepare(
-                    &subject.loaded,
-                    o,
-                    &subject.injector,
-                    true,
-                    &mut notes,
-                    reporter,
-                )?,
+                prepare(&subject.loaded, o, &subject.injector, &mut notes, reporter)?,
                 Vec::new(),
             ),
             Depth::Estimate => estimate(&subject, o, &mut notes, reporter)?,
@@ -209,7 +202,6 @@ fn estimate(
             &here,
             o,
             &subject.injector,
-            false,
             if local_only {
                 &mut stand_in_notes
             } else {

@@ -2,7 +2,7 @@
 //! (platforms, injector, private GOCACHE, where binaries are kept) for
 //! `cells` to list its cells and `plan` to hold them.
 
-use super::plan::PlanOptions;
+use super::plan::{Depth, PlanOptions};
 use super::report::ToolchainInfo;
 use super::spec::{GocacheMode, InjectorChoice, Loaded, PlatformChoice, SpecToolchain};
 use crate::go::discover::{self, Toolchain};
@@ -120,14 +120,13 @@ fn injector_for(
 }
 
 /// Resolves the toolchains and what their cells need: the injector (built
-/// per toolchain when the spec names a package, if `build_injectors`), its
+/// per toolchain when the spec names a package, at [`Depth::Run`]), its
 /// cache policy and the kept-binary folder. What the cells rest on goes to
 /// `notes`.
 pub(super) fn prepare(
     loaded: &Loaded,
     o: &PlanOptions,
     si: &SpecInjector,
-    build_injectors: bool,
     notes: &mut Vec<String>,
     reporter: &dyn super::events::Reporter,
 ) -> Result<Vec<Prepared>> {
@@ -140,7 +139,6 @@ pub(super) fn prepare(
             o,
             si,
             Go::new(bin, o.go_timeout, &o.toolchains.env, o.toolchains.cancel),
-            build_injectors,
             notes,
             &mut all_known,
         )?);
@@ -207,7 +205,6 @@ fn prepare_one(
     o: &PlanOptions,
     si: &SpecInjector,
     go: Go,
-    build_injectors: bool,
     notes: &mut Vec<String>,
     all_known: &mut Vec<String>,
 ) -> Result<Prepared> {
@@ -225,7 +222,7 @@ fn prepare_one(
         tc.version.go_name()
     };
     let platforms = choose_platforms(loaded, &known, &name, notes);
-    let (inj, build) = if !build_injectors || gccgo {
+    let (inj, build) = if o.depth != Depth::Run || gccgo {
         (None, None)
     } else {
         injector_for(si, &tc)?

@@ -26,6 +26,10 @@ pub enum Cmd {
         /// Resolve toolchain selectors from local toolchains only
         #[arg(long)]
         offline: bool,
+        /// Run the plan `matrix plan --format json` wrote: its toolchain
+        /// versions, its cells (or an error), its split
+        #[arg(long, value_name = "PLAN.json")]
+        plan: Option<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -75,6 +79,7 @@ fn plan_options<'a>(
         toolchains,
         shards,
         depth,
+        fixed: None,
     }
 }
 
@@ -107,6 +112,7 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             shard,
             jobs,
             offline,
+            plan,
             out,
         } => {
             let outputs = out.outputs();
@@ -117,8 +123,15 @@ pub fn run(cmd: Cmd, g: &Global) -> Result<ExitCode> {
             let shown = ToolchainReporter::new(g.format() == Format::Json);
             let toolchains = g.toolchains(offline, None, &shown);
             let shards = shard.map_or(1, |s| s.total);
+            let fixed = match &plan {
+                Some(p) => Some((p.as_path(), matrix::plan_document::read(p)?)),
+                None => None,
+            };
             let finished = matrix::run(
-                &plan_options(&spec, g, &toolchains, shards, Depth::Run),
+                &PlanOptions {
+                    fixed: fixed.as_ref().map(|(p, d)| (*p, d)),
+                    ..plan_options(&spec, g, &toolchains, shards, Depth::Run)
+                },
                 RunOptions {
                     shard,
                     jobs: jobs.map(usize::from),

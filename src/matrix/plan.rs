@@ -8,6 +8,7 @@
 use super::cells::{plan_cells, Planned};
 use super::events::Reporter;
 use super::fingerprint::Fingerprint;
+use super::plan_document::PlanDocument;
 use super::prepare::{injector, prepare, Prepared, SpecInjector};
 use super::schedule::expected_cost;
 use super::shard::{split, Shard, MAX_SHARDS};
@@ -18,6 +19,8 @@ use crate::verify::kind::BuildKind;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::time::Duration;
+
+mod fixed;
 
 /// How far a plan goes to know its toolchains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,9 @@ pub struct PlanOptions<'a> {
     /// How many shards the cells are split over (1 to [`MAX_SHARDS`]).
     pub shards: usize,
     pub depth: Depth,
+    /// A plan `matrix plan` wrote earlier (its file, read): the toolchains
+    /// are the versions it names, and the cells must be its cells.
+    pub fixed: Option<(&'a Path, &'a PlanDocument)>,
 }
 
 /// What the spec asks for, before any toolchain is resolved.
@@ -90,9 +96,12 @@ pub struct Plan {
 impl Plan {
     /// Resolves and prepares the subject's toolchains as deep as `o.depth`,
     /// lists the cells and splits them over `o.shards`.
-    pub fn make(subject: Subject, o: &PlanOptions, reporter: &dyn Reporter) -> Result<Plan> {
+    pub fn make(mut subject: Subject, o: &PlanOptions, reporter: &dyn Reporter) -> Result<Plan> {
         if o.shards == 0 || o.shards > MAX_SHARDS {
             bail!("--shards {}: give 1 to {MAX_SHARDS} shards", o.shards);
+        }
+        if let Some((path, doc)) = o.fixed {
+            fixed::pin(&mut subject.loaded, path, doc, o.shards)?;
         }
         let mut notes = Vec::new();
         let (toolchains, estimated) = match o.depth {
@@ -124,6 +133,9 @@ impl Plan {
             env: o.toolchains.env.clone(),
         };
         plan.owner = split(&plan.costs(), plan.shards);
+        if let Some((path, doc)) = o.fixed {
+            fixed::same_cells(&plan, path, doc)?;
+        }
         Ok(plan)
     }
 

@@ -8,12 +8,14 @@ use super::plan::Plan;
 use super::shard::Shard;
 use crate::verify::cell::Status;
 use crate::verify::kind::BuildKind;
-use serde::Serialize;
+use anyhow::{anyhow, bail, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// The plan document's version.
 pub const SCHEMA: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PlanDocument {
     pub schema: u32,
     pub spec: String,
@@ -28,20 +30,21 @@ pub struct PlanDocument {
     /// Every cell of the run, in planned order.
     pub cells: Vec<PlanCell>,
     pub shards: Vec<ShardCount>,
+    #[serde(default)]
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PlanToolchain {
     pub go: String,
     /// The go binary (null: not on this machine; a plan downloads nothing).
     pub path: Option<String>,
     /// A toolchain not on this machine: the one whose cells it was counted with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counted_as: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PlanCell {
     pub go: String,
     pub goos: String,
@@ -56,7 +59,7 @@ pub struct PlanCell {
     /// cell the run builds.
     pub status: Option<Status>,
     /// Why it was decided so.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Counted for a toolchain not on this machine.
     pub estimated: bool,
@@ -64,7 +67,7 @@ pub struct PlanCell {
 
 /// One shard of a CI matrix and how many cells it runs (fields in the
 /// order the GitHub form has always printed them).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShardCount {
     pub cells: usize,
     /// The cells' expected cold cost, summed (seconds of one worker).
@@ -162,4 +165,22 @@ impl Plan {
             })
             .collect()
     }
+}
+
+/// Reads a plan `matrix plan --format json` wrote (`matrix run --plan`).
+pub fn read(path: &Path) -> Result<PlanDocument> {
+    let source = path.display().to_string();
+    let text = crate::support::doc_error::read_document(path, "plan", 64 << 20)?;
+    crate::support::doc_error::check_depth(&source, &text)?;
+    let doc: PlanDocument = serde_json::from_str(&text).map_err(|e| {
+        let e = crate::support::doc_error::json(&source, &e);
+        anyhow!("{e} (not a plan from `qcompat matrix plan --format json`?)")
+    })?;
+    if doc.schema != SCHEMA {
+        bail!(
+            "{source}: plan schema {} is not supported (expected {SCHEMA}): plan again with this qcompat",
+            doc.schema
+        );
+    }
+    Ok(doc)
 }

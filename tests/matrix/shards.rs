@@ -198,3 +198,111 @@ fn shards_merge_back_into_the_whole() {
         text(&o.stderr)
     );
 }
+
+/// `matrix run --plan FILE` executes the plan `matrix plan` wrote: its
+/// shards carry its fingerprint; its toolchains are the versions it names,
+/// whatever the spec's selectors resolve to here now; a plan of another
+/// spec, another split or other cells is refused.
+#[test]
+fn a_run_executes_the_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "p.yaml",
+        "toolchains: [local]\nplatforms: [linux/amd64, linux/386]\nverify: link\n",
+    );
+    let cache = dir.path().join("cache");
+    let o = matrix(
+        &[
+            "matrix",
+            "plan",
+            s.to_str().unwrap(),
+            "--shards",
+            "2",
+            "--format",
+            "json",
+        ],
+        &cache,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let plan_file = |name: &str, doc: &Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_string(doc).unwrap()).unwrap();
+        p
+    };
+    let run_plan = |plan: &Path, shard: &str| {
+        let r = dir.path().join("r.json");
+        let _ = std::fs::remove_file(&r);
+        let o = matrix(
+            &[
+                "matrix",
+                "run",
+                s.to_str().unwrap(),
+                "--plan",
+                plan.to_str().unwrap(),
+                "--shard",
+                shard,
+                "--report",
+                r.to_str().unwrap(),
+            ],
+            &cache,
+        );
+        let report = if r.exists() {
+            read_doc(&r, "report")
+        } else {
+            Value::Null
+        };
+        (o, report)
+    };
+    let plan = plan_file("plan.json", &doc);
+    for shard in ["1/2", "2/2"] {
+        let (o, r) = run_plan(&plan, shard);
+        assert!(o.status.success(), "{shard}: {}", text(&o.stderr));
+        assert_eq!(r["fingerprint"], doc["fingerprint"], "{shard}");
+    }
+    // The plan names go1.25.5 (an estimate: the versions only): the run
+    // builds with it though the spec says `local` (go1.26.8 here).
+    let mut older = doc.clone();
+    older["toolchains"] = serde_json::json!([{"go": "go1.25.5", "path": null}]);
+    older["fingerprint"] = Value::Null;
+    older["complete"] = Value::Bool(false);
+    let (o, r) = run_plan(&plan_file("older.json", &older), "1/2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let gos: Vec<&str> = r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["go"].as_str().unwrap())
+        .collect();
+    assert_eq!(gos, ["go1.25.5"], "{r:#}");
+    // Other cells than the plan's, another split, another spec: refused.
+    let mut other = doc.clone();
+    other["fingerprint"]["cells_sha256"] = Value::String("0".repeat(64));
+    let (o, _) = run_plan(&plan_file("other.json", &other), "1/2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("plans other cells than the plan holds"),
+        "{}",
+        text(&o.stderr)
+    );
+    let (o, _) = run_plan(&plan, "1/3");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("splits the run into 2 shards, not 3"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(
+        &s,
+        "toolchains: [local]\nplatforms: [linux/amd64]\nverify: link\n",
+    )
+    .unwrap();
+    let (o, _) = run_plan(&plan, "1/2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("was made from another spec"),
+        "{}",
+        text(&o.stderr)
+    );
+}

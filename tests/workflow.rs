@@ -457,6 +457,11 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
         serde_json::from_str(planned.strip_prefix("matrix=").unwrap().trim()).unwrap();
     let shards = matrix["include"].as_array().unwrap();
     assert_eq!(shards.len(), 2, "{matrix}");
+    // The plan the shards execute (uploaded as the artifact qcompat-plan).
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.join("qcompat-plan.json")).unwrap()).unwrap();
+    validate("plan", &plan);
+    assert_eq!(plan["shards"], matrix["include"]);
     for sh in shards {
         run("shards", "The spec", &[]);
         run(
@@ -504,6 +509,7 @@ fn the_matrix_workflow_plans_runs_merges_and_pins() {
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(w.join("matrix-report.json")).unwrap()).unwrap();
     assert_eq!(report["complete"], true);
+    assert_eq!(report["fingerprint"], plan["fingerprint"]);
     assert_eq!(report["cells"].as_array().unwrap().len(), 2);
     assert_eq!(report["merged_shards"], serde_json::json!(["1/2", "2/2"]));
     assert!(w.join("matrix-junit.xml").is_file() && w.join("matrix.md").is_file());

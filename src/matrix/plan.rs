@@ -105,10 +105,18 @@ impl Plan {
         }
         let mut notes = Vec::new();
         let (toolchains, estimated) = match o.depth {
-            Depth::Run => (
-                prepare(&subject.loaded, o, &subject.injector, &mut notes, reporter)?,
-                Vec::new(),
-            ),
+            Depth::Run => {
+                let prepared = prepare(&subject.loaded, o, &subject.injector, &mut notes, reporter);
+                let prepared = match (prepared, o.fixed) {
+                    // The plan chose these toolchains, not the spec: say so.
+                    (Err(e), Some((path, _))) => Err(e.context(format!(
+                        "the toolchains {} names (install them, or plan again)",
+                        path.display()
+                    ))),
+                    (p, _) => p,
+                };
+                (prepared?, Vec::new())
+            }
             Depth::Estimate => estimate(&subject, o, &mut notes, reporter)?,
         };
         let cells = plan_cells(&toolchains, &subject.loaded);

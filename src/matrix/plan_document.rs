@@ -167,15 +167,22 @@ impl Plan {
     }
 }
 
-/// Reads a plan `matrix plan --format json` wrote (`matrix run --plan`).
+/// Reads a plan `matrix plan --format json` (or `--yaml`, in a `.yaml` or
+/// `.yml` file) wrote, for `matrix run --plan`.
 pub fn read(path: &Path) -> Result<PlanDocument> {
     let source = path.display().to_string();
     let text = crate::support::doc_error::read_document(path, "plan", 64 << 20)?;
     crate::support::doc_error::check_depth(&source, &text)?;
-    let doc: PlanDocument = serde_json::from_str(&text).map_err(|e| {
-        let e = crate::support::doc_error::json(&source, &e);
-        anyhow!("{e} (not a plan from `qcompat matrix plan --format json`?)")
-    })?;
+    let hint = "not a plan from `qcompat matrix plan --format json`?";
+    let doc: PlanDocument = match crate::matrix::report::format_of(path) {
+        Ok(crate::matrix::report::Kind::Yaml) => {
+            crate::support::yaml::from_str(&source, &text, |e| format!("{e} ({hint})"))?
+        }
+        _ => serde_json::from_str(&text).map_err(|e| {
+            let e = crate::support::doc_error::json(&source, &e);
+            anyhow!("{e} ({hint})")
+        })?,
+    };
     if doc.schema != SCHEMA {
         bail!(
             "{source}: plan schema {} is not supported (expected {SCHEMA}): plan again with this qcompat",

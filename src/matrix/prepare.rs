@@ -161,7 +161,8 @@ pub(super) fn prepare(
             ));
         }
     }
-    if let PlatformChoice::List(list) = &loaded.platforms {
+    // With no toolchain (`next` naming nothing) there is no port to check.
+    if let (PlatformChoice::List(list), false) = (&loaded.platforms, out.is_empty()) {
         for p in list {
             if !all_known.contains(p) {
                 bail!(

@@ -48,7 +48,7 @@ impl TryFrom<String> for Shard {
     type Error = String;
 
     fn try_from(s: String) -> std::result::Result<Shard, String> {
-        s.parse().map_err(|e| format!("shard {e:#}"))
+        s.parse().map_err(|e| format!("{e:#}"))
     }
 }
 

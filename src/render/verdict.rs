@@ -105,11 +105,14 @@ fn print_result(report: &Report, format: Format) -> Result<()> {
         .iter()
         .filter(|c| c.outcome.status == Status::Pass && c.outcome.verified == Verified::Exec)
         .count();
+    let counts = match counts.is_empty() {
+        true => String::new(),
+        false => format!(" {}", counts.join(", ")),
+    };
     crate::outln!(
-        "{}{}: {} ({exec} executed)",
+        "{}{}:{counts} ({exec} executed)",
         cells(report.cells.len()),
         if report.complete { "" } else { " (incomplete)" },
-        counts.join(", ")
     )?;
     for c in report.failures() {
         crate::outln!("  FAIL {} {}: {}", c.go, c.place(), c.outcome.status.name())?;

@@ -21,7 +21,7 @@ pub use install::{install_download, via_gotoolchain};
 pub use local::list_local;
 pub use prune::prune;
 use selector::{expand, Listed};
-pub use selector::{parse_selector, Selector};
+pub use selector::{is_prerelease, parse_selector, Selector};
 
 use crate::go::version::{self, format_go_name};
 use anyhow::{bail, Context, Result};

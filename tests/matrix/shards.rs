@@ -261,6 +261,12 @@ fn a_run_executes_the_plan_file() {
         assert!(o.status.success(), "{shard}: {}", text(&o.stderr));
         assert_eq!(r["fingerprint"], doc["fingerprint"], "{shard}");
     }
+    // The same plan as YAML (`--yaml` into a .yaml file) runs too.
+    let yaml = dir.path().join("plan.yaml");
+    std::fs::write(&yaml, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    let (o, r) = run_plan(&yaml, "1/2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(r["fingerprint"], doc["fingerprint"]);
     // The plan names go1.25.5 (an estimate: the versions only): the run
     // builds with it though the spec says `local` (go1.26.8 here).
     let mut older = doc.clone();
@@ -276,6 +282,39 @@ fn a_run_executes_the_plan_file() {
         .map(|c| c["go"].as_str().unwrap())
         .collect();
     assert_eq!(gos, ["go1.25.5"], "{r:#}");
+    // A plan edited by hand: complete without its fingerprint; a toolchain
+    // whose go reports another version than its name; the cells' split
+    // moved: refused.
+    let mut bare = doc.clone();
+    bare["fingerprint"] = Value::Null;
+    let (o, _) = run_plan(&plan_file("bare.json", &bare), "1/2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("complete without its fingerprint"),
+        "{}",
+        text(&o.stderr)
+    );
+    let mut custom = older.clone();
+    let go125 = sdk("1.25.5");
+    custom["toolchains"] = serde_json::json!([{"go": "go1.25.5-custom", "path": go125}]);
+    let (o, _) = run_plan(&plan_file("custom.json", &custom), "1/2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("toolchain go1.25.5-custom is go1.25.5 on this machine"),
+        "{}",
+        text(&o.stderr)
+    );
+    let mut moved = doc.clone();
+    for c in moved["cells"].as_array_mut().unwrap() {
+        c["shard"] = Value::String("1/2".into());
+    }
+    let (o, _) = run_plan(&plan_file("moved.json", &moved), "1/2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("splits the plan's cells otherwise"),
+        "{}",
+        text(&o.stderr)
+    );
     // Other cells than the plan's, another split, another spec: refused.
     let mut other = doc.clone();
     other["fingerprint"]["cells_sha256"] = Value::String("0".repeat(64));
@@ -302,6 +341,56 @@ fn a_run_executes_the_plan_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr).contains("was made from another spec"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// A plan's toolchain must be one the spec's selectors name: a plan for
+/// `1.25.x` edited to name go1.24.11 is refused (with `local` in the spec,
+/// any version is the planner's go).
+#[test]
+fn a_plan_names_only_toolchains_the_spec_admits() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(
+        dir.path(),
+        "m.yaml",
+        "toolchains: [1.25.x]\nplatforms: [linux/amd64]\nverify: link\n",
+    );
+    let cache = dir.path().join("cache");
+    let o = matrix(
+        &[
+            "matrix",
+            "plan",
+            s.to_str().unwrap(),
+            "--offline",
+            "--format",
+            "json",
+        ],
+        &cache,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["toolchains"][0]["go"], "go1.25.5", "{doc:#}");
+    doc["toolchains"][0]["go"] = Value::String("go1.24.11".into());
+    doc["fingerprint"] = Value::Null;
+    doc["complete"] = Value::Bool(false);
+    let p = dir.path().join("plan.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let o = matrix(
+        &[
+            "matrix",
+            "run",
+            s.to_str().unwrap(),
+            "--offline",
+            "--plan",
+            p.to_str().unwrap(),
+        ],
+        &cache,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("toolchain go1.24.11 is none the spec's toolchains (1.25.x) name"),
         "{}",
         text(&o.stderr)
     );

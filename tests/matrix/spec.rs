@@ -334,4 +334,21 @@ fn filters_that_leave_no_cell_are_refused() {
             assert!(e.contains(&format!("{name}: no cell to run")), "{e}");
         }
     }
+    // `next` naming nothing, with a platform list: no toolchain, no port
+    // to check the list against, a run of no cell that says why.
+    let s = spec(
+        dir.path(),
+        "next.yaml",
+        "toolchains: [next]\nplatforms: [linux/amd64]\nverify: link\n",
+    );
+    let o = matrix(
+        &["matrix", "run", s.to_str().unwrap(), "--offline", "--json"],
+        &dir.path().join("cache"),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        r["notes"].to_string().contains("next: no toolchain fits"),
+        "{r:#}"
+    );
 }

@@ -123,12 +123,13 @@ impl Plan {
                 estimated: true,
             }));
         }
-        for ((cell, cost), owner) in cells.iter_mut().zip(self.costs()).zip(&self.owner) {
+        let costs = self.costs();
+        for ((cell, cost), owner) in cells.iter_mut().zip(&costs).zip(&self.owner) {
             cell.shard = Shard {
                 index: owner + 1,
                 total: self.shards,
             };
-            cell.cost_s = f64::from(cost) / 10.0;
+            cell.cost_s = f64::from(*cost) / 10.0;
         }
         PlanDocument {
             schema: SCHEMA,
@@ -138,14 +139,13 @@ impl Plan {
             fingerprint: self.fingerprint(),
             toolchains,
             cells,
-            shards: self.shard_counts(),
+            shards: self.shard_counts(&costs),
             notes: self.notes.clone(),
         }
     }
 
-    /// Each shard's cell count and expected cost.
-    pub fn shard_counts(&self) -> Vec<ShardCount> {
-        let costs = self.costs();
+    /// Each shard's cell count and expected cost, from each cell's `costs`.
+    fn shard_counts(&self, costs: &[u32]) -> Vec<ShardCount> {
         (1..=self.shards)
             .map(|index| {
                 let mine = || (0..costs.len()).filter(|&k| self.owner[k] == index - 1);

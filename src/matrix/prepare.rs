@@ -23,8 +23,9 @@ pub(super) struct Prepared {
     pub(super) gocache: Caches,
     /// What failure diagnoses need to know about this toolchain.
     pub(super) diag: crate::verify::diagnosis::Context,
-    /// Where this toolchain's binaries are kept between runs.
-    pub(super) out_dir: PathBuf,
+    /// Where this toolchain's binaries are kept between runs (a plan made
+    /// at [`Depth::Run`] only).
+    pub(super) out_dir: Option<PathBuf>,
     pub(super) platforms: Vec<Platform>,
 }
 
@@ -228,14 +229,12 @@ fn prepare_one(
     } else {
         injector_for(si, &tc)?
     };
-    let mut key = bin_key(loaded, &tc);
     let mut setup = InjectorSetup {
         built_by: build.as_ref().map(|b| b.built_by.clone()),
         ..InjectorSetup::default()
     };
     if let Some(inj) = &inj {
         setup = injector_setup(loaded, o, &tc, &name, inj, build.as_ref(), &goid_type)?;
-        key.file("injector", &inj.exe).str("command", &inj.command);
     }
     if let Some(b) = build
         .as_ref()
@@ -246,9 +245,12 @@ fn prepare_one(
             b.reason()
         ));
     }
-    let out_dir = crate::support::cache::Area::MatrixBin.entry(&key, &tc.go.env)?;
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    // Only a run keeps binaries: a plan neither hashes the program's tree
+    // nor makes folders in the cache.
+    let out_dir = match o.depth {
+        Depth::Run => Some(kept_binaries(loaded, &tc, inj.as_ref())?),
+        Depth::Estimate => None,
+    };
     Ok(Prepared {
         out_dir,
         info: ToolchainInfo {
@@ -268,6 +270,17 @@ fn prepare_one(
         diag: setup.diag,
         platforms,
     })
+}
+
+/// The folder where a toolchain's binaries are kept between runs, made.
+fn kept_binaries(loaded: &Loaded, tc: &Toolchain, inj: Option<&Injector>) -> Result<PathBuf> {
+    let mut key = bin_key(loaded, tc);
+    if let Some(inj) = inj {
+        key.file("injector", &inj.exe).str("command", &inj.command);
+    }
+    let dir = crate::support::cache::Area::MatrixBin.entry(&key, &tc.go.env)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
 }
 
 /// Kept binaries are keyed on content: the toolchain, the program's sources

@@ -15,7 +15,7 @@ use crate::go::linkname::{self, Policy};
 use crate::verify::cell::{self, CellCache, Job, Ran};
 use crate::verify::kind::BuildKind;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -293,16 +293,9 @@ impl<'a> Pool<'a> {
             name: &name,
         });
         let work_dir = self.work.path().join(c.toolchain.to_string());
-        // gocache: shared: this cell's own new GOCACHE and binaries, removed
-        // when it ends (a kept binary would let the go command skip the
-        // builds that show the trap).
         let fresh = work_dir.join(format!("cell-{k}"));
         let fresh_cache = fresh.join("gocache");
-        let (gocache, out_dir) = match &p.gocache {
-            Caches::Run => (CellCache::User, p.out_dir.as_path()),
-            Caches::Private(d) => (CellCache::Private(d), p.out_dir.as_path()),
-            Caches::PlainFirst => (CellCache::PlainFirst(&fresh_cache), fresh.as_path()),
-        };
+        let (gocache, out_dir) = caches(p, &fresh, &fresh_cache);
         let job = Job {
             go: &p.tc.go,
             goroot: p.tc.goroot(),
@@ -383,6 +376,27 @@ impl Pool<'_> {
         })
         .outcome();
         Cell::new(&cell.go, cell.target(), cell.build, o).calibrated
+    }
+}
+
+/// A cell's GOCACHE and where its binaries go. gocache: shared: the cell's
+/// own new GOCACHE and binaries under `fresh`, removed when it ends (a kept
+/// binary would let the go command skip the builds that show the trap).
+fn caches<'a>(
+    p: &'a Prepared,
+    fresh: &'a Path,
+    fresh_cache: &'a Path,
+) -> (CellCache<'a>, &'a Path) {
+    // `execute` runs only plans made at Depth::Run, which keep binaries.
+    let kept = || {
+        p.out_dir
+            .as_deref()
+            .expect("a plan made to run has its folders")
+    };
+    match &p.gocache {
+        Caches::Run => (CellCache::User, kept()),
+        Caches::Private(d) => (CellCache::Private(d), kept()),
+        Caches::PlainFirst => (CellCache::PlainFirst(fresh_cache), fresh),
     }
 }
 

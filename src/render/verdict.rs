@@ -66,7 +66,7 @@ pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, format: For
 }
 
 /// `1 cell`, `3 cells`.
-pub fn cells(n: usize) -> String {
+fn cells(n: usize) -> String {
     match n {
         1 => "1 cell".into(),
         n => format!("{n} cells"),

@@ -4,6 +4,7 @@
 //! split (the toolchains the selectors resolved to, the platforms, the
 //! kinds). A merge that lacks cells of the plan is incomplete.
 
+use crate::support::cache::short_hash as short;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -114,10 +115,6 @@ fn hash(lines: &[String]) -> String {
         h.update(b"\n");
     }
     hex::encode(h.finalize())
-}
-
-fn short(h: &str) -> &str {
-    h.get(..12).unwrap_or(h)
 }
 
 #[cfg(test)]

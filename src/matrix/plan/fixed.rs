@@ -9,6 +9,7 @@ use super::Plan;
 use crate::go::version;
 use crate::matrix::plan_document::{PlanDocument, PlanToolchain};
 use crate::matrix::spec::{Loaded, SpecToolchain};
+use crate::support::cache::short_hash as short;
 use crate::support::output::shown;
 use crate::toolchains::Selector;
 use anyhow::{bail, Result};
@@ -146,8 +147,4 @@ pub(super) fn same_cells(plan: &Plan, path: &Path, doc: &PlanDocument) -> Result
         bail!("{name}: this qcompat splits the plan's cells otherwise than the one that made it: plan and run with one qcompat version");
     }
     Ok(())
-}
-
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }

@@ -7,6 +7,7 @@ use super::Evidence;
 use crate::inject::build::REPRODUCIBLE_FLAGS;
 use crate::inject::buildinfo::GoBuild;
 use crate::inject::injector::Identity;
+use crate::support::cache::short_hash as short;
 use crate::support::output::shown;
 
 /// Why `ev` (which does not vouch for `id`) does not: the differences
@@ -94,8 +95,4 @@ fn remedy(ev: &Evidence, tested: &Identity) -> Option<String> {
         tested.name,
         if go.is_empty() { "a toolchain the run built it with".to_string() } else { go.join(" or ") }
     ))
-}
-
-fn short(rev: &str) -> &str {
-    rev.get(..12).unwrap_or(rev)
 }

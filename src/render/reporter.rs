@@ -123,12 +123,7 @@ impl MatrixReporter<'_> {
 
     /// A warning on stderr: a line, or under `--json` an object.
     fn warn(&self, w: &str) {
-        match self.format {
-            Format::Json => {
-                crate::errln!("{}", serde_json::json!({"event": "warning", "message": w}))
-            }
-            _ => crate::errln!("qcompat: warning: {w}"),
-        }
+        crate::render::say(self.format, "warning", w);
     }
 
     /// The journal beside `--report`: started with the head, a line per

@@ -11,10 +11,7 @@ use anyhow::Result;
 /// Writes the outputs and prints the result and the verdict.
 pub fn finish(report: &Report, outputs: &Outputs, verdict: &Verdict, format: Format) -> Result<()> {
     write_outputs(report, outputs)?;
-    let say = |kind: &str, message: String| match format {
-        Format::Json => crate::errln!("{}", serde_json::json!({"event": kind, "message": message})),
-        _ => crate::errln!("qcompat: {kind}: {message}"),
-    };
+    let say = |kind: &str, message: String| crate::render::say(format, kind, &message);
     if let Some(n) = &verdict.pins_note {
         say("note", n.clone());
     }

@@ -84,8 +84,6 @@ pub struct Plan {
     pub(super) estimated: Vec<Estimated>,
     pub(super) depth: Depth,
     pub(super) shards: usize,
-    /// The shard (0-based) of each cell, then of each estimated cell.
-    pub(super) owner: Vec<usize>,
     /// What the plan rests on (a toolchain that adds no cells, a platform
     /// that is not a port...), for the report and the terminal.
     pub notes: Vec<String>,
@@ -129,18 +127,16 @@ impl Plan {
                 names.join(", ")
             );
         }
-        let mut plan = Plan {
+        let plan = Plan {
             subject,
             toolchains,
             cells,
             estimated,
             depth: o.depth,
             shards: o.shards,
-            owner: Vec::new(),
             notes,
             env: o.toolchains.env.clone(),
         };
-        plan.owner = split(&plan.costs(), plan.shards);
         if let Some((path, doc)) = o.fixed {
             fixed::same_cells(&plan, path, doc)?;
         }
@@ -161,6 +157,20 @@ impl Plan {
             .collect()
     }
 
+    /// The shard of each cell, then of each estimated cell, as [`split`]
+    /// shares them out by their expected cost.
+    pub(super) fn shard_of_each(&self) -> Vec<Shard> {
+        let total = self.shards;
+        let owner = split(&self.costs(), total);
+        owner
+            .into_iter()
+            .map(|o| Shard {
+                index: o + 1,
+                total,
+            })
+            .collect()
+    }
+
     /// The indexes (into `cells`) of the cells `shard` runs: all of them
     /// without one. The shard must be one of this plan's split.
     pub(super) fn shard_cells(&self, shard: Option<Shard>) -> Result<Vec<usize>> {
@@ -174,9 +184,8 @@ impl Plan {
                 s.total
             );
         }
-        Ok((0..self.cells.len())
-            .filter(|&k| self.owner[k] == s.index - 1)
-            .collect())
+        let each = self.shard_of_each();
+        Ok((0..self.cells.len()).filter(|&k| each[k] == s).collect())
     }
 
     /// The whole run's fingerprint, which every shard's report carries;

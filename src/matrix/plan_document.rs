@@ -124,11 +124,9 @@ impl Plan {
             }));
         }
         let costs = self.costs();
-        for ((cell, cost), owner) in cells.iter_mut().zip(&costs).zip(&self.owner) {
-            cell.shard = Shard {
-                index: owner + 1,
-                total: self.shards,
-            };
+        let each = self.shard_of_each();
+        for ((cell, cost), shard) in cells.iter_mut().zip(&costs).zip(&each) {
+            cell.shard = *shard;
             cell.cost_s = f64::from(*cost) / 10.0;
         }
         PlanDocument {
@@ -139,16 +137,17 @@ impl Plan {
             fingerprint: self.fingerprint(),
             toolchains,
             cells,
-            shards: self.shard_counts(&costs),
+            shards: self.shard_counts(&costs, &each),
             notes: self.notes.clone(),
         }
     }
 
-    /// Each shard's cell count and expected cost, from each cell's `costs`.
-    fn shard_counts(&self, costs: &[u32]) -> Vec<ShardCount> {
+    /// Each shard's cell count and expected cost, from each cell's `costs`
+    /// and shard.
+    fn shard_counts(&self, costs: &[u32], each: &[Shard]) -> Vec<ShardCount> {
         (1..=self.shards)
             .map(|index| {
-                let mine = || (0..costs.len()).filter(|&k| self.owner[k] == index - 1);
+                let mine = || (0..costs.len()).filter(|&k| each[k].index == index);
                 ShardCount {
                     cells: mine().count(),
                     cost_s: mine()

@@ -58,21 +58,6 @@ impl From<Shard> for String {
     }
 }
 
-impl Shard {
-    /// Keeps the cells of this shard, as [`split`] shares them out by their
-    /// expected `cost`.
-    pub fn keep<T>(self, cells: Vec<T>, cost: impl Fn(&T) -> u32) -> Vec<T> {
-        let costs: Vec<u32> = cells.iter().map(cost).collect();
-        let owner = split(&costs, self.total);
-        cells
-            .into_iter()
-            .zip(owner)
-            .filter(|&(_, o)| o == self.index - 1)
-            .map(|(c, _)| c)
-            .collect()
-    }
-}
-
 /// Which shard (0-based) runs each cell: the costliest first, each to the
 /// shard with the least expected work so far (the lowest-numbered among
 /// equals), so that shards finish near one another rather than the one with
@@ -118,16 +103,22 @@ mod tests {
         assert!(serde_json::from_str::<Shard>("\"8/7\"").is_err());
     }
 
+    /// The cells (of `n`, equal costs) that `split` gives shard `s`.
+    fn keep(s: Shard, n: usize) -> Vec<usize> {
+        let owner = split(&vec![1; n], s.total);
+        (0..n).filter(|&k| owner[k] == s.index - 1).collect()
+    }
+
     #[test]
     fn shards_partition() {
         let all: Vec<usize> = (0..10).collect();
         let mut seen: Vec<usize> = (1..=3)
-            .flat_map(|index| Shard { index, total: 3 }.keep(all.clone(), |_| 1))
+            .flat_map(|index| keep(Shard { index, total: 3 }, all.len()))
             .collect();
         seen.sort();
         assert_eq!(seen, all);
         // Equal costs: round-robin in planned order.
-        assert_eq!(Shard { index: 2, total: 3 }.keep(all, |_| 1), vec![1, 4, 7]);
+        assert_eq!(keep(Shard { index: 2, total: 3 }, all.len()), vec![1, 4, 7]);
     }
 
     #[test]

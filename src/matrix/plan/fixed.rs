@@ -137,12 +137,8 @@ pub(super) fn same_cells(plan: &Plan, path: &Path, doc: &PlanDocument) -> Result
             short(&have.cells_sha256)
         );
     }
-    let split: Vec<String> = plan
-        .owner
-        .iter()
-        .map(|o| format!("{}/{}", o + 1, plan.shards))
-        .collect();
-    let theirs: Vec<String> = doc.cells.iter().map(|c| c.shard.to_string()).collect();
+    let split = plan.shard_of_each();
+    let theirs: Vec<_> = doc.cells.iter().map(|c| c.shard).collect();
     if split != theirs {
         bail!("{name}: this qcompat splits the plan's cells otherwise than the one that made it: plan and run with one qcompat version");
     }
